@@ -1,0 +1,538 @@
+"""The ``newscrawler`` command: crawl, demo, sites, extract, import, search, export, stats.
+
+Every command takes ``--db PATH`` (default ``$NEWSCRAWLER_DB``, else ``news.db`` in the
+working folder). Errors say what to do next and exit non-zero; nothing is half-written.
+Exit codes: 0 success, 1 failed (crawl fetched nothing, database error...), 2 bad usage,
+75 another crawl of the same site is running (try again later).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from archive import Archive, ArchiveError, iter_articles, search, write_csv, write_jsonl
+from newscrawler.profiles import SiteProfile, UnknownSiteError, all_profiles, get_profile
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_LOCKED = 75
+
+
+def default_db() -> str:
+    """``$NEWSCRAWLER_DB`` or ``news.db``."""
+    return os.environ.get("NEWSCRAWLER_DB") or "news.db"
+
+
+def db_option(func: F) -> F:
+    """The shared ``--db`` option."""
+    return click.option(
+        "--db", "db_path", default=default_db, show_default="$NEWSCRAWLER_DB or news.db",
+        type=click.Path(dir_okay=False), help="SQLite archive file.",
+    )(func)
+
+
+def day_option(name: str, help_text: str) -> Callable[[F], F]:
+    """A ``YYYY-MM-DD`` option checked at parse time."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a day; write it as YYYY-MM-DD") from None
+
+    return click.option(name, callback=check, metavar="YYYY-MM-DD", help=help_text)
+
+
+def open_archive(db_path: str, *, create: bool = False) -> Archive:
+    """Open the archive or stop with the archive's own advice."""
+    try:
+        return Archive(db_path, create=create)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def resolve_sites(names: Sequence[str]) -> list[SiteProfile]:
+    """Profiles for the given names, or a usage error naming the known sites."""
+    try:
+        return [get_profile(n) for n in names]
+    except UnknownSiteError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newscrawler")
+def main() -> None:
+    """Crawl Turkish news sites into a searchable SQLite archive and export datasets."""
+
+
+# --- crawl ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("sites", nargs=-1, required=True, metavar="SITE...")
+@db_option
+@click.option("--max-articles", type=click.IntRange(min=0), default=0,
+              help="Stop each site after this many archived articles (0: no limit).")
+@day_option("--since", "Only articles published on or after this day.")
+@click.option("--only-new", is_flag=True,
+              help="Skip article URLs the archive already holds (feeds are still read).")
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait for another crawl of the same site to finish.")
+@click.option("--jobdir", type=click.Path(file_okay=False),
+              help="Scrapy JOBDIR: keep the request queue so a killed crawl can resume.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy or newscrawler setting (repeatable).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO level).")
+def crawl(sites: tuple[str, ...], db_path: str, max_articles: int, since: str | None,
+          only_new: bool, wait: float, jobdir: str | None, overrides: tuple[str, ...],
+          verbose: bool) -> None:
+    """Crawl SITE... (see `newscrawler sites`) into the archive.
+
+    Shows live progress on stderr and ends with a summary. Safe to repeat (no
+    duplicates), to overlap (a second crawl of the same site waits or exits with 75)
+    and to kill (what was written stays; the next run marks the killed run).
+    """
+    profiles = resolve_sites(sites)
+    settings = {k: v for k, v in (_parse_override(o) for o in overrides)}
+    if jobdir:
+        settings["JOBDIR"] = jobdir
+    code = run_crawl(profiles, db_path=db_path, max_articles=max_articles, since=since,
+                     only_new=only_new, wait=wait, settings=settings, verbose=verbose)
+    sys.exit(code)
+
+
+def _parse_override(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise click.BadParameter(f"{text!r}: write it as NAME=VALUE", param_hint="--set")
+    return name.strip(), value
+
+
+def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: int = 0,
+              since: str | None = None, only_new: bool = False, wait: float = 0,
+              settings: dict[str, Any] | None = None, verbose: bool = False,
+              base_urls: dict[str, str] | None = None) -> int:
+    """Run one Scrapy crawl per profile in this process; print summaries; return the exit code."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from newscrawler.runlock import RunLock, RunLockedError
+
+    try:
+        open_archive(db_path, create=True).close()
+    except click.ClickException as exc:
+        exc.show()
+        return 1
+    locks = []
+    try:
+        for profile in profiles:
+            locks.append(RunLock(db_path, profile.name, wait=wait).acquire())
+    except RunLockedError as exc:
+        for lock in locks:
+            lock.release()
+        click.echo(f"Error: {exc}", err=True)
+        return EXIT_LOCKED
+    try:
+        project = get_project_settings()
+        project.set("ARCHIVE_DB", db_path, priority="cmdline")
+        project.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
+        if max_articles:
+            project.set("NEWSCRAWLER_MAX_ARTICLES", max_articles, priority="cmdline")
+            project.set("CLOSESPIDER_ITEMCOUNT", max_articles, priority="cmdline")
+        if since:
+            project.set("NEWSCRAWLER_SINCE", since, priority="cmdline")
+        if only_new:
+            project.set("NEWSCRAWLER_ONLY_NEW", True, priority="cmdline")
+        for name, value in (settings or {}).items():
+            project.set(name, value, priority="cmdline")
+        process = CrawlerProcess(project, install_root_handler=True)
+        crawlers = []
+        for profile in profiles:
+            crawler = process.create_crawler(profile.name)
+            crawlers.append((profile, crawler))
+            kwargs = {}
+            if base_urls and profile.name in base_urls:
+                kwargs["base_url"] = base_urls[profile.name]
+            process.crawl(crawler, **kwargs)
+        process.start()
+    finally:
+        for lock in locks:
+            lock.release()
+    failed = False
+    for profile, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        ok = crawl_succeeded(stats)
+        failed = failed or not ok
+        click.echo(crawl_summary(profile.name, stats, ok))
+    return 1 if failed else 0
+
+
+def crawl_succeeded(stats: dict[str, Any]) -> bool:
+    """A crawl failed when it fetched nothing, or archived nothing and only met errors.
+
+    >>> crawl_succeeded({"downloader/response_count": 0})
+    False
+    >>> crawl_succeeded({"downloader/response_count": 9, "archive/inserted": 3})
+    True
+    >>> crawl_succeeded({"downloader/response_count": 4, "fetch/errors": 4})
+    False
+    """
+    fetched = int(stats.get("downloader/response_count", 0))
+    if fetched == 0:
+        return False
+    archived = sum(int(stats.get(f"archive/{k}", 0)) for k in ("inserted", "updated",
+                                                                 "unchanged"))
+    errors = int(stats.get("fetch/errors", 0))
+    if archived == 0 and errors > 0:
+        return False
+    return stats.get("finish_reason", "finished") in ("finished", "closespider_itemcount")
+
+
+def crawl_summary(site: str, stats: dict[str, Any], ok: bool) -> str:
+    """The closing summary of one site's crawl."""
+    get = lambda key: int(stats.get(key, 0) or 0)  # noqa: E731
+    start, end = stats.get("start_time"), stats.get("finish_time")
+    seconds = (end - start).total_seconds() if start and end else 0.0
+    dropped = {k.split("/", 2)[2]: v for k, v in stats.items()
+               if k.startswith("validate/dropped/")}
+    dropped_dupes = get("dedupe/dropped_url") + get("dedupe/dropped_content")
+    if dropped_dupes:
+        dropped["duplicate"] = dropped_dupes
+    lines = [
+        f"{site}: {'finished' if ok else 'FAILED'} in {seconds:.1f}s "
+        f"({stats.get('finish_reason', '?')})",
+        f"  pages fetched   {get('downloader/response_count')}",
+        f"  articles        {get('archive/inserted')} new, {get('archive/updated')} updated, "
+        f"{get('archive/unchanged')} unchanged",
+        f"  headlines kept  {get('split/headlines')}",
+        "  dropped         " + (", ".join(f"{v} {k}" for k, v in sorted(dropped.items()))
+                                 or "0"),
+        f"  errors          {get('fetch/errors')}"
+        + (f" (+{get('spider_exceptions/count')} extraction errors)"
+           if get("spider_exceptions/count") else ""),
+    ]
+    if not ok and get("downloader/response_count") == 0:
+        lines.append("  nothing was fetched: check the network, the site's base URL "
+                     "(`newscrawler sites`) and robots.txt; rerun with -v for Scrapy's log")
+    return "\n".join(lines)
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+
+@main.command()
+@db_option
+@click.option("--query", default="kadına", show_default=True,
+              help="The example search run on the archive after the crawl.")
+def demo(db_path: str, query: str) -> None:
+    """Serve the bundled sample site on 127.0.0.1 and crawl it end to end.
+
+    No network beyond loopback is needed. Ends with a summary and an example search.
+    """
+    from newscrawler.sample_server import serve
+
+    profile = get_profile("sample")
+    with serve() as origin:
+        click.echo(f"Serving the sample site at {origin}/", err=True)
+        code = run_crawl([profile], db_path=db_path,
+                         settings={"PROGRESS_INTERVAL": 2.0},
+                         base_urls={"sample": origin})
+    if code:
+        sys.exit(code)
+    with open_archive(db_path) as store:
+        hits = search(store, query, limit=5)
+    click.echo(f"\nExample: newscrawler search {query!r} --db {db_path}")
+    _print_table(hits)
+    click.echo(f"\nArchive: {db_path}. Try `newscrawler stats --db {db_path}` or "
+               f"`newscrawler export --db {db_path} -o sample.csv`.")
+
+
+# --- sites -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def sites(fmt: str) -> None:
+    """List the site profiles (bundled and from $NEWSCRAWLER_SITES_DIR)."""
+    profiles = all_profiles()
+    if fmt == "json":
+        click.echo(json.dumps([
+            {"name": p.name, "title": p.title, "base_url": p.base_url, "feeds": list(p.feeds),
+             "sitemaps": list(p.sitemaps), "listings": list(p.listings),
+             "article_pattern": p.article_pattern, "credit": list(p.credit),
+             "profile": p.source} for p in profiles.values()
+        ], ensure_ascii=False, indent=2))
+        return
+    for p in profiles.values():
+        discovery = ", ".join(filter(None, [
+            f"{len(p.feeds)} feed(s)" if p.feeds else "",
+            f"{len(p.sitemaps)} sitemap(s)" if p.sitemaps else "",
+            f"{len(p.listings)} listing(s)" if p.listings else ""]))
+        click.echo(f"{p.name:<12} {p.title:<28} {p.base_url:<30} {discovery}")
+
+
+# --- extract -------------------------------------------------------------------------------
+
+
+def _fetched_at(value: str | None) -> datetime:
+    if not value:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not ISO 8601 (e.g. 2025-11-16T15:00:00+03:00)",
+                                 param_hint="--fetched-at") from None
+    if parsed.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        parsed = parsed.replace(tzinfo=ZoneInfo("Europe/Istanbul"))
+    return parsed
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", help="The page's URL (default: its canonical link, else file://).")
+@click.option("--fetched-at", help="When the page was fetched (ISO 8601; default: now). "
+              "Resolves relative dates and bounds plausible ones.")
+@click.option("--site", help="Use this site profile's selectors and credit lines.")
+def extract(file: Path, url: str | None, fetched_at: str | None, site: str | None) -> None:
+    """Extract one saved .html page or .txt dump and print it as one JSON object."""
+    from newscrawler.offline import article_from_file
+    from newscrawler.settings import SPLIT_CREDIT_LINES
+
+    profile = resolve_sites([site])[0] if site else None
+    try:
+        item = article_from_file(file, url=url, site=site or "file",
+                                 fetched_at=_fetched_at(fetched_at), profile=profile,
+                                 credit_lines=SPLIT_CREDIT_LINES)
+    except (OSError, EOFError) as exc:
+        raise click.ClickException(f"cannot read {file}: {exc}") from None
+    out = {
+        "url": item.canonical_url or item.url,
+        "title": item.title,
+        "published_at": item.published_at,
+        "updated_at": item.updated_at,
+        "date_precision": item.date_precision,
+        "date_source": item.date_source,
+        "date_raw": item.date_raw,
+        "author": item.author,
+        "credit": item.credit,
+        "category": item.category,
+        "tags": item.tags,
+        "body": item.body,
+        "headlines": [{"title": h["title"], "url": h["url"]} for h in item.headlines],
+        "is_article": item.is_article and bool(item.body),
+        "encoding": item.encoding,
+    }
+    click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+def _walk(paths: Iterable[Path]) -> Iterable[Path]:
+    from newscrawler.offline import HTML_SUFFIXES, TEXT_SUFFIXES
+
+    suffixes = HTML_SUFFIXES + TEXT_SUFFIXES
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*")
+                              if p.is_file() and p.name.lower().endswith(suffixes))
+        else:
+            yield path
+
+
+@main.command(name="import")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path), metavar="PATH...")
+@db_option
+@click.option("--site", help="Site name to file the articles under (default: the profile "
+              "whose host matches the page URL, else 'imported').")
+def import_(paths: tuple[Path, ...], db_path: str, site: str | None) -> None:
+    """Archive saved .html pages and .txt dumps (folders recursively, .gz too)."""
+    from newscrawler.offline import article_from_file
+    from newscrawler.pipelines.validate import problem
+    from newscrawler.settings import SPLIT_CREDIT_LINES, VALIDATE_MIN_BODY_CHARS
+    from newscrawler.urls import same_site
+
+    profile = resolve_sites([site])[0] if site and site in all_profiles() else None
+    profiles = list(all_profiles().values())
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    counts = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+    with open_archive(db_path, create=True) as store:
+        records: list[dict[str, Any]] = []
+        raws: list[dict[str, Any]] = []
+        for file in _walk(paths):
+            try:
+                item = article_from_file(file, url=None, site=site or "imported",
+                                         fetched_at=now, profile=profile,
+                                         credit_lines=SPLIT_CREDIT_LINES)
+            except (OSError, EOFError, ValueError) as exc:
+                click.echo(f"skipped {file}: cannot read it ({exc})", err=True)
+                counts["skipped"] += 1
+                continue
+            if not site:
+                url = item.canonical_url or item.url
+                item.site = next((p.name for p in profiles if same_site(url, p.base_url)),
+                                 "imported")
+            reason = problem(item, min_body_chars=VALIDATE_MIN_BODY_CHARS)
+            if item.raw_html is not None:
+                raws.append({"url": item.canonical_url or item.url, "fetched_at": now.isoformat(),
+                             "status": None, "content_type": "text/html",
+                             "encoding": item.encoding, "body": item.raw_html})
+            if reason:
+                click.echo(f"skipped {file}: {reason}", err=True)
+                counts["skipped"] += 1
+                continue
+            records.append(item.record())
+            if len(records) >= 200:
+                _save(store, records, raws, counts)
+        _save(store, records, raws, counts)
+    click.echo(f"imported into {db_path}: {counts['new']} new, {counts['updated']} updated, "
+               f"{counts['unchanged']} unchanged, {counts['skipped']} skipped")
+    if not (counts["new"] + counts["updated"] + counts["unchanged"]):
+        sys.exit(1)
+
+
+def _save(store: Archive, records: list[dict[str, Any]], raws: list[dict[str, Any]],
+          counts: dict[str, int]) -> None:
+    for status in store.save_articles(records):
+        counts[status] += 1
+    if raws:
+        store.save_raw_pages(raws)
+    records.clear()
+    raws.clear()
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+@main.command(name="search")
+@click.argument("query")
+@db_option
+@click.option("--site", help="Only this site.")
+@day_option("--since", "Published on or after this day.")
+@day_option("--until", "Published on or before this day.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
+              default="table", show_default=True)
+def search_cmd(query: str, db_path: str, site: str | None, since: str | None,
+               until: str | None, limit: int, fmt: str) -> None:
+    """Full-text search the way a Turkish reader types.
+
+    Any case, with or without Turkish letters (kadina = KADINA = kadına), inflected
+    forms (belediye finds belediyesinin). "exact phrase", prefix*, OR, -word.
+    """
+    with open_archive(db_path) as store:
+        hits = search(store, query, site=site, since=since, until=until, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=["url", "title", "published_at",
+                                                        "site", "snippet"],
+                                extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(hits)
+    else:
+        if not hits:
+            click.echo(f"no articles match {query!r}", err=True)
+        _print_table(hits)
+
+
+def _print_table(hits: list[dict[str, Any]]) -> None:
+    for n, hit in enumerate(hits, 1):
+        day = (hit.get("published_at") or "????-??-??")[:10]
+        click.echo(f"{n:>3}. {day}  [{hit.get('site')}]  {hit.get('title')}")
+        snippet = str(hit.get("snippet") or "").replace("\n", " ")
+        click.echo(f"     {snippet}")
+        click.echo(f"     {hit.get('url')}")
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True)
+@click.option("--query", help="Only articles matching this search.")
+@click.option("--site", help="Only this site.")
+@day_option("--since", "Published on or after this day.")
+@day_option("--until", "Published on or before this day.")
+@click.option("--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel shows Turkish "
+              "letters right.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Output file (default: stdout).")
+def export(db_path: str, fmt: str, query: str | None, site: str | None, since: str | None,
+           until: str | None, excel: bool, output: str) -> None:
+    """Stream matching articles with their headline lists as CSV or JSON Lines.
+
+    Constant memory: rows go out as they are read. The CSV has one row per article;
+    its ``headlines`` column holds the list as JSON.
+    """
+    with open_archive(db_path) as store:
+        rows = iter_articles(store, query=query, site=site, since=since, until=until)
+        target = Path(output) if output != "-" else None
+        tmp = target.with_name(target.name + ".part") if target else None
+        try:
+            fh = (tmp.open("w", encoding="utf-8", newline="") if tmp
+                  else click.get_text_stream("stdout"))
+            try:
+                n = (write_csv(rows, fh, excel=excel) if fmt == "csv"
+                     else write_jsonl(rows, fh))
+            finally:
+                if tmp:
+                    fh.close()
+            if tmp and target:
+                tmp.replace(target)
+        except BaseException:
+            if tmp and tmp.exists():
+                tmp.unlink()
+            raise
+    if target:
+        click.echo(f"wrote {n} articles to {target}", err=True)
+
+
+# --- stats ---------------------------------------------------------------------------------
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def stats(db_path: str, fmt: str) -> None:
+    """Articles by site and by day, and the last crawl runs."""
+    with open_archive(db_path) as store:
+        data = store.stats()
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(f"{data.get('articles', 0)} articles, {data.get('headlines', 0)} headlines, "
+               f"{data.get('raw_pages', 0)} raw pages, {data.get('revisions', 0)} revisions")
+    click.echo("\nby site:")
+    for row in data.get("by_site", []):
+        click.echo(f"  {row['site']:<14} {row['articles']:>7}   "
+                   f"{row.get('first') or '-'} .. {row.get('last') or '-'}")
+    click.echo("\nby day (last 30 days with articles):")
+    for row in data.get("by_day", []):
+        click.echo(f"  {row['day']}  {row['articles']:>6}")
+    click.echo("\nlast runs:")
+    for run in data.get("runs", []):
+        click.echo(f"  #{run['id']:<4} {run['site']:<12} {run['status']:<9} "
+                   f"{run['started_at']}  ->  {run.get('finished_at') or '-'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""DOM helpers shared by the extractors: parsing, text, class words, CSS selectors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+from parsel.csstranslator import HTMLTranslator
+
+Element = lxml.html.HtmlElement
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_WS = re.compile(r"\s+")
+_TRANSLATOR = HTMLTranslator()
+
+# Elements whose content is never visible text; removed once, right after metadata is read.
+INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "math")
+
+
+def parse_html(html: str) -> Element:
+    """Parse decoded HTML into an lxml tree (a bare ``<html>`` for empty input).
+
+    >>> parse_html("<p>Merhaba</p>").findtext(".//p")
+    'Merhaba'
+    """
+    data = html.replace("\x00", "").strip().encode("utf-8", "surrogatepass")
+    if not data:
+        data = b"<html></html>"
+    try:
+        root = lxml.html.document_fromstring(data, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        root = lxml.html.document_fromstring(b"<html></html>", parser=_PARSER)
+    return root
+
+
+def strip_invisible(root: Element) -> None:
+    """Remove script/style/noscript/template/svg subtrees (keeping their tails)."""
+    etree.strip_elements(root, *INVISIBLE_TAGS, with_tail=False)
+
+
+def collapse(text: str | None) -> str:
+    """Collapse runs of whitespace (incl. NBSP) into one space and strip.
+
+    >>> collapse("  İzmir\\u00a0 ve\\n Manisa ")
+    'İzmir ve Manisa'
+    """
+    if not text:
+        return ""
+    return _WS.sub(" ", text).strip()
+
+
+def text_of(el: Element) -> str:
+    """The element's visible text, whitespace collapsed."""
+    return collapse(el.text_content())
+
+
+def text_len(el: Element) -> int:
+    """Length of the element's raw text content (cheap, for scoring)."""
+    return len(el.text_content().strip())
+
+
+def class_id(el: Element) -> str:
+    """The element's ``class`` and ``id`` values, lowercased, joined by a space."""
+    cls = el.get("class")
+    ident = el.get("id")
+    if cls and ident:
+        return f"{cls} {ident}".lower()
+    return (cls or ident or "").lower()
+
+
+def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """One regex for class/id words: words of 4+ letters match anywhere, shorter ones whole.
+
+    >>> bool(word_pattern(["reklam", "ad"]).search("sag-reklamalani"))
+    True
+    >>> bool(word_pattern(["ad"]).search("header-shadow"))
+    False
+    >>> bool(word_pattern(["ad"]).search("ad-slot top"))
+    True
+    """
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        escaped = re.escape(word.lower())
+        if len(word) >= 4:
+            parts.append(escaped)
+        else:
+            parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
+    if not parts:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(parts))
+
+
+def is_hidden(el: Element) -> bool:
+    """Whether the element is hidden by the ``hidden`` attribute or an inline ``display:none``."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style) and "display:none" in style.replace(" ", "").lower()
+
+
+@lru_cache(maxsize=256)
+def css_to_xpath(selector: str) -> str:
+    """Translate a CSS selector (parsel dialect, ``::text``/``::attr()`` allowed) to XPath."""
+    return str(_TRANSLATOR.css_to_xpath(selector))
+
+
+def css(root: Element, selector: str) -> list[Element]:
+    """Elements matching a CSS selector (non-element results are dropped)."""
+    try:
+        found = root.xpath(css_to_xpath(selector))
+    except Exception:  # a bad selector in a profile must not break extraction
+        return []
+    if not isinstance(found, list):
+        return []
+    return [el for el in found if isinstance(el, lxml.html.HtmlElement)]
+
+
+def css_texts(root: Element, selector: str) -> list[str]:
+    """Collapsed texts of the elements (or attribute/text nodes) a CSS selector matches."""
+    try:
+        found = root.xpath(css_to_xpath(selector))
+    except Exception:  # a bad selector in a profile must not break extraction
+        return []
+    out: list[str] = []
+    for item in found if isinstance(found, list) else []:
+        text = text_of(item) if isinstance(item, lxml.html.HtmlElement) else collapse(str(item))
+        if text:
+            out.append(text)
+    return out
+
+
+def ancestors(el: Element) -> Iterator[Element]:
+    """Parents of ``el`` from the nearest up to the root."""
+    parent = el.getparent()
+    while parent is not None:
+        yield parent
+        parent = parent.getparent()

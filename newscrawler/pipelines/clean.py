@@ -1,0 +1,68 @@
+"""CleanTextPipeline: Turkish text repair on every text field and block of an item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from newscrawler.extract.blocks import Block, Link
+from newscrawler.items import ArticleItem
+from newscrawler.text.clean import clean_text, is_boilerplate
+
+
+def clean_item(item: ArticleItem) -> int:
+    """Clean an item's text in place; return how many boilerplate blocks were dropped."""
+    turkish = (item.language or "tr").lower().startswith("tr")
+    for name in ("title", "author", "category", "description"):
+        value = getattr(item, name)
+        if value:
+            setattr(item, name, clean_text(value, turkish=turkish) or None)
+    item.tags = [t for t in (clean_text(tag, turkish=turkish) for tag in item.tags) if t]
+    kept: list[Block] = []
+    dropped = 0
+    for block in item.blocks:
+        text = clean_text(block.text, turkish=turkish) if block.text else ""
+        links = tuple(
+            Link(title, link.url)
+            for link in block.links
+            if (title := clean_text(link.title, turkish=turkish))
+        )
+        if block.kind == "links":
+            if links:
+                kept.append(Block("links", text, links, block.in_article))
+            continue
+        if not text:
+            continue
+        if is_boilerplate(text):
+            dropped += 1
+            continue
+        kept.append(Block(block.kind, text, links, block.in_article))
+    item.blocks = kept
+    return dropped
+
+
+class CleanTextPipeline:
+    """Repair encodings, entities, invisible characters and boilerplate lines.
+
+    Stats: ``clean/items``, ``clean/boilerplate_dropped``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CleanTextPipeline:
+        if not crawler.settings.getbool("CLEAN_ENABLED", True):
+            raise NotConfigured("CLEAN_ENABLED is off")
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem):
+            dropped = clean_item(item)
+            assert self.stats is not None
+            self.stats.inc_value("clean/items")
+            if dropped:
+                self.stats.inc_value("clean/boilerplate_dropped", dropped)
+        return item

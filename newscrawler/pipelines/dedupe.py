@@ -1,0 +1,47 @@
+"""DedupePipeline: one item per canonical URL and per text within a crawl."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from archive import content_hash
+from newscrawler.items import ArticleItem
+
+
+class DedupePipeline:
+    """Drop a second item with the same canonical URL, or the same text on the same site.
+
+    Across runs the archive itself is the dedupe: it upserts by canonical URL and keeps
+    revisions. The same agency release on two different sites is kept on purpose.
+    Setting: ``DEDUPE_CONTENT``. Stats: ``dedupe/dropped_url``, ``dedupe/dropped_content``.
+    """
+
+    def __init__(self, crawler: Crawler, by_content: bool) -> None:
+        self.stats = crawler.stats
+        self.by_content = by_content
+        self.urls: set[str] = set()
+        self.hashes: dict[tuple[str, str], str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        return cls(crawler, crawler.settings.getbool("DEDUPE_CONTENT", True))
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        assert self.stats is not None
+        url = item.canonical_url or item.url
+        if url in self.urls:
+            self.stats.inc_value("dedupe/dropped_url")
+            raise DropItem(f"already seen in this crawl: {url}", log_level="INFO")
+        self.urls.add(url)
+        if self.by_content:
+            key = (item.site, content_hash(item.title or "", item.body))
+            first = self.hashes.setdefault(key, url)
+            if first != url:
+                self.stats.inc_value("dedupe/dropped_content")
+                raise DropItem(f"same text as {first}: {url}", log_level="INFO")
+        return item

@@ -1,0 +1,54 @@
+"""SplitHeadlinesPipeline: the article body apart from the trailing headline list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from newscrawler.items import ArticleItem
+from newscrawler.text.split import split_blocks
+
+
+def split_item(item: ArticleItem, credit_lines: Sequence[str]) -> None:
+    """Fill ``paragraphs``, ``body``, ``credit`` and ``headlines`` from the item's blocks."""
+    result = split_blocks(item.blocks, credit_lines)
+    item.paragraphs = list(result.paragraphs)
+    item.body = "\n\n".join(result.paragraphs)
+    item.credit = result.credit
+    item.headlines = [
+        {"position": h.position, "title": h.title, "url": h.url} for h in result.headlines
+    ]
+
+
+class SplitHeadlinesPipeline:
+    """Keep the list of other headlines under an article as data, never in its body.
+
+    Credit lines come from the site profile and ``SPLIT_CREDIT_LINES``.
+    Stats: ``split/headlines`` (headlines kept), ``split/with_headlines`` (articles that
+    had a list), ``split/credit`` (articles with a credit line).
+    """
+
+    def __init__(self, crawler: Crawler, credit_lines: Sequence[str]) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.credit_lines = tuple(credit_lines)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SplitHeadlinesPipeline:
+        return cls(crawler, crawler.settings.getlist("SPLIT_CREDIT_LINES"))
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        profile = getattr(self.crawler.spider, "profile", None)
+        credits = (*(profile.credit if profile else ()), *self.credit_lines)
+        split_item(item, credits)
+        assert self.stats is not None
+        if item.headlines:
+            self.stats.inc_value("split/headlines", len(item.headlines))
+            self.stats.inc_value("split/with_headlines")
+        if item.credit:
+            self.stats.inc_value("split/credit")
+        return item

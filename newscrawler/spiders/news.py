@@ -1,0 +1,278 @@
+"""The generic news spider: a site profile tells it where to look, it does the rest.
+
+Discovery reads the profile's feeds (RSS/Atom), sitemaps (indexes, Google News
+sitemaps, gzip) and listing pages (with pagination), and follows article links found on
+article pages. Every link is put in canonical form and deduplicated before it becomes a
+request. Article pages are decoded from bytes by our own rule (Turkish legacy pages lie
+about their charset) and handed to the extractor; the item pipelines do the rest.
+
+Spider arguments (``scrapy crawl hibya -a base_url=...``):
+
+- ``base_url``: point the profile at another origin (the demo serves the sample site on a
+  free loopback port).
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import date, datetime, timezone
+from typing import Any
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from newscrawler.extract.page import extract_page
+from newscrawler.items import ArticleItem
+from newscrawler.profiles import SiteProfile, get_profile
+from newscrawler.text.dates import DateCandidate, parse_date
+from newscrawler.text.encoding import charset_from_content_type, decode_html
+from newscrawler.urls import canonical_url, same_site
+
+HTML_TYPES = ("text/html", "application/xhtml")
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl one site described by a profile (``profile_name``)."""
+
+    profile_name: str = ""
+
+    def __init__(self, *args: Any, site: str | None = None, base_url: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._site_arg = site or self.profile_name
+        self._base_url = base_url
+        self._seen: set[str] = set()
+        self._known: set[str] = set()
+        self.profile: SiteProfile
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if not spider._site_arg:
+            raise ValueError("no site given: run `scrapy crawl SITE` or pass -a site=NAME")
+        profile = get_profile(spider._site_arg, settings.get("NEWSCRAWLER_SITES_DIR") or None)
+        if spider._base_url:
+            profile = profile.with_base_url(spider._base_url)
+        spider.profile = profile
+        spider.name = profile.name
+        host = profile.domain
+        spider.allowed_domains = [host.split(":")[0]] if host else []
+        if profile.download_delay is not None and not settings.getfloat("DOWNLOAD_DELAY"):
+            spider.download_delay = profile.download_delay
+        since = settings.get("NEWSCRAWLER_SINCE") or ""
+        spider.since = date.fromisoformat(since) if since else None
+        spider.follow_links = settings.getbool("NEWSCRAWLER_FOLLOW_ARTICLE_LINKS", True)
+        spider.max_listing_pages = settings.getint("NEWSCRAWLER_MAX_LISTING_PAGES", 20)
+        if settings.getbool("NEWSCRAWLER_ONLY_NEW"):
+            spider._known = _known_urls(settings.get("ARCHIVE_DB"), profile.name)
+        return spider
+
+    # --- discovery -------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        """First requests: feeds, sitemaps and listing pages of the profile."""
+        for item in self.start_requests():
+            yield item
+
+    def start_requests(self) -> Iterator[scrapy.Request]:
+        p = self.profile
+        for url in p.feeds:
+            yield self._request(p.absolute(url), self.parse_feed, kind="feed")
+        for url in p.sitemaps:
+            yield self._request(p.absolute(url), self.parse_sitemap, kind="sitemap")
+        for url in p.listings:
+            yield self._request(p.absolute(url), self.parse_listing, kind="listing",
+                                cb_kwargs={"page": 1})
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """Article links and their dates from an RSS 2.0 or Atom feed."""
+        sel = _xml(response)
+        if sel is None:
+            self._count("discovery/bad_feed")
+            self.logger.warning("not a feed (unreadable XML): %s", response.url)
+            return
+        entries = sel.xpath("//item | //entry")
+        self._count("discovery/feed_entries", len(entries))
+        for entry in entries:
+            link = (entry.xpath("link/text()").get() or entry.xpath("link/@href").get() or "")
+            raw_date = (entry.xpath("pubDate/text()").get()
+                        or entry.xpath("published/text()").get()
+                        or entry.xpath("updated/text()").get())
+            yield from self._article_requests([link.strip()], response, source="feed",
+                                              raw_date=raw_date)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        """Follow sitemap indexes; article links (and Google News dates) from url sets."""
+        sel = _xml(response)
+        if sel is None:
+            self._count("discovery/bad_sitemap")
+            self.logger.warning("not a sitemap (unreadable XML): %s", response.url)
+            return
+        for loc in sel.xpath("//sitemapindex/sitemap/loc/text()").getall():
+            yield self._request(response.urljoin(loc.strip()), self.parse_sitemap, kind="sitemap")
+        for entry in sel.xpath("//urlset/url"):
+            loc = (entry.xpath("loc/text()").get() or "").strip()
+            raw_date = (entry.xpath("news/publication_date/text()").get()
+                        or entry.xpath("lastmod/text()").get())
+            self._count("discovery/sitemap_entries")
+            yield from self._article_requests([loc], response, source="sitemap",
+                                              raw_date=raw_date)
+
+    def parse_listing(self, response: Response, page: int = 1) -> Iterator[scrapy.Request]:
+        """Article links of a listing page, then its next page."""
+        area = self.profile.listing_links or "a"
+        hrefs = (response.css(area).xpath("descendant-or-self::a/@href").getall()
+                 if _is_html(response) else [])
+        yield from self._article_requests(hrefs, response, source="listing")
+        if page >= self.max_listing_pages:
+            return
+        nxt = (response.css(f"{self.profile.listing_next}::attr(href)").get()
+               if self.profile.listing_next else None) or response.css(
+            "a[rel~=next]::attr(href), link[rel~=next]::attr(href)").get()
+        if nxt:
+            url = canonical_url(response.urljoin(nxt))
+            if url not in self._seen:
+                self._seen.add(url)
+                yield self._request(url, self.parse_listing, kind="listing",
+                                    cb_kwargs={"page": page + 1})
+
+    # --- articles ----------------------------------------------------------------------
+
+    def parse_article(self, response: Response, discovered: tuple[DateCandidate, ...] = ()
+                      ) -> Iterator[Any]:
+        """Decode, extract and yield one article item; follow its headline links."""
+        if not _is_html(response):
+            self._count("fetch/not_html")
+            self.logger.info("skipped, not HTML (%s): %s",
+                             response.headers.get("Content-Type", b"").decode("latin-1"),
+                             response.url)
+            return
+        header = response.headers.get("Content-Type", b"").decode("latin-1")
+        text, encoding = decode_html(response.body, charset_from_content_type(header))
+        extracted = extract_page(text, response.url, self.profile)
+        canonical = extracted.canonical_url
+        if not canonical or not same_site(canonical, response.url):
+            canonical = response.url
+        item = ArticleItem(
+            url=response.url,
+            site=self.profile.name,
+            fetched_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            canonical_url=canonical_url(canonical),
+            status=response.status,
+            content_type=header or None,
+            encoding=encoding,
+            raw_html=response.body,
+            is_article=extracted.is_article,
+            reason=extracted.reason,
+            title=extracted.title,
+            author=extracted.author,
+            category=extracted.category,
+            tags=list(extracted.tags),
+            description=extracted.description,
+            language=extracted.language or self.profile.language,
+            blocks=list(extracted.blocks),
+            date_candidates=[*extracted.date_candidates, *discovered],
+        )
+        yield item
+        if self.follow_links:
+            hrefs = [link.url for block in extracted.blocks for link in block.links if link.url]
+            yield from self._article_requests(hrefs, response, source="article")
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def _article_requests(self, hrefs: Iterable[str], response: Response, *, source: str,
+                          raw_date: str | None = None) -> Iterator[scrapy.Request]:
+        """Requests for the new article URLs among ``hrefs`` (deduplicated first)."""
+        discovered: tuple[DateCandidate, ...] = ()
+        if raw_date:
+            discovered = (DateCandidate(source=source, raw=raw_date.strip()),)
+            if self.since and _before(raw_date, self.since):
+                self._count(f"discovery/{source}_older_than_since")
+                return
+        for href in hrefs:
+            if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+                continue
+            url = canonical_url(response.urljoin(href))
+            if not self.profile.is_article_url(url) or not same_site(url, self.profile.base_url):
+                continue
+            if url in self._seen:
+                continue
+            self._seen.add(url)
+            if url in self._known:
+                self._count("discovery/skipped_known")
+                continue
+            self._count(f"discovery/from_{source}")
+            yield self._request(url, self.parse_article, kind="article",
+                                cb_kwargs={"discovered": discovered})
+
+    def _request(self, url: str, callback: Any, *, kind: str,
+                 cb_kwargs: dict[str, Any] | None = None) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=self.on_error,
+                              cb_kwargs=cb_kwargs or {}, meta={"kind": kind})
+
+    def on_error(self, failure: Failure) -> None:
+        """Count and log a failed request (HTTP error, timeout, DNS...) without stopping."""
+        request = getattr(failure, "request", None)
+        kind = request.meta.get("kind", "page") if request is not None else "page"
+        response = getattr(failure.value, "response", None)
+        reason = f"http_{response.status}" if response is not None else failure.type.__name__
+        self._count("fetch/errors")
+        self._count(f"fetch/errors/{kind}/{reason}")
+        self.logger.warning("could not fetch %s %s: %s", kind,
+                            request.url if request is not None else "?", reason)
+
+    def _count(self, key: str, n: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key, n)
+
+
+def _is_html(response: Response) -> bool:
+    ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+    if any(t in ctype for t in HTML_TYPES):
+        return True
+    return not ctype and b"<html" in response.body[:2048].lower()
+
+
+def _xml(response: Response) -> Selector | None:
+    body = response.body
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gzip.decompress(body)
+        except OSError:
+            return None
+    try:
+        sel = Selector(body=body, type="xml")
+    except ValueError:
+        return None
+    sel.remove_namespaces()
+    if sel.root is None:
+        return None
+    return sel
+
+
+def _before(raw: str, since: date) -> bool:
+    """Whether a feed/sitemap date is clearly before ``since`` (unparseable: keep it)."""
+    parsed = parse_date(raw, now=datetime.now(timezone.utc), source="feed")
+    if parsed is None:
+        return False
+    value = parsed.value
+    day = value.date() if isinstance(value, datetime) else value
+    return day < since
+
+
+def _known_urls(db_path: str | None, site: str) -> set[str]:
+    """URLs the archive already holds for ``site`` (for NEWSCRAWLER_ONLY_NEW)."""
+    if not db_path:
+        return set()
+    from pathlib import Path
+
+    if not Path(db_path).exists():
+        return set()
+    from archive import Archive
+
+    with Archive(db_path) as store:
+        return store.known_urls(site)
