@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,7 +32,11 @@ def default_db() -> str:
 
 
 def db_option(func: F) -> F:
-    """The shared ``--db`` option."""
+    """The shared ``--db`` and ``--timeout`` options."""
+    func = click.option(
+        "--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
+        help="Seconds to wait for a database locked by another process.",
+    )(func)
     return click.option(
         "--db", "db_path", default=default_db, show_default="$NEWSCRAWLER_DB or news.db",
         type=click.Path(dir_okay=False), help="SQLite archive file.",
@@ -52,10 +57,10 @@ def day_option(name: str, help_text: str) -> Callable[[F], F]:
     return click.option(name, callback=check, metavar="YYYY-MM-DD", help=help_text)
 
 
-def open_archive(db_path: str, *, create: bool = False) -> Archive:
+def open_archive(db_path: str, *, create: bool = False, timeout: float = 30.0) -> Archive:
     """Open the archive or stop with the archive's own advice."""
     try:
-        return Archive(db_path, create=create)
+        return Archive(db_path, create=create, timeout=timeout)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -91,10 +96,11 @@ def main() -> None:
               help="Scrapy JOBDIR: keep the request queue so a killed crawl can resume.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or newscrawler setting (repeatable).")
+@click.option("--base-url", help="Crawl a mirror of the site at this origin (one SITE only).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO level).")
-def crawl(sites: tuple[str, ...], db_path: str, max_articles: int, since: str | None,
+def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: int, since: str | None,
           only_new: bool, wait: float, jobdir: str | None, overrides: tuple[str, ...],
-          verbose: bool) -> None:
+          base_url: str | None, verbose: bool) -> None:
     """Crawl SITE... (see `newscrawler sites`) into the archive.
 
     Shows live progress on stderr and ends with a summary. Safe to repeat (no
@@ -105,8 +111,12 @@ def crawl(sites: tuple[str, ...], db_path: str, max_articles: int, since: str | 
     settings = {k: v for k, v in (_parse_override(o) for o in overrides)}
     if jobdir:
         settings["JOBDIR"] = jobdir
+    if base_url and len(profiles) != 1:
+        raise click.UsageError("--base-url works with exactly one SITE")
+    settings.setdefault("ARCHIVE_TIMEOUT", timeout)
     code = run_crawl(profiles, db_path=db_path, max_articles=max_articles, since=since,
-                     only_new=only_new, wait=wait, settings=settings, verbose=verbose)
+                     only_new=only_new, wait=wait, settings=settings, verbose=verbose,
+                     base_urls={profiles[0].name: base_url} if base_url else None)
     sys.exit(code)
 
 
@@ -126,6 +136,9 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
     from scrapy.utils.project import get_project_settings
 
     from newscrawler.runlock import RunLock, RunLockedError
+
+    # Outside the project folder there is no scrapy.cfg: name the settings module directly.
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
 
     try:
         open_archive(db_path, create=True).close()
@@ -233,7 +246,10 @@ def crawl_summary(site: str, stats: dict[str, Any], ok: bool) -> str:
 @db_option
 @click.option("--query", default="kadına", show_default=True,
               help="The example search run on the archive after the crawl.")
-def demo(db_path: str, query: str) -> None:
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Loopback port for the sample site (its URLs are the article keys, so "
+              "keep it the same between runs; 0 picks a free one).")
+def demo(db_path: str, timeout: float, query: str, port: int) -> None:
     """Serve the bundled sample site on 127.0.0.1 and crawl it end to end.
 
     No network beyond loopback is needed. Ends with a summary and an example search.
@@ -241,10 +257,15 @@ def demo(db_path: str, query: str) -> None:
     from newscrawler.sample_server import serve
 
     profile = get_profile("sample")
-    with serve() as origin:
+    with ExitStack() as stack:
+        try:
+            origin = stack.enter_context(serve(port=port))
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot serve the sample site on 127.0.0.1:{port} ({exc.strerror}); "
+                "pass --port with a free port, or --port 0 to pick one") from None
         click.echo(f"Serving the sample site at {origin}/", err=True)
-        code = run_crawl([profile], db_path=db_path,
-                         settings={"PROGRESS_INTERVAL": 2.0},
+        code = run_crawl([profile], db_path=db_path, settings={"PROGRESS_INTERVAL": 2.0},
                          base_urls={"sample": origin})
     if code:
         sys.exit(code)
@@ -358,7 +379,7 @@ def _walk(paths: Iterable[Path]) -> Iterable[Path]:
 @db_option
 @click.option("--site", help="Site name to file the articles under (default: the profile "
               "whose host matches the page URL, else 'imported').")
-def import_(paths: tuple[Path, ...], db_path: str, site: str | None) -> None:
+def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | None) -> None:
     """Archive saved .html pages and .txt dumps (folders recursively, .gz too)."""
     from newscrawler.offline import article_from_file
     from newscrawler.pipelines.validate import problem
@@ -369,7 +390,7 @@ def import_(paths: tuple[Path, ...], db_path: str, site: str | None) -> None:
     profiles = list(all_profiles().values())
     now = datetime.now(timezone.utc).replace(microsecond=0)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-    with open_archive(db_path, create=True) as store:
+    with open_archive(db_path, create=True, timeout=timeout) as store:
         records: list[dict[str, Any]] = []
         raws: list[dict[str, Any]] = []
         for file in _walk(paths):
@@ -426,14 +447,14 @@ def _save(store: Archive, records: list[dict[str, Any]], raws: list[dict[str, An
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
               default="table", show_default=True)
-def search_cmd(query: str, db_path: str, site: str | None, since: str | None,
+def search_cmd(query: str, db_path: str, timeout: float, site: str | None, since: str | None,
                until: str | None, limit: int, fmt: str) -> None:
     """Full-text search the way a Turkish reader types.
 
     Any case, with or without Turkish letters (kadina = KADINA = kadına), inflected
     forms (belediye finds belediyesinin). "exact phrase", prefix*, OR, -word.
     """
-    with open_archive(db_path) as store:
+    with open_archive(db_path, timeout=timeout) as store:
         hits = search(store, query, site=site, since=since, until=until, limit=limit)
     if fmt == "json":
         click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
@@ -475,14 +496,14 @@ def _print_table(hits: list[dict[str, Any]]) -> None:
               "letters right.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Output file (default: stdout).")
-def export(db_path: str, fmt: str, query: str | None, site: str | None, since: str | None,
+def export(db_path: str, timeout: float, fmt: str, query: str | None, site: str | None, since: str | None,
            until: str | None, excel: bool, output: str) -> None:
     """Stream matching articles with their headline lists as CSV or JSON Lines.
 
     Constant memory: rows go out as they are read. The CSV has one row per article;
     its ``headlines`` column holds the list as JSON.
     """
-    with open_archive(db_path) as store:
+    with open_archive(db_path, timeout=timeout) as store:
         rows = iter_articles(store, query=query, site=site, since=since, until=until)
         target = Path(output) if output != "-" else None
         tmp = target.with_name(target.name + ".part") if target else None
@@ -512,9 +533,9 @@ def export(db_path: str, fmt: str, query: str | None, site: str | None, since: s
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-def stats(db_path: str, fmt: str) -> None:
+def stats(db_path: str, timeout: float, fmt: str) -> None:
     """Articles by site and by day, and the last crawl runs."""
-    with open_archive(db_path) as store:
+    with open_archive(db_path, timeout=timeout) as store:
         data = store.stats()
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,87 @@
+"""Folding Turkish text for search, one code point in and one out.
+
+The index stores ``fold(title)`` and ``fold(body)``; every query word goes through the
+same ``fold`` before it reaches FTS5. Because the fold keeps the length of NFC text,
+an offset found in ``fold(body)`` is the same offset in ``body``: snippets highlight the
+original letters.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["APOSTROPHES", "INVISIBLE", "TURKISH_LETTERS", "case_fold", "fold"]
+
+#: Apostrophe variants that separate a proper noun from its suffix (``İzmir’de``).
+APOSTROPHES = "'’‘`´ʼʻ′＇"
+
+#: Invisible format characters that CMSs leave inside words (soft hyphen, zero-width
+#: space/joiners, word joiner, BOM). FTS5 would split ``bele\xaddiye`` in two.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+#: Letters whose presence in a query word asks for exact-letter ranking.
+TURKISH_LETTERS = frozenset("çğıöşüÇĞİÖŞÜ")
+
+# A combining mark is a token character for FTS5 ``unicode61`` and ``remove_diacritics 2``
+# drops it, so mapping the invisible characters to it joins ``bele·diye`` into ``belediye``
+# in the index while keeping the string length.
+_JOINER = "\u0300"
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    # Latin letters with diacritics -> their ASCII base, lowercased (é -> e, Ő -> o).
+    ranges = [(0x00C0, 0x0250), (0x1E00, 0x1F00)]
+    for start, stop in ranges:
+        for cp in range(start, stop):
+            decomposed = unicodedata.normalize("NFD", chr(cp))
+            base = decomposed[0]
+            if len(decomposed) > 1 and base.isascii() and base.isalpha():
+                table[cp] = base.lower()
+    # The four Turkish i's and the letters of the Turkish alphabet.
+    for src, dst in zip("İIıiÇçĞğÖöŞşÜüÂâÎîÛû", "iiiiccggoossuuaaiiuu", strict=True):
+        table[ord(src)] = dst
+    for ch in APOSTROPHES:
+        table[ord(ch)] = " "
+    for ch in INVISIBLE:
+        table[ord(ch)] = _JOINER
+    return table
+
+
+_FOLD_TABLE = _build_table()
+_CASE_TABLE = {ord("I"): "ı", ord("İ"): "i"}
+
+
+def fold(text: str) -> str:
+    """Fold case, Turkish letters and apostrophes for search.
+
+    NFC first; then İ, I, ı and i all become ``i``; ç ğ ö ş ü â î û (and capitals, and
+    other Latin letters with diacritics) become ASCII; apostrophes become spaces; the
+    rest is lowercased. One code point in, one out: ``len(fold(s)) == len(s)`` for NFC
+    text. Soft hyphens and zero-width characters become a combining mark that the index
+    ignores, so a word split by them is still one word.
+
+    >>> fold("IĞDIR'da Işık")
+    'igdir da isik'
+    >>> fold("KADINA ŞİDDETE HAYIR")
+    'kadina siddete hayir'
+    >>> fold("İzmir’de ılıca")
+    'izmir de ilica'
+    >>> fold("Karşıyaka-Bornova")
+    'karsiyaka-bornova'
+    """
+    return unicodedata.normalize("NFC", text).translate(_FOLD_TABLE).lower()
+
+
+def case_fold(text: str) -> str:
+    """Lowercase the Turkish way, keeping Turkish letters (for exact-letter ranking).
+
+    ``I`` becomes ``ı`` and ``İ`` becomes ``i``, unlike ``str.lower()`` which turns
+    ``İ`` into two code points. NFC first; length is kept like :func:`fold`.
+
+    >>> case_fold("IŞIK İzmir'de ÖLDÜ")
+    "ışık izmir'de öldü"
+    >>> len(case_fold("İİİ"))
+    3
+    """
+    return unicodedata.normalize("NFC", text).translate(_CASE_TABLE).lower()

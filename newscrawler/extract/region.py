@@ -1,0 +1,223 @@
+"""The generic article-region finder: score containers by paragraph text, pick the best.
+
+All site knowledge here is data (the word lists and tag sets below); the functions only
+combine them. A "paragraph" is a ``<p>`` or a run of bare text between ``<br>``s with at
+least ``MIN_PARAGRAPH`` characters and low link density; it scores its parent fully and its
+grandparent by half (the readability scheme), then class/id words scale the totals.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newscrawler.extract.dom import Element, class_id, word_pattern
+
+# --- data -------------------------------------------------------------------------------
+
+# class/id tokens that name the body container itself on Turkish CMSs, WordPress and agencies.
+STRONG_BODY_CLASSES = frozenset(
+    {
+        "entry-content", "post-content", "post-body", "post-entry", "single-content",
+        "td-post-content", "article-body", "article-content", "article-text", "articlebody",
+        "article-post-content", "story-body", "news-text", "news-content", "news-body",
+        "news-detail-text", "haber-detay", "haber_detay", "haberdetay", "haber-detay-icerik",
+        "haber-icerik", "haber_icerik", "habericerik", "haber-metni", "haber_metni",
+        "habermetni", "haber-text", "haber-content", "detay-icerik", "detay-metin",
+        "detay-text", "detail-content", "detail-text", "detail-body", "content-text",
+        "content-body", "text-content", "icerikyazi", "amp-content", "article-detail-content",
+    }
+)
+# Words that make a container more likely to be the body.
+POSITIVE_WORDS = (
+    "article", "content", "detay", "detail", "entry", "post", "story", "haber", "news",
+    "text", "body", "icerik", "metin", "yazi", "single", "main",
+)
+# Words that make a container unlikely to be the body (and its paragraphs worthless).
+NEGATIVE_WORDS = (
+    "comment", "yorum", "sidebar", "side-bar", "widget", "footer", "header", "menu", "navbar",
+    "related", "ilgili", "benzer", "diger", "share", "social", "reklam", "ads", "ad",
+    "banner", "popular", "populer", "okunan", "most-read", "tags", "etiket", "newsletter",
+    "breadcrumb", "promo", "sponsor", "cookie", "modal", "popup", "login", "manset",
+    "slider", "carousel", "swiper", "gallery", "galeri", "video-list", "teaser", "card",
+)
+# Tags whose paragraphs never belong to the article.
+NEGATIVE_TAGS = frozenset({"nav", "footer", "aside", "header", "form", "menu", "dialog"})
+# Class/id words of a lead / summary ("spot") placed beside the body container.
+LEAD_WORDS = ("spot", "ozet", "summary", "lead", "description", "desc", "abstract", "intro")
+
+MIN_PARAGRAPH = 25  # characters of text for a paragraph to score at all
+GOOD_PARAGRAPH = 40  # characters for a paragraph to count as "real" (is_article, lead siblings)
+MAX_PARAGRAPH_LINK_DENSITY = 0.5
+STRONG_FACTOR = 1.6
+POSITIVE_FACTOR = 1.25
+NEGATIVE_FACTOR = 0.3
+ARTICLE_TAG_FACTOR = 1.3
+
+# --- compiled forms of the data --------------------------------------------------------
+
+_POSITIVE = word_pattern(POSITIVE_WORDS)
+_NEGATIVE = word_pattern(NEGATIVE_WORDS)
+_LEAD = word_pattern(LEAD_WORDS)
+_TOKEN_SPLIT = re.compile(r"\s+")
+_COMMA = re.compile(r"[,،]")
+
+
+def is_strong_body(el: Element) -> bool:
+    """Whether the element's class/id or itemprop names the article body outright."""
+    if el.get("itemprop", "").lower() == "articlebody":
+        return True
+    words = class_id(el)
+    return bool(words) and not STRONG_BODY_CLASSES.isdisjoint(_TOKEN_SPLIT.split(words))
+
+
+def class_factor(el: Element) -> float:
+    """How much an element's tag and class/id words scale its paragraph score."""
+    factor = 1.0
+    if is_strong_body(el):
+        factor *= STRONG_FACTOR
+    words = class_id(el)
+    if words:
+        if _POSITIVE.search(words):
+            factor *= POSITIVE_FACTOR
+        if _NEGATIVE.search(words):
+            factor *= NEGATIVE_FACTOR
+    if el.tag == "article":
+        factor *= ARTICLE_TAG_FACTOR
+    return factor
+
+
+def link_density(el: Element) -> float:
+    """Share of the element's text that sits inside links (0 for an empty element)."""
+    total = len(el.text_content().strip())
+    if not total:
+        return 0.0
+    linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+    return min(1.0, linked / total)
+
+
+def paragraph_score(text: str) -> float:
+    """Readability's paragraph weight: one point, one per comma, one per 100 characters (≤ 3).
+
+    >>> paragraph_score("Vali, törende konuştu, teşekkür etti.")
+    3.0
+    """
+    return 1.0 + len(_COMMA.findall(text)) + min(len(text) // 100, 3)
+
+
+class _Scorer:
+    """Accumulates paragraph scores on ancestors in one pass over the tree."""
+
+    def __init__(self) -> None:
+        self.scores: dict[Element, float] = {}
+        self._bad: dict[Element, bool] = {}
+
+    def is_bad(self, el: Element | None) -> bool:
+        """Whether ``el`` or an ancestor is navigation, a footer, comments, ads and the like."""
+        chain: list[Element] = []
+        verdict = False
+        node = el
+        while node is not None:
+            known = self._bad.get(node)
+            if known is not None:
+                verdict = known
+                break
+            chain.append(node)
+            if node.tag in NEGATIVE_TAGS or (
+                node.tag not in ("body", "html") and _NEGATIVE.search(class_id(node))
+                and not is_strong_body(node)
+            ):
+                verdict = True
+                break
+            node = node.getparent()
+        for item in chain:
+            self._bad[item] = verdict
+        return verdict
+
+    def add(self, holder: Element, text: str, linked: int) -> None:
+        """Credit one paragraph of ``text`` found directly in ``holder``."""
+        if len(text) < MIN_PARAGRAPH or linked > MAX_PARAGRAPH_LINK_DENSITY * len(text):
+            return
+        if self.is_bad(holder):
+            return
+        score = paragraph_score(text)
+        self.scores[holder] = self.scores.get(holder, 0.0) + score
+        parent = holder.getparent()
+        if parent is not None and parent.tag != "html":
+            self.scores[parent] = self.scores.get(parent, 0.0) + score / 2
+
+
+def _bare_chunks(el: Element) -> list[str]:
+    """Runs of text directly inside ``el`` (its text and child tails), split at ``<br>``."""
+    chunks: list[str] = []
+    current = (el.text or "").strip()
+    for child in el:
+        if child.tag == "br" and current:
+            chunks.append(current)
+            current = ""
+        tail = (child.tail or "").strip()
+        if tail:
+            current = f"{current} {tail}" if current else tail
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def score_candidates(root: Element) -> dict[Element, float]:
+    """Every scored container with its final score (paragraph score x link and class factors)."""
+    body = root.find("body")
+    scorer = _Scorer()
+    for el in (root if body is None else body).iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == "p":
+            text = el.text_content().strip()
+            if len(text) >= MIN_PARAGRAPH:
+                linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+                parent = el.getparent()
+                if parent is not None:
+                    scorer.add(parent, text, linked)
+        elif tag in ("div", "td", "section", "article", "main", "font", "center", "span"):
+            if len(el) or el.text:
+                for chunk in _bare_chunks(el):
+                    scorer.add(el, chunk, 0)
+    final: dict[Element, float] = {}
+    for el, score in scorer.scores.items():
+        if el.tag in ("body", "html"):
+            score *= 0.5
+        final[el] = score * (1.0 - link_density(el)) * class_factor(el)
+    return final
+
+
+def _is_lead_sibling(el: Element) -> bool:
+    """A sibling that carries body text: a long low-link ``<p>`` or a lead/summary element."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return False
+    text_len = len(el.text_content().strip())
+    if tag == "p":
+        return text_len >= 80 and link_density(el) < 0.25
+    if text_len >= GOOD_PARAGRAPH and _LEAD.search(class_id(el)) and link_density(el) < 0.25:
+        return not _NEGATIVE.search(class_id(el))
+    return tag in ("h2", "h3") and text_len >= 60 and link_density(el) < 0.25
+
+
+def find_region(root: Element) -> Element | None:
+    """The element that most likely holds the article body, or None for a page without one.
+
+    The best-scoring container is widened to its parent when a sibling holds body text too
+    (a lead paragraph or "spot" beside the text container).
+    """
+    scores = score_candidates(root)
+    if not scores:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    parent = best.getparent()
+    if (
+        parent is not None
+        and parent.tag not in ("body", "html")
+        and not is_strong_body(best)
+        and any(_is_lead_sibling(sib) for sib in parent if sib is not best)
+    ):
+        return parent
+    return best

@@ -1,0 +1,54 @@
+"""Shared fixtures: the sample site on a real loopback server, a CLI runner, paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newscrawler.sample_server import SAMPLE_ROOT, serve
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+@pytest.fixture(scope="session")
+def sample_origin() -> Iterator[str]:
+    """The bundled sample site, served on a free 127.0.0.1 port for the whole session."""
+    with serve(SAMPLE_ROOT) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="session")
+def manifest() -> dict[str, Any]:
+    """The sample site's hand-written gold labels."""
+    data: dict[str, Any] = json.loads((SAMPLE_ROOT / "_manifest.json").read_text("utf-8"))
+    return data
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 240, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``newscrawler ARGS`` in a fresh process (Scrapy's reactor runs once per process)."""
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    full_env.pop("NEWSCRAWLER_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "newscrawler.cli", *args],
+        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, input=input,
+    )
+
+
+@pytest.fixture(scope="session")
+def crawled_sample(sample_origin: str, tmp_path_factory: pytest.TempPathFactory
+                   ) -> dict[str, Any]:
+    """One full crawl of the sample site through the real Scrapy engine, into a fresh archive."""
+    db = tmp_path_factory.mktemp("crawl") / "news.db"
+    result = run_cli("crawl", "sample", "--db", str(db), "--base-url", sample_origin,
+                     "--set", "PROGRESS_INTERVAL=0")
+    return {"db": db, "result": result, "origin": sample_origin}

@@ -1,0 +1,306 @@
+"""Every `newscrawler` command, on good and on bad input, in a real subprocess."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newscrawler.runlock import RunLock
+from newscrawler.sample_server import SAMPLE_ROOT
+from tests.conftest import SHARED, run_cli
+
+SEEDS = sorted((SHARED / "seeds").glob("*.txt")) if (SHARED / "seeds").is_dir() else []
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def count(db: Path, table: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute(f"select count(*) from {table}").fetchone()[0])
+    finally:
+        conn.close()
+
+
+# --- sites --------------------------------------------------------------------------------
+
+def test_sites_lists_the_profiles() -> None:
+    result = run_cli("sites", "--format", "json")
+    assert result.returncode == 0
+    names = {p["name"] for p in json.loads(result.stdout)}
+    assert {"hibya", "sample"} <= names
+
+
+def test_scrapy_list_shows_the_profiles() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=repo,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert {"hibya", "sample"} <= set(result.stdout.split())
+
+
+def test_unknown_site_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("crawl", "nosuchsite", "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 2
+    assert "unknown site 'nosuchsite'" in result.stderr and "hibya" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+# --- extract ------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not SEEDS, reason="../shared/seeds is not here")
+def test_extract_seed_dump() -> None:
+    result = run_cli("extract", str(SEEDS[0]), "--fetched-at", "2025-11-17T10:00:00+03:00")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["title"] == "İzmir'de toplumsal cinsiyet eşitliği için STK buluşması"
+    assert out["published_at"] == "2025-11-16"
+    paragraphs = out["body"].split("\n\n")
+    assert len(paragraphs) == 4
+    assert paragraphs[0].startswith("İzmir Büyükşehir Belediyesi Kadın ve Aile")
+    assert paragraphs[-1].endswith("konuları öne çıktı.")
+    assert out["credit"] == "Hibya Haber Ajansı"
+    titles = [h["title"] for h in out["headlines"]]
+    assert len(titles) == 19
+    assert titles[0] == "Ankara’da öğrenciler “Öğrenci Adım Adım Gelişim Programı”na katıldı"
+    assert titles[-1] == "Minik öğrenciden Başkan Kocagöz’e “Gençliğe Hitabe” sürprizi"
+    assert all(h["url"] is None for h in out["headlines"])
+    for title in titles:
+        assert title not in out["body"]
+    assert set(out) >= {"url", "title", "published_at", "updated_at", "author", "credit",
+                        "category", "tags", "body", "headlines"}
+
+
+def test_extract_sample_page(manifest: dict[str, Any]) -> None:
+    gold = next(a for a in manifest["articles"] if a["headlines"] and a.get("credit"))
+    page = SAMPLE_ROOT / (gold["path"].lstrip("/") + ".html")
+    result = run_cli("extract", str(page), "--url", "http://127.0.0.1:8765" + gold["path"])
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["title"] == gold["title"]
+    assert out["published_at"] == gold["published"]
+    assert out["credit"] == gold["credit"]
+    assert [h["title"] for h in out["headlines"]] == gold["headlines"]
+    assert all(h["url"].startswith("http://127.0.0.1:8765/") for h in out["headlines"])
+    assert isinstance(out["tags"], list)
+
+
+def test_extract_missing_file() -> None:
+    result = run_cli("extract", "/no/such/page.html")
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+
+
+def test_extract_bad_fetched_at(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><p>x</p></body></html>")
+    result = run_cli("extract", str(page), "--fetched-at", "dün")
+    assert result.returncode == 2
+    assert "ISO 8601" in result.stderr
+
+
+def test_extract_empty_and_garbage_pages(tmp_path: Path) -> None:
+    for name, data in (("empty.html", b""), ("garbage.html", b"\x00\xff<<<<>>>\x89PNG"),
+                       ("broken.html", b"<html><body><div><p>Yar\xfdm kalm\xfd\xfe")):
+        page = tmp_path / name
+        page.write_bytes(data)
+        result = run_cli("extract", str(page))
+        assert result.returncode == 0, (name, result.stderr)
+        out = json.loads(result.stdout)
+        assert out["is_article"] is False
+        assert "Traceback" not in result.stderr
+
+
+# --- import -------------------------------------------------------------------------------
+
+def test_import_folder_twice(tmp_path: Path, manifest: dict[str, Any]) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for gold in manifest["articles"][:5]:
+        name = gold["path"].lstrip("/") + ".html"
+        (pages / name).write_bytes((SAMPLE_ROOT / name).read_bytes()
+                                   .replace(b"{{ORIGIN}}", b"http://127.0.0.1:8765"))
+    (pages / "notes.txt").write_text("kısa\n", encoding="utf-8")
+    db = tmp_path / "news.db"
+    first = run_cli("import", str(pages), "--db", str(db), "--site", "sample")
+    assert first.returncode == 0, first.stderr
+    assert "5 new" in first.stdout and "1 skipped" in first.stdout
+    assert count(db, "articles") == 5
+    second = run_cli("import", str(pages), "--db", str(db), "--site", "sample")
+    assert "0 new, 0 updated, 5 unchanged" in second.stdout
+    assert count(db, "articles") == 5
+
+
+@pytest.mark.skipif(not SEEDS, reason="../shared/seeds is not here")
+def test_import_seed_dump(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    result = run_cli("import", str(SEEDS[0]), "--db", str(db), "--site", "hibya")
+    assert result.returncode == 0, result.stderr
+    assert count(db, "headlines") == 19
+
+
+# --- search / export / stats on a small archive --------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory, manifest: dict[str, Any]) -> Path:
+    pages = tmp_path_factory.mktemp("pages")
+    for gold in manifest["articles"]:
+        name = gold["path"].lstrip("/") + ".html"
+        (pages / name).write_bytes((SAMPLE_ROOT / name).read_bytes()
+                                   .replace(b"{{ORIGIN}}", b"http://127.0.0.1:8765"))
+    db = tmp_path_factory.mktemp("db") / "news.db"
+    result = run_cli("import", str(pages), "--db", str(db), "--site", "sample")
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@pytest.mark.parametrize("query", ["İzmir'de AND (", '"', "*", "-", "title:izmir",
+                                   "Karşıyaka-Bornova", "OR OR", "((", "NEAR(a b)", "ş*"])
+def test_search_never_fails_on_odd_queries(small_db: Path, query: str) -> None:
+    result = run_cli("search", query, "--db", str(small_db), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert isinstance(json.loads(result.stdout), list)
+    assert "Traceback" not in result.stderr
+
+
+def test_search_csv_and_filters(small_db: Path) -> None:
+    result = run_cli("search", "belediye", "--db", str(small_db), "--format", "csv",
+                     "--since", "2025-09-01", "--until", "2025-12-31", "--site", "sample")
+    assert result.returncode == 0, result.stderr
+    got = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert got and all(r["published_at"] >= "2025-09-01" for r in got)
+    bad = run_cli("search", "x", "--db", str(small_db), "--since", "16.11.2025")
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_search_missing_database(tmp_path: Path) -> None:
+    result = run_cli("search", "izmir", "--db", str(tmp_path / "none.db"))
+    assert result.returncode == 1
+    assert "none.db" in result.stderr
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_corrupt_database_is_reported_and_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    db.write_bytes(os.urandom(8192))
+    before = sha(db)
+    for args in (("search", "izmir"), ("stats",), ("export",)):
+        result = run_cli(*args, "--db", str(db))
+        assert result.returncode == 1, args
+        assert "not a newscrawler archive or is damaged" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert sha(db) == before
+
+
+def test_locked_database_is_reported_and_nothing_lost(small_db: Path, tmp_path: Path) -> None:
+    before = count(small_db, "articles")
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "c.execute('pragma locking_mode=exclusive'); c.execute('begin exclusive')\n"
+         "c.execute('insert into crawl_runs(site, started_at, status) "
+         "values (\"lock\", \"x\", \"running\")')\n"
+         "print('locked', flush=True); time.sleep(60)\n", str(small_db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        page = tmp_path / "p.html"
+        page.write_bytes((SAMPLE_ROOT / "index.html").read_bytes())
+        result = run_cli("import", str(page), "--db", str(small_db), "--timeout", "1")
+        assert result.returncode == 1
+        assert "locked" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    assert count(small_db, "articles") == before
+
+
+def test_export_csv_jsonl(small_db: Path, tmp_path: Path, manifest: dict[str, Any]) -> None:
+    out = tmp_path / "out.csv"
+    result = run_cli("export", "--db", str(small_db), "-o", str(out), "--excel")
+    assert result.returncode == 0, result.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(table) == len(manifest["articles"])
+    with_list = [r for r in table if json.loads(r["headlines"])]
+    assert with_list and all(int(r["headline_count"]) == len(json.loads(r["headlines"]))
+                             for r in table)
+    result = run_cli("export", "--db", str(small_db), "--format", "jsonl", "--query", "kadına")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines and all(isinstance(r["headlines"], list) for r in lines)
+
+
+def test_stats(small_db: Path) -> None:
+    result = run_cli("stats", "--db", str(small_db))
+    assert result.returncode == 0, result.stderr
+    assert "sample" in result.stdout
+    data = json.loads(run_cli("stats", "--db", str(small_db), "--format", "json").stdout)
+    assert data["articles"] == count(small_db, "articles")
+
+
+# --- crawl: failures, overlap, kill ----------------------------------------------------------
+
+def test_crawl_of_unreachable_site_fails(tmp_path: Path) -> None:
+    result = run_cli("crawl", "sample", "--db", str(tmp_path / "news.db"),
+                     "--base-url", "http://127.0.0.1:9", "--set", "RETRY_TIMES=0",
+                     "--set", "PROGRESS_INTERVAL=0")
+    assert result.returncode == 1
+    assert "nothing was fetched" in result.stdout
+
+
+def test_overlapping_crawl_exits_75(tmp_path: Path, sample_origin: str) -> None:
+    db = tmp_path / "news.db"
+    with RunLock(db, "sample"):
+        result = run_cli("crawl", "sample", "--db", str(db), "--base-url", sample_origin)
+    assert result.returncode == 75
+    assert "another crawl of 'sample'" in result.stderr and "--wait" in result.stderr
+
+
+def test_killed_crawl_loses_nothing_and_resumes(tmp_path: Path, sample_origin: str,
+                                                manifest: dict[str, Any]) -> None:
+    db = tmp_path / "news.db"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("NEWSCRAWLER_DB", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newscrawler.cli", "crawl", "sample", "--db", str(db),
+         "--base-url", sample_origin, "--set", "DOWNLOAD_DELAY=0.15",
+         "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "ARCHIVE_BATCH_SIZE=2",
+         "--set", "PROGRESS_INTERVAL=0"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if db.exists() and count(db, "articles") >= 3:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = count(db, "articles")
+    assert partial >= 3
+    conn = sqlite3.connect(db)
+    assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    result = run_cli("crawl", "sample", "--db", str(db), "--base-url", sample_origin,
+                     "--set", "PROGRESS_INTERVAL=0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert count(db, "articles") == len(manifest["articles"])
+    conn = sqlite3.connect(db)
+    statuses = [r[0] for r in conn.execute("select status from crawl_runs order by id")]
+    conn.close()
+    assert statuses == ["killed", "finished"]
