@@ -51,6 +51,19 @@ def _build_table() -> dict[int, str]:
 _FOLD_TABLE = _build_table()
 _CASE_TABLE = {ord("I"): "ı", ord("İ"): "i"}
 
+# The fast path of fold(): str.replace runs at memory speed while str.translate with a
+# dict costs ~130 ns a character (fold() is on the insert path of every article).
+_AFTER_LOWER = [
+    *zip("ıçğöşüâîû", "icgosuaiu", strict=True),
+    *((ch, " ") for ch in APOSTROPHES),
+    *((ch, _JOINER) for ch in INVISIBLE),
+]
+# UTF-8 lead bytes of U+00C0-U+027F and U+1E00-U+1EFF: other Latin letters with
+# diacritics may remain, so the full table is applied.
+_LATIN_LEADS = [bytes([b]) for b in range(0xC3, 0xCA)] + [
+    b"\xe1" + bytes([b]) for b in range(0xB8, 0xBC)
+]
+
 
 def fold(text: str) -> str:
     """Fold case, Turkish letters and apostrophes for search.
@@ -70,7 +83,18 @@ def fold(text: str) -> str:
     >>> fold("Karşıyaka-Bornova")
     'karsiyaka-bornova'
     """
-    return unicodedata.normalize("NFC", text).translate(_FOLD_TABLE).lower()
+    s = unicodedata.normalize("NFC", text)
+    if "İ" in s:
+        s = s.replace("İ", "i")
+    s = s.lower()
+    for src, dst in _AFTER_LOWER:
+        if src in s:
+            s = s.replace(src, dst)
+    if not s.isascii():
+        encoded = s.encode("utf-8", "surrogatepass")
+        if any(lead in encoded for lead in _LATIN_LEADS):
+            s = s.translate(_FOLD_TABLE)
+    return s
 
 
 def case_fold(text: str) -> str:

@@ -8,9 +8,10 @@ from functools import lru_cache
 
 import lxml.html
 from lxml import etree
+from lxml.html import HtmlElement as Element
 from parsel.csstranslator import HTMLTranslator
 
-Element = lxml.html.HtmlElement
+__all__ = ["Element"]
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 _WS = re.compile(r"\s+")
@@ -115,7 +116,7 @@ def css(root: Element, selector: str) -> list[Element]:
         return []
     if not isinstance(found, list):
         return []
-    return [el for el in found if isinstance(el, lxml.html.HtmlElement)]
+    return [el for el in found if isinstance(el, Element)]
 
 
 def css_texts(root: Element, selector: str) -> list[str]:
@@ -126,7 +127,7 @@ def css_texts(root: Element, selector: str) -> list[str]:
         return []
     out: list[str] = []
     for item in found if isinstance(found, list) else []:
-        text = text_of(item) if isinstance(item, lxml.html.HtmlElement) else collapse(str(item))
+        text = text_of(item) if isinstance(item, Element) else collapse(str(item))
         if text:
             out.append(text)
     return out

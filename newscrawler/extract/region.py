@@ -189,16 +189,26 @@ def score_candidates(root: Element) -> dict[Element, float]:
     return final
 
 
-def _is_lead_sibling(el: Element) -> bool:
-    """A sibling that carries body text: a long low-link ``<p>`` or a lead/summary element."""
+def is_lead(el: Element) -> bool:
+    """A lead / summary ("spot") element: lead class words, some text, few links."""
+    if not isinstance(el.tag, str):
+        return False
+    words = class_id(el)
+    if not words or not _LEAD.search(words) or _NEGATIVE.search(words):
+        return False
+    return len(el.text_content().strip()) >= GOOD_PARAGRAPH and link_density(el) < 0.25
+
+
+def _is_body_sibling(el: Element) -> bool:
+    """A sibling that carries body text too: a long low-link ``<p>`` or ``<h2>``, or a lead."""
     tag = el.tag
     if not isinstance(tag, str):
         return False
+    if is_lead(el):
+        return True
     text_len = len(el.text_content().strip())
     if tag == "p":
         return text_len >= 80 and link_density(el) < 0.25
-    if text_len >= GOOD_PARAGRAPH and _LEAD.search(class_id(el)) and link_density(el) < 0.25:
-        return not _NEGATIVE.search(class_id(el))
     return tag in ("h2", "h3") and text_len >= 60 and link_density(el) < 0.25
 
 
@@ -206,18 +216,17 @@ def find_region(root: Element) -> Element | None:
     """The element that most likely holds the article body, or None for a page without one.
 
     The best-scoring container is widened to its parent when a sibling holds body text too
-    (a lead paragraph or "spot" beside the text container).
+    (a lead paragraph or "spot" beside the text container; for a container named as the
+    body outright, only a lead counts).
     """
     scores = score_candidates(root)
     if not scores:
         return None
     best = max(scores, key=scores.__getitem__)
     parent = best.getparent()
-    if (
-        parent is not None
-        and parent.tag not in ("body", "html")
-        and not is_strong_body(best)
-        and any(_is_lead_sibling(sib) for sib in parent if sib is not best)
-    ):
+    if parent is None or parent.tag in ("body", "html") or _NEGATIVE.search(class_id(parent)):
+        return best
+    accept = is_lead if is_strong_body(best) else _is_body_sibling
+    if any(accept(sib) for sib in parent if sib is not best):
         return parent
     return best

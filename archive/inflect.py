@@ -1,0 +1,249 @@
+"""Query-side expansion of a Turkish word into its common inflected forms.
+
+The index is never stemmed (stemmers turn ``Buca'da`` into ``bu`` and fail on words typed
+without Turkish letters). Instead each query word becomes ~40-70 exact forms: the plural,
+possessive and case suffixes and their usual chains, built with vowel harmony, consonant
+softening, buffer consonants and a short list of stems that drop or double a letter.
+The forms are exact FTS tokens, not prefixes, so ``su`` never finds ``Suriye``.
+
+Known misses: verbs, and irregular words outside the stem lists below; users can still
+type ``kelime*`` for a prefix search.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from archive.fold import case_fold, fold
+
+__all__ = ["MIN_LENGTH", "VOWEL_STEMS", "expand", "inflections", "stems"]
+
+#: Words shorter than this are not expanded (``su``, ``ev``: too many false friends).
+MIN_LENGTH = 3
+
+_VOWELS = frozenset("aeıioöuüâîû")
+_FRONT = frozenset("eiöüî")
+_VOICELESS = frozenset("fstkçşhp")
+# Letters that show the word was typed with a Turkish keyboard (ASCII "I" does not:
+# IZMIR is izmir, ISIK is ışık).
+_TURKISH_TYPED = frozenset("çğıöşüâîûÇĞİÖŞÜÂÎÛ")
+
+#: Stems that change before a vowel-initial suffix: a dropped vowel (``şehir`` ->
+#: ``şehri``) or a doubled consonant (``hak`` -> ``hakkı``).
+VOWEL_STEMS: dict[str, str] = {
+    # vowel drop
+    "şehir": "şehr", "ağız": "ağz", "burun": "burn", "oğul": "oğl", "isim": "ism",
+    "resim": "resm", "vakit": "vakt", "akıl": "akl", "beyin": "beyn", "alın": "aln",
+    "gönül": "gönl", "boyun": "boyn", "karın": "karn", "omuz": "omz", "şekil": "şekl",
+    "fikir": "fikr", "nehir": "nehr", "kayıp": "kayb", "kayıt": "kayd", "nesil": "nesl",
+    "hüküm": "hükm", "kısım": "kısm", "metin": "metn", "zihin": "zihn", "sabır": "sabr",
+    "keyif": "keyf", "nakil": "nakl", "ömür": "ömr", "ilim": "ilm", "asır": "asr",
+    "göğüs": "göğs", "bağır": "bağr", "zulüm": "zulm",
+    # doubled consonant
+    "hak": "hakk", "his": "hiss", "ret": "redd", "zam": "zamm", "sır": "sırr",
+    "hat": "hatt", "tıp": "tıbb", "zan": "zann", "hac": "hacc", "had": "hadd",
+    "fen": "fenn", "zıt": "zıdd",
+}  # fmt: skip
+
+# Loanwords whose suffixes take front vowels although the last vowel is back
+# (``saat`` -> ``saate``, ``gol`` -> ``golü``).
+_FRONT_EXCEPTIONS = frozenset(
+    "saat dikkat kontrol futbol gol rol petrol alkol protokol hayal ihtimal kalp seyahat "
+    "hakikat istiklal sembol hal idrak harp kabahat".split()
+)
+
+_SOFTEN = {"k": "ğ", "p": "b", "t": "d", "ç": "c"}
+
+# Suffix templates: A = e/a, I = ı/i/u/ü (vowel harmony), D = d/t (t after a voiceless
+# consonant); "(y)", "(n)", "(s)" are buffer consonants used after a vowel only, "(I)" is
+# a vowel used after a consonant only.
+_CASES = ("", "DA", "DAn", "(y)A", "(y)I", "(n)In", "(y)lA", "DAki")
+# Case endings after a third-person possessive (pronominal n: belediyesi-n-de).
+_PRONOMINAL = ("", "nDA", "nDAn", "nA", "nI", "nIn", "ylA", "nDAki")
+_CHAINS: tuple[str, ...] = (
+    *_CASES,  # belediye, belediyede, belediyeye, belediyenin...
+    *("lAr" + c for c in _CASES),  # belediyeler, belediyelerde...
+    *("(s)I" + c for c in _PRONOMINAL),  # belediyesi, belediyesinin, şehri, çocuğu...
+    *("lArI" + c for c in _PRONOMINAL),  # belediyeleri, belediyelerinin...
+    *("(I)mIz" + c for c in ("", "DA", "(y)A", "(y)I", "(n)In")),  # belediyemiz...
+    "lArImIz", "lI", "lIlAr",
+)  # fmt: skip
+
+
+def _last_vowel(s: str) -> str | None:
+    for ch in reversed(s):
+        if ch in _VOWELS:
+            return ch
+    return None
+
+
+def _attach(form: str, template: str) -> str:
+    """Attach one suffix template to ``form`` (harmony from the form so far)."""
+    out = form
+    i = 0
+    while i < len(template):
+        if template[i] == "(":
+            close = template.index(")", i)
+            inner = template[i + 1 : close]
+            i = close + 1
+            ends_in_vowel = out[-1] in _VOWELS
+            if inner == "I":
+                if ends_in_vowel:
+                    continue
+            elif not ends_in_vowel:
+                continue
+            unit = inner
+        else:
+            unit = template[i]
+            i += 1
+        for ch in unit:
+            if ch == "A":
+                vowel = _last_vowel(out) or "e"
+                out += "e" if vowel in _FRONT else "a"
+            elif ch == "I":
+                vowel = _last_vowel(out) or "e"
+                out += {"e": "i", "i": "i", "î": "i", "ö": "ü", "ü": "ü", "o": "u", "u": "u"}.get(
+                    vowel, "u" if vowel == "û" else "ı"
+                )
+            elif ch == "D":
+                out += "t" if out[-1] in _VOICELESS else "d"
+            else:
+                out += ch
+    return out
+
+
+def _starts_with_vowel(template: str) -> bool:
+    """Whether the template, attached to a consonant-final stem, begins with a vowel."""
+    if template.startswith("(I)"):
+        return True
+    if template.startswith("("):  # a buffer consonant, not used after a consonant
+        template = template[template.index(")") + 1 :]
+    return template[:1] in ("A", "I")
+
+
+def _vowel_stems(word: str) -> list[str]:
+    """Stems used before a vowel-initial suffix (softened, dropped or doubled)."""
+    if word in VOWEL_STEMS:
+        return [VOWEL_STEMS[word]]
+    last, before = word[-1], word[-2]
+    if word.endswith("nk"):
+        return [word, word[:-1] + "g"]  # renk -> rengi
+    if last in _SOFTEN and (before in _VOWELS or (before in "rl" and last in "tp")):
+        return [word, word[:-1] + _SOFTEN[last]]  # çocuğu, kitabı, yurdu, kalbi
+    return [word]  # Türk-ü, kent-i (not kendi), park-ı
+
+
+def _frontify(stem: str) -> str:
+    """The stem with its last vowel made front, for harmony exceptions."""
+    for i in range(len(stem) - 1, -1, -1):
+        if stem[i] in _VOWELS:
+            swap = {"a": "e", "ı": "i", "o": "ö", "u": "ü", "â": "e", "û": "ü"}
+            return stem[:i] + swap.get(stem[i], stem[i]) + stem[i + 1 :]
+    return stem
+
+
+def _generate(word: str) -> list[str]:
+    front = word in _FRONT_EXCEPTIONS
+    forms: list[str] = []
+    for template in _CHAINS:
+        vowel_first = word[-1] not in _VOWELS and _starts_with_vowel(template)
+        stems = _vowel_stems(word) if vowel_first else [word]
+        for stem in stems:
+            if front:
+                # Harmony from a front-vowel stand-in of the same length, then the real stem.
+                form = stem + _attach(_frontify(stem), template)[len(stem) :]
+            else:
+                form = _attach(stem, template)
+            forms.append(form)
+    return forms
+
+
+def _spellings(word: str, typed_turkish: bool) -> list[str]:
+    """The word, plus its twin spelling when it was typed in ASCII and harmony is unsure.
+
+    ``isik`` may be ``ışık`` (ışıkta) or ``işik``; ``olum`` may be ``ölüm`` (ölüme);
+    ``IZMIR`` lowercases to ``ızmır`` but is ``izmir`` (izmirde).
+    """
+    if typed_turkish:
+        return [word]
+    spellings = [word]
+    for i in range(len(word) - 1, -1, -1):
+        if word[i] in _VOWELS:
+            twin = {"i": "ı", "ı": "i", "o": "ö", "u": "ü"}.get(word[i])
+            if twin:
+                spellings.append(word[:i] + twin + word[i + 1 :])
+            break
+    if word.endswith("c"):  # ağaç typed agac: ağaçta, not ağacda
+        spellings += [s[:-1] + "ç" for s in spellings]
+    return spellings
+
+
+def _expandable(word: str) -> bool:
+    return (
+        len(word) >= MIN_LENGTH
+        and all(ch.isalpha() for ch in word)
+        and _last_vowel(word) is not None
+    )
+
+
+def inflections(word: str) -> list[str]:
+    """Inflected forms of ``word`` in Turkish letters (lowercase), the word first.
+
+    Words under 3 letters, with digits or other non-letters, or without a vowel
+    (``CHP``) are returned alone.
+
+    >>> forms = inflections("Çocuk")
+    >>> forms[0], "çocuğu" in forms, "çocuklarına" in forms, "çocukta" in forms
+    ('çocuk', True, True, True)
+    >>> [f for f in inflections("şehir") if f.startswith("şehr")][:4]
+    ['şehre', 'şehri', 'şehrin', 'şehrinde']
+    >>> inflections("su")
+    ['su']
+    """
+    typed = unicodedata.normalize("NFC", word)
+    base = case_fold(typed)
+    if not _expandable(base):
+        return [base]
+    typed_turkish = any(ch in _TURKISH_TYPED for ch in typed)
+    seen: dict[str, None] = {base: None}
+    for spelling in _spellings(base, typed_turkish):
+        for form in _generate(spelling):
+            seen.setdefault(form, None)
+    return list(seen)
+
+
+def expand(word: str) -> list[str]:
+    """Folded inflected forms of ``word`` for the index, the folded word first.
+
+    >>> forms = expand("belediye")
+    >>> forms[0], "belediyesinin" in forms, "belediyelerinin" in forms
+    ('belediye', True, True)
+    >>> all(f in expand("kadın") for f in ["kadinlar", "kadina", "kadinin"])
+    True
+    >>> "isigi" in expand("ışık") and "isikta" in expand("ISIK")
+    True
+    >>> expand("su"), expand("2025")
+    (['su'], ['2025'])
+    """
+    seen: dict[str, None] = {}
+    for form in inflections(word):
+        seen.setdefault(fold(form), None)
+    return list(seen)
+
+
+def stems(word: str) -> list[str]:
+    """The word and the stems its inflections start with, in Turkish letters.
+
+    Used to tell ``çocuğu`` (typed letters) from ``cocugu`` when ranking.
+
+    >>> stems("Çocuk"), stems("şehir"), stems("su")
+    (['çocuk', 'çocuğ'], ['şehir', 'şehr'], ['su'])
+    """
+    base = case_fold(unicodedata.normalize("NFC", word))
+    if not _expandable(base):
+        return [base]
+    found = [base]
+    for stem in _vowel_stems(base):
+        if stem not in found:
+            found.append(stem)
+    return found

@@ -1,0 +1,215 @@
+"""The search query language, parsed here and never passed raw to FTS5.
+
+Syntax (any string is a valid query; nothing here raises):
+
+- ``kadın şiddet``: both words (``AND`` between words is allowed and changes nothing).
+- ``"kadına şiddet"``: the exact phrase; a quoted single word is not inflected.
+- ``belediye*``: prefix; a prefix under 3 letters is searched as a plain word
+  (``ka*`` would match half the index and take ~350 ms).
+- ``izmir OR manisa``: either word; ``OR`` binds tighter than the implicit AND, so
+  ``kadın izmir OR manisa`` is kadın AND (izmir OR manisa).
+- ``-spor`` / ``-"süper lig"``: exclude. A query of exclusions only matches nothing.
+- ``title:izmir`` (or ``başlık:izmir``): the word in the title only.
+- ``İzmir'de``, ``Karşıyaka-Bornova``: words joined by apostrophes, hyphens, slashes
+  or dots are a phrase (``izmir de``), exactly as the index splits them.
+- Parentheses, unmatched quotes, stray ``OR``/``AND``/``-``/``*`` and other punctuation
+  separate words; they are never an error.
+
+Every word goes through :func:`archive.fold.fold` and every FTS5 string is quoted, so
+``ı``/``I`` and FTS5 syntax characters in user input cannot break the MATCH.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from archive.fold import fold
+
+__all__ = ["MAX_TERMS", "MIN_PREFIX", "Query", "Term", "parse_query", "to_fts", "tokens"]
+
+#: Prefixes shorter than this are searched as plain words.
+MIN_PREFIX = 3
+#: Terms beyond this many are ignored (a pasted paragraph is not a query).
+MAX_TERMS = 32
+
+_MARKS = "\u0300-\u036f\u0483-\u0487\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20dc\ufe20-\ufe2f"
+# An FTS5 unicode61 token: letters and digits; combining marks are part of the token and
+# dropped by remove_diacritics (fold turns soft hyphens into one).
+_TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+")
+_STRIP_MARKS = re.compile(rf"[{_MARKS}]+")
+# A chunk: an optionally negated quoted phrase, or a run of non-separator characters.
+# Apostrophes, hyphens, slashes, dots stay inside a chunk and make it a phrase.
+_CHUNK = re.compile(r'(-*)"([^"]*)"?|[^\s()\[\]{}"<>,;:!?|=+&^~]+(?::(?=\S))?')
+_COLUMNS = {"title": "title_fold", "baslik": "title_fold"}
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """FTS tokens of ``fold(text)`` as ``(start, end, token)``, marks removed.
+
+    Offsets index the NFC form of ``text`` (the fold keeps length).
+
+    >>> [t for _, _, t in tokens("İzmir'de Karşıyaka-Bornova")]
+    ['izmir', 'de', 'karsiyaka', 'bornova']
+    """
+    return [
+        (m.start(), m.end(), _STRIP_MARKS.sub("", m.group()))
+        for m in _TOKEN.finditer(fold(text))
+    ]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One search term: a word, or a phrase of several words.
+
+    ``words`` are the words as typed (original letters, NFC), ``folded`` their folded
+    tokens; ``column`` is ``"title_fold"`` for ``title:`` terms.
+    """
+
+    words: tuple[str, ...]
+    folded: tuple[str, ...]
+    quoted: bool = False
+    prefix: bool = False
+    column: str | None = None
+
+    @property
+    def is_phrase(self) -> bool:
+        """Several tokens, matched next to each other."""
+        return len(self.folded) > 1
+
+    @property
+    def expandable(self) -> bool:
+        """A single unquoted, non-prefix word: it may be inflected."""
+        return not self.quoted and not self.prefix and len(self.folded) == 1
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: every group must match (any term of a group); no excluded may."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    excluded: tuple[Term, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing positive is left to search for."""
+        return not self.groups
+
+    def terms(self) -> Iterator[Term]:
+        """The positive terms, in order."""
+        for group in self.groups:
+            yield from group
+
+
+def _make_term(text: str, *, quoted: bool, prefix: bool) -> Term | None:
+    found = tokens(text)
+    words = tuple(text[start:end] for start, end, _ in found)
+    folded = tuple(token for _, _, token in found)
+    keep = [(w, f) for w, f in zip(words, folded, strict=True) if f]
+    if not keep:
+        return None
+    words, folded = tuple(w for w, _ in keep), tuple(f for _, f in keep)
+    if prefix and len(folded[-1]) < MIN_PREFIX:
+        prefix = False
+    return Term(words, folded, quoted=quoted, prefix=prefix)
+
+
+def parse_query(q: str) -> Query:
+    """Parse a user query; never raises.
+
+    >>> query = parse_query('İzmir\\'de AND (')
+    >>> [t.folded for t in query.terms()]
+    [('izmir', 'de')]
+    >>> query = parse_query('kadın OR kadınlar -spor "su baskını" belediye*')
+    >>> [[t.folded for t in g] for g in query.groups], [t.folded for t in query.excluded]
+    ([[('kadin',), ('kadinlar',)], [('su', 'baskini')], [('belediye',)]], [('spor',)])
+    >>> parse_query('* - OR ) ""').empty
+    True
+    """
+    text = unicodedata.normalize("NFC", q)
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    pending_or = False
+    column: str | None = None  # set by a title: chunk, for the next term
+    column_negated = False
+    for match in _CHUNK.finditer(text):
+        if len(excluded) + sum(map(len, groups)) >= MAX_TERMS:
+            break
+        if match.group(2) is not None:
+            negated = bool(match.group(1))
+            term = _make_term(match.group(2), quoted=True, prefix=False)
+        else:
+            chunk = match.group(0)
+            if chunk in ("OR", "AND"):
+                pending_or = chunk == "OR" and bool(groups)
+                continue
+            negated = chunk.startswith("-")
+            chunk = chunk.lstrip("-")
+            if chunk.endswith(":"):
+                chunk = chunk[:-1]
+                if fold(chunk) in _COLUMNS:
+                    column, column_negated = _COLUMNS[fold(chunk)], negated
+                    continue
+            term = _make_term(chunk, quoted=False, prefix=chunk.endswith("*"))
+        if term is None:
+            continue
+        if column is not None:
+            term = replace(term, column=column)
+            negated = negated or column_negated
+            column = None
+        if negated:
+            excluded.append(term)
+        elif pending_or:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        pending_or = False
+    return Query(tuple(tuple(g) for g in groups), tuple(excluded))
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _term_fts(term: Term, expand: Callable[[str], Sequence[str]] | None) -> str:
+    if term.expandable and expand is not None:
+        forms: dict[str, None] = {term.folded[0]: None}
+        for form in expand(term.words[0]):
+            for _, _, token in tokens(form):  # re-fold: expand may be any callable
+                forms.setdefault(token, None)
+                break
+        parts = [_quote(form) for form in forms]
+        expr = parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+    else:
+        expr = _quote(" ".join(term.folded)) + ("*" if term.prefix else "")
+    if term.column:
+        return f"{term.column} : {expr}" if expr.startswith("(") else f"{term.column} : ({expr})"
+    return expr
+
+
+def to_fts(query: Query, expand: Callable[[str], Sequence[str]] | None = None) -> str | None:
+    """The FTS5 MATCH string for ``query``, or None when there is nothing to search.
+
+    ``expand`` turns a typed word into folded forms (``archive.inflect.expand``); every
+    term is folded and double-quoted, so the string is always valid FTS5.
+
+    >>> to_fts(parse_query("IŞIK OR kadına -spor"))
+    '(("isik" OR "kadina")) NOT ("spor")'
+    >>> to_fts(parse_query("Karşıyaka-Bornova belediye*"))
+    '("karsiyaka bornova" AND "belediye"*)'
+    >>> to_fts(parse_query(")(")) is None
+    True
+    """
+    if query.empty:
+        return None
+    groups = []
+    for group in query.groups:
+        parts = [_term_fts(term, expand) for term in group]
+        groups.append(parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")")
+    positive = "(" + " AND ".join(groups) + ")"
+    if not query.excluded:
+        return positive
+    negative = " OR ".join(_term_fts(term, expand) for term in query.excluded)
+    return f"{positive} NOT ({negative})"

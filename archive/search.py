@@ -1,0 +1,294 @@
+"""Full-text search over the archive: folded FTS5 match, bm25, exact-letter preference.
+
+``search(archive, "kadına")`` finds ``KADINA``, ``Kadına`` and ``kadina`` (one fold for
+the index and the query), inflected forms (``belediye`` finds ``belediyesinin``), and
+ranks by bm25. When the user typed Turkish letters, articles containing the word with
+exactly those letters come first: ``öldü`` before ``oldu``, which fold the same.
+Snippets highlight the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from archive import inflect
+from archive.connection import get_connection, sqlite_errors
+from archive.errors import QueryError
+from archive.fold import TURKISH_LETTERS, case_fold, fold
+from archive.query import Query, Term, parse_query, to_fts
+from archive.schema import FTS_TABLE
+
+__all__ = ["RERANK_WINDOW", "TITLE_WEIGHT", "count", "search"]
+
+#: bm25 weight of a title match against a body match.
+TITLE_WEIGHT = 3.0
+#: Exact-letter ranking reorders the best ``max(RERANK_WINDOW, 5 * limit)`` bm25 hits.
+RERANK_WINDOW = 100
+
+_DAY_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+_WORD_CHARS = r"[^\W_]"
+_SPACE_RE = re.compile(r"\s+")
+_WORDS_RE = re.compile(r"\S+")
+
+
+def _bound(value: str | date | None, name: str) -> str | None:
+    """Validate a ``since``/``until`` value; return it as an ISO string."""
+    if value is None:
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, str):
+        text = value.strip()
+        if _DAY_RE.fullmatch(text) or _DATETIME_RE.fullmatch(text):
+            try:
+                if len(text) >= 10:
+                    date.fromisoformat(text[:10])
+                elif len(text) == 7:
+                    date.fromisoformat(text + "-01")
+                return text
+            except ValueError:
+                pass
+    raise QueryError(
+        f"{name} must be a date like 2025-11-16 (or 2025-11, 2025, or an ISO date-time), "
+        f"got {value!r}"
+    )
+
+
+def _after(bound: str) -> str | None:
+    """The first value after a whole year/month/day, or None for a date-time."""
+    if len(bound) == 4:
+        return str(int(bound) + 1)
+    if len(bound) == 7:
+        year, month = int(bound[:4]), int(bound[5:7])
+        return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+    if len(bound) == 10:
+        return (date.fromisoformat(bound) + timedelta(days=1)).isoformat()
+    return None
+
+
+def _filters(
+    site: str | None, since: str | date | None, until: str | date | None
+) -> tuple[str, list[Any]]:
+    """SQL conditions on ``a`` (articles) for the site and date filters."""
+    sql, params = "", []
+    if site is not None:
+        sql += " AND a.site = ?"
+        params.append(site)
+    start = _bound(since, "since")
+    if start is not None:
+        sql += " AND a.published_at >= ?"
+        params.append(start)
+    end = _bound(until, "until")
+    if end is not None:
+        after = _after(end)
+        if after is None:
+            sql += " AND a.published_at <= ?"
+            params.append(end)
+        else:  # until a day includes the whole day: 2025-11-16T23:59+03:00 < 2025-11-17
+            sql += " AND a.published_at < ?"
+            params.append(after)
+    return sql, params
+
+
+def _letters(word: str) -> str:
+    """A regex matching ``word`` (Turkish lowercase) in any case, exact letters."""
+    out = []
+    for ch in word:
+        upper = {"i": "İ", "ı": "I"}.get(ch, ch.upper())
+        out.append(f"[{re.escape(ch)}{re.escape(upper)}]" if len(upper) == 1 and upper != ch
+                   else re.escape(ch))
+    return "".join(out)
+
+
+def _exact_patterns(query: Query, expand: bool) -> list[re.Pattern[str]]:
+    """One pattern per positive term typed with Turkish letters."""
+    patterns = []
+    for term in query.terms():
+        if not any(ch in TURKISH_LETTERS for word in term.words for ch in word):
+            continue
+        if term.expandable and expand:
+            alternatives = [_letters(stem) for stem in inflect.stems(term.words[0])]
+            body = "(?:" + "|".join(alternatives) + ")"
+        else:
+            body = r"[\W_]+".join(_letters(case_fold(w)) for w in term.words)
+        patterns.append(re.compile(rf"(?<!{_WORD_CHARS}){body}"))
+    return patterns
+
+
+def _term_forms(term: Term, expand: Callable[[str], Sequence[str]] | None) -> list[str]:
+    if term.expandable and expand is not None:
+        forms = {term.folded[0]: None}
+        for form in expand(term.words[0]):
+            forms.setdefault(fold(form), None)
+        return list(forms)
+    return [" ".join(term.folded)]
+
+
+def _highlighter(
+    query: Query, expand: Callable[[str], Sequence[str]] | None
+) -> re.Pattern[str] | None:
+    """A regex over folded text matching what the query matched."""
+    alternatives: list[str] = []
+    for term in query.terms():
+        for form in _term_forms(term, expand):
+            words = form.split()
+            pattern = r"[\W_]+".join(re.escape(w) for w in words)
+            alternatives.append(pattern + (f"{_WORD_CHARS}*" if term.prefix else ""))
+    if not alternatives:
+        return None
+    alternatives.sort(key=len, reverse=True)
+    return re.compile(rf"(?<!{_WORD_CHARS})(?:{'|'.join(alternatives)})(?!{_WORD_CHARS})")
+
+
+def _snippet(
+    body: str,
+    body_fold: str,
+    highlight: re.Pattern[str] | None,
+    *,
+    start: str,
+    end: str,
+    words: int,
+) -> str:
+    """About ``words`` words of ``body`` around the first match, matches marked."""
+    if len(body_fold) != len(body):  # text stored without NFC: realign the offsets
+        body = unicodedata.normalize("NFC", body)
+        body_fold = fold(body)
+    matches = list(highlight.finditer(body_fold)) if highlight else []
+    first = matches[0].start() if matches else 0
+    lo = max(0, first - 60 * max(words, 1))
+    hi = min(len(body), first + 60 * max(words, 1))
+    spans = [(m.start(), m.end()) for m in _WORDS_RE.finditer(body, lo, hi)]
+    if lo > 0 and spans and not body[lo - 1].isspace():
+        spans = spans[1:]  # the window cut a word
+    if not spans:
+        return ""
+    index = next((i for i, (_, e) in enumerate(spans) if e > first), len(spans) - 1)
+    first_word = max(0, min(index - words // 4, len(spans) - words))
+    last_word = min(len(spans), first_word + max(words, 1)) - 1
+    window_start, window_end = spans[first_word][0], spans[last_word][1]
+    parts = ["… "] if body[:window_start].strip() else []
+    position = window_start
+    for match in matches:
+        if match.start() < position or match.end() > window_end:
+            continue
+        parts.append(_SPACE_RE.sub(" ", body[position : match.start()]))
+        parts.append(start + body[match.start() : match.end()] + end)
+        position = match.end()
+    parts.append(_SPACE_RE.sub(" ", body[position:window_end]))
+    if body[window_end:].strip():
+        parts.append(" …")
+    return "".join(parts)
+
+
+def _plan(
+    q: str, expand: bool
+) -> tuple[Query, str | None, Callable[[str], Sequence[str]] | None]:
+    query = parse_query(q)
+    expander = inflect.expand if expand else None
+    return query, to_fts(query, expander), expander
+
+
+def search(
+    archive_or_db: object,
+    q: str,
+    *,
+    site: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    expand: bool = True,
+    start: str = "[",
+    end: str = "]",
+    words: int = 30,
+) -> list[dict[str, Any]]:
+    """Search the archive; any query string is valid (see ``archive.query``).
+
+    :param archive_or_db: an ``Archive``, a sqlite-utils ``Database`` or a connection
+    :param q: the query, as the user typed it
+    :param site: only articles of this site
+    :param since: only articles published on or after this day (``2025-11-16``,
+        ``2025-11``, ``2025`` or an ISO date-time); articles without a date are left out
+    :param until: only articles published up to the end of this day (or month, year)
+    :param limit: at most this many hits
+    :param offset: skip this many hits (pagination)
+    :param expand: also match inflected forms of each unquoted word (``belediye`` ->
+        ``belediyesinin``); ``False`` matches the words as typed (still in any case)
+    :param start: marker put before each match in the snippet (``"\\x1b[1m"``, ``"**"``)
+    :param end: marker put after each match
+    :param words: about how many words of body the snippet shows
+    :return: hits, best first: ``id``, ``url``, ``title``, ``published_at``, ``site``,
+        ``snippet``, ``rank`` (bm25, lower is better)
+    """
+    if limit < 0 or offset < 0:
+        raise QueryError(f"limit and offset must be 0 or more, got limit={limit} offset={offset}")
+    query, match, expander = _plan(q, expand)
+    if match is None or limit == 0:
+        return []
+    filters, params = _filters(site, since, until)
+    patterns = _exact_patterns(query, expand)
+    window = max(RERANK_WINDOW, 5 * limit) if patterns else 0
+    fetch, skip = (max(window, offset + limit), 0) if patterns else (limit, offset)
+    sql = f"""
+        SELECT a.id, a.url, a.title, a.published_at, a.site, a.body, a.body_fold,
+               bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS rank
+        FROM {FTS_TABLE} JOIN articles AS a ON a.id = {FTS_TABLE}.rowid
+        WHERE {FTS_TABLE} MATCH ?{filters}
+        ORDER BY rank LIMIT ? OFFSET ?"""
+    conn = get_connection(archive_or_db)
+    with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
+        rows = conn.execute(sql, [match, *params, fetch, skip]).fetchall()
+    if patterns:
+        head = rows[:window]
+
+        def exact(row: sqlite3.Row | tuple[Any, ...]) -> int:
+            title, body = row[2] or "", row[5] or ""
+            return sum(1 for p in patterns if p.search(title) or p.search(body))
+
+        scores = [exact(row) for row in head]
+        order = sorted(range(len(head)), key=lambda i: -scores[i])
+        rows = [head[i] for i in order] + rows[window:]
+        rows = rows[offset : offset + limit]
+    highlight = _highlighter(query, expander)
+    return [
+        {
+            "id": row[0],
+            "url": row[1],
+            "title": row[2],
+            "published_at": row[3],
+            "site": row[4],
+            "snippet": _snippet(
+                row[5] or "", row[6] or "", highlight, start=start, end=end, words=words
+            ),
+            "rank": row[7],
+        }
+        for row in rows
+    ]
+
+
+def count(
+    archive_or_db: object,
+    q: str,
+    *,
+    site: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    expand: bool = True,
+) -> int:
+    """How many articles ``search`` would find (same parameters, no paging)."""
+    _, match, _ = _plan(q, expand)
+    if match is None:
+        return 0
+    filters, params = _filters(site, since, until)
+    sql = f"""
+        SELECT count(*) FROM {FTS_TABLE} JOIN articles AS a ON a.id = {FTS_TABLE}.rowid
+        WHERE {FTS_TABLE} MATCH ?{filters}"""
+    conn = get_connection(archive_or_db)
+    with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
+        return int(conn.execute(sql, [match, *params]).fetchone()[0])

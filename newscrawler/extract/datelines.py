@@ -1,0 +1,261 @@
+"""Date candidates: raw date strings a page offers, with where each came from.
+
+Nothing is parsed here; ``newscrawler.text.dates`` turns candidates into dates. Sources
+(``newscrawler.text.dates.SOURCES``): ``json-ld``, ``meta``, ``time``, ``byline`` (the
+visible line, labels such as "Güncelleme:" kept so the parser sees the role) and ``url``.
+``role`` is "published" or "updated" when the place says so (JSON-LD ``dateModified``,
+``article:modified_time``, ``<time class="updated">``), else None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from newscrawler.extract.dom import Element, class_id, collapse, word_pattern
+from newscrawler.extract.metadata import Metadata
+from newscrawler.text.dates import DateCandidate
+
+# --- data -------------------------------------------------------------------------------
+
+MONTHS = (
+    "ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül",
+    "ekim", "kasım", "aralık",
+    "oca", "şub", "mar", "nis", "may", "haz", "tem", "ağu", "eyl", "eki", "kas", "ara",
+    "january", "february", "march", "april", "june", "july", "august", "september",
+    "october", "november", "december",
+    "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+)
+WEEKDAYS = ("pazartesi", "salı", "çarşamba", "perşembe", "cumartesi", "cuma", "pazar")
+# Words that may stand beside a date in a byline without making it a sentence.
+DATE_LABELS = (
+    "yayın", "yayin", "yayınlanma", "yayımlanma", "yayınlama", "güncelleme", "güncellenme",
+    "güncellendi", "son", "oluşturulma", "tarihi", "tarih", "giriş", "giris", "saat",
+    "eklenme", "haber", "published", "updated", "update", "posted", "modified", "on", "at",
+    "tarihinde", "itibarıyla", "önce", "dakika", "gün", "hafta", "ay", "yıl", "ve",
+)
+# class/id words of elements that hold a visible date.
+DATE_CLASS_WORDS = (
+    "date", "tarih", "time", "zaman", "yayin", "guncel", "publish", "updated", "posted",
+    "datetime", "timestamp",
+)
+MODIFIED_WORDS = ("modif", "updat", "guncel", "güncel")
+PUBLISHED_WORDS = ("published", "publish", "pubdate", "yayin")
+PUBLISHED, UPDATED = "published", "updated"  # DateCandidate roles
+MAX_BYLINE = 150  # characters of a class-marked date element kept as one candidate
+MAX_LOOSE_LINE = 100  # characters of an unmarked line near the title
+MAX_LOOSE_WORDS = 4  # words besides date, time and labels in an unmarked line
+MAX_VISITS = 600  # elements searched for bylines per page
+# Subtrees never searched for the article's own date.
+NO_DATE_TAGS = ("a", "time", "aside", "nav", "footer", "form", "select", "button", "figure")
+DATE_SKIP_WORDS = (
+    "related", "ilgili", "benzer", "diger", "sidebar", "comment", "yorum", "popular",
+    "populer", "okunan", "widget", "manset", "slider", "footer",
+)
+
+# --- compiled forms ----------------------------------------------------------------------
+
+_TR_FOLD = str.maketrans({"ı": "[ıiI]", "i": "[iİI]", "ş": "[şŞ]", "ğ": "[ğĞ]",
+                          "ü": "[üÜ]", "ö": "[öÖ]", "ç": "[çÇ]"})
+
+
+def _tr_class(word: str) -> str:
+    return word.translate(_TR_FOLD)
+
+
+_MONTH_RE = "|".join(_tr_class(m) for m in sorted(MONTHS, key=len, reverse=True))
+DATE_RE = re.compile(
+    r"(?<!\d)(?:"
+    r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?!\d)"
+    r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?"
+    rf"|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?(?:\s+\d{{4}})?(?![^\W\d_])"
+    rf"|(?:{_MONTH_RE})\.?\s+\d{{1,2}},?\s+\d{{4}}"
+    r"|\d+\s+(?:dakika|saat|g[üÜ]n|hafta|ay|y[ıiI]l)\s+[öÖ]nce"
+    r")",
+    re.IGNORECASE,
+)
+_TIME_RE = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?::\d{2})?(?!\d)")
+_LABEL_RE = re.compile(
+    r"(?<![^\W\d_])(?:"
+    + "|".join(_tr_class(w) for w in sorted((*DATE_LABELS, *WEEKDAYS), key=len, reverse=True))
+    + r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_URL_DATE_RE = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}([/-])\d{1,2}\1\d{1,2}(?!\d)"
+)
+_DATE_CLASS = word_pattern(DATE_CLASS_WORDS)
+_MODIFIED = word_pattern(MODIFIED_WORDS)
+_PUBLISHED = word_pattern(PUBLISHED_WORDS)
+_DATE_SKIP = word_pattern(DATE_SKIP_WORDS)
+_NO_DATE_TAGS = frozenset(NO_DATE_TAGS)
+
+
+def has_date(text: str) -> bool:
+    """Whether the text contains something that reads as a calendar date.
+
+    >>> has_date("Güncelleme: 16 Kasım 2025 - 10:30"), has_date("Saat 10:30")
+    (True, False)
+    """
+    return DATE_RE.search(text) is not None
+
+
+def looks_like_dateline(text: str, max_words: int = MAX_LOOSE_WORDS) -> bool:
+    """Whether a short line is mostly a date: few words besides dates, times and labels.
+
+    >>> looks_like_dateline("16.11.2025 Pazar 14:05 | Güncelleme: 16.11.2025 15:10")
+    True
+    >>> looks_like_dateline("25 Kasım'da kadına yönelik şiddete karşı yürüyüş yapılacak")
+    False
+    """
+    if len(text) > 2 * MAX_LOOSE_LINE or not has_date(text):
+        return False
+    rest = _LABEL_RE.sub(" ", _TIME_RE.sub(" ", DATE_RE.sub(" ", text)))
+    return len(_WORD_RE.findall(rest)) <= max_words
+
+
+def url_dates(url: str) -> list[str]:
+    """Dates written into a URL path (``/2025/11/16/``, ``2025-11-16``).
+
+    >>> url_dates("https://x.com.tr/2025/11/16/izmirde-stk-bulusmasi/")
+    ['2025/11/16']
+    """
+    out: list[str] = []
+    for match in _URL_DATE_RE.finditer(url):
+        raw = match.group(0).strip("/")
+        if raw not in out:
+            out.append(raw)
+    return out
+
+
+def spaced_text(el: Element) -> str:
+    """The element's text with a space between text nodes (``<span>`` pieces stay apart).
+
+    >>> from newscrawler.extract.dom import parse_html
+    >>> spaced_text(parse_html("<p><b>Güncelleme:</b><i>16.11.2025</i></p>").find(".//p"))
+    'Güncelleme: 16.11.2025'
+    """
+    return collapse(" ".join(el.itertext()))
+
+
+def _time_role(el: Element) -> str | None:
+    """"updated" / "published" when a ``<time>`` says which it is (itemprop or class)."""
+    prop = el.get("itemprop", "").lower()
+    words = class_id(el)
+    if prop == "datemodified" or _MODIFIED.search(words):
+        return UPDATED
+    if prop in ("datepublished", "datecreated") or _PUBLISHED.search(words):
+        return PUBLISHED
+    return None
+
+
+def _in_foreign_box(el: Element) -> bool:
+    """Whether ``el`` sits in a list item with links, a link, a sidebar or a related box."""
+    for parent in el.iterancestors():
+        tag = parent.tag
+        if tag in _NO_DATE_TAGS or (tag == "li" and parent.find(".//a") is not None):
+            return True
+        words = class_id(parent)
+        if words and _DATE_SKIP.search(words):
+            return True
+    return False
+
+
+def date_lines(el: Element, limit: int = MAX_BYLINE) -> list[str]:
+    """The date lines inside a date-marked element, one per dated child when there are several."""
+    text = spaced_text(el)
+    if not text or not has_date(text):
+        return []
+    dated = [child for child in el if isinstance(child.tag, str) and has_date(spaced_text(child))]
+    if len(dated) >= 2 or (len(text) > limit and dated):
+        return [line for child in dated for line in date_lines(child, limit)]
+    return [text] if len(text) <= limit else []
+
+
+class DateCollector:
+    """Collects candidates in order, once each."""
+
+    def __init__(self) -> None:
+        self.items: list[DateCandidate] = []
+        self._seen: set[tuple[str, str, str | None]] = set()
+
+    def add(self, source: str, raw: str | None, role: str | None = None) -> None:
+        """Add one candidate (blank or repeated ones are ignored)."""
+        raw = collapse(raw)
+        if raw and (source, raw, role) not in self._seen:
+            self._seen.add((source, raw, role))
+            self.items.append(DateCandidate(source=source, raw=raw, role=role))
+
+    def from_metadata(self, meta: Metadata) -> None:
+        """JSON-LD and ``<meta>`` dates."""
+        if meta.json_ld is not None:
+            self.add("json-ld", meta.json_ld.date_published, PUBLISHED)
+            self.add("json-ld", meta.json_ld.date_modified, UPDATED)
+        for raw in meta.published:
+            self.add("meta", raw, PUBLISHED)
+        for raw in meta.modified:
+            self.add("meta", raw, UPDATED)
+
+    def from_time_elements(self, elements: Iterable[Element]) -> None:
+        """``<time datetime>`` attributes and texts, outside other stories' boxes."""
+        for el in elements:
+            if _in_foreign_box(el):
+                continue
+            role = _time_role(el)
+            self.add("time", el.get("datetime"), role)
+            text = spaced_text(el)
+            if text and has_date(text):
+                self.add("time", text, role)
+
+    def from_bylines(self, scope: Element, skip: Iterable[Element] = ()) -> None:
+        """Visible date lines in ``scope``: date-marked elements and short loose date lines.
+
+        Subtrees that belong to other stories (list items with links, links, sidebars,
+        related boxes) and the ``skip`` elements are not searched.
+        """
+        skipped = set(skip)
+        budget = [MAX_VISITS]
+
+        def visit(el: Element) -> None:
+            for child in el:
+                tag = child.tag
+                if not isinstance(tag, str) or child in skipped or tag in _NO_DATE_TAGS:
+                    continue
+                budget[0] -= 1
+                if budget[0] < 0:
+                    return
+                words = class_id(child)
+                if words and _DATE_SKIP.search(words):
+                    continue
+                if tag == "li" and child.find(".//a") is not None:
+                    continue
+                if words and _DATE_CLASS.search(words):
+                    lines = date_lines(child)
+                    if lines:
+                        for line in lines:
+                            self.add("byline", line)
+                        continue
+                if len(child) <= 8 and tag not in ("ul", "ol", "table"):
+                    text = spaced_text(child)
+                    if (
+                        text
+                        and len(text) <= MAX_LOOSE_LINE
+                        and looks_like_dateline(text)
+                        and not any(
+                            isinstance(c.tag, str) and looks_like_dateline(spaced_text(c))
+                            for c in child
+                        )
+                    ):
+                        self.add("byline", text)
+                        continue
+                    if len(text) > 4 * MAX_LOOSE_LINE and child.tag == "p":
+                        continue
+                visit(child)
+
+        visit(scope)
+
+    def from_url(self, url: str) -> None:
+        """Dates in the URL."""
+        for raw in url_dates(url):
+            self.add("url", raw)

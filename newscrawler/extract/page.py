@@ -1,0 +1,154 @@
+"""``extract_page``: metadata and blocks of one decoded HTML page, no decisions on the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from newscrawler.extract.blocks import Block
+from newscrawler.extract.datelines import DateCollector
+from newscrawler.extract.dom import Element, css, css_texts, parse_html, strip_invisible
+from newscrawler.extract.fields import (
+    choose_author,
+    choose_category,
+    choose_tags,
+    choose_title,
+    find_marked,
+    language,
+    site_names,
+)
+from newscrawler.extract.metadata import Metadata, extract_metadata
+from newscrawler.extract.region import GOOD_PARAGRAPH, find_region, link_density
+from newscrawler.extract.walker import Walker
+from newscrawler.profiles import Selectors, SiteProfile
+from newscrawler.text.dates import DateCandidate
+
+MIN_BODY_CHARS = 150  # below this the page has no article body
+MIN_PARAGRAPHS = 2  # real paragraphs (≥ GOOD_PARAGRAPH chars) an article needs ...
+ONE_PARAGRAPH_CHARS = 400  # ... unless its single paragraph is at least this long
+MAX_REGION_LINK_DENSITY = 0.5  # a region this linky is a listing, not an article
+
+
+@dataclass
+class Extracted:
+    """What one page yields before cleaning, splitting and date parsing."""
+
+    url: str
+    canonical_url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    category: str | None = None
+    tags: list[str] = field(default_factory=list)
+    description: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    is_article: bool = False
+    reason: str | None = None
+    date_candidates: list[DateCandidate] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    json_ld_body: str | None = None
+
+
+def _first_h1(root: Element, region: list[Element]) -> Element | None:
+    """The headline element: the first ``<h1>`` in the region, beside it, else on the page."""
+    for scope in region:
+        h1 = scope.find(".//h1")
+        if h1 is not None:
+            return h1
+        parent = scope.getparent()
+        if parent is not None:
+            h1 = parent.find(".//h1")
+            if h1 is not None:
+                return h1
+    return root.find(".//body//h1")
+
+
+def _judge(
+    blocks: list[Block], region: list[Element], meta: Metadata, json_ld_body: str | None
+) -> tuple[bool, str | None]:
+    """Whether the page is an article, and why not."""
+    body = [b for b in blocks if b.in_article and b.kind != "links"]
+    chars = sum(len(b.text) for b in body)
+    real = sum(1 for b in body if b.kind in ("p", "li") and len(b.text) >= GOOD_PARAGRAPH)
+    weak = chars < MIN_BODY_CHARS or (real < MIN_PARAGRAPHS and chars < ONE_PARAGRAPH_CHARS)
+    if weak and json_ld_body and len(json_ld_body) >= MIN_BODY_CHARS:
+        return True, None
+    if not region:
+        return False, "no article region"
+    if weak:
+        if meta.og_type == "website":
+            return False, "og:type website and no article body"
+        return False, "no article body"
+    if len(region) == 1 and link_density(region[0]) > MAX_REGION_LINK_DENSITY:
+        return False, "region is mostly links (a listing page?)"
+    return True, None
+
+
+def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Extracted:
+    """Extract metadata, date candidates and blocks (region, then what follows) from a page."""
+    root = parse_html(html)
+    meta = extract_metadata(root)
+    base_el = root.find(".//base[@href]")
+    base = urljoin(url, base_el.get("href", "")) if base_el is not None else url
+    strip_invisible(root)
+    sel = profile.selectors if profile is not None else Selectors()
+
+    region: list[Element] = css(root, sel.body) if sel.body else []
+    if not region:
+        found = find_region(root)
+        region = [found] if found is not None else []
+    forced = tuple(css(root, sel.headlines)) if sel.headlines else ()
+
+    walker = Walker(base, forced)
+    for el in region:
+        walker.walk(el, in_article=True)
+    if forced:
+        walker.walk_forced()
+    elif region:
+        walker.walk_following(region[-1])
+    blocks = walker.finish()
+
+    names = site_names(meta, url, profile)
+    h1 = _first_h1(root, region)
+    title, title_site = choose_title(root, meta, sel, h1, names)
+    marked = find_marked(root)
+
+    dates = DateCollector()
+    dates.from_metadata(meta)
+    if sel.date:
+        for text in css_texts(root, sel.date):
+            dates.add("byline", text)
+    dates.from_time_elements(root.iter("time"))
+    scope = h1.getparent() if h1 is not None else None
+    if scope is not None and scope.tag != "body":
+        grand = scope.getparent()
+        dates.from_bylines(grand if grand is not None and grand.tag != "body" else scope)
+    for el in region:
+        dates.from_bylines(el)
+    dates.from_url(url)
+
+    json_ld_body = meta.json_ld.body if meta.json_ld is not None else None
+    is_article, reason = _judge(blocks, region, meta, json_ld_body)
+    canonical = meta.canonical or meta.og_url
+    return Extracted(
+        url=url,
+        canonical_url=urljoin(base, canonical) if canonical else None,
+        title=title,
+        author=choose_author(root, meta, sel, marked),
+        category=choose_category(root, meta, sel, title, marked),
+        tags=choose_tags(root, meta, sel, marked),
+        description=meta.og_description
+        or meta.description
+        or (meta.json_ld.description if meta.json_ld else None),
+        site_name=meta.og_site_name
+        or meta.json_ld_site_name
+        or (meta.json_ld.publisher if meta.json_ld else None)
+        or (profile.title if profile is not None else None)
+        or title_site,
+        language=language(meta, profile),
+        is_article=is_article,
+        reason=reason,
+        date_candidates=dates.items,
+        blocks=blocks,
+        json_ld_body=json_ld_body,
+    )

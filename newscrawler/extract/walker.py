@@ -1,0 +1,473 @@
+"""Turn the article region, and what follows it, into ``Block``s in document order.
+
+Inside the region: paragraphs (``<p>``, or text between ``<br><br>``), h2-h6 subheadings,
+list items of ordinary lists, and link lists (related boxes, "Diğer Haberler") as ``links``
+blocks. After the region, up to the page footer: the same kinds with ``in_article=False``,
+minus sidebars, menus, tickers, "Çok Okunanlar" boxes and previous/next links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urljoin
+
+from newscrawler.extract.blocks import Block, Link
+from newscrawler.extract.datelines import looks_like_dateline
+from newscrawler.extract.dom import Element, class_id, collapse, is_hidden, word_pattern
+from newscrawler.extract.fold import fold_key
+from newscrawler.extract.region import is_lead
+
+# --- data -------------------------------------------------------------------------------
+
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog",
+        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+        "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol",
+        "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+        "tr", "ul", "caption", "amp-ad", "amp-embed", "amp-carousel", "amp-iframe",
+    }
+)
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+LIST_TAGS = frozenset({"ul", "ol", "dl"})
+# Never text of the article (anywhere on the page).
+DROP_TAGS = frozenset(
+    {
+        "h1", "form", "iframe", "figure", "figcaption", "button", "select", "input",
+        "textarea", "object", "embed", "video", "audio", "canvas", "map", "nav", "aside",
+        "header", "footer", "picture", "img", "dialog", "menu", "marquee", "caption",
+        "amp-ad", "amp-embed", "amp-sticky-ad", "amp-social-share", "amp-iframe", "amp-video",
+        "amp-youtube", "amp-twitter", "amp-instagram", "amp-facebook", "amp-carousel",
+        "amp-img", "amp-analytics", "amp-sidebar", "amp-consent", "amp-lightbox",
+    }
+)
+# class/id words of boxes dropped from the body: ads, share bars, comments, tags, bylines.
+DROP_WORDS = (
+    "reklam", "ads", "ad", "advert", "adsbygoogle", "banner", "sponsor", "dfp", "share",
+    "social", "paylas", "sosyal", "comment", "yorum", "newsletter", "bulten", "etiket",
+    "tags", "tag", "tagcloud", "breadcrumb", "print", "yazdir", "font-size", "toolbar",
+    "byline", "author", "yazar", "muhabir", "editor", "meta", "date", "tarih", "cookie",
+    "modal", "popup", "login", "subscribe", "abone", "rating", "reaction", "emoji", "caption",
+    "pagination", "sayfalama", "post-navigation", "nav-links", "prev", "next", "onceki", "sonraki",
+    "whatsapp", "facebook", "twitter", "telegram", "footer",
+)
+# class/id words of related-story boxes: kept as ``links`` blocks, never as body text.
+RELATED_WORDS = (
+    "related", "ilgili", "benzer", "diger", "other-news", "more-news", "morenews",
+    "also-read", "oneri", "onerilen", "recommend", "yarpp", "crp_related", "read-more",
+    "okuyun", "haberler",
+)
+# class/id words of page furniture skipped after the region (not the trailing list).
+OUTSIDE_SKIP_WORDS = (
+    "sidebar", "side-bar", "sag-blok", "sol-blok", "right-col", "left-col", "cok-okunan",
+    "cokokunan", "populer", "popular", "most-read", "mostread", "encok", "en-cok", "trend",
+    "menu", "navbar", "ticker", "marquee", "manset", "flash", "breaking", "header",
+    "widget-area", "secondary", "editor-secim", "editorun", "gallery", "galeri",
+    "namaz", "hava-durumu", "weather", "puan-durumu", "doviz", "borsa", "piyasa", "footer",
+)
+# Headings of boxes that are page furniture, not the trailing list (folded, prefix match).
+FURNITURE_HEADINGS = (
+    "cok okunan", "en cok okunan", "en cok okunanlar", "populer", "en populer",
+    "editorun sectikleri", "editorun secimi", "one cikanlar", "son yorumlar", "yazarlar",
+    "foto galeri", "video galeri", "namaz vakitleri", "hava durumu", "puan durumu",
+    "kategoriler", "etiketler", "piyasalar", "doviz", "anket", "sosyal medya",
+    "bizi takip", "takip edin", "paylas",
+)
+# Texts that head a link list ("Diğer Haberler"), or label an inline box ("İLGİLİ HABER").
+LIST_HEADINGS = (
+    "diger haberler", "ilgili haberler", "ilgili haber", "benzer haberler", "son dakika",
+    "bunlar da ilginizi cekebilir", "ilginizi cekebilir", "onerilen haberler", "son haberler",
+    "yeni haberler", "gundem", "haberin devami", "okumaya devam", "daha fazla haber",
+    "kategorinin diger haberleri", "bu kategoride", "ilgili icerikler", "ilgili yazilar",
+    "benzer yazilar", "related posts", "related", "read more", "bakiniz", "ayrica okuyun",
+    "bunu da okuyun", "tavsiye", "diger", "editorun onerileri", "sizin icin sectiklerimiz",
+)
+# Link texts of previous/next-story links (folded, prefix match).
+PREV_NEXT = (
+    "onceki haber", "sonraki haber", "onceki", "sonraki", "geri", "ileri", "previous", "next",
+)
+
+# class/id words of the page footer; the walk after the region stops there.
+FOOTER_WORDS = ("footer", "alt", "copyright", "telif", "bottom", "colophon")
+
+MIN_LIST_LINKS = 3  # links that make a container a link list
+LIST_LINK_SHARE = 0.7  # share of the container's text (heading aside) inside links
+LINK_ONLY_SHARE = 0.9  # a paragraph this much link text is a link, not prose
+MAX_LABEL = 40  # characters of a label before an inline link ("İLGİLİ HABER:")
+MAX_HEADING = 80  # characters of a heading merged into the link list after it
+MIN_PROSE_HEADING = 100  # characters of an h2-h6 that is really a lead paragraph
+MAX_FOLLOWING = 40  # blocks collected after the region
+PAGE_FOOTER_DEPTH = 4  # a footer this close to <body> ends the page
+
+# --- compiled forms ----------------------------------------------------------------------
+
+_DROP = word_pattern(DROP_WORDS)
+_RELATED = word_pattern(RELATED_WORDS)
+_OUTSIDE = word_pattern(OUTSIDE_SKIP_WORDS)
+_FOOTER = word_pattern(FOOTER_WORDS)
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|tüm hakları saklıdır|all rights reserved", re.I)
+_HEADING_CLASS = word_pattern(("title", "baslik", "heading", "head", "caption-title"))
+_BAD_HREF = re.compile(r"^\s*(?:#|javascript:|mailto:|tel:|sms:|whatsapp:|data:)", re.I)
+
+
+def _starts(key: str, prefixes: tuple[str, ...]) -> bool:
+    return any(key == p or key.startswith(p + " ") for p in prefixes)
+
+
+def is_furniture_heading(text: str) -> bool:
+    """Whether a box heading names page furniture rather than the trailing list.
+
+    >>> is_furniture_heading("ÇOK OKUNANLAR"), is_furniture_heading("Diğer Haberler")
+    (True, False)
+    """
+    key = fold_key(text)
+    return any(key.startswith(p) for p in FURNITURE_HEADINGS)
+
+
+def is_list_heading(text: str) -> bool:
+    """Whether a short text heads a link list or labels an inline link box.
+
+    >>> is_list_heading("İLGİLİ HABER:"), is_list_heading("Vali konuştu")
+    (True, False)
+    """
+    return _starts(fold_key(text), LIST_HEADINGS)
+
+
+def is_prev_next(a: Element, text: str) -> bool:
+    """Whether a link is a previous/next-story link."""
+    rel = (a.get("rel") or "").lower()
+    if "prev" in rel or "next" in rel:
+        return True
+    return _starts(fold_key(text), PREV_NEXT)
+
+
+class _Run:
+    """Inline text being gathered into one block, with the links inside it."""
+
+    __slots__ = ("kind", "linked", "links", "parts")
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.parts: list[str] = []
+        self.links: list[Link] = []
+        self.linked = 0
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+
+
+class Walker:
+    """Collects blocks from one page; ``walk`` the region, then ``walk_following``."""
+
+    def __init__(self, base_url: str, forced_lists: tuple[Element, ...] = ()) -> None:
+        self.base_url = base_url
+        self.blocks: list[Block] = []
+        self.in_article = True
+        self.forced = set(forced_lists)
+        self.emitted_forced: set[Element] = set()
+
+    # --- public --------------------------------------------------------------------------
+
+    def walk(self, el: Element, in_article: bool = True) -> None:
+        """Add the blocks inside ``el``."""
+        self.in_article = in_article
+        if el in self.forced:
+            self._force_list(el)
+        else:
+            self._container(el, "p")
+
+    def walk_following(self, region: Element, limit: int = MAX_FOLLOWING) -> None:
+        """Add up to ``limit`` blocks that follow ``region`` in the page, stopping at the footer."""
+        self.in_article = False
+        start = len(self.blocks)
+        for el in following(region):
+            if self._is_page_footer(el):
+                break
+            if self._skip_outside(el):
+                continue
+            before = len(self.blocks)
+            self._block(el, "p")
+            for i in range(before, len(self.blocks)):
+                if self.blocks[i].kind != "links" and _COPYRIGHT.search(self.blocks[i].text):
+                    del self.blocks[i:]
+                    return
+            if len(self.blocks) - start >= limit:
+                del self.blocks[start + limit :]
+                break
+
+    def walk_forced(self) -> None:
+        """Add the profile's headline containers the region walk did not reach."""
+        for el in sorted(self.forced - self.emitted_forced, key=_doc_order):
+            self.in_article = False
+            self._force_list(el)
+
+    def finish(self) -> list[Block]:
+        """The blocks with list headings merged into their lists and furniture dropped."""
+        out: list[Block] = []
+        for block in self.blocks:
+            if block.kind == "links" and not block.text and out:
+                prev = out[-1]
+                short = len(prev.text) <= MAX_HEADING
+                named = short and is_list_heading(prev.text)
+                if named or (
+                    prev.kind == "h"
+                    and short
+                    and (not prev.in_article or len(block.links) >= MIN_LIST_LINKS)
+                ):
+                    out[-1] = Block("links", prev.text, block.links, block.in_article)
+                    continue
+            out.append(block)
+        return [
+            b for b in out
+            if not (b.kind == "links" and b.text and is_furniture_heading(b.text))
+            and not (b.kind == "h" and is_furniture_heading(b.text) and not b.in_article)
+        ]
+
+    # --- element dispatch ----------------------------------------------------------------
+
+    def _dropped(self, el: Element) -> bool:
+        tag = el.tag
+        if tag in DROP_TAGS or is_hidden(el):
+            return True
+        words = class_id(el)
+        return bool(words) and _DROP.search(words) is not None and not _RELATED.search(words)
+
+    def _skip_outside(self, el: Element) -> bool:
+        if not isinstance(el.tag, str) or self._dropped(el):
+            return True
+        words = class_id(el)
+        return bool(words) and _OUTSIDE.search(words) is not None
+
+    def _is_page_footer(self, el: Element) -> bool:
+        if el.tag != "footer" and not _FOOTER.search(class_id(el)):
+            return False
+        depth = 0
+        for parent in el.iterancestors():
+            if parent.tag == "body":
+                return depth < PAGE_FOOTER_DEPTH
+            if parent.tag in ("article", "main"):
+                return False
+            depth += 1
+        return True
+
+    def _block(self, el: Element, kind: str) -> None:
+        """Handle one block-level element."""
+        if el in self.forced:
+            self._force_list(el)
+            return
+        if self._dropped(el):
+            return
+        if not self.in_article and self._skip_outside(el):
+            return
+        tag = el.tag
+        if tag in HEADING_TAGS:
+            self._heading(el)
+            return
+        if tag == "a":
+            self._card(el)
+            return
+        words = class_id(el)
+        if words and _RELATED.search(words):
+            listed = self._link_list(el, loose=True)
+            if listed is not None:
+                self._emit_links(*listed)
+                return
+        if tag != "p" and tag != "li":
+            listed = self._link_list(el)
+            if listed is not None:
+                self._emit_links(*listed)
+                return
+        if tag in LIST_TAGS:
+            for child in el:
+                if isinstance(child.tag, str) and not self._dropped(child):
+                    if child.tag in ("li", "dt", "dd"):
+                        self._container(child, "li")
+                    else:
+                        self._block(child, "li")
+            return
+        self._container(el, "li" if tag == "li" else kind)
+
+    def _container(self, el: Element, kind: str) -> None:
+        """Gather the inline runs of ``el`` into blocks and recurse into block children."""
+        run = _Run(kind)
+        run.add(el.text)
+        brs = 0
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                run.add(child.tail)
+                continue
+            if tag == "br":
+                brs += 1
+                if brs >= 2:
+                    self._flush(run)
+                    run = _Run(kind)
+                else:
+                    run.add(" ")
+            elif tag in BLOCK_TAGS or _has_block_child(child):
+                brs = 0
+                self._flush(run)
+                run = _Run(kind)
+                self._block(child, kind)
+            else:
+                self._inline(child, run)
+            if child.tail and child.tail.strip():
+                brs = 0
+                run.add(child.tail)
+            elif tag != "br" and tag not in BLOCK_TAGS:
+                brs = 0
+        self._flush(run)
+
+    def _inline(self, el: Element, run: _Run) -> None:
+        """Add an inline element's text (and its links) to ``run``."""
+        tag = el.tag
+        if tag == "a":
+            text = collapse(el.text_content())
+            if text:
+                run.add(text)
+                url = self._href(el)
+                if url and not is_prev_next(el, text):
+                    run.links.append(Link(text, url))
+                    run.linked += len(text)
+            return
+        if tag in DROP_TAGS or self._dropped(el):
+            return
+        run.add(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                if child.tag == "br":
+                    run.add(" ")
+                else:
+                    self._inline(child, run)
+            run.add(child.tail)
+
+    def _card(self, a: Element) -> None:
+        """A link wrapping blocks (a teaser card): one link titled by its heading."""
+        url = self._href(a)
+        heading = next((h for h in a.iter(*HEADING_TAGS)), None)
+        title = collapse((heading if heading is not None else a).text_content())
+        if url and title and not is_prev_next(a, title):
+            self._emit_links("", [Link(title, url)])
+
+    def _heading(self, el: Element) -> None:
+        """A subheading; a long one (a lead "spot" in an ``<h2>``) is a paragraph."""
+        run = _Run("h")
+        self._inline(el, run)
+        if sum(len(part) for part in run.parts) >= MIN_PROSE_HEADING or is_lead(el):
+            run.kind = "p"
+        self._flush(run)
+
+    # --- output ---------------------------------------------------------------------------
+
+    def _flush(self, run: _Run) -> None:
+        if not run.parts:
+            return
+        text = collapse("".join(run.parts))
+        if not text:
+            return
+        if run.links and run.linked >= LINK_ONLY_SHARE * len(text):
+            self._emit_links("", run.links)
+            return
+        if len(run.links) == 1:
+            label = collapse(text.replace(run.links[0].title, " "))
+            if len(label) <= MAX_LABEL and (label.endswith(":") or is_list_heading(label)):
+                self._emit_links(label.rstrip(" :"), run.links)
+                return
+        if len(text) <= 2 * 100 and looks_like_dateline(text, max_words=2):
+            return
+        self.blocks.append(Block(run.kind, text, (), self.in_article))
+
+    def _emit_links(self, heading: str, links: list[Link]) -> None:
+        if links:
+            self.blocks.append(Block("links", heading, tuple(links), self.in_article))
+
+    def _force_list(self, el: Element) -> None:
+        self.emitted_forced.add(el)
+        listed = self._link_list(el, loose=True)
+        if listed is not None:
+            self._emit_links(*listed)
+
+    # --- link lists ----------------------------------------------------------------------
+
+    def _href(self, a: Element) -> str | None:
+        href = a.get("href")
+        if not href or _BAD_HREF.match(href):
+            return None
+        return urljoin(self.base_url, href.strip())
+
+    def _link_list(self, el: Element, loose: bool = False) -> tuple[str, list[Link]] | None:
+        """``(heading, links)`` when ``el`` is mostly links; ``loose`` accepts any number."""
+        anchors = [a for a in el.iter("a") if a.get("href")]
+        if not anchors or (not loose and len(anchors) < MIN_LIST_LINKS):
+            return None
+        by_url: dict[str, Link] = {}
+        linked = 0
+        for a in anchors:
+            text = collapse(a.text_content())
+            url = self._href(a)
+            if not text or url is None or is_prev_next(a, text):
+                continue
+            linked += len(text)
+            known = by_url.get(url)
+            if known is None or len(text) > len(known.title):
+                by_url[url] = Link(text, url)
+        if not by_url or (not loose and len(by_url) < MIN_LIST_LINKS):
+            return None
+        heading_el = _heading_of(el)
+        heading = collapse(heading_el.text_content()) if heading_el is not None else ""
+        full = collapse(el.text_content())
+        if not heading and loose:
+            rest = full
+            for link in by_url.values():
+                rest = rest.replace(link.title, " ")
+            rest = collapse(rest)
+            if len(rest) <= MAX_LABEL and (rest.endswith(":") or is_list_heading(rest)):
+                heading = rest.rstrip(" :")
+        total = len(full) - len(heading)
+        if not loose and linked < LIST_LINK_SHARE * max(total, 1):
+            return None
+        return heading, list(by_url.values())
+
+
+def _heading_of(el: Element) -> Element | None:
+    """A heading inside a link box, before its first link: an h2-h6, a title-classed
+    element, or a short element whose text is a known list heading ("Diğer Haberler")."""
+    for child in el.iter():
+        if child is el or not isinstance(child.tag, str):
+            continue
+        if child.tag == "a":
+            return None
+        if child.tag in HEADING_TAGS or (
+            child.tag in ("div", "span", "strong", "b", "p", "header")
+            and (
+                _HEADING_CLASS.search(class_id(child))
+                or is_list_heading(collapse(child.text_content())[:MAX_HEADING])
+            )
+        ):
+            if child.find(".//a") is None:
+                return child
+            return None
+    return None
+
+
+def _has_block_child(el: Element) -> bool:
+    return any(child.tag in BLOCK_TAGS for child in el)
+
+
+def _doc_order(el: Element) -> int:
+    line = el.sourceline
+    return line if line is not None else 0
+
+
+def following(region: Element) -> Iterator[Element]:
+    """Elements after ``region`` in document order: its later siblings, then its parents'."""
+    node: Element | None = region
+    while node is not None and node.tag not in ("body", "html"):
+        sib = node.getnext()
+        while sib is not None:
+            if isinstance(sib.tag, str):
+                yield sib
+            sib = sib.getnext()
+        node = node.getparent()
