@@ -16,16 +16,19 @@ __all__ = ["APOSTROPHES", "INVISIBLE", "TURKISH_LETTERS", "case_fold", "fold"]
 APOSTROPHES = "'’‘`´ʼʻ′＇"
 
 #: Invisible format characters that CMSs leave inside words (soft hyphen, zero-width
-#: space/joiners, word joiner, BOM). FTS5 would split ``bele\xaddiye`` in two.
-INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+#: space, word joiner, BOM). FTS5 would split ``bele\xaddiye`` in two. (ZWJ and ZWNJ
+#: are left alone: emoji sequences and other scripts need them.)
+INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 
 #: Letters whose presence in a query word asks for exact-letter ranking.
 TURKISH_LETTERS = frozenset("çğıöşüÇĞİÖŞÜ")
 
-# A combining mark is a token character for FTS5 ``unicode61`` and ``remove_diacritics 2``
-# drops it, so mapping the invisible characters to it joins ``bele·diye`` into ``belediye``
-# in the index while keeping the string length.
-_JOINER = "\u0300"
+# FTS5 unicode61 keeps the diacritics it knows inside a token and remove_diacritics 2
+# drops them, so mapping the invisible characters to one joins ``bele·diye`` into
+# ``belediye`` in the index while keeping the string length. U+032E (breve below) is the
+# one that NFC composes with fewest letters (only h: ḫ), so fold output rarely changes
+# when normalized again.
+_JOINER = "\u032e"
 
 
 def _build_table() -> dict[int, str]:

@@ -45,12 +45,15 @@ VOWEL_STEMS: dict[str, str] = {
     "fen": "fenn", "zıt": "zıdd",
 }  # fmt: skip
 
+_ASCII_VOWEL_STEMS = {fold(word): fold(stem) for word, stem in VOWEL_STEMS.items()}
+
 # Loanwords whose suffixes take front vowels although the last vowel is back
 # (``saat`` -> ``saate``, ``gol`` -> ``golü``).
 _FRONT_EXCEPTIONS = frozenset(
     "saat dikkat kontrol futbol gol rol petrol alkol protokol hayal ihtimal kalp seyahat "
     "hakikat istiklal sembol hal idrak harp kabahat".split()
 )
+_FRONT_EXCEPTIONS |= frozenset(fold(word) for word in _FRONT_EXCEPTIONS)
 
 _SOFTEN = {"k": "ğ", "p": "b", "t": "d", "ç": "c"}
 
@@ -125,6 +128,8 @@ def _vowel_stems(word: str) -> list[str]:
     """Stems used before a vowel-initial suffix (softened, dropped or doubled)."""
     if word in VOWEL_STEMS:
         return [VOWEL_STEMS[word]]
+    if word in _ASCII_VOWEL_STEMS:  # typed without Turkish letters: sehir -> sehri
+        return [_ASCII_VOWEL_STEMS[word]]
     last, before = word[-1], word[-2]
     if word.endswith("nk"):
         return [word, word[:-1] + "g"]  # renk -> rengi

@@ -35,7 +35,9 @@ MIN_PREFIX = 3
 #: Terms beyond this many are ignored (a pasted paragraph is not a query).
 MAX_TERMS = 32
 
-_MARKS = "\u0300-\u036f\u0483-\u0487\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20dc\ufe20-\ufe2f"
+# The combining marks FTS5 unicode61 treats as part of a token (and drops with
+# remove_diacritics 2); every other mark separates tokens, as in Python's \w.
+_MARKS = "\u0300-\u0304\u0306-\u030c\u030f\u0311\u031b\u0323-\u0328\u032d\u032e\u0330\u0331"
 # An FTS5 unicode61 token: letters and digits; combining marks are part of the token and
 # dropped by remove_diacritics (fold turns soft hyphens into one).
 _TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+")
@@ -54,10 +56,12 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
     >>> [t for _, _, t in tokens("İzmir'de Karşıyaka-Bornova")]
     ['izmir', 'de', 'karsiyaka', 'bornova']
     """
-    return [
-        (m.start(), m.end(), _STRIP_MARKS.sub("", m.group()))
-        for m in _TOKEN.finditer(fold(text))
-    ]
+    found = []
+    for m in _TOKEN.finditer(fold(text)):
+        token = _STRIP_MARKS.sub("", m.group())
+        if token:
+            found.append((m.start(), m.end(), token))
+    return found
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import argparse
 import resource
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archive import Archive
@@ -43,7 +43,7 @@ def main() -> None:
 
     pages = sample_pages()
     profile = get_profile("sample")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     items = []
     t0 = time.perf_counter()
     for n in range(args.repeat):

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -98,9 +98,9 @@ def main() -> None:
               help="Override a Scrapy or newscrawler setting (repeatable).")
 @click.option("--base-url", help="Crawl a mirror of the site at this origin (one SITE only).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO level).")
-def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: int, since: str | None,
-          only_new: bool, wait: float, jobdir: str | None, overrides: tuple[str, ...],
-          base_url: str | None, verbose: bool) -> None:
+def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: int,
+          since: str | None, only_new: bool, wait: float, jobdir: str | None,
+          overrides: tuple[str, ...], base_url: str | None, verbose: bool) -> None:
     """Crawl SITE... (see `newscrawler sites`) into the archive.
 
     Shows live progress on stderr and ends with a summary. Safe to repeat (no
@@ -108,7 +108,7 @@ def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: in
     and to kill (what was written stays; the next run marks the killed run).
     """
     profiles = resolve_sites(sites)
-    settings = {k: v for k, v in (_parse_override(o) for o in overrides)}
+    settings: dict[str, Any] = dict(_parse_override(o) for o in overrides)
     if jobdir:
         settings["JOBDIR"] = jobdir
     if base_url and len(profiles) != 1:
@@ -167,7 +167,7 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
             project.set("NEWSCRAWLER_ONLY_NEW", True, priority="cmdline")
         for name, value in (settings or {}).items():
             project.set(name, value, priority="cmdline")
-        process = CrawlerProcess(project, install_root_handler=True)
+        process = CrawlerProcess(project)
         crawlers = []
         for profile in profiles:
             crawler = process.create_crawler(profile.name)
@@ -307,7 +307,7 @@ def sites(fmt: str) -> None:
 
 def _fetched_at(value: str | None) -> datetime:
     if not value:
-        return datetime.now(timezone.utc).replace(microsecond=0)
+        return datetime.now(UTC).replace(microsecond=0)
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -388,7 +388,7 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
 
     profile = resolve_sites([site])[0] if site and site in all_profiles() else None
     profiles = list(all_profiles().values())
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
     with open_archive(db_path, create=True, timeout=timeout) as store:
         records: list[dict[str, Any]] = []
@@ -496,8 +496,8 @@ def _print_table(hits: list[dict[str, Any]]) -> None:
               "letters right.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Output file (default: stdout).")
-def export(db_path: str, timeout: float, fmt: str, query: str | None, site: str | None, since: str | None,
-           until: str | None, excel: bool, output: str) -> None:
+def export(db_path: str, timeout: float, fmt: str, query: str | None, site: str | None,
+           since: str | None, until: str | None, excel: bool, output: str) -> None:
     """Stream matching articles with their headline lists as CSV or JSON Lines.
 
     Constant memory: rows go out as they are read. The CSV has one row per article;
@@ -505,25 +505,23 @@ def export(db_path: str, timeout: float, fmt: str, query: str | None, site: str 
     """
     with open_archive(db_path, timeout=timeout) as store:
         rows = iter_articles(store, query=query, site=site, since=since, until=until)
-        target = Path(output) if output != "-" else None
-        tmp = target.with_name(target.name + ".part") if target else None
-        try:
-            fh = (tmp.open("w", encoding="utf-8", newline="") if tmp
-                  else click.get_text_stream("stdout"))
+        target = None if output == "-" else Path(output)
+        if target is None:
+            n = _write_rows(rows, sys.stdout, fmt=fmt, excel=excel)
+        else:  # write beside the target, then rename: a killed export leaves no half file
+            part = target.with_name(target.name + ".part")
             try:
-                n = (write_csv(rows, fh, excel=excel) if fmt == "csv"
-                     else write_jsonl(rows, fh))
+                with part.open("w", encoding="utf-8", newline="") as fh:
+                    n = _write_rows(rows, fh, fmt=fmt, excel=excel)
+                part.replace(target)
             finally:
-                if tmp:
-                    fh.close()
-            if tmp and target:
-                tmp.replace(target)
-        except BaseException:
-            if tmp and tmp.exists():
-                tmp.unlink()
-            raise
+                part.unlink(missing_ok=True)
     if target:
         click.echo(f"wrote {n} articles to {target}", err=True)
+
+
+def _write_rows(rows: Iterable[dict[str, Any]], fh: Any, *, fmt: str, excel: bool) -> int:
+    return write_csv(rows, fh, excel=excel) if fmt == "csv" else write_jsonl(rows, fh)
 
 
 # --- stats ---------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ class ArticleItem:
         """The archive record (``archive.Archive.save_articles`` input) for this item."""
         return {
             "url": self.canonical_url or self.url,
+            "fetched_url": self.url,
             "site": self.site,
             "title": self.title,
             "body": self.body,

@@ -35,7 +35,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.root = root
         super().__init__(*args, **kwargs)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: the crawler logs what it fetches."""
 
     def _resolve(self, path: str) -> Path | None:
@@ -72,7 +72,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         if ctype is None:
             ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if file.suffix in TEXT_TYPES:
-            host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+            host = self.headers.get("Host") or "127.0.0.1"
             body = body.replace(b"{{ORIGIN}}", f"http://{host}".encode("ascii"))
         self._send(200, body, ctype, head)
 

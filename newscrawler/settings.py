@@ -38,7 +38,9 @@ NEWSCRAWLER_FOLLOW_ARTICLE_LINKS = True
 # How many pages of one listing to follow through its "next" links.
 NEWSCRAWLER_MAX_LISTING_PAGES = 20
 # Credit lines recognised for every site, besides each profile's own.
-SPLIT_CREDIT_LINES = ["Hibya Haber Ajansı", "Anadolu Ajansı", "İhlas Haber Ajansı", "DHA", "İHA", "AA"]
+SPLIT_CREDIT_LINES = [
+    "Hibya Haber Ajansı", "Anadolu Ajansı", "İhlas Haber Ajansı", "DHA", "İHA", "AA",
+]
 # Articles whose cleaned body is shorter than this many characters are dropped.
 VALIDATE_MIN_BODY_CHARS = 150
 # Drop a second article with the same text within one crawl (syndicated copies on other

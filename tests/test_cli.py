@@ -286,8 +286,11 @@ def test_killed_crawl_loses_nothing_and_resumes(tmp_path: Path, sample_origin: s
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if db.exists() and count(db, "articles") >= 3:
-            break
+        try:
+            if count(db, "articles") >= 3:
+                break
+        except sqlite3.OperationalError:  # not created yet
+            pass
         time.sleep(0.2)
     proc.send_signal(signal.SIGKILL)
     proc.wait()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -93,7 +93,7 @@ def test_headline_lists_kept_as_data(crawled_sample: dict[str, Any],
 
 
 def test_no_future_dates_and_istanbul_offsets(archived: dict[str, dict[str, Any]]) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for path, row in archived.items():
         value = row["published_at"]
         if value is None:

@@ -59,7 +59,8 @@ def run_chain(item: ArticleItem, **settings: Any) -> tuple[ArticleItem, Any]:
 
 def test_clean_repairs_text_and_drops_boilerplate() -> None:
     item = make_item(title="Ä°zmir&#39;de  toplantı\u200b", blocks=[
-        Block("p", "Kar\u00adşıyaka  Belediyesi\u00a0açıklama yaptı."), Block("p", "Haberin Devamı"),
+        Block("p", "Kar\u00adşıyaka  Belediyesi\u00a0açıklama yaptı."),
+        Block("p", "Haberin Devamı"),
     ])
     pipe, crawler = crawler_for(CleanTextPipeline)
     pipe.process_item(item)

@@ -29,7 +29,7 @@ def test_user_folder_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_unknown_site_lists_known_ones() -> None:
-    with pytest.raises(UnknownSiteError, match="known sites: .*hibya"):
+    with pytest.raises(UnknownSiteError, match=r"known sites: .*hibya"):
         get_profile("yok")
 
 

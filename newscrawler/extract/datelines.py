@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from lxml import etree
+
 from newscrawler.extract.dom import Element, class_id, collapse, word_pattern
 from newscrawler.extract.metadata import Metadata
 from newscrawler.text.dates import DateCandidate
@@ -44,8 +46,7 @@ PUBLISHED_WORDS = ("published", "publish", "pubdate", "yayin")
 PUBLISHED, UPDATED = "published", "updated"  # DateCandidate roles
 MAX_BYLINE = 150  # characters of a class-marked date element kept as one candidate
 MAX_LOOSE_LINE = 100  # characters of an unmarked line near the title
-MAX_LOOSE_WORDS = 4  # words besides date, time and labels in an unmarked line
-MAX_VISITS = 600  # elements searched for bylines per page
+MAX_LOOSE_WORDS = 3  # words besides date, time and labels in an unmarked line
 # Subtrees never searched for the article's own date.
 NO_DATE_TAGS = ("a", "time", "aside", "nav", "footer", "form", "select", "button", "figure")
 DATE_SKIP_WORDS = (
@@ -55,8 +56,9 @@ DATE_SKIP_WORDS = (
 
 # --- compiled forms ----------------------------------------------------------------------
 
-_TR_FOLD = str.maketrans({"ı": "[ıiI]", "i": "[iİI]", "ş": "[şŞ]", "ğ": "[ğĞ]",
-                          "ü": "[üÜ]", "ö": "[öÖ]", "ç": "[çÇ]"})
+# Each Turkish letter also matches its ASCII stand-in ("Eylul", "KASIM", "Subat").
+_TR_FOLD = str.maketrans({"ı": "[ıIiİ]", "i": "[iİIı]", "ş": "[şŞsS]", "ğ": "[ğĞgG]",
+                          "ü": "[üÜuU]", "ö": "[öÖoO]", "ç": "[çÇcC]"})
 
 
 def _tr_class(word: str) -> str:
@@ -70,7 +72,7 @@ DATE_RE = re.compile(
     r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?"
     rf"|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?(?:\s+\d{{4}})?(?![^\W\d_])"
     rf"|(?:{_MONTH_RE})\.?\s+\d{{1,2}},?\s+\d{{4}}"
-    r"|\d+\s+(?:dakika|saat|g[üÜ]n|hafta|ay|y[ıiI]l)\s+[öÖ]nce"
+    r"|\d+\s+(?:dakika|saat|g[üÜuU]n|hafta|ay|y[ıiI]l)\s+[öÖoO]nce"
     r")",
     re.IGNORECASE,
 )
@@ -82,6 +84,7 @@ _LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_DIGIT = re.compile(r"\d")
 _URL_DATE_RE = re.compile(
     r"(?<!\d)(?:19|20)\d{2}([/-])\d{1,2}\1\d{1,2}(?!\d)"
 )
@@ -89,6 +92,12 @@ _DATE_CLASS = word_pattern(DATE_CLASS_WORDS)
 _MODIFIED = word_pattern(MODIFIED_WORDS)
 _PUBLISHED = word_pattern(PUBLISHED_WORDS)
 _DATE_SKIP = word_pattern(DATE_SKIP_WORDS)
+_PROSE_END = re.compile(r"[^\W\d_]\.\s*$")  # a sentence, not "16.11.2025."
+_CLASSED = etree.XPath(".//*[@class or @id]")
+_SHORT_TEXT = etree.XPath(
+    f".//text()[string-length(normalize-space(.)) >= 6]"
+    f"[string-length(normalize-space(.)) <= {MAX_LOOSE_LINE}][not(ancestor::a)]"
+)
 _NO_DATE_TAGS = frozenset(NO_DATE_TAGS)
 
 
@@ -97,8 +106,10 @@ def has_date(text: str) -> bool:
 
     >>> has_date("Güncelleme: 16 Kasım 2025 - 10:30"), has_date("Saat 10:30")
     (True, False)
+    >>> has_date("15 Eylul 2025"), has_date("3 ŞUBAT 2024"), has_date("2 gun once")
+    (True, True, True)
     """
-    return DATE_RE.search(text) is not None
+    return _DIGIT.search(text) is not None and DATE_RE.search(text) is not None
 
 
 def looks_like_dateline(text: str, max_words: int = MAX_LOOSE_WORDS) -> bool:
@@ -108,8 +119,10 @@ def looks_like_dateline(text: str, max_words: int = MAX_LOOSE_WORDS) -> bool:
     True
     >>> looks_like_dateline("25 Kasım'da kadına yönelik şiddete karşı yürüyüş yapılacak")
     False
+    >>> looks_like_dateline("Toplantı 25 Kasım 2025 tarihinde yapılacak.")
+    False
     """
-    if len(text) > 2 * MAX_LOOSE_LINE or not has_date(text):
+    if len(text) > 2 * MAX_LOOSE_LINE or not has_date(text) or _PROSE_END.search(text):
         return False
     rest = _LABEL_RE.sub(" ", _TIME_RE.sub(" ", DATE_RE.sub(" ", text)))
     return len(_WORD_RE.findall(rest)) <= max_words
@@ -148,6 +161,23 @@ def _time_role(el: Element) -> str | None:
     if prop in ("datepublished", "datecreated") or _PUBLISHED.search(words):
         return PUBLISHED
     return None
+
+
+def _loose_line(el: Element | None, scope: Element) -> tuple[Element, str] | None:
+    """The widest element from ``el`` up (inside ``scope``) whose text is a short dateline."""
+    best: tuple[Element, str] | None = None
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        text = spaced_text(node)
+        if len(text) > MAX_LOOSE_LINE or not looks_like_dateline(text):
+            break
+        if best is not None and sum(1 for c in node if has_date(spaced_text(c))) >= 2:
+            break  # a line of several dated pieces: keep them apart
+        best = (node, text)
+        if node is scope:
+            break
+        node = node.getparent()
+    return best
 
 
 def _in_foreign_box(el: Element) -> bool:
@@ -208,52 +238,44 @@ class DateCollector:
             if text and has_date(text):
                 self.add("time", text, role)
 
-    def from_bylines(self, scope: Element, skip: Iterable[Element] = ()) -> None:
-        """Visible date lines in ``scope``: date-marked elements and short loose date lines.
+    def from_bylines(self, scopes: Iterable[Element]) -> None:
+        """Visible date lines in the scopes: date-marked elements, then short loose lines.
 
-        Subtrees that belong to other stories (list items with links, links, sidebars,
-        related boxes) and the ``skip`` elements are not searched.
+        Boxes of other stories (list items with links, links, sidebars, related boxes) are
+        not searched. A loose line is the widest element around a dated text node that is
+        still a short dateline, so "Güncelleme:" in a sibling ``<span>`` stays with it.
         """
-        skipped = set(skip)
-        budget = [MAX_VISITS]
-
-        def visit(el: Element) -> None:
-            for child in el:
-                tag = child.tag
-                if not isinstance(tag, str) or child in skipped or tag in _NO_DATE_TAGS:
+        marked: set[Element] = set()
+        for scope in scopes:
+            for el in _CLASSED(scope):
+                words = class_id(el)
+                if not _DATE_CLASS.search(words) or el.tag in _NO_DATE_TAGS:
                     continue
-                budget[0] -= 1
-                if budget[0] < 0:
-                    return
-                words = class_id(child)
-                if words and _DATE_SKIP.search(words):
+                if _in_foreign_box(el) or any(a in marked for a in el.iterancestors()):
                     continue
-                if tag == "li" and child.find(".//a") is not None:
+                lines = date_lines(el)
+                if lines:
+                    marked.add(el)
+                    for line in lines:
+                        self.add("byline", line)
+            for node in _SHORT_TEXT(scope):
+                if not has_date(node):
                     continue
-                if words and _DATE_CLASS.search(words):
-                    lines = date_lines(child)
-                    if lines:
-                        for line in lines:
-                            self.add("byline", line)
-                        continue
-                if len(child) <= 8 and tag not in ("ul", "ol", "table"):
-                    text = spaced_text(child)
-                    if (
-                        text
-                        and len(text) <= MAX_LOOSE_LINE
-                        and looks_like_dateline(text)
-                        and not any(
-                            isinstance(c.tag, str) and looks_like_dateline(spaced_text(c))
-                            for c in child
-                        )
-                    ):
-                        self.add("byline", text)
-                        continue
-                    if len(text) > 4 * MAX_LOOSE_LINE and child.tag == "p":
-                        continue
-                visit(child)
-
-        visit(scope)
+                holder = node.getparent()
+                if holder is not None and node.is_tail:
+                    holder = holder.getparent()
+                found = _loose_line(holder, scope)
+                if found is None:
+                    continue
+                el, text = found
+                if el in marked or _in_foreign_box(el):
+                    continue
+                if any(a in marked for a in el.iterancestors()) or any(
+                    d in marked for d in el.iterdescendants()
+                ):
+                    continue
+                marked.add(el)
+                self.add("byline", text)
 
     def from_url(self, url: str) -> None:
         """Dates in the URL."""

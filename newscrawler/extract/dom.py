@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
@@ -14,7 +15,6 @@ from parsel.csstranslator import HTMLTranslator
 __all__ = ["Element"]
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-_WS = re.compile(r"\s+")
 _TRANSLATOR = HTMLTranslator()
 
 # Elements whose content is never visible text; removed once, right after metadata is read.
@@ -50,7 +50,17 @@ def collapse(text: str | None) -> str:
     """
     if not text:
         return ""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=16384)
+def absolute_url(base: str, href: str) -> str:
+    """``href`` resolved against ``base`` (cached: pages of one site share their links).
+
+    >>> absolute_url("https://x.com.tr/haber/a-1", "../b-2")
+    'https://x.com.tr/b-2'
+    """
+    return urljoin(base, href.strip())
 
 
 def text_of(el: Element) -> str:
@@ -96,7 +106,7 @@ def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
 
 def is_hidden(el: Element) -> bool:
     """Whether the element is hidden by the ``hidden`` attribute or an inline ``display:none``."""
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+    if el.get("hidden") is not None:
         return True
     style = el.get("style")
     return bool(style) and "display:none" in style.replace(" ", "").lower()

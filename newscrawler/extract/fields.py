@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 from newscrawler.extract.dom import (
     Element,
@@ -35,11 +37,20 @@ BREADCRUMB_WORDS = ("breadcrumb", "kirinti", "kategori-yolu")
 HOME_CRUMBS = frozenset({"anasayfa", "ana sayfa", "home", "giris", "haberler", "haber"})
 # Page areas whose bylines/tags belong to other stories.
 FOREIGN_TAGS = frozenset({"aside", "nav", "footer", "li"})
-FOREIGN_WORDS = ("sidebar", "related", "ilgili", "benzer", "diger", "comment", "yorum", "populer",
-                 "okunan", "widget")
-MAX_AUTHOR = 80
-MAX_TAG = 60
+FOREIGN_WORDS = (
+    "sidebar", "related", "ilgili", "benzer", "diger", "comment", "yorum", "populer", "okunan",
+    "widget",
+)
+# Folded words that make a short title part the outlet's name ("Sinop Yıldız Gazetesi").
+MEDIA_WORDS = frozenset({
+    "haber", "haberleri", "haberler", "gazete", "gazetesi", "ajans", "ajansi", "postasi",
+    "tv", "televizyon", "radyo", "medya", "com", "net", "org", "tr", "ekspres", "news",
+})
+MAX_SITE_WORDS = 5  # words of a title part recognised by MEDIA_WORDS alone
+MAX_AUTHOR = 80  # characters of a byline taken as the author's name
+MAX_TAG = 60  # characters of one tag
 MAX_MARKED = 12  # elements of each kind kept by ``find_marked``
+SCOPE_LEVELS = 3  # levels above the region searched for bylines and tag boxes
 
 # " - Site", " | Site", " – Site", " — Site", " :: Site", " » Site"
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[-|–—»·:/]|::)\s+|\s*\|\s*")
@@ -47,15 +58,45 @@ _AUTHOR = word_pattern(AUTHOR_WORDS)
 _TAGS = word_pattern(TAG_WORDS)
 _CRUMBS = word_pattern(BREADCRUMB_WORDS)
 _FOREIGN = word_pattern(FOREIGN_WORDS)
+_CLASSED = etree.XPath(".//*[@class or @id]")
 
 
-@dataclass
 class Marked:
-    """Byline, tag and breadcrumb elements of a page, in document order."""
+    """Byline, tag and breadcrumb elements, each searched for on first use.
 
-    authors: list[Element] = field(default_factory=list)
-    tags: list[Element] = field(default_factory=list)
-    crumbs: list[Element] = field(default_factory=list)
+    Bylines and tag boxes are looked for in ``scope`` (the article's surroundings),
+    breadcrumbs in the whole page.
+    """
+
+    def __init__(self, root: Element, scope: Element | None = None) -> None:
+        body = root.find("body")
+        self._page = root if body is None else body
+        self._scope = self._page if scope is None else scope
+
+    def _search(self, where: Element, pattern: re.Pattern[str], limit: int,
+                anywhere: bool = False) -> list[Element]:
+        found: list[Element] = []
+        for el in _CLASSED(where):
+            if pattern.search(class_id(el)) and (anywhere or not _foreign(el)):
+                found.append(el)
+                if len(found) >= limit:
+                    break
+        return found
+
+    @cached_property
+    def authors(self) -> list[Element]:
+        """Elements whose class/id marks a byline."""
+        return self._search(self._scope, _AUTHOR, MAX_MARKED)
+
+    @cached_property
+    def tags(self) -> list[Element]:
+        """Elements whose class/id marks a tag box."""
+        return self._search(self._scope, _TAGS, MAX_MARKED)
+
+    @cached_property
+    def crumbs(self) -> list[Element]:
+        """Elements whose class/id marks a breadcrumb."""
+        return self._search(self._page, _CRUMBS, 1, anywhere=True)
 
 
 def _foreign(el: Element) -> bool:
@@ -65,21 +106,20 @@ def _foreign(el: Element) -> bool:
     return False
 
 
-def find_marked(root: Element) -> Marked:
-    """One pass over the page for elements whose class/id marks a byline, tags or breadcrumb."""
-    found = Marked()
-    body = root.find("body")
-    for el in (root if body is None else body).iter():
-        if not isinstance(el.tag, str):
-            continue
-        words = class_id(el)
-        if not words:
-            continue
-        for pattern, bucket in ((_AUTHOR, found.authors), (_TAGS, found.tags),
-                                (_CRUMBS, found.crumbs)):
-            if len(bucket) < MAX_MARKED and pattern.search(words) and not _foreign(el):
-                bucket.append(el)
-    return found
+def find_marked(root: Element, region: Sequence[Element] = ()) -> Marked:
+    """Byline, tag and breadcrumb elements of the page (searched when first asked for).
+
+    Bylines and tags are searched within ``SCOPE_LEVELS`` levels above the region.
+    """
+    scope: Element | None = None
+    if region:
+        scope = region[0]
+        for _ in range(SCOPE_LEVELS):
+            parent = scope.getparent()
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            scope = parent
+    return Marked(root, scope)
 
 
 def split_site_suffix(
@@ -88,11 +128,14 @@ def split_site_suffix(
     """``(title, site part)``: a " - Site Adı" suffix or "Site | " prefix cut off, if any.
 
     The part counts as the site when it matches one of ``site_names`` (or starts with a
-    domain label given there), or when what remains equals one of ``others`` (another title
-    source such as the ``<h1>``).
+    domain label given there), when it is a short name with a media word ("Gazetesi",
+    "Haber", "TV"), or when what remains equals one of ``others`` (another title source
+    such as the ``<h1>``).
 
     >>> split_site_suffix("Vali: Yol bitti | Ege Postası", [], ["Vali: Yol bitti"])
     ('Vali: Yol bitti', 'Ege Postası')
+    >>> split_site_suffix("Sinop'ta barınak genişliyor - Sinop Yıldız Gazetesi", [])
+    ("Sinop'ta barınak genişliyor", 'Sinop Yıldız Gazetesi')
     """
     title = collapse(title)
     names = [fold_key(n) for n in site_names if n and fold_key(n)]
@@ -103,6 +146,9 @@ def split_site_suffix(
 
     def is_site(part: str) -> bool:
         key = fold_key(part)
+        words = key.split()
+        if 0 < len(words) <= MAX_SITE_WORDS and not MEDIA_WORDS.isdisjoint(words):
+            return True
         squashed = key.replace(" ", "")
         for name in names:
             name_sq = name.replace(" ", "")

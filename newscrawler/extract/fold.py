@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-_TURKISH_UPPER = str.maketrans({"İ": "i", "I": "ı"})
+# Turkish letters (and circumflexed vowels) to ASCII, both cases; "I" is dotless "ı".
+_TO_ASCII = str.maketrans("ÇĞİIÖŞÜÂÎÛçğıöşüâîû", "cgiiosuaiucgiosuaiu")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=8192)
 def fold_key(text: str) -> str:
     """Lowercase the Turkish way, drop diacritics (ı→i), keep only words, one space apart.
 
@@ -19,7 +22,8 @@ def fold_key(text: str) -> str:
     >>> fold_key("Hibya Haber Ajansı") == fold_key("HİBYA HABER AJANSI")
     True
     """
-    lowered = text.translate(_TURKISH_UPPER).lower().replace("ı", "i")
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", stripped).strip()
+    folded = text.translate(_TO_ASCII).lower()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", folded).strip()

@@ -62,6 +62,7 @@ MODIFIED_META = frozenset(
 )
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ESCAPED_JSON = re.compile(r"\s*[\[{]\s*&quot;")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
 _FIELD_RE = {
@@ -144,7 +145,7 @@ def loads_lenient(text: str) -> list[Any]:
         return [json.loads(text)]
     except ValueError:
         pass
-    if "&quot;" in text[:200]:  # the whole script was HTML-escaped by the CMS
+    if _ESCAPED_JSON.match(text):  # the whole script was HTML-escaped by the CMS
         text = htmllib.unescape(text)
     fixed = _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", text))
     decoder = json.JSONDecoder(strict=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice, pairwise
 from urllib.parse import urljoin
 
 from newscrawler.extract.blocks import Block
@@ -13,20 +15,28 @@ from newscrawler.extract.fields import (
     choose_category,
     choose_tags,
     choose_title,
+    clean_author,
     find_marked,
     language,
     site_names,
 )
+from newscrawler.extract.fold import fold_key
 from newscrawler.extract.metadata import Metadata, extract_metadata
-from newscrawler.extract.region import GOOD_PARAGRAPH, find_region, link_density
+from newscrawler.extract.region import GOOD_PARAGRAPH, find_region
 from newscrawler.extract.walker import Walker
 from newscrawler.profiles import Selectors, SiteProfile
 from newscrawler.text.dates import DateCandidate
 
+MAX_BYLINE = 80  # characters of an in-article line that only names the author
+BYLINE_BLOCKS = 3  # first blocks of the region searched for such a line
+BYLINE_SIBLINGS = 3  # elements beside the headline / before the region searched for dates
 MIN_BODY_CHARS = 150  # below this the page has no article body
 MIN_PARAGRAPHS = 2  # real paragraphs (≥ GOOD_PARAGRAPH chars) an article needs ...
 ONE_PARAGRAPH_CHARS = 400  # ... unless its single paragraph is at least this long
-MAX_REGION_LINK_DENSITY = 0.5  # a region this linky is a listing, not an article
+# A region where at least this many link blocks each follow text, and they make up at least
+# LISTING_SHARE of its text blocks, is a list of teasers (a category page), not an article.
+MIN_LISTING_LISTS = 5
+LISTING_SHARE = 0.5
 
 
 @dataclass
@@ -49,6 +59,12 @@ class Extracted:
     json_ld_body: str | None = None
 
 
+def _outermost(elements: list[Element]) -> list[Element]:
+    """The elements that are not inside another one of them, in document order."""
+    chosen = set(elements)
+    return [el for el in elements if not any(a in chosen for a in el.iterancestors())]
+
+
 def _first_h1(root: Element, region: list[Element]) -> Element | None:
     """The headline element: the first ``<h1>`` in the region, beside it, else on the page."""
     for scope in region:
@@ -63,6 +79,44 @@ def _first_h1(root: Element, region: list[Element]) -> Element | None:
     return root.find(".//body//h1")
 
 
+def _byline_scopes(h1: Element | None, region: list[Element]) -> list[Element]:
+    """Where visible dates are searched: around the headline (its grandparent, or the
+    few elements after it when it sits right in ``<body>``), before the region, the region."""
+    scopes: list[Element] = []
+    near = h1.getparent() if h1 is not None else None
+    if h1 is not None and near is not None:
+        grand = near.getparent()
+        if near.tag == "body":
+            scopes.extend(_element_siblings(h1.itersiblings(), BYLINE_SIBLINGS))
+        else:
+            scopes.append(grand if grand is not None and grand.tag != "body" else near)
+    if region:
+        scopes.extend(_element_siblings(region[0].itersiblings(preceding=True), BYLINE_SIBLINGS))
+    scopes.extend(region)
+    unique: list[Element] = []
+    for el in scopes:
+        if not any(el is u or u in el.iterancestors() for u in unique):
+            unique.append(el)
+    return unique
+
+
+def _element_siblings(siblings: Iterator[Element], limit: int) -> list[Element]:
+    return [el for el in islice((s for s in siblings if isinstance(s.tag, str)), limit)]
+
+
+def _without_byline(blocks: list[Block], author: str) -> list[Block]:
+    """The blocks minus a short byline that only repeats the author's name at the top of
+    the region (at the bottom the same words may be the credit line the splitter needs)."""
+    key = fold_key(author)
+    for i, block in enumerate(blocks[:BYLINE_BLOCKS]):
+        if not block.in_article:
+            break
+        if (block.kind == "p" and len(block.text) <= MAX_BYLINE
+                and fold_key(clean_author(block.text)) == key):
+            return blocks[:i] + blocks[i + 1 :]
+    return blocks
+
+
 def _judge(
     blocks: list[Block], region: list[Element], meta: Metadata, json_ld_body: str | None
 ) -> tuple[bool, str | None]:
@@ -73,14 +127,14 @@ def _judge(
     weak = chars < MIN_BODY_CHARS or (real < MIN_PARAGRAPHS and chars < ONE_PARAGRAPH_CHARS)
     if weak and json_ld_body and len(json_ld_body) >= MIN_BODY_CHARS:
         return True, None
-    if not region:
-        return False, "no article region"
-    if weak:
+    if not region or weak:
         if meta.og_type == "website":
             return False, "og:type website and no article body"
         return False, "no article body"
-    if len(region) == 1 and link_density(region[0]) > MAX_REGION_LINK_DENSITY:
-        return False, "region is mostly links (a listing page?)"
+    inside = [b for b in blocks if b.in_article]
+    teasers = sum(1 for a, b in pairwise(inside) if b.kind == "links" and a.kind != "links")
+    if teasers >= MIN_LISTING_LISTS and teasers >= LISTING_SHARE * len(body):
+        return False, "region is a list of teasers (a listing page?)"
     return True, None
 
 
@@ -93,7 +147,7 @@ def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Ext
     strip_invisible(root)
     sel = profile.selectors if profile is not None else Selectors()
 
-    region: list[Element] = css(root, sel.body) if sel.body else []
+    region: list[Element] = _outermost(css(root, sel.body)) if sel.body else []
     if not region:
         found = find_region(root)
         region = [found] if found is not None else []
@@ -111,7 +165,7 @@ def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Ext
     names = site_names(meta, url, profile)
     h1 = _first_h1(root, region)
     title, title_site = choose_title(root, meta, sel, h1, names)
-    marked = find_marked(root)
+    marked = find_marked(root, region)
 
     dates = DateCollector()
     dates.from_metadata(meta)
@@ -119,14 +173,12 @@ def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Ext
         for text in css_texts(root, sel.date):
             dates.add("byline", text)
     dates.from_time_elements(root.iter("time"))
-    scope = h1.getparent() if h1 is not None else None
-    if scope is not None and scope.tag != "body":
-        grand = scope.getparent()
-        dates.from_bylines(grand if grand is not None and grand.tag != "body" else scope)
-    for el in region:
-        dates.from_bylines(el)
+    dates.from_bylines(_byline_scopes(h1, region))
     dates.from_url(url)
 
+    author = choose_author(root, meta, sel, marked)
+    if author:
+        blocks = _without_byline(blocks, author)
     json_ld_body = meta.json_ld.body if meta.json_ld is not None else None
     is_article, reason = _judge(blocks, region, meta, json_ld_body)
     canonical = meta.canonical or meta.og_url
@@ -134,7 +186,7 @@ def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Ext
         url=url,
         canonical_url=urljoin(base, canonical) if canonical else None,
         title=title,
-        author=choose_author(root, meta, sel, marked),
+        author=author,
         category=choose_category(root, meta, sel, title, marked),
         tags=choose_tags(root, meta, sel, marked),
         description=meta.og_description

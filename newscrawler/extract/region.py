@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from newscrawler.extract.dom import Element, class_id, word_pattern
 
 # --- data -------------------------------------------------------------------------------
@@ -45,6 +47,15 @@ NEGATIVE_TAGS = frozenset({"nav", "footer", "aside", "header", "form", "menu", "
 # Class/id words of a lead / summary ("spot") placed beside the body container.
 LEAD_WORDS = ("spot", "ozet", "summary", "lead", "description", "desc", "abstract", "intro")
 
+BAD_WORD_DEPTH = 3  # levels above a paragraph whose class/id words can disqualify it
+MAX_BAD_SHARE = 0.5  # a negative box with more of the page's text than this is a wrapper
+# Inline tags a bare text climbs out of to find the block that holds it.
+CLIMB_TAGS = frozenset({"b", "strong", "em", "i", "u", "font", "small", "big", "span", "label",
+                        "time", "abbr", "cite", "q", "sub", "sup", "mark", "s", "strike"})
+# Blocks whose bare text (``<br>`` layouts) counts as paragraphs.
+BARE_TEXT_HOLDERS = frozenset({"div", "td", "section", "article", "main", "center",
+                               "blockquote", "dd"})
+TOP_CANDIDATES = 12  # candidates whose link density is measured
 MIN_PARAGRAPH = 25  # characters of text for a paragraph to score at all
 GOOD_PARAGRAPH = 40  # characters for a paragraph to count as "real" (is_article, lead siblings)
 MAX_PARAGRAPH_LINK_DENSITY = 0.5
@@ -60,6 +71,11 @@ _NEGATIVE = word_pattern(NEGATIVE_WORDS)
 _LEAD = word_pattern(LEAD_WORDS)
 _TOKEN_SPLIT = re.compile(r"\s+")
 _COMMA = re.compile(r"[,،]")
+_LINK_TEXT = etree.XPath(".//a//text()")
+_BARE_TEXT = etree.XPath(
+    f".//text()[string-length(normalize-space(.)) >= {MIN_PARAGRAPH}]"
+    "[not(ancestor::p)][not(ancestor::a)]"
+)
 
 
 def is_strong_body(el: Element) -> bool:
@@ -91,8 +107,7 @@ def link_density(el: Element) -> float:
     total = len(el.text_content().strip())
     if not total:
         return 0.0
-    linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
-    return min(1.0, linked / total)
+    return min(1.0, len("".join(_LINK_TEXT(el)).strip()) / total)
 
 
 def paragraph_score(text: str) -> float:
@@ -107,12 +122,32 @@ def paragraph_score(text: str) -> float:
 class _Scorer:
     """Accumulates paragraph scores on ancestors in one pass over the tree."""
 
-    def __init__(self) -> None:
+    def __init__(self, page_chars: int) -> None:
         self.scores: dict[Element, float] = {}
         self._bad: dict[Element, bool] = {}
+        # A "negative" box holding most of the page is a wrapper (``<form>`` around an
+        # ASP.NET page, ``class="has-sidebar"``), not a box to avoid.
+        self._max_bad_chars = MAX_BAD_SHARE * page_chars
 
-    def is_bad(self, el: Element | None) -> bool:
-        """Whether ``el`` or an ancestor is navigation, a footer, comments, ads and the like."""
+    def _bad_tag(self, node: Element) -> bool:
+        return node.tag in NEGATIVE_TAGS and len(node.text_content()) < self._max_bad_chars
+
+    def _bad_words(self, node: Element) -> bool:
+        words = class_id(node)
+        if not words or not _NEGATIVE.search(words) or _POSITIVE.search(words):
+            return False
+        return len(node.text_content()) < self._max_bad_chars
+
+    def is_bad(self, el: Element) -> bool:
+        """Whether ``el`` sits in navigation, a footer, an aside (any depth) or, within
+        ``BAD_WORD_DEPTH`` levels, in a box whose class/id names comments, ads and the like."""
+        node: Element | None = el
+        for _ in range(BAD_WORD_DEPTH):
+            if node is None or node.tag in ("body", "html"):
+                break
+            if self._bad_words(node):
+                return True
+            node = node.getparent()
         chain: list[Element] = []
         verdict = False
         node = el
@@ -122,10 +157,7 @@ class _Scorer:
                 verdict = known
                 break
             chain.append(node)
-            if node.tag in NEGATIVE_TAGS or (
-                node.tag not in ("body", "html") and _NEGATIVE.search(class_id(node))
-                and not is_strong_body(node)
-            ):
+            if self._bad_tag(node):
                 verdict = True
                 break
             node = node.getparent()
@@ -146,47 +178,37 @@ class _Scorer:
             self.scores[parent] = self.scores.get(parent, 0.0) + score / 2
 
 
-def _bare_chunks(el: Element) -> list[str]:
-    """Runs of text directly inside ``el`` (its text and child tails), split at ``<br>``."""
-    chunks: list[str] = []
-    current = (el.text or "").strip()
-    for child in el:
-        if child.tag == "br" and current:
-            chunks.append(current)
-            current = ""
-        tail = (child.tail or "").strip()
-        if tail:
-            current = f"{current} {tail}" if current else tail
-    if current:
-        chunks.append(current)
-    return chunks
-
-
 def score_candidates(root: Element) -> dict[Element, float]:
-    """Every scored container with its final score (paragraph score x link and class factors)."""
+    """Scored containers with their final score (paragraph score x link and class factors).
+
+    Link density is measured only for the ``TOP_CANDIDATES`` best before it is applied.
+    """
     body = root.find("body")
-    scorer = _Scorer()
-    for el in (root if body is None else body).iter():
-        tag = el.tag
-        if not isinstance(tag, str):
+    top = root if body is None else body
+    scorer = _Scorer(len(top.text_content()))
+    for p in top.iter("p"):
+        text = p.text_content().strip()
+        if len(text) >= MIN_PARAGRAPH:
+            parent = p.getparent()
+            if parent is not None:
+                scorer.add(parent, text, len("".join(_LINK_TEXT(p)).strip()))
+    for node in _BARE_TEXT(top):
+        holder = node.getparent()
+        if holder is None:
             continue
-        if tag == "p":
-            text = el.text_content().strip()
-            if len(text) >= MIN_PARAGRAPH:
-                linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
-                parent = el.getparent()
-                if parent is not None:
-                    scorer.add(parent, text, linked)
-        elif tag in ("div", "td", "section", "article", "main", "font", "center", "span"):
-            if len(el) or el.text:
-                for chunk in _bare_chunks(el):
-                    scorer.add(el, chunk, 0)
-    final: dict[Element, float] = {}
+        if node.is_tail:
+            holder = holder.getparent()
+        while holder is not None and holder.tag in CLIMB_TAGS:
+            holder = holder.getparent()
+        if holder is not None and holder.tag in BARE_TEXT_HOLDERS:
+            scorer.add(holder, str(node).strip(), 0)
+    weighted = {}
     for el, score in scorer.scores.items():
         if el.tag in ("body", "html"):
             score *= 0.5
-        final[el] = score * (1.0 - link_density(el)) * class_factor(el)
-    return final
+        weighted[el] = score * class_factor(el)
+    best = sorted(weighted, key=weighted.__getitem__, reverse=True)[:TOP_CANDIDATES]
+    return {el: weighted[el] * (1.0 - link_density(el)) for el in best}
 
 
 def is_lead(el: Element) -> bool:

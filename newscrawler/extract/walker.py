@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin
+
+from lxml import etree
 
 from newscrawler.extract.blocks import Block, Link
 from newscrawler.extract.datelines import looks_like_dateline
-from newscrawler.extract.dom import Element, class_id, collapse, is_hidden, word_pattern
+from newscrawler.extract.dom import (
+    Element,
+    absolute_url,
+    class_id,
+    collapse,
+    is_hidden,
+    word_pattern,
+)
 from newscrawler.extract.fold import fold_key
 from newscrawler.extract.region import is_lead
 
@@ -49,8 +57,8 @@ DROP_WORDS = (
     "tags", "tag", "tagcloud", "breadcrumb", "print", "yazdir", "font-size", "toolbar",
     "byline", "author", "yazar", "muhabir", "editor", "meta", "date", "tarih", "cookie",
     "modal", "popup", "login", "subscribe", "abone", "rating", "reaction", "emoji", "caption",
-    "pagination", "sayfalama", "post-navigation", "nav-links", "prev", "next", "onceki", "sonraki",
-    "whatsapp", "facebook", "twitter", "telegram", "footer",
+    "pagination", "pager", "sayfalama", "post-navigation", "nav-links", "prev", "next",
+    "onceki", "sonraki", "whatsapp", "facebook", "twitter", "telegram", "footer",
 )
 # class/id words of related-story boxes: kept as ``links`` blocks, never as body text.
 RELATED_WORDS = (
@@ -91,13 +99,21 @@ PREV_NEXT = (
 # class/id words of the page footer; the walk after the region stops there.
 FOOTER_WORDS = ("footer", "alt", "copyright", "telif", "bottom", "colophon")
 
+# Texts of ad placeholders ("REKLAM") dropped wherever they stand (folded).
+AD_LABELS = frozenset({"reklam", "advertisement", "sponsorlu", "sponsorlu icerik", "ilan",
+                       "reklamlar", "ads", "ad"})
+
+MAX_PREV_NEXT = 16  # leading characters of a link text compared with PREV_NEXT
+MAX_AD_LABEL = 24  # characters of an ad placeholder text
 MIN_LIST_LINKS = 3  # links that make a container a link list
+MIN_TITLE = 12  # average characters of link titles in a list of headlines
 LIST_LINK_SHARE = 0.7  # share of the container's text (heading aside) inside links
 LINK_ONLY_SHARE = 0.9  # a paragraph this much link text is a link, not prose
 MAX_LABEL = 40  # characters of a label before an inline link ("İLGİLİ HABER:")
 MAX_HEADING = 80  # characters of a heading merged into the link list after it
 MIN_PROSE_HEADING = 100  # characters of an h2-h6 that is really a lead paragraph
 MAX_FOLLOWING = 40  # blocks collected after the region
+MAX_DROP_SHARE = 0.5  # a "share"/"meta" box holding more of the region is a wrapper, kept
 PAGE_FOOTER_DEPTH = 4  # a footer this close to <body> ends the page
 
 # --- compiled forms ----------------------------------------------------------------------
@@ -108,11 +124,15 @@ _OUTSIDE = word_pattern(OUTSIDE_SKIP_WORDS)
 _FOOTER = word_pattern(FOOTER_WORDS)
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|tüm hakları saklıdır|all rights reserved", re.I)
 _HEADING_CLASS = word_pattern(("title", "baslik", "heading", "head", "caption-title"))
+_LINK_COUNT = etree.XPath("count(.//a[@href])")
+_LINK_TEXT = etree.XPath(".//a[@href]//text()")
+_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _BAD_HREF = re.compile(r"^\s*(?:#|javascript:|mailto:|tel:|sms:|whatsapp:|data:)", re.I)
 
 
-def _starts(key: str, prefixes: tuple[str, ...]) -> bool:
-    return any(key == p or key.startswith(p + " ") for p in prefixes)
+def _starts(key: str, phrases: tuple[str, ...]) -> bool:
+    """Whether ``key`` is one of ``phrases`` or starts with one of several words."""
+    return any(key == p or (" " in p and key.startswith(p + " ")) for p in phrases)
 
 
 def is_furniture_heading(text: str) -> bool:
@@ -139,19 +159,20 @@ def is_prev_next(a: Element, text: str) -> bool:
     rel = (a.get("rel") or "").lower()
     if "prev" in rel or "next" in rel:
         return True
-    return _starts(fold_key(text), PREV_NEXT)
+    return _starts(fold_key(text[:MAX_PREV_NEXT]), PREV_NEXT)
 
 
 class _Run:
     """Inline text being gathered into one block, with the links inside it."""
 
-    __slots__ = ("kind", "linked", "links", "parts")
+    __slots__ = ("kind", "linked", "links", "parts", "skipped")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.parts: list[str] = []
         self.links: list[Link] = []
-        self.linked = 0
+        self.linked = 0  # characters of text inside kept links
+        self.skipped = 0  # characters of previous/next link text
 
     def add(self, text: str | None) -> None:
         if text:
@@ -163,16 +184,19 @@ class Walker:
 
     def __init__(self, base_url: str, forced_lists: tuple[Element, ...] = ()) -> None:
         self.base_url = base_url
+        self.region_chars = 0  # text in the region being walked (see ``_dropped``)
         self.blocks: list[Block] = []
         self.in_article = True
         self.forced = set(forced_lists)
         self.emitted_forced: set[Element] = set()
+        self.done = False  # set once the first headline list after the region is out
 
     # --- public --------------------------------------------------------------------------
 
     def walk(self, el: Element, in_article: bool = True) -> None:
         """Add the blocks inside ``el``."""
         self.in_article = in_article
+        self.region_chars = len(el.text_content())
         if el in self.forced:
             self._force_list(el)
         else:
@@ -183,7 +207,7 @@ class Walker:
         self.in_article = False
         start = len(self.blocks)
         for el in following(region):
-            if self._is_page_footer(el):
+            if self.done or self._is_page_footer(el):
                 break
             if self._skip_outside(el):
                 continue
@@ -204,35 +228,24 @@ class Walker:
             self._force_list(el)
 
     def finish(self) -> list[Block]:
-        """The blocks with list headings merged into their lists and furniture dropped."""
-        out: list[Block] = []
-        for block in self.blocks:
-            if block.kind == "links" and not block.text and out:
-                prev = out[-1]
-                short = len(prev.text) <= MAX_HEADING
-                named = short and is_list_heading(prev.text)
-                if named or (
-                    prev.kind == "h"
-                    and short
-                    and (not prev.in_article or len(block.links) >= MIN_LIST_LINKS)
-                ):
-                    out[-1] = Block("links", prev.text, block.links, block.in_article)
-                    continue
-            out.append(block)
+        """The blocks, minus furniture headings left without their (dropped) lists."""
         return [
-            b for b in out
-            if not (b.kind == "links" and b.text and is_furniture_heading(b.text))
-            and not (b.kind == "h" and is_furniture_heading(b.text) and not b.in_article)
+            b for b in self.blocks
+            if not (b.kind == "h" and not b.in_article and is_furniture_heading(b.text))
         ]
 
     # --- element dispatch ----------------------------------------------------------------
 
     def _dropped(self, el: Element) -> bool:
+        """Whether ``el`` is never text: a dropped tag, hidden, or a box of ads, share
+        buttons, tags and the like (unless that box holds most of the region's text)."""
         tag = el.tag
         if tag in DROP_TAGS or is_hidden(el):
             return True
         words = class_id(el)
-        return bool(words) and _DROP.search(words) is not None and not _RELATED.search(words)
+        if not words or _DROP.search(words) is None or _RELATED.search(words):
+            return False
+        return not self.in_article or len(el.text_content()) <= MAX_DROP_SHARE * self.region_chars
 
     def _skip_outside(self, el: Element) -> bool:
         if not isinstance(el.tag, str) or self._dropped(el):
@@ -254,6 +267,8 @@ class Walker:
 
     def _block(self, el: Element, kind: str) -> None:
         """Handle one block-level element."""
+        if self.done:
+            return
         if el in self.forced:
             self._force_list(el)
             return
@@ -313,10 +328,11 @@ class Walker:
                 self._block(child, kind)
             else:
                 self._inline(child, run)
-            if child.tail and child.tail.strip():
-                brs = 0
+            if child.tail:
                 run.add(child.tail)
-            elif tag != "br" and tag not in BLOCK_TAGS:
+                if child.tail.strip():
+                    brs = 0
+            if tag != "br" and tag not in BLOCK_TAGS:
                 brs = 0
         self._flush(run)
 
@@ -328,7 +344,9 @@ class Walker:
             if text:
                 run.add(text)
                 url = self._href(el)
-                if url and not is_prev_next(el, text):
+                if is_prev_next(el, text):
+                    run.skipped += len(text)
+                elif url:
                     run.links.append(Link(text, url))
                     run.linked += len(text)
             return
@@ -367,21 +385,57 @@ class Walker:
         text = collapse("".join(run.parts))
         if not text:
             return
+        if run.skipped and run.linked + run.skipped >= LINK_ONLY_SHARE * len(text):
+            if run.links:
+                self._emit_links("", run.links)
+            return  # previous/next links
         if run.links and run.linked >= LINK_ONLY_SHARE * len(text):
             self._emit_links("", run.links)
             return
-        if len(run.links) == 1:
-            label = collapse(text.replace(run.links[0].title, " "))
-            if len(label) <= MAX_LABEL and (label.endswith(":") or is_list_heading(label)):
+        if run.links:
+            label = text
+            for link in run.links:
+                label = label.replace(link.title, " ")
+            label = collapse(label).strip(" |•·-")
+            if len(label) <= MAX_LABEL and (
+                label.endswith(":") or is_list_heading(label) or len(run.links) >= 2
+            ):
                 self._emit_links(label.rstrip(" :"), run.links)
                 return
-        if len(text) <= 2 * 100 and looks_like_dateline(text, max_words=2):
+        if len(text) <= MAX_AD_LABEL and fold_key(text) in AD_LABELS:
+            return
+        if len(text) <= MAX_HEADING and looks_like_dateline(text, max_words=2):
             return
         self.blocks.append(Block(run.kind, text, (), self.in_article))
 
     def _emit_links(self, heading: str, links: list[Link]) -> None:
-        if links:
-            self.blocks.append(Block("links", heading, tuple(links), self.in_article))
+        """Add a link list, titled by the heading just before it; furniture boxes are dropped.
+
+        After the region, the first list that looks like headlines ends the walk: the
+        splitter never looks further.
+        """
+        if not links:
+            return
+        if not heading and self.blocks:
+            prev = self.blocks[-1]
+            short = len(prev.text) <= MAX_HEADING
+            named = short and prev.kind in ("h", "p") and is_list_heading(prev.text)
+            if named or (
+                prev.kind == "h"
+                and short
+                and (not prev.in_article or len(links) >= MIN_LIST_LINKS)
+            ):
+                heading = prev.text
+                self.blocks.pop()
+        if heading and is_furniture_heading(heading):
+            return
+        self.blocks.append(Block("links", heading, tuple(links), self.in_article))
+        if (
+            not self.in_article
+            and len(links) >= MIN_LIST_LINKS
+            and sum(len(link.title) for link in links) >= MIN_TITLE * len(links)
+        ):
+            self.done = True
 
     def _force_list(self, el: Element) -> None:
         self.emitted_forced.add(el)
@@ -395,12 +449,17 @@ class Walker:
         href = a.get("href")
         if not href or _BAD_HREF.match(href):
             return None
-        return urljoin(self.base_url, href.strip())
+        return absolute_url(self.base_url, href)
 
     def _link_list(self, el: Element, loose: bool = False) -> tuple[str, list[Link]] | None:
         """``(heading, links)`` when ``el`` is mostly links; ``loose`` accepts any number."""
+        if not loose:
+            if _LINK_COUNT(el) < MIN_LIST_LINKS:
+                return None
+            if len("".join(_LINK_TEXT(el))) < LIST_LINK_SHARE * _TEXT_LENGTH(el):
+                return None  # cheap reject: raw link text is an upper bound
         anchors = [a for a in el.iter("a") if a.get("href")]
-        if not anchors or (not loose and len(anchors) < MIN_LIST_LINKS):
+        if not anchors:
             return None
         by_url: dict[str, Link] = {}
         linked = 0

@@ -88,6 +88,7 @@ class ArchivePipeline:
         if self.keep_raw and item.raw_html is not None:
             self.raw.append({
                 "url": item.url,
+                "site": item.site,
                 "fetched_at": item.fetched_at,
                 "status": item.status,
                 "content_type": item.content_type,
@@ -123,13 +124,26 @@ class ArchivePipeline:
         if self.store is None:
             return
         assert self.stats is not None
-        status = "finished" if reason in ("finished", "closespider_itemcount") else reason
+        status = run_status(reason)
         if self.run_id is not None:
             stats = {k: _jsonable(v) for k, v in self.stats.get_stats().items()}
             stats["finish_reason"] = reason
             self.store.finish_run(self.run_id, status=status, stats=stats)
         self.store.close()
         self.store = None
+
+
+def run_status(reason: str) -> str:
+    """The ``crawl_runs`` status for Scrapy's close reason.
+
+    >>> run_status("closespider_itemcount"), run_status("shutdown"), run_status("cancelled")
+    ('finished', 'killed', 'failed')
+    """
+    if reason == "finished" or reason.startswith("closespider_"):
+        return "finished"
+    if reason == "shutdown":
+        return "killed"
+    return "failed"
 
 
 def _jsonable(value: Any) -> Any:

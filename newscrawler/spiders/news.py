@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
@@ -38,6 +38,7 @@ class NewsSpider(scrapy.Spider):
     """Crawl one site described by a profile (``profile_name``)."""
 
     profile_name: str = ""
+    download_delay: float  # set from the profile only; else Scrapy's DOWNLOAD_DELAY applies
 
     def __init__(self, *args: Any, site: str | None = None, base_url: str | None = None,
                  **kwargs: Any) -> None:
@@ -47,6 +48,10 @@ class NewsSpider(scrapy.Spider):
         self._seen: set[str] = set()
         self._known: set[str] = set()
         self.profile: SiteProfile
+        self.allowed_domains: list[str] = []
+        self.since: date | None = None
+        self.follow_links = True
+        self.max_listing_pages = 20
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -148,10 +153,10 @@ class NewsSpider(scrapy.Spider):
         if not _is_html(response):
             self._count("fetch/not_html")
             self.logger.info("skipped, not HTML (%s): %s",
-                             response.headers.get("Content-Type", b"").decode("latin-1"),
+                             _content_type(response),
                              response.url)
             return
-        header = response.headers.get("Content-Type", b"").decode("latin-1")
+        header = _content_type(response)
         text, encoding = decode_html(response.body, charset_from_content_type(header))
         extracted = extract_page(text, response.url, self.profile)
         canonical = extracted.canonical_url
@@ -160,7 +165,7 @@ class NewsSpider(scrapy.Spider):
         item = ArticleItem(
             url=response.url,
             site=self.profile.name,
-            fetched_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
             canonical_url=canonical_url(canonical),
             status=response.status,
             content_type=header or None,
@@ -219,7 +224,8 @@ class NewsSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         kind = request.meta.get("kind", "page") if request is not None else "page"
         response = getattr(failure.value, "response", None)
-        reason = f"http_{response.status}" if response is not None else failure.type.__name__
+        reason = (f"http_{response.status}" if response is not None
+                  else getattr(failure.type, "__name__", "error"))
         self._count("fetch/errors")
         self._count(f"fetch/errors/{kind}/{reason}")
         self.logger.warning("could not fetch %s %s: %s", kind,
@@ -230,8 +236,13 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(key, n)
 
 
+def _content_type(response: Response) -> str:
+    """The response's Content-Type header as text ('' when absent)."""
+    return (response.headers.get("Content-Type") or b"").decode("latin-1")
+
+
 def _is_html(response: Response) -> bool:
-    ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+    ctype = _content_type(response).lower()
     if any(t in ctype for t in HTML_TYPES):
         return True
     return not ctype and b"<html" in response.body[:2048].lower()
@@ -256,7 +267,7 @@ def _xml(response: Response) -> Selector | None:
 
 def _before(raw: str, since: date) -> bool:
     """Whether a feed/sitemap date is clearly before ``since`` (unparseable: keep it)."""
-    parsed = parse_date(raw, now=datetime.now(timezone.utc), source="feed")
+    parsed = parse_date(raw, now=datetime.now(UTC), source="feed")
     if parsed is None:
         return False
     value = parsed.value

@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache
 from importlib.resources import files
 from itertools import combinations
@@ -86,18 +86,28 @@ class DateChoice:
 
 # --- words ------------------------------------------------------------------------------
 
-# Case and Turkish letters to ASCII, one code point for one (offsets stay valid):
-# "KASIM" / "Kasım" / "kasim" all become "kasim".
-_FOLD = str.maketrans("ÇĞİIÖŞÜÂÎÛçğıöşüâîû", "cgiiosuaiucgiosuaiu")
+# Turkish letters to ASCII, for looking up a matched word: "kasım" -> "kasim".
+_ASCII = str.maketrans("çğıöşüâîû", "cgiosuaiu")
+# What an ASCII letter in a word list also matches: "kasim" matches "kasım" too.
+_VARIANTS = {"a": "aâ", "c": "cç", "g": "gğ", "i": "iıî", "o": "oö", "s": "sş", "u": "uüû"}
 
 
-def fold(s: str) -> str:
-    """Fold case and Turkish letters to ASCII, keeping the length.
+def lower(s: str) -> str:
+    """Lowercase keeping the length (``İ`` becomes one ``i``, not ``i`` + a dot).
 
-    >>> fold("16 KASIM 2025 Çarşamba, İzmir")
-    '16 kasim 2025 carsamba, izmir'
+    >>> lower("16 KASIM 2025 Çarşamba, İzmir")
+    '16 kasim 2025 çarşamba, izmir'
     """
-    return s.translate(_FOLD).lower()
+    return s.replace("İ", "i").lower()
+
+
+def ascii_word(s: str) -> str:
+    """A lowercased word with its Turkish letters as ASCII (for the word tables).
+
+    >>> ascii_word("kasım"), ascii_word("şubat"), ascii_word("ağu")
+    ('kasim', 'subat', 'agu')
+    """
+    return s.translate(_ASCII)
 
 
 @cache
@@ -107,13 +117,14 @@ def _words() -> dict[str, Any]:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    """A regex matching any of ``words`` (folded), built as a trie so a miss fails fast.
+    """A regex matching any of ``words`` in any case or keyboard, built as a trie (fails fast).
 
-    >>> _alternation(["kas", "kasım", "ekim"])
-    '(?:ekim|kas(?:im)?)'
+    >>> pattern = re.compile(_alternation(["kas", "kasım", "ekim"]))
+    >>> [bool(pattern.fullmatch(w)) for w in ("kasım", "kasim", "kas", "ekım", "kasi")]
+    [True, True, True, True, False]
     """
     root: dict[str, Any] = {}
-    for word in {fold(w) for w in words}:
+    for word in {ascii_word(lower(w)) for w in words}:
         node = root
         for char in " ".join(word.split()):
             node = node.setdefault(char, {})
@@ -121,11 +132,17 @@ def _alternation(words: Iterable[str]) -> str:
     return _trie_pattern(root)
 
 
+def _char_pattern(char: str) -> str:
+    if char == " ":
+        return r"\s+"
+    if char in _VARIANTS:
+        return "[" + _VARIANTS[char] + "]"
+    return re.escape(char)
+
+
 def _trie_pattern(node: dict[str, Any]) -> str:
     branches = [
-        (r"\s+" if char == " " else re.escape(char)) + _trie_pattern(child)
-        for char, child in sorted(node.items())
-        if char
+        _char_pattern(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char
     ]
     if not branches:
         return ""
@@ -136,7 +153,9 @@ def _trie_pattern(node: dict[str, Any]) -> str:
 
 _W = _words()
 _MONTHS: dict[str, int] = {
-    fold(name): number for number, names in enumerate(_W["months"], 1) for name in names
+    ascii_word(lower(name)): number
+    for number, names in enumerate(_W["months"], 1)
+    for name in names
 }
 _REL = _W["relative"]
 _UNIT_DELTAS = {
@@ -148,9 +167,13 @@ _UNIT_DELTAS = {
     "month": timedelta(days=30),
     "year": timedelta(days=365),
 }
-_UNITS: dict[str, str] = {fold(word): unit for unit in _UNIT_DELTAS for word in _REL[unit]}
-_NUMBER_WORDS: dict[str, float] = {fold(k): float(v) for k, v in _REL["numbers"].items()}
-_YESTERDAY = frozenset(fold(w) for w in _REL["yesterday"])
+_UNITS: dict[str, str] = {
+    ascii_word(lower(word)): unit for unit in _UNIT_DELTAS for word in _REL[unit]
+}
+_NUMBER_WORDS: dict[str, float] = {
+    ascii_word(lower(k)): float(v) for k, v in _REL["numbers"].items()
+}
+_YESTERDAY = frozenset(ascii_word(lower(w)) for w in _REL["yesterday"])
 
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
@@ -213,8 +236,12 @@ _ON_DAY = (
 )
 _NOW = rf"(?P<now>{_NOT_ALNUM_BEFORE}(?:{_alternation(_REL['now'])}){_NOT_LETTER_AFTER})"
 _FIRST_LETTERS = "".join(
-    sorted({w[0] for w in map(fold, [*_MONTHS, *_W["weekdays"], *_NUMBER_WORDS,
-            *_REL["today"], *_REL["yesterday"], *_REL["now"]])})
+    sorted({
+        variant
+        for word in [*_MONTHS, *_W["weekdays"], *_NUMBER_WORDS, *_REL["today"],
+                     *_REL["yesterday"], *_REL["now"]]
+        for variant in _VARIANTS.get(ascii_word(lower(word))[0], ascii_word(lower(word))[0])
+    })
 )  # fmt: skip
 # A date starts at a digit or at the start of a word that may begin one; testing that
 # first makes every other position fail at once.
@@ -245,6 +272,8 @@ _ZONE_HOURS = {
 
 def _as_istanbul(value: datetime) -> datetime:
     """An aware datetime in Istanbul time (a naive one is taken as Istanbul local time)."""
+    if value.tzinfo is ISTANBUL:
+        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=ISTANBUL)
     return value.astimezone(ISTANBUL)
@@ -266,7 +295,7 @@ def _zone(name: str | None, offset: str | None) -> tzinfo:
         hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
         return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
     if name in _UTC_NAMES:
-        return timezone.utc
+        return UTC
     if name in _ZONE_HOURS:
         return timezone(timedelta(hours=_ZONE_HOURS[name]))
     return ISTANBUL
@@ -284,9 +313,9 @@ def _ymd(m: re.Match[str], now: datetime) -> tuple[int, int, int] | None:
             return None  # "1.2.10" is a version number, not a date
         return _year(ny, now), int(nm), int(nd)
     if td:
-        return int(ty or 0), _MONTHS[tm], int(td)
+        return int(ty or 0), _MONTHS[ascii_word(tm)], int(td)
     fm, fd, fy = m.group("fm", "fd", "fy")
-    return int(fy), _MONTHS[fm], int(fd)
+    return int(fy), _MONTHS[ascii_word(fm)], int(fd)
 
 
 def _dated(m: re.Match[str], now: datetime) -> tuple[datetime | date, str] | None:
@@ -327,14 +356,14 @@ def _relative(m: re.Match[str], now: datetime) -> datetime | date:
     """The moment or day a relative expression points at, seen from ``now``."""
     kind = m.lastgroup
     if kind == "ago":
-        count, unit = m["rn"], _UNITS[m["ru"]]
-        number = float(count) if count.isdigit() else _NUMBER_WORDS[count]
+        count, unit = m["rn"], _UNITS[ascii_word(m["ru"])]
+        number = float(count) if count.isdigit() else _NUMBER_WORDS[ascii_word(count)]
         moment = now - number * _UNIT_DELTAS[unit]
         if _UNIT_DELTAS[unit] >= timedelta(days=1):
             return moment.date()
         return moment.replace(second=0, microsecond=0)
     if kind == "onday":
-        day = now.date() - timedelta(days=1 if m["rd"] in _YESTERDAY else 0)
+        day = now.date() - timedelta(days=1 if ascii_word(m["rd"]) in _YESTERDAY else 0)
         if not m["rh"]:
             return day
         return datetime(day.year, day.month, day.day, int(m["rh"]), int(m["rmi"]), tzinfo=ISTANBUL)
@@ -343,7 +372,9 @@ def _relative(m: re.Match[str], now: datetime) -> datetime | date:
 
 def _only_label(head: str) -> bool:
     """Whether ``head`` holds nothing but punctuation, or a few words with a label."""
-    return bool(_NO_LETTERS_RE.fullmatch(head) or (_LABEL_RE.search(head) and len(head.split()) <= 4))
+    return bool(
+        _NO_LETTERS_RE.fullmatch(head) or (_LABEL_RE.search(head) and len(head.split()) <= 4)
+    )
 
 
 def _iso(raw: str, source: str) -> ParsedDate | None:
@@ -392,7 +423,7 @@ def parse_dates(raw: str, *, now: datetime, source: str = "text") -> list[Parsed
         iso = _iso(raw, source)
         if iso is not None:
             return [iso]
-    folded = fold(raw)
+    folded = lower(raw)
     now = _as_istanbul(now)
     found: list[ParsedDate] = []
     previous_end = 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["charset_from_content_type", "declared_charset", "decode_html"]
+__all__ = ["charset_from_content_type", "codec_name", "declared_charset", "decode_html"]
 
 #: How far into the document ``<meta>`` and ``<?xml?>`` declarations are looked for.
 HEAD_BYTES = 4096
@@ -57,7 +57,7 @@ _LATIN_CODECS = frozenset(
 
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:()+-]+)""", re.IGNORECASE)
 _META_RE = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
-_META_CHARSET_RE = re.compile(rb"""\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:()+-]+)""", re.IGNORECASE)
+_ATTR_RE = re.compile(rb"""([A-Za-z-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _XML_DECL_RE = re.compile(
     rb"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:()+-]+)["']""", re.IGNORECASE
 )
@@ -116,11 +116,11 @@ def declared_charset(head: bytes) -> str | None:
 
     >>> declared_charset(b'<html><head><meta charset="windows-1254">')
     'windows-1254'
-    >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-9">')
-    'iso-8859-9'
+    >>> declared_charset(b'<meta http-equiv="content-type" content="text/html; charset=latin5">')
+    'latin5'
     >>> declared_charset(b'<?xml version="1.0" encoding="ISO-8859-9"?><rss>')
     'iso-8859-9'
-    >>> declared_charset(b"<p>charset=koi8-r is only text here</p>") is None
+    >>> declared_charset(b'<meta name="description" content="charset=koi8-r">') is None
     True
     """
     head = head[:HEAD_BYTES]
@@ -128,9 +128,16 @@ def declared_charset(head: bytes) -> str | None:
     if xml:
         return xml.group(1).decode("ascii").lower()
     for meta in _META_RE.finditer(head):
-        match = _META_CHARSET_RE.search(meta.group(0))
-        if match:
-            return match.group(1).decode("ascii").lower()
+        attrs = {
+            name.lower().decode("ascii"): value.strip(b"\"'").decode("latin-1")
+            for name, value in _ATTR_RE.findall(meta.group(0))
+        }
+        if attrs.get("charset"):
+            return attrs["charset"].strip().lower()
+        if attrs.get("http-equiv", "").lower() == "content-type":
+            found = charset_from_content_type(attrs.get("content"))
+            if found:
+                return found
     return None
 
 

@@ -10,10 +10,11 @@ Rules for blocks (``split_blocks``):
   sidebar into it.
 * The trailing list is the first headline-like group of ``links`` blocks after the last
   *substantial* body paragraph (≥ ``SUBSTANTIAL`` chars, or a sentence ≥ ``MIN_SENTENCE``
-  chars), inside or outside the article container. A group is one ``links`` block plus the
-  heading-less ``links`` blocks right after it (a run of one-link paragraphs). The first
-  group with ≥ ``MIN_HEADLINES`` links wins, else the first group. Groups whose titles
-  average under ``MIN_TITLE`` chars are menus, tags or pagination and never win.
+  chars; see ``is_sentence``), inside or outside the article container. A block with
+  ≥ ``MIN_HEADLINES`` links is a group; smaller ones gather the heading-less small blocks
+  right after them (a run of one-link paragraphs). The first group with ≥ ``MIN_HEADLINES``
+  links wins, else the first group. Groups whose titles average under ``MIN_TITLE`` chars
+  are menus, tags or pagination and never win.
 * Other link lists (an "İLGİLİ HABER" box mid-body) leave the body; blocks after the list
   are ignored.
 * With no link list, a final run of ≥ ``MIN_HEADLINES`` short non-sentence body lines is
@@ -57,7 +58,7 @@ _DATE_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 _CLOSERS = "\"'”’»)]"
-_SENTENCE_END = (".", "…", ":", ";")
+_SENTENCE_END = (".", ":", ";")
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,20 @@ def is_credit(line: str, credit_lines: Sequence[str] = ()) -> bool:
 
 
 def is_sentence(line: str) -> bool:
-    """Whether a line ends like prose (full stop, ellipsis, colon), closing quotes aside.
+    """Whether a line ends like prose: a full stop, colon or semicolon (closing quotes aside).
+
+    Headlines end in a word, "!", "?" or an ellipsis ("İşte detaylar...").
 
     >>> is_sentence('Okyay, "Devam edeceğiz" dedi.'), is_sentence('Başkan: "Yol bitecek"')
     (True, False)
     >>> is_sentence("Kayseri'de kış hazırlıkları tamamlandı"), is_sentence("Kim kazandı?")
     (False, False)
+    >>> is_sentence("Sahilde görenler şaşırdı..."), is_sentence("Sonuç açıklandı…")
+    (False, False)
     """
     text = line.rstrip().rstrip(_CLOSERS).rstrip()
+    if text.endswith(("...", "…")):
+        return False
     return text.endswith(_SENTENCE_END)
 
 
@@ -140,7 +147,11 @@ def _headline_run(lines: Sequence[str]) -> int:
 
 
 def _groups(blocks: Sequence[Block], start: int) -> list[tuple[int, int]]:
-    """``(first, end)`` index ranges of link groups in ``blocks[start:]``."""
+    """``(first, end)`` index ranges of link groups in ``blocks[start:]``.
+
+    A block with ``MIN_HEADLINES`` links is a group of its own; a smaller one gathers the
+    heading-less small ``links`` blocks right after it (one-link paragraphs in a row).
+    """
     groups: list[tuple[int, int]] = []
     i = start
     while i < len(blocks):
@@ -148,8 +159,14 @@ def _groups(blocks: Sequence[Block], start: int) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < len(blocks) and blocks[j].kind == "links" and not blocks[j].text:
-            j += 1
+        if len(blocks[i].links) < MIN_HEADLINES:
+            while (
+                j < len(blocks)
+                and blocks[j].kind == "links"
+                and not blocks[j].text
+                and len(blocks[j].links) < MIN_HEADLINES
+            ):
+                j += 1
         groups.append((i, j))
         i = j
     return groups

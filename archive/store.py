@@ -1,0 +1,659 @@
+"""The archive: one SQLite file of articles, their revisions, raw pages and crawl runs.
+
+``Archive`` is the only entry point the crawler and the CLI use::
+
+    with Archive("news.db") as archive:
+        archive.save_articles([{"url": ..., "site": "hibya", "title": ..., "body": ...}])
+
+It opens the file with sqlite-utils in WAL mode (readers never block the crawl), waits
+``timeout`` seconds for a lock, applies the schema migrations, and turns SQLite errors
+into ``ArchiveError`` subclasses whose message says what to do next.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sqlite3
+import unicodedata
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlite_utils import Database
+
+from archive.connection import sqlite_errors, transaction
+from archive.errors import ArchiveError, ArchiveMissingError, RecordError
+from archive.fold import fold
+from archive.hashing import content_hash
+from archive.schema import (
+    ARTICLE_RECORD_KEYS,
+    FTS_DELETE_SQL,
+    FTS_INDEX_SQL,
+    FTS_OPTIMIZE_SQL,
+    FTS_REBUILD_SQL,
+    RUN_STATUSES,
+    check_archive,
+    migrate,
+)
+
+__all__ = ["RAW_COMPRESSION_LEVEL", "Archive", "content_hash"]
+
+#: zlib level for raw pages: 0.84 ms a 75 KB page at 27% of the size; level 6 costs
+#: 2.2 ms (most of the crawler's CPU at 280 pages/s) for 23%.
+RAW_COMPRESSION_LEVEL = 1
+
+_TEXT_FIELDS = (
+    "published_at", "updated_at", "date_precision", "date_source", "date_raw", "author",
+    "credit", "category", "language",
+)  # fmt: skip
+_ARTICLE_COLUMNS = (
+    "url", "site", "title", "body", *_TEXT_FIELDS, "tags", "fetched_at", "first_seen_at",
+    "last_seen_at", "content_hash", "fetched_url", "revision", "title_fold", "body_fold",
+)  # fmt: skip
+_INSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _ARTICLE_COLUMNS)})"
+)
+_UPDATED_COLUMNS = tuple(c for c in _ARTICLE_COLUMNS if c not in ("url", "first_seen_at"))
+_UPDATE_ARTICLE = (
+    f"UPDATE articles SET {', '.join(f'{c} = ?' for c in _UPDATED_COLUMNS)} WHERE id = ?"
+)
+_RAW_COLUMNS = ("url", "site", "fetched_at", "status", "content_type", "encoding", "body")
+# A refetch replaces the saved page, except that an error response never replaces a
+# good one (2xx, or unknown status): the HTML of a since-deleted article stays.
+_UPSERT_RAW = """
+INSERT INTO raw_pages (url, site, fetched_at, status, content_type, encoding, body, article_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(
+    (SELECT id FROM articles WHERE url = ?), (SELECT id FROM articles WHERE fetched_url = ?)))
+ON CONFLICT(url) DO UPDATE SET
+    site = coalesce(excluded.site, raw_pages.site),
+    fetched_at = excluded.fetched_at,
+    status = excluded.status,
+    content_type = excluded.content_type,
+    encoding = excluded.encoding,
+    body = excluded.body,
+    article_id = coalesce(excluded.article_id, raw_pages.article_id)
+WHERE excluded.status IS NULL OR excluded.status BETWEEN 200 AND 299
+   OR raw_pages.status IS NULL OR raw_pages.status NOT BETWEEN 200 AND 299
+"""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _translated(
+    method: Callable[Concatenate[Archive, P], R],
+) -> Callable[Concatenate[Archive, P], R]:
+    """Run the method with SQLite errors turned into ``ArchiveError`` subclasses."""
+
+    @functools.wraps(method)
+    def wrapper(self: Archive, *args: P.args, **kwargs: P.kwargs) -> R:
+        with sqlite_errors(self.name, timeout=self.timeout):
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def _text(record: Mapping[str, Any], key: str, url: str) -> str | None:
+    value = record.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise RecordError(f"article {url}: {key!r} must be a string or None, got {value!r}")
+
+
+def _headlines(record: Mapping[str, Any], url: str) -> list[tuple[int, str, str | None]]:
+    rows: list[tuple[int, str, str | None]] = []
+    for i, item in enumerate(record.get("headlines") or (), start=1):
+        if not isinstance(item, Mapping) or not isinstance(item.get("title"), str):
+            raise RecordError(
+                f"article {url}: each headline must be a dict with a 'title' string "
+                f"(and 'url', 'position'), got {item!r}"
+            )
+        position = item.get("position", i)
+        if not isinstance(position, int):
+            raise RecordError(f"article {url}: headline position must be an int, got {position!r}")
+        rows.append((position, item["title"], item.get("url")))
+    if len({position for position, _, _ in rows}) != len(rows):
+        raise RecordError(f"article {url}: two headlines have the same position")
+    return rows
+
+
+def _article_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate one record and turn it into column values (hash computed, folds not yet:
+    an unchanged article needs none)."""
+    url = record.get("url")
+    if not isinstance(url, str) or not url.strip():
+        raise RecordError(
+            f"article record without a 'url' (got {url!r}); every article needs its canonical URL"
+        )
+    unknown = set(record) - ARTICLE_RECORD_KEYS
+    if unknown:
+        raise RecordError(
+            f"article {url}: unknown key(s) {', '.join(sorted(unknown))}; "
+            f"known keys: {', '.join(sorted(ARTICLE_RECORD_KEYS))}"
+        )
+    for key in ("site", "title", "body"):
+        if not isinstance(record.get(key), str):
+            raise RecordError(f"article {url}: {key!r} must be a string, got {record.get(key)!r}")
+    title = unicodedata.normalize("NFC", record["title"])
+    body = unicodedata.normalize("NFC", record["body"])
+    tags = record.get("tags")
+    if tags is not None and (isinstance(tags, str) or not all(isinstance(t, str) for t in tags)):
+        raise RecordError(f"article {url}: 'tags' must be a list of strings, got {tags!r}")
+    given_hash = record.get("content_hash")
+    fetched_url = _text(record, "fetched_url", url)
+    row: dict[str, Any] = {
+        "url": url,
+        "site": record["site"],
+        "title": title,
+        "body": body,
+        **{key: _text(record, key, url) for key in _TEXT_FIELDS},
+        "tags": None if tags is None else json.dumps(list(tags), ensure_ascii=False),
+        "fetched_at": _text(record, "fetched_at", url) or _now(),
+        "content_hash": given_hash
+        if isinstance(given_hash, str) and given_hash
+        else content_hash(title, body),
+        "fetched_url": None if fetched_url == url else fetched_url,
+    }
+    return row
+
+
+class _IndexQueue:
+    """Full-text index changes, applied in bulk at the end of a chunk of articles.
+
+    One ``INSERT ... SELECT`` per 500 articles measured 1.5-1.7x faster than a trigger
+    per row. Deletions wait too: FTS5 writes its pending data out at every statement
+    savepoint, so interleaving index writes with other updates cost 0.4 ms a statement.
+    """
+
+    CHUNK = 500
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.pending: dict[int, None] = {}
+        self.removals: list[tuple[int, str | None, str | None]] = []
+
+    def add(self, article_id: int) -> None:
+        """Index this article's current folded text at the next flush."""
+        self.pending[article_id] = None
+        if len(self.pending) >= self.CHUNK:
+            self.flush()
+
+    def remove(self, article_id: int, title_fold: str | None, body_fold: str | None) -> None:
+        """Take an article's old text out of the index (unless it was never indexed)."""
+        if article_id not in self.pending:
+            self.removals.append((article_id, title_fold, body_fold))
+
+    def flush(self) -> None:
+        """Apply the queued removals, then index the pending articles."""
+        if self.removals:
+            self.conn.executemany(FTS_DELETE_SQL, self.removals)
+            self.removals = []
+        ids = list(self.pending)
+        self.pending.clear()
+        for start in range(0, len(ids), self.CHUNK):
+            chunk = ids[start : start + self.CHUNK]
+            placeholders = ", ".join("?" for _ in chunk)
+            self.conn.execute(FTS_INDEX_SQL.format(ids=placeholders), chunk)
+
+
+class Archive:
+    """A newscrawler archive file: articles, revisions, headlines, raw pages, runs.
+
+    :param path: the SQLite file (``news.db``); ``":memory:"`` for a throwaway archive
+    :param timeout: seconds to wait for another process's lock before
+        ``ArchiveLockedError``
+    :param create: create the file when missing; ``False`` raises
+        ``ArchiveMissingError`` instead
+    :raises ArchiveLockedError: another process kept the database locked for ``timeout``
+    :raises ArchiveCorruptError: the file is not a SQLite database, is damaged, or
+        belongs to another application; the file is left untouched
+    :raises ArchiveVersionError: the file comes from a newer newscrawler
+
+    ``db`` is the sqlite-utils ``Database``, for reading tables directly.
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0, create: bool = True):
+        memory = str(path) == ":memory:"
+        self.path = str(path) if memory else Path(path)
+        self.name = "the in-memory archive" if memory else Path(path).name
+        self.timeout = timeout
+        if not memory and not create and not Path(path).exists():
+            raise ArchiveMissingError(
+                f"{self.name} does not exist ({Path(path).resolve()}); check the path, "
+                "or crawl first to create the archive"
+            )
+        with sqlite_errors(self.name, timeout=timeout):
+            conn = sqlite3.connect(str(path), timeout=timeout)
+        try:
+            with sqlite_errors(self.name, timeout=timeout):
+                conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                # Read before any write: a damaged or foreign file fails here, unchanged.
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                check_archive(conn, self.name)  # newer or foreign files are left untouched
+                self.db = Database(conn, execute_plugins=False)
+                conn.execute("PRAGMA foreign_keys = ON")
+                if not memory:
+                    self.db.enable_wal()
+                # WAL + NORMAL: durable across crashes of the crawler, one fsync a checkpoint.
+                conn.execute("PRAGMA synchronous = NORMAL")
+                #: Schema versions applied when this archive was opened (usually none).
+                self.migrated = migrate(self.db, name=self.name)
+        except BaseException:
+            conn.close()
+            raise
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The underlying ``sqlite3`` connection."""
+        return self.db.conn
+
+    def __repr__(self) -> str:
+        return f"Archive({str(self.path)!r})"
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database (the WAL is checkpointed into the file)."""
+        self.db.close()
+
+    # -- articles -------------------------------------------------------------------
+
+    @_translated
+    def save_articles(self, records: Iterable[Mapping[str, Any]]) -> list[str]:
+        """Insert or update articles by canonical URL, all in one transaction.
+
+        Each record is a dict with ``url``, ``site``, ``title``, ``body`` and optionally
+        ``published_at``, ``updated_at``, ``date_precision``, ``date_source``,
+        ``date_raw``, ``author``, ``credit``, ``category``, ``tags`` (list of str),
+        ``language``, ``fetched_at`` (ISO; default now), ``headlines`` (list of
+        ``{"position", "title", "url"}``), ``content_hash`` (default: sha1 of the
+        normalized title and body) and ``fetched_url`` (the URL the page came from,
+        when it differs from ``url``: links the saved raw page).
+
+        :return: one status per record: ``"new"``; ``"updated"`` (title or body
+            changed: the previous text is kept in ``revisions`` and ``revision`` goes up,
+            headlines are replaced); ``"unchanged"`` (same content hash: only
+            ``fetched_at`` and ``last_seen_at`` move)
+        :raises RecordError: a record misses a key or has an unknown one; nothing of
+            the batch is saved
+        """
+        statuses: list[str] = []
+        index = _IndexQueue(self.conn)
+        with transaction(self.conn):
+            for record in records:
+                statuses.append(self._save_article(record, index))
+            index.flush()
+        return statuses
+
+    def _save_article(self, record: Mapping[str, Any], index: _IndexQueue) -> str:
+        conn = self.conn
+        row = _article_row(record)
+        headlines = _headlines(record, row["url"])
+        seen = row["fetched_at"]
+        old = conn.execute(
+            "SELECT id, content_hash, revision, title, body, fetched_at, title_fold, body_fold "
+            "FROM articles WHERE url = ?",
+            (row["url"],),
+        ).fetchone()
+        if old is not None and old[1] == row["content_hash"]:
+            conn.execute(
+                "UPDATE articles SET fetched_at = max(coalesce(fetched_at, ''), ?), "
+                "last_seen_at = max(coalesce(last_seen_at, ''), ?) WHERE id = ?",
+                (seen, seen, old[0]),
+            )
+            self._link_raw_pages(old[0], row)
+            return "unchanged"
+        row.update(title_fold=fold(row["title"]), body_fold=fold(row["body"]))
+        if old is None:
+            row.update(first_seen_at=seen, last_seen_at=seen, revision=1)
+            cursor = conn.execute(_INSERT_ARTICLE, [row[c] for c in _ARTICLE_COLUMNS])
+            assert cursor.lastrowid is not None
+            article_id = cursor.lastrowid
+            status = "new"
+        else:
+            article_id, old_hash, old_revision, old_title, old_body, old_fetched = old[:6]
+            revision = old_revision or 1
+            conn.execute(
+                "INSERT OR REPLACE INTO revisions (article_id, revision, title, body, "
+                "content_hash, fetched_at, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (article_id, revision, old_title, old_body, old_hash, old_fetched, seen),
+            )
+            index.remove(article_id, old[6], old[7])
+            row.update(last_seen_at=seen, revision=revision + 1)
+            conn.execute(_UPDATE_ARTICLE, [*(row[c] for c in _UPDATED_COLUMNS), article_id])
+            status = "updated"
+        index.add(article_id)
+        conn.execute("DELETE FROM headlines WHERE article_id = ?", (article_id,))
+        conn.executemany(
+            "INSERT INTO headlines (article_id, position, title, url) VALUES (?, ?, ?, ?)",
+            [(article_id, *headline) for headline in headlines],
+        )
+        self._link_raw_pages(article_id, row)
+        return status
+
+    def _link_raw_pages(self, article_id: int, row: Mapping[str, Any]) -> None:
+        for page_url in {row["url"], row["fetched_url"] or row["url"]}:
+            self.conn.execute(
+                "UPDATE raw_pages SET article_id = ? WHERE url = ? AND article_id IS NOT ?",
+                (article_id, page_url, article_id),
+            )
+
+    @_translated
+    def rebuild_index(self) -> None:
+        """Rebuild the full-text index from the articles table.
+
+        Only needed after editing ``title_fold``/``body_fold`` outside the archive (e.g. in
+        the sqlite3 shell); ``save_articles`` keeps the index up to date.
+        """
+        with transaction(self.conn):
+            self.conn.execute(FTS_REBUILD_SQL)
+
+    @_translated
+    def optimize(self) -> None:
+        """Merge the full-text index into one segment and refresh the query planner's
+        statistics. Each batch adds index segments; merging them measured up to 20-30%
+        faster searches (within run-to-run noise for others). Worth running after a big
+        import (about 2 s per 20,000 articles); the archive stays readable meanwhile.
+        """
+        with transaction(self.conn):
+            self.conn.execute(FTS_OPTIMIZE_SQL)
+        self.conn.execute("PRAGMA optimize")
+
+    @_translated
+    def known_urls(self, site: str | None = None) -> set[str]:
+        """Canonical URLs of archived articles, and the URLs their pages were fetched from.
+
+        :param site: only this site's
+        """
+        where, params = ("WHERE a.site = ?", (site,)) if site is not None else ("", ())
+        articles = self.conn.execute(f"SELECT a.url FROM articles a {where}", params)
+        urls = {row[0] for row in articles}
+        urls.update(
+            row[0]
+            for row in self.conn.execute(
+                f"SELECT r.url FROM raw_pages r JOIN articles a ON a.id = r.article_id {where}",
+                params,
+            )
+        )
+        return urls
+
+    @_translated
+    def has_hash(self, content_hash: str) -> bool:
+        """Whether an archived article has this content hash (see :func:`content_hash`)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1", (content_hash,)
+        ).fetchone()
+        return row is not None
+
+    # -- raw pages ------------------------------------------------------------------
+
+    @_translated
+    def save_raw_page(
+        self,
+        url: str,
+        *,
+        fetched_at: str | None = None,
+        status: int | None,
+        content_type: str | None = None,
+        encoding: str | None = None,
+        body: bytes,
+        site: str | None = None,
+    ) -> None:
+        """Save the bytes of a fetched page (zlib-compressed), to re-extract it later.
+
+        :param url: the URL the page was fetched from
+        :param fetched_at: ISO time of the fetch (default now)
+        :param status: HTTP status (None if unknown: an imported file); an error status
+            never replaces a saved 2xx page
+        :param content_type: the ``Content-Type`` header
+        :param encoding: the encoding the page was decoded with
+        :param body: the response body, as received
+        :param site: the site profile name
+        """
+        self.save_raw_pages(
+            [
+                {
+                    "url": url,
+                    "fetched_at": fetched_at,
+                    "status": status,
+                    "content_type": content_type,
+                    "encoding": encoding,
+                    "body": body,
+                    "site": site,
+                }
+            ]
+        )
+
+    @_translated
+    def save_raw_pages(self, pages: Iterable[Mapping[str, Any]]) -> int:
+        """Save many raw pages in one transaction; each a dict of ``save_raw_page``'s
+        parameters. Returns how many were given."""
+        rows = []
+        for page in pages:
+            body = page.get("body")
+            if not isinstance(body, bytes | bytearray | memoryview):
+                raise RecordError(
+                    f"raw page {page.get('url')}: 'body' must be bytes (the response body "
+                    f"as received), got {type(body).__name__}"
+                )
+            status = page.get("status")
+            valid_status = status is None or isinstance(status, int)
+            if not isinstance(page.get("url"), str) or not valid_status:
+                raise RecordError(
+                    f"raw page {page.get('url')!r}: needs a 'url' string and an int 'status' "
+                    "(None when unknown, e.g. an imported file)"
+                )
+            rows.append(
+                (
+                    page["url"],
+                    page.get("site"),
+                    page.get("fetched_at") or _now(),
+                    page["status"],
+                    page.get("content_type"),
+                    page.get("encoding"),
+                    zlib.compress(bytes(body), RAW_COMPRESSION_LEVEL),
+                    page["url"],
+                    page["url"],
+                )
+            )
+        with transaction(self.conn):
+            self.conn.executemany(_UPSERT_RAW, rows)
+        return len(rows)
+
+    def _raw_dict(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        page = dict(zip((*_RAW_COLUMNS, "article_id"), row, strict=True))
+        page["body"] = zlib.decompress(page["body"]) if page["body"] is not None else b""
+        return page
+
+    _RAW_SELECT = (
+        "SELECT r.url, coalesce(r.site, a.site), r.fetched_at, r.status, r.content_type, "
+        "r.encoding, r.body, r.article_id FROM raw_pages r "
+        "LEFT JOIN articles a ON a.id = r.article_id"
+    )
+
+    @_translated
+    def raw_page(self, url: str) -> dict[str, Any] | None:
+        """The saved page fetched from ``url`` (``body`` decompressed), or None.
+
+        Keys: ``url``, ``site``, ``fetched_at``, ``status``, ``content_type``,
+        ``encoding``, ``body`` (bytes), ``article_id``.
+        """
+        row = self.conn.execute(f"{self._RAW_SELECT} WHERE r.url = ?", (url,)).fetchone()
+        return None if row is None else self._raw_dict(row)
+
+    def iter_raw_pages(self, site: str | None = None) -> Iterator[dict[str, Any]]:
+        """Saved pages one at a time, in the order they were first saved (constant memory).
+
+        :param site: only pages saved with this site, or linked to its articles
+        """
+        where, params = ("WHERE coalesce(r.site, a.site) = ?", (site,)) if site else ("", ())
+        with sqlite_errors(self.name, timeout=self.timeout):
+            cursor = self.conn.execute(f"{self._RAW_SELECT} {where} ORDER BY r.rowid", params)
+            for row in cursor:
+                yield self._raw_dict(row)
+
+    # -- crawl runs -----------------------------------------------------------------
+
+    @_translated
+    def start_run(self, site: str, *, pid: int | None = None) -> int:
+        """Record the start of a crawl of ``site``; returns the run id.
+
+        :param pid: the crawling process (default: this one), used by
+            :meth:`mark_stale_runs`
+        """
+        with transaction(self.conn):
+            cursor = self.conn.execute(
+                "INSERT INTO crawl_runs (site, started_at, status, pid, stats) "
+                "VALUES (?, ?, 'running', ?, '{}')",
+                (site, _now(), os.getpid() if pid is None else pid),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    @_translated
+    def finish_run(
+        self, run_id: int, *, status: str = "finished", stats: Mapping[str, Any] | None = None
+    ) -> None:
+        """Record the end of a crawl run.
+
+        :param status: ``"finished"``, ``"failed"`` or ``"killed"``
+        :param stats: the crawler's stats (stored as JSON; non-JSON values as strings)
+        """
+        if status not in RUN_STATUSES or status == "running":
+            raise ArchiveError(
+                f"run status must be one of finished, failed, killed; got {status!r}"
+            )
+        with transaction(self.conn):
+            cursor = self.conn.execute(
+                "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+                (
+                    _now(),
+                    status,
+                    json.dumps(dict(stats or {}), ensure_ascii=False, default=str),
+                    run_id,
+                ),
+            )
+        if cursor.rowcount == 0:
+            raise ArchiveError(
+                f"no crawl run {run_id} in {self.name}; pass the id that start_run returned"
+            )
+
+    @_translated
+    def mark_stale_runs(self) -> list[int]:
+        """Mark runs left ``running`` by a process that no longer exists as ``killed``.
+
+        Returns their ids. Runs whose process is alive (or unknown) are left alone.
+        """
+        stale = []
+        with transaction(self.conn):
+            running = self.conn.execute(
+                "SELECT id, pid FROM crawl_runs WHERE status = 'running'"
+            ).fetchall()
+            for run_id, pid in running:
+                if pid is not None and not _alive(pid):
+                    stale.append(run_id)
+            self.conn.executemany(
+                "UPDATE crawl_runs SET status = 'killed', finished_at = ? WHERE id = ?",
+                [(_now(), run_id) for run_id in stale],
+            )
+        return stale
+
+    # -- statistics -----------------------------------------------------------------
+
+    @_translated
+    def stats(self, *, days: int = 30, today: date | None = None) -> dict[str, Any]:
+        """What the archive holds.
+
+        :param days: how many days ``by_day`` covers, ending ``today``
+        :param today: the last day of ``by_day`` (default: today, UTC)
+        :return: totals (``articles``, ``sites``, ``headlines``, ``revisions``,
+            ``raw_pages``, ``runs``); ``by_site``: ``{site, articles, first, last}``
+            (first and last publication day), most articles first; ``by_day``:
+            ``{day, articles}`` for the days with articles, oldest first; ``runs``: the
+            last 10 crawl runs, newest first, ``stats`` decoded
+        """
+        conn = self.conn
+        end = today or datetime.now(UTC).date()
+        first = (end - timedelta(days=days - 1)).isoformat()
+        after = (end + timedelta(days=1)).isoformat()
+        totals = {
+            key: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for key, table in (
+                ("articles", "articles"),
+                ("headlines", "headlines"),
+                ("revisions", "revisions"),
+                ("raw_pages", "raw_pages"),
+                ("runs", "crawl_runs"),
+            )
+        }
+        by_site = [
+            {"site": site, "articles": n, "first": low, "last": high}
+            for site, n, low, high in conn.execute(
+                "SELECT site, count(*) AS n, min(substr(published_at, 1, 10)), "
+                "max(substr(published_at, 1, 10)) FROM articles "
+                "GROUP BY site ORDER BY n DESC, site"
+            )
+        ]
+        by_day = [
+            {"day": day, "articles": n}
+            for day, n in conn.execute(
+                "SELECT substr(published_at, 1, 10) AS day, count(*) FROM articles "
+                "WHERE published_at >= ? AND published_at < ? GROUP BY day ORDER BY day",
+                (first, after),
+            )
+        ]
+        columns = ("id", "site", "started_at", "finished_at", "status", "pid", "stats")
+        runs = []
+        for row in conn.execute(
+            f"SELECT {', '.join(columns)} FROM crawl_runs ORDER BY id DESC LIMIT 10"
+        ):
+            run = dict(zip(columns, row, strict=True))
+            run["stats"] = json.loads(run["stats"] or "{}")
+            runs.append(run)
+        return {
+            "articles": totals["articles"],
+            "sites": len(by_site),
+            "headlines": totals["headlines"],
+            "revisions": totals["revisions"],
+            "raw_pages": totals["raw_pages"],
+            "runs_total": totals["runs"],
+            "by_site": by_site,
+            "by_day": by_day,
+            "runs": runs,
+        }
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (on this machine)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    return True

@@ -1,0 +1,114 @@
+"""Schema and migrations: user_version, additive upgrades, no-op re-opens."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from archive import Archive, search
+from archive.schema import APPLICATION_ID, SCHEMA_VERSION, TABLES, migrate
+
+
+def master(path: Path) -> list[tuple[str, str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_new_archive_has_the_whole_schema(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    with Archive(path) as archive:
+        assert archive.migrated == list(range(1, SCHEMA_VERSION + 1))
+        conn = archive.conn
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        for table in TABLES:
+            assert list(archive.db[table.name].columns_dict) == list(table.columns), table.name
+        names = {name for kind, name, _ in master(path) if kind in ("index", "trigger")}
+        assert {
+            "idx_articles_url",
+            "idx_articles_site",
+            "idx_articles_published_at",
+            "idx_articles_content_hash",
+            "idx_raw_pages_article_id",
+            "articles_fts_delete",
+        } <= names
+        fts_sql = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'"
+        ).fetchone()[0]
+        assert "content='articles'" in fts_sql
+        assert "tokenize='unicode61 remove_diacritics 2'" in fts_sql
+
+
+def test_reopening_is_a_no_op(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    Archive(path).close()
+    before = master(path)
+    with Archive(path) as archive:
+        assert archive.migrated == []
+        assert migrate(archive.db) == []
+        assert archive.conn.total_changes == 0
+    assert master(path) == before
+
+
+def test_version_0_prototype_is_migrated_without_losing_rows(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE TABLE articles (id INTEGER PRIMARY KEY, url TEXT, title TEXT, "
+        "body TEXT, extra TEXT)"
+    )
+    conn.execute(
+        "INSERT INTO articles VALUES (7, 'https://x/1', 'KADINA ŞİDDETE HAYIR', "
+        "'Işık Mahallesi', 'kept')"
+    )
+    conn.commit()
+    conn.close()
+    with Archive(path) as archive:
+        assert archive.migrated == [1]
+        (row,) = archive.db["articles"].rows
+        assert row["id"] == 7 and row["extra"] == "kept" and row["revision"] == 1
+        assert (row["title_fold"], row["body_fold"]) == ("kadina siddete hayir", "isik mahallesi")
+        assert [hit["id"] for hit in search(archive, "kadına")] == [7]
+        assert archive.save_articles(
+            [{"url": "https://x/1", "site": "s", "title": "KADINA ŞİDDETE HAYIR", "body": "yeni"}]
+        ) == ["updated"]
+    with Archive(path) as archive:
+        assert archive.migrated == []
+
+
+def test_empty_version_0_file_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    path.touch()
+    with Archive(path) as archive:
+        assert archive.migrated == [1]
+
+
+def test_index_follows_deletes_and_can_be_rebuilt(tmp_path: Path) -> None:
+    with Archive(tmp_path / "news.db") as archive:
+        archive.save_articles(
+            [
+                {"url": "u1", "site": "s", "title": "Işık", "body": "yok"},
+                {"url": "u2", "site": "s", "title": "Ilıca", "body": "var"},
+            ]
+        )
+        db = Database(archive.conn)
+        db.execute("DELETE FROM articles WHERE id = 1")  # by hand, in the sqlite3 shell
+        assert search(archive, "ışık") == []
+        db.execute("UPDATE articles SET title_fold = 'isik' WHERE id = 2")
+        archive.rebuild_index()
+        assert [h["id"] for h in search(archive, "ışık")] == [2]
+        assert search(archive, "ılıca") == []
+        assert_index_ok(archive)
+
+
+def assert_index_ok(archive: Archive) -> None:
+    archive.conn.execute(
+        "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
+    )

@@ -1,0 +1,191 @@
+"""Search acceptance: Turkish case and letters, inflections, ranking, snippets, filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive import Archive, QueryError, count, search
+
+# (key, title, body, published_at)
+ARTICLES = [
+    ("a1", "KADINA ŞİDDETE HAYIR", "İzmir'de yüzlerce kişi yürüdü.", "2025-11-10"),
+    (
+        "a2",
+        "Kadına yönelik şiddetle mücadele paneli",
+        "Konak Belediyesinin desteğiyle panel düzenlendi.",
+        "2025-11-11",
+    ),
+    ("a3", "Kadina destek hattı kuruldu", "Vatandaşlar hattı aradı.", "2025-11-12"),
+    ("a4", "Kadın kooperatifi açıldı", "Kadınlar üretime katıldı.", "2025-11-13"),
+    ("a5", "IŞIK FESTİVALİ BAŞLADI", "Şehri ışıklar süsledi.", "2025-11-14"),
+    ("a6", "Işık Mahallesi'nde yangın", "İtfaiye çocuğu kurtardı.", "2025-11-15"),
+    ("a7", "Sokakta isik yok", "Mahalle karanlıkta kaldı.", "2025-11-16"),
+    (
+        "a8",
+        "Kazada bir kişi öldü",
+        "Kaza Karşıyaka-Bornova yolunda meydana geldi. Ilıca yolu kapandı.",
+        "2025-11-16T23:30:00+03:00",
+    ),
+    (
+        "a9",
+        "Toplantı verimli oldu",
+        "Görüşme iyi oldu, karar oldu. Suriye'den heyet geldi.",
+        "2025-11-17T00:10:00+03:00",
+    ),
+    ("a10", "Su kesintisi", "Buca'da su kesintisi yaşanacak. Iğdır'da kar yağdı.", None),
+    (
+        "a11",
+        "İzmir Büyükşehir Belediyesi bütçesi kabul edildi",
+        "Meclis toplantısı Şırnak ve Iğdır heyetleriyle yapıldı.",
+        "2025-12-01",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    path = tmp_path_factory.mktemp("search") / "news.db"
+    with Archive(path) as archive:
+        archive.save_articles(
+            {
+                "url": f"https://haber.example/{key}",
+                "site": "ege" if key == "a11" else "hibya",
+                "title": title,
+                "body": body,
+                "published_at": published,
+            }
+            for key, title, body, published in ARTICLES
+        )
+        yield archive
+
+
+def found(archive: Archive, q: str, **kw: object) -> list[str]:
+    return [hit["url"].rsplit("/", 1)[1] for hit in search(archive, q, **kw)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("q", "keys"),
+    [
+        ("kadına", {"a1", "a2", "a3"}),
+        ("KADINA", {"a1", "a2", "a3"}),
+        ("kadina", {"a1", "a2", "a3"}),
+        ("Kadına", {"a1", "a2", "a3"}),
+        ("ışık", {"a5", "a6", "a7"}),
+        ("ISIK", {"a5", "a6", "a7"}),
+        ("Işık", {"a5", "a6", "a7"}),
+        ("belediye", {"a2", "a11"}),  # Belediyesinin, Belediyesi
+        ("çocuk", {"a6"}),  # çocuğu
+        ("şehir", {"a5"}),  # Şehri
+        ("su", {"a10"}),  # not Suriye'den
+        ("ılıca", {"a8"}),  # Ilıca
+        ("IĞDIR", {"a10", "a11"}),
+        ('"kadına yönelik"', {"a2"}),
+        ('"yönelik kadına"', set()),
+        ("büyükşeh*", {"a11"}),
+        ("kooperatif*", {"a4"}),
+        ("Iğdır OR Şırnak", {"a10", "a11"}),
+        ("kadına -panel", {"a1", "a3"}),  # paneli is an inflection of panel
+        ("kadın kooperatif OR hattı", {"a3", "a4"}),  # Kadina is kadın + a
+        ("İzmir'de AND (", {"a1"}),
+        ("Karşıyaka-Bornova", {"a8"}),
+        ("title:izmir", {"a11"}),
+        ("izmir", {"a1", "a11"}),
+    ],
+)
+def test_finds_exactly(news: Archive, q: str, keys: set[str]) -> None:
+    assert set(found(news, q)) == keys
+    assert count(news, q) == len(keys)
+
+
+def test_expand_false_matches_the_words_as_typed(news: Archive) -> None:
+    assert found(news, "belediye", expand=False) == []
+    assert set(found(news, "belediyesinin", expand=False)) == {"a2"}
+
+
+@pytest.mark.parametrize("q", ["", " ", '"', "*", "-", "OR", "((", "ş*", "-kadına", "NEAR(a b)"])
+def test_odd_queries_find_nothing_and_never_raise(news: Archive, q: str) -> None:
+    assert search(news, q) == []
+    assert count(news, q) == 0
+
+
+def test_exact_letters_rank_first(news: Archive) -> None:
+    # bm25 alone prefers a9 ("oldu" three times); the typed ö and ü put a8 first.
+    assert found(news, "oldu") == ["a9", "a8"]
+    assert found(news, "öldü") == ["a8", "a9"]
+    assert found(news, "ışık")[-1] == "a7"  # isik, typed without Turkish letters
+    assert found(news, "kadına")[-1] == "a3"  # Kadina
+
+
+def test_hit_shape_and_snippet_in_original_letters(news: Archive) -> None:
+    assert search(news, "ışık", limit=1) == [
+        {
+            "id": 5,
+            "url": "https://haber.example/a5",
+            "title": "IŞIK FESTİVALİ BAŞLADI",
+            "published_at": "2025-11-14",
+            "site": "hibya",
+            "snippet": "Şehri [ışıklar] süsledi.",
+            "rank": pytest.approx(search(news, "ışık")[0]["rank"]),
+        }
+    ]
+
+
+def test_snippet_markers_and_phrases(news: Archive) -> None:
+    hits = search(news, '"Karşıyaka Bornova" ılıca', start="**", end="**")
+    assert [h["snippet"] for h in hits] == [
+        "Kaza **Karşıyaka-Bornova** yolunda meydana geldi. **Ilıca** yolu kapandı."
+    ]
+
+
+def test_pagination(news: Archive) -> None:
+    everything = found(news, "kadına OR ışık")
+    assert len(everything) == 6
+    pages = [found(news, "kadına OR ışık", limit=2, offset=o) for o in (0, 2, 4, 6)]
+    assert [k for page in pages for k in page] == everything
+    assert pages[-1] == []
+    assert found(news, "kadına", limit=0) == []
+
+
+def test_site_and_dates(news: Archive) -> None:
+    assert set(found(news, "izmir", site="ege")) == {"a11"}
+    # until a day includes the whole day, times with offsets too
+    assert set(found(news, "öldü OR oldu", until="2025-11-16")) == {"a8"}
+    assert set(found(news, "öldü OR oldu", since="2025-11-17")) == {"a9"}
+    assert set(found(news, "kadına", since="2025-11-11", until="2025-11-12")) == {"a2", "a3"}
+    assert set(found(news, "izmir", since="2025-12")) == {"a11"}
+    assert set(found(news, "izmir", until="2025-11")) == {"a1"}
+    assert set(found(news, "su", since="2000")) == set()  # no date: left out by filters
+    assert count(news, "kadına", until="2025-11-11") == 2
+
+
+@pytest.mark.parametrize("bad", ["16.11.2025", "dün", "2025-13-01", "2025-11-16x"])
+def test_bad_dates_say_the_format(news: Archive, bad: str) -> None:
+    with pytest.raises(QueryError) as err:
+        search(news, "izmir", until=bad)
+    assert str(err.value) == (
+        f"until must be a date like 2025-11-16 (or 2025-11, 2025, or an ISO date-time), got {bad!r}"
+    )
+
+
+def test_long_body_snippet_is_a_window(tmp_path: Path) -> None:
+    words = [f"kelime{i}" for i in range(200)]
+    words[120] = "Belediyesi’nin"
+    with Archive(tmp_path / "news.db") as archive:
+        archive.save_articles([{"url": "u", "site": "s", "title": "t", "body": " ".join(words)}])
+        (hit,) = search(archive, "belediye", words=10)
+    assert hit["snippet"] == (
+        "… kelime118 kelime119 [Belediyesi’nin] kelime121 kelime122 kelime123 kelime124 "
+        "kelime125 kelime126 kelime127 …"
+    )
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=150)
+@given(st.text(max_size=40) | st.sampled_from(["İzmir'de AND (", '"', "*", "-", "title:", ")("]))
+def test_search_never_raises(news: Archive, q: str) -> None:
+    assert isinstance(search(news, q), list)
+    assert count(news, q) >= 0
