@@ -29,7 +29,7 @@ NEWSCRAWLER_SITES_DIR = os.environ.get("NEWSCRAWLER_SITES_DIR", "")
 # Stop after this many articles reached the archive (0: no limit).
 NEWSCRAWLER_MAX_ARTICLES = 0
 # Only articles published on or after this day (YYYY-MM-DD); feed and sitemap entries
-# dated earlier are not even fetched. Empty: no limit.
+# dated earlier are not even fetched; undated articles are kept. Empty: no limit.
 NEWSCRAWLER_SINCE = ""
 # Do not re-fetch article URLs that the archive already holds (feeds are still read).
 NEWSCRAWLER_ONLY_NEW = False

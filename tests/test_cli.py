@@ -307,3 +307,35 @@ def test_killed_crawl_loses_nothing_and_resumes(tmp_path: Path, sample_origin: s
     statuses = [r[0] for r in conn.execute("select status from crawl_runs order by id")]
     conn.close()
     assert statuses == ["killed", "finished"]
+
+
+def test_crawl_max_articles_and_since(tmp_path: Path, sample_origin: str,
+                                      manifest: dict[str, Any]) -> None:
+    db = tmp_path / "news.db"
+    result = run_cli("crawl", "sample", "--db", str(db), "--base-url", sample_origin,
+                     "--max-articles", "5", "--set", "PROGRESS_INTERVAL=0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert count(db, "articles") == 5
+    since_db = tmp_path / "since.db"
+    result = run_cli("crawl", "sample", "--db", str(since_db), "--base-url", sample_origin,
+                     "--since", "2025-11-01", "--set", "PROGRESS_INTERVAL=0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    conn = sqlite3.connect(since_db)
+    dates = [r[0] for r in conn.execute("select published_at from articles")]
+    conn.close()
+    expected = [a for a in manifest["articles"]
+                if a["published"] is None or a["published"][:10] >= "2025-11-01"]
+    assert len(dates) == len(expected)
+    assert all(d is None or d[:10] >= "2025-11-01" for d in dates)
+
+
+def test_plain_scrapy_crawl_writes_the_same_archive(tmp_path: Path, sample_origin: str,
+                                                    manifest: dict[str, Any]) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    db = tmp_path / "news.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "sample", "-a", f"base_url={sample_origin}",
+         "-s", f"ARCHIVE_DB={db}", "-s", "PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING"],
+        cwd=repo, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert count(db, "articles") == len(manifest["articles"])

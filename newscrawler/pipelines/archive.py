@@ -9,7 +9,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 
 from archive import Archive
 from newscrawler.items import ArticleItem
@@ -23,13 +23,14 @@ class ArchivePipeline:
     article page, kept or dropped, goes to ``raw_pages`` for later re-extraction.
 
     Settings: ``ARCHIVE_DB``, ``ARCHIVE_BATCH_SIZE``, ``ARCHIVE_FLUSH_SECONDS``,
-    ``ARCHIVE_RAW_PAGES``, ``ARCHIVE_TIMEOUT``.
+    ``ARCHIVE_RAW_PAGES``, ``ARCHIVE_TIMEOUT``, ``NEWSCRAWLER_MAX_ARTICLES`` (items past the
+    limit, already in flight when the crawl was told to stop, are dropped here).
     Stats: ``archive/inserted``, ``archive/updated``, ``archive/unchanged``,
-    ``archive/raw_pages``, ``archive/batches``.
+    ``archive/raw_pages``, ``archive/batches``, ``archive/over_limit``.
     """
 
     def __init__(self, crawler: Crawler, path: str, *, batch_size: int, flush_seconds: float,
-                 raw_pages: bool, timeout: float) -> None:
+                 raw_pages: bool, timeout: float, max_articles: int = 0) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.path = path
@@ -37,6 +38,8 @@ class ArchivePipeline:
         self.flush_seconds = flush_seconds
         self.keep_raw = raw_pages
         self.timeout = timeout
+        self.max_articles = max_articles
+        self.accepted = 0
         self.store: Archive | None = None
         self.run_id: int | None = None
         self.records: list[dict[str, Any]] = []
@@ -56,6 +59,7 @@ class ArchivePipeline:
             flush_seconds=s.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0),
             raw_pages=s.getbool("ARCHIVE_RAW_PAGES", True),
             timeout=s.getfloat("ARCHIVE_TIMEOUT", 30.0),
+            max_articles=s.getint("NEWSCRAWLER_MAX_ARTICLES", 0),
         )
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
@@ -71,6 +75,13 @@ class ArchivePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
+        if self.max_articles and self.accepted >= self.max_articles:
+            # Requests already in flight when the limit was reached end here.
+            assert self.stats is not None
+            self.stats.inc_value("archive/over_limit")
+            raise DropItem(f"NEWSCRAWLER_MAX_ARTICLES ({self.max_articles}) reached: {item.url}",
+                           log_level="DEBUG")
+        self.accepted += 1
         self.records.append(item.record())
         self._keep_raw(item)
         if len(self.records) >= self.batch_size or (

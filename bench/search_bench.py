@@ -1,0 +1,370 @@
+"""Search latency on a large synthetic archive: median and 95th percentile per query type.
+
+Builds (once, then reuses) an archive of synthetic Turkish news articles through
+``Archive.save_articles`` in crawl-sized batches, then times ``archive.search`` (ranking,
+exact-letter preference and snippets included) for each query type: a word as typed, a
+phrase, an expanded inflected word, a very common word, an ASCII-typed word, a rare word,
+and a few combinations. Prints the build time, the file size and a table.
+
+    python bench/search_bench.py [--articles 100000] [--runs 50] [--db PATH] [--rebuild]
+
+The articles (~3.5 KB of body each) come from a seeded generator: a few hundred real
+news words and place names, each occurrence inflected by the rules of ``archive.inflect``,
+verbs in the past tense, function words, a long tail of made-up words in vowel harmony,
+UPPERCASE titles, one article in twelve typed without Turkish letters. The words the
+queries use are planted at fixed document frequencies (``şirket`` in ~70% of articles,
+``piyasa`` ~60%, ``belediye`` ~15%, ``zeytinyağı`` in ~20 articles), so the figures do not
+depend on anything outside this file. The archive is cached under the temp folder, keyed
+by the article count and the generator version; ``--rebuild`` makes a fresh one (needed to
+see the effect of a schema change on the index size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from archive import Archive, count, search
+from archive.inflect import inflections
+
+#: Bump when the generator changes: cached archives are keyed by it.
+GENERATOR_VERSION = 1
+
+# Words planted at a fixed document frequency (share of articles), with how many times
+# they occur in an article that has them (1..n, inflected).
+PLANTED: dict[str, tuple[float, int]] = {
+    "şirket": (0.70, 4),
+    "piyasa": (0.60, 4),
+    "belediye": (0.15, 4),
+    "çocuk": (0.10, 3),
+    "kadın": (0.08, 3),
+    "ışık": (0.03, 2),
+    "şehir": (0.12, 3),
+    "zeytinyağı": (0.0002, 2),
+}
+# Fixed phrases planted at a document frequency.
+PHRASES: dict[str, float] = {
+    "su kesintisi": 0.02,
+    "kadına şiddet": 0.01,
+    "Büyükşehir Belediyesi": 0.05,
+}
+
+NOUNS = """
+hükümet bakan meclis vali kaymakam muhtar başkan yönetim karar toplantı açıklama konu
+proje yatırım bütçe ekonomi enflasyon faiz dolar euro borsa hisse fiyat zam maaş emekli
+işçi memur esnaf çiftçi üretici tüketici ihracat ithalat banka kredi vergi gelir gider
+sanayi fabrika tarım hasat ürün pazar market mağaza alışveriş turizm otel tatil sezon
+yol köprü tünel otoban trafik kaza sürücü araç otomobil otobüs minibüs kamyon tren metro
+tramvay vapur liman havalimanı uçak sefer yolcu bilet istasyon durak hat güzergah
+okul öğrenci öğretmen üniversite sınav ders eğitim kurs burs mezun veli sınıf kampüs
+hastane doktor hemşire hasta tedavi ameliyat aşı sağlık ilaç eczane ambulans acil
+polis jandarma asayiş operasyon gözaltı tutuklama mahkeme hakim savcı dava duruşma ceza
+yangın itfaiye deprem sel fırtına yağmur kar dolu rüzgar hava sıcaklık iklim kuraklık
+baraj kesinti elektrik doğalgaz altyapı kanalizasyon çalışma ihale inşaat konut bina
+site daire kira ev mahalle sokak cadde meydan park bahçe orman deniz göl nehir dağ
+köy kasaba ilçe vatandaş halk seçmen seçim parti milletvekili aday kampanya oy sandık
+festival konser tiyatro sergi sinema film müze kitap yazar şair sanatçı müzik kültür
+maç takım futbol basketbol voleybol gol oyuncu teknik antrenman lig kupa şampiyon
+taraftar stat transfer hakem turnuva madalya sporcu kulüp başkanlık yönetici
+teknoloji internet telefon yazılım uygulama dijital yapay zeka bilgisayar veri güvenlik
+gazeteci haber basın televizyon radyo gazete dergi röportaj program yayın
+hayvan köpek kedi kuş balık tarla bağ zeytin üzüm incir pamuk buğday fındık çay
+aile anne baba kardeş bebek genç yaşlı kişi insan grup ekip komisyon kurul dernek vakıf
+sorun çözüm talep şikayet tepki eleştiri destek yardım bağış kampanya hizmet proje
+dönem süre yıl ay hafta gün saat sabah akşam gece tarih kez oran miktar sayı rakam
+""".split()
+
+ADJECTIVES = """
+yeni büyük küçük önemli yerel genel ulusal uluslararası ekonomik siyasi sosyal kültürel
+güçlü zayıf hızlı yavaş ilk son özel resmi ortak toplam yüksek düşük ağır hafif kolay
+zor uzun kısa sıcak soğuk güzel kötü iyi eski temiz kirli açık kapalı tarihi modern
+""".split()
+
+VERBS = """
+oldu öldü yaptı açıkladı söyledi belirtti bildirdi ifade etti kaydetti vurguladı
+gerçekleştirdi düzenlendi başladı tamamlandı yaralandı kurtarıldı gözaltına alındı
+tutuklandı toplandı karar verdi onaylandı reddedildi arttı azaldı yükseldi düştü geriledi
+açıldı kapandı ziyaret etti katıldı sordu yanıtladı uyardı çağrı yaptı duyurdu
+hedefliyor bekleniyor planlanıyor sürüyor devam ediyor olacak yapılacak açılacak
+""".split()
+
+FUNCTION = """
+ve bir bu da de için ile ama çok daha en gibi olarak kadar sonra önce ancak ise
+her ya veya hem şu o ilgili göre karşı üzere yeniden bile artık henüz hâlâ yine
+""".split()
+
+PLACES = """
+İzmir Ankara İstanbul Bursa Antalya Manisa Aydın Muğla Denizli Balıkesir Çanakkale Uşak
+Iğdır Şırnak Kars Van Erzurum Trabzon Rize Samsun Ordu Konya Kayseri Eskişehir Edirne
+Buca Konak Bornova Karşıyaka Çiğli Bayraklı Gaziemir Torbalı Menemen Ödemiş Tire Bergama
+Çeşme Urla Seferihisar Dikili Foça Kemalpaşa Narlıdere Balçova Karabağlar Güzelbahçe
+""".split()
+
+_VOWELS = "aeıioöuü"
+_FRONT = "eiöü"
+_ASCII = str.maketrans("çğıöşüÇĞİÖŞÜâîû", "cgiosuCGIOSUaiu")
+_UPPER = str.maketrans("iı", "İI")
+
+
+def _apostrophe_forms(place: str) -> list[str]:
+    """``İzmir'de``, ``Buca'nın``...: a place name with a few case suffixes."""
+    last = next(ch for ch in reversed(place.lower()) if ch in _VOWELS or ch == "ı")
+    front = last in _FRONT or last == "i"
+    a = "e" if front else "a"
+    i = {"e": "i", "i": "i", "ö": "ü", "ü": "ü", "o": "u", "u": "u"}.get(last, "ı")
+    ends_vowel = place[-1].lower() in _VOWELS
+    voiceless = place[-1].lower() in "fstkçşhp"
+    d = "t" if voiceless else "d"
+    gen = ("n" if ends_vowel else "") + i + "n"
+    dat = ("y" if ends_vowel else "") + a
+    return [place, f"{place}'{d}{a}", f"{place}'{d}{a}n", f"{place}'{gen}", f"{place}'{dat}"]
+
+
+def _pseudo_words(rng: random.Random, n: int) -> list[str]:
+    """Made-up words of 2-4 syllables in vowel harmony: the long tail of the vocabulary."""
+    consonants = "bcçdfgğhjklmnprsştvyz"
+    back, front = "aıou", "eiöü"
+    words: dict[str, None] = {}
+    while len(words) < n:
+        vowels = back if rng.random() < 0.5 else front
+        syllables = []
+        for _ in range(rng.randint(2, 4)):
+            c = rng.choice(consonants.replace("ğ", "")) if not syllables else rng.choice(consonants)
+            syllables.append(c + rng.choice(vowels) + (rng.choice("rnlkmst") if rng.random() < 0.4 else ""))
+        words["".join(syllables)] = None
+    return list(words)
+
+
+class Generator:
+    """Seeded synthetic Turkish articles (title ~8 words, body ~3.5 KB)."""
+
+    BODY_WORDS = 430  # ~3.5 KB of UTF-8 Turkish
+
+    def __init__(self, seed: int = 20251116) -> None:
+        self.rng = random.Random(seed)
+        rng = self.rng
+        planted = set(PLANTED)
+        # Inflected forms of each noun: the bare word most often, then the rest by rank.
+        tokens: list[str] = []
+        weights: list[float] = []
+        nouns = [w for w in dict.fromkeys(NOUNS) if w not in planted]
+        rng.shuffle(nouns)
+        for rank, noun in enumerate(nouns, 1):
+            forms = inflections(noun)
+            for k, form in enumerate(forms):
+                tokens.append(form)
+                weights.append((1.0 / rank) * (0.35 if k == 0 else 0.65 / len(forms) / (1 + k / 8)))
+        noun_mass = 0.40 / sum(weights)
+        weights = [w * noun_mass for w in weights]
+        for word_list, mass in ((ADJECTIVES, 0.08), (FUNCTION, 0.22)):
+            harmonic = sum(1.0 / r for r in range(1, len(word_list) + 1))
+            for rank, word in enumerate(word_list, 1):
+                tokens.append(word)
+                weights.append(mass / rank / harmonic)
+        places = [form for place in PLACES for form in _apostrophe_forms(place)]
+        for form in places:
+            tokens.append(form)
+            weights.append(0.06 / len(places))
+        tail = _pseudo_words(rng, 60000)
+        harmonic = sum(1.0 / r for r in range(1, len(tail) + 1))
+        for rank, word in enumerate(tail, 1):
+            tokens.append(word)
+            weights.append(0.24 / rank / harmonic)
+        self.tokens = tokens
+        total = 0.0
+        self.cum: list[float] = []
+        for w in weights:
+            total += w
+            self.cum.append(total)
+        self.verbs = VERBS
+        self.planted = {
+            word: (share, most, inflections(word)) for word, (share, most) in PLANTED.items()
+        }
+
+    def _planted_form(self, forms: list[str]) -> str:
+        rng = self.rng
+        return forms[0] if rng.random() < 0.4 else rng.choice(forms)
+
+    def words(self, n: int) -> list[str]:
+        """``n`` background words."""
+        return self.rng.choices(self.tokens, cum_weights=self.cum, k=n)
+
+    def article(self, n: int) -> dict[str, Any]:
+        """The ``n``-th article record."""
+        rng = self.rng
+        words = self.words(self.BODY_WORDS)
+        extra: list[str] = []
+        for _word, (share, most, forms) in self.planted.items():
+            if rng.random() < share:
+                extra += [self._planted_form(forms) for _ in range(rng.randint(1, most))]
+        for phrase, share in PHRASES.items():
+            if rng.random() < share:
+                extra.append(phrase)
+        for token in extra:
+            words[rng.randrange(len(words))] = token
+        # Sentences of 6-16 words ending in a verb; paragraphs of 3-5 sentences.
+        sentences = []
+        pos = 0
+        while pos < len(words):
+            size = rng.randint(6, 16)
+            chunk = words[pos : pos + size] + [rng.choice(self.verbs)]
+            pos += size
+            first = chunk[0]
+            chunk[0] = first[:1].translate(_UPPER).upper() + first[1:]
+            if len(chunk) > 8 and rng.random() < 0.5:
+                chunk[len(chunk) // 2] += ","
+            sentences.append(" ".join(chunk) + ".")
+        paragraphs = []
+        while sentences:
+            take = rng.randint(3, 5)
+            paragraphs.append(" ".join(sentences[:take]))
+            sentences = sentences[take:]
+        body = "\n\n".join(paragraphs)
+        title_words = self.words(rng.randint(4, 8))
+        if extra and rng.random() < 0.6:
+            title_words.insert(rng.randrange(len(title_words)), rng.choice(extra))
+        title_words.append(rng.choice(self.verbs))
+        title = " ".join(title_words)
+        title = title[:1].translate(_UPPER).upper() + title[1:]
+        if rng.random() < 0.15:
+            title = title.translate(_UPPER).upper()
+        if rng.random() < 1 / 12:  # typed on a keyboard without Turkish letters
+            title, body = title.translate(_ASCII), body.translate(_ASCII)
+        day = date(2023, 1, 1) + timedelta(days=rng.randrange(1050))
+        return {
+            "url": f"https://haber{n % 5}.example/{day.isoformat()}/haber-{n}",
+            "site": f"site{n % 5}",
+            "title": title,
+            "body": body,
+            "published_at": f"{day.isoformat()}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00+03:00",
+            "fetched_at": f"{day.isoformat()}T23:59:00+03:00",
+            "language": "tr",
+        }
+
+    def articles(self, n: int) -> Iterator[dict[str, Any]]:
+        """``n`` article records."""
+        for i in range(n):
+            yield self.article(i)
+
+
+def default_db(articles: int) -> Path:
+    """The cached archive for ``articles`` articles."""
+    folder = Path(tempfile.gettempdir()) / "newscrawler-bench"
+    return folder / f"search-{articles}-g{GENERATOR_VERSION}.db"
+
+
+def build(path: Path, articles: int, batch: int) -> tuple[float, float]:
+    """Build the archive at ``path``; returns (generation seconds, save seconds)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    gen = Generator()
+    generating = saving = 0.0
+    with Archive(partial) as archive:
+        records = gen.articles(articles)
+        done = 0
+        while done < articles:
+            t0 = time.perf_counter()
+            chunk = [next(records) for _ in range(min(batch, articles - done))]
+            t1 = time.perf_counter()
+            archive.save_articles(chunk)
+            t2 = time.perf_counter()
+            generating += t1 - t0
+            saving += t2 - t1
+            done += len(chunk)
+            if done % 10000 == 0:
+                print(f"  {done:>7} articles saved ({saving:.0f} s)", file=sys.stderr, flush=True)
+    os.replace(partial, path)
+    return generating, saving
+
+
+#: (label, query, search keyword arguments)
+QUERIES: list[tuple[str, str, dict[str, Any]]] = [
+    ("word, as typed", "belediyesinin", {"expand": False}),
+    ("phrase", '"su kesintisi"', {}),
+    ("expanded word", "belediye", {}),
+    ("expanded word (softening)", "çocuk", {}),
+    ("expanded word (vowel drop)", "şehir", {}),
+    ("very common word (~70%)", "şirket", {}),
+    ("common word, ASCII-typed", "piyasa", {}),
+    ("ASCII-typed Turkish word", "isik", {}),
+    ("Turkish letters (exact rank)", "Işık", {}),
+    ("rare word", "zeytinyağı", {}),
+    ("two words AND", "kadın belediye", {}),
+    ("two common words AND", "şirket piyasa", {}),
+    ("OR and exclusion", "kadın OR çocuk -şirket", {}),
+    ("prefix", "belediye*", {}),
+    ("title:", "title:belediye", {}),
+    ("common word + site filter", "şirket", {"site": "site1"}),
+    ("common word + date filter", "şirket", {"since": "2025-01-01"}),
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The ``p``-th percentile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def measure(archive: Archive, runs: int, warmup: int) -> list[tuple[str, str, int, float, float]]:
+    """(label, query, matches, median ms, p95 ms) per query."""
+    rows = []
+    for label, q, kwargs in QUERIES:
+        for _ in range(warmup):
+            search(archive, q, **kwargs)
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            search(archive, q, **kwargs)
+            times.append((time.perf_counter() - t0) * 1000)
+        matches = count(archive, q, **kwargs)
+        rows.append((label, q, matches, statistics.median(times), percentile(times, 95)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="archive size")
+    parser.add_argument("--runs", type=int, default=50, help="timed runs per query")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed runs per query first")
+    parser.add_argument("--batch", type=int, default=100,
+                        help="articles per save_articles call (the crawler's ARCHIVE_BATCH_SIZE)")
+    parser.add_argument("--db", type=Path, help="archive file to build or reuse "
+                        "(default: a cached file under the temp folder)")
+    parser.add_argument("--rebuild", action="store_true", help="build the archive again")
+    args = parser.parse_args()
+
+    path = args.db or default_db(args.articles)
+    if args.rebuild or not path.exists():
+        print(f"building {args.articles} articles into {path} ...", file=sys.stderr)
+        generating, saving = build(path, args.articles, args.batch)
+        print(f"built: generated in {generating:.1f} s, saved in {saving:.1f} s "
+              f"({args.articles / saving:,.0f} articles/s, batches of {args.batch})")
+    else:
+        print(f"reusing {path} (pass --rebuild for a fresh one)")
+    with Archive(path) as archive:
+        n = archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        body_kb = archive.conn.execute("SELECT avg(length(CAST(body AS BLOB))) FROM articles"
+                                       ).fetchone()[0] / 1024
+        size = path.stat().st_size / 1e6
+        print(f"archive: {n:,} articles, body {body_kb:.1f} KB avg, file {size:,.0f} MB "
+              f"({size / n * 1000:.1f} MB per 1,000 articles)")
+        print(f"timing: {args.warmup} warm-up + {args.runs} runs each, limit 20, snippets on\n")
+        rows = measure(archive, args.runs, args.warmup)
+    print(f"{'query type':<30} {'query':<26} {'matches':>8} {'median ms':>10} {'p95 ms':>8}")
+    for label, q, matches, median, p95 in rows:
+        print(f"{label:<30} {q:<26} {matches:>8,} {median:>10.1f} {p95:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
