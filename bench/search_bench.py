@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import Archive, count, search
-from archive.inflect import inflections
+from archive.inflect import inflections, stems
 
 #: Bump when the generator changes: cached archives are keyed by it.
 GENERATOR_VERSION = 1
@@ -129,6 +129,18 @@ def _apostrophe_forms(place: str) -> list[str]:
     return [place, f"{place}'{d}{a}", f"{place}'{d}{a}n", f"{place}'{gen}", f"{place}'{dat}"]
 
 
+def natural_forms(word: str) -> list[str]:
+    """Inflected forms of ``word`` as a writer would spell them (no ASCII-typing twins,
+    ``çocuğu`` rather than ``çocuku``), the word first."""
+    roots = stems(word)
+    forms = [f for f in inflections(word) if any(f.startswith(r) for r in roots)]
+    if len(roots) > 1 and roots[1] != word[:-1] and len(roots[1]) == len(word):
+        # softened stem (çocuk -> çocuğ): drop the unsoftened forms before a vowel
+        forms = [f for f in forms if not (f.startswith(word) and f[len(word) : len(word) + 1]
+                                          in tuple(_VOWELS))]
+    return forms
+
+
 def _pseudo_words(rng: random.Random, n: int) -> list[str]:
     """Made-up words of 2-4 syllables in vowel harmony: the long tail of the vocabulary."""
     consonants = "bcçdfgğhjklmnprsştvyz"
@@ -147,7 +159,7 @@ def _pseudo_words(rng: random.Random, n: int) -> list[str]:
 class Generator:
     """Seeded synthetic Turkish articles (title ~8 words, body ~3.5 KB)."""
 
-    BODY_WORDS = 430  # ~3.5 KB of UTF-8 Turkish
+    BODY_WORDS = 400  # ~3.5 KB of UTF-8 Turkish
 
     def __init__(self, seed: int = 20251116) -> None:
         self.rng = random.Random(seed)
@@ -159,10 +171,11 @@ class Generator:
         nouns = [w for w in dict.fromkeys(NOUNS) if w not in planted]
         rng.shuffle(nouns)
         for rank, noun in enumerate(nouns, 1):
-            forms = inflections(noun)
+            forms = natural_forms(noun)
             for k, form in enumerate(forms):
                 tokens.append(form)
-                weights.append((1.0 / rank) * (0.35 if k == 0 else 0.65 / len(forms) / (1 + k / 8)))
+                share = 0.35 if k == 0 else 0.65 / len(forms) / (1 + k / 8)
+                weights.append(share / (rank + 20))
         noun_mass = 0.40 / sum(weights)
         weights = [w * noun_mass for w in weights]
         for word_list, mass in ((ADJECTIVES, 0.08), (FUNCTION, 0.22)):
@@ -187,7 +200,7 @@ class Generator:
             self.cum.append(total)
         self.verbs = VERBS
         self.planted = {
-            word: (share, most, inflections(word)) for word, (share, most) in PLANTED.items()
+            word: (share, most, natural_forms(word)) for word, (share, most) in PLANTED.items()
         }
 
     def _planted_form(self, forms: list[str]) -> str:

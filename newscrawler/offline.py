@@ -40,6 +40,11 @@ def article_from_html(body: bytes, url: str, *, site: str, fetched_at: datetime,
     """Decode, extract, clean, split and date one saved HTML page."""
     text, encoding = decode_html(body, None)
     ex = extract_page(text, url, profile)
+    if url.startswith("file:") and (ex.canonical_url or "").startswith(("http:", "https:")):
+        # A saved page without --url: its links resolve against the page's own address.
+        assert ex.canonical_url is not None
+        url = ex.canonical_url
+        ex = extract_page(text, url, profile)
     item = ArticleItem(
         url=url, site=site, fetched_at=fetched_at.isoformat(),
         canonical_url=canonical_url(ex.canonical_url or url), encoding=encoding,

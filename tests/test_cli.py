@@ -339,3 +339,17 @@ def test_plain_scrapy_crawl_writes_the_same_archive(tmp_path: Path, sample_origi
         cwd=repo, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stderr[-2000:]
     assert count(db, "articles") == len(manifest["articles"])
+
+
+def test_extract_without_url_resolves_links_against_canonical(
+        tmp_path: Path, manifest: dict[str, Any]) -> None:
+    gold = next(a for a in manifest["articles"] if a["headlines"] and b'rel="canonical"' in
+                (SAMPLE_ROOT / (a["path"].lstrip("/") + ".html")).read_bytes())
+    name = gold["path"].lstrip("/") + ".html"
+    page = tmp_path / name
+    page.write_bytes((SAMPLE_ROOT / name).read_bytes()
+                     .replace(b"{{ORIGIN}}", b"https://egekent.example"))
+    out = json.loads(run_cli("extract", str(page)).stdout)
+    assert out["url"] == "https://egekent.example" + gold["path"]
+    assert out["headlines"]
+    assert all(h["url"].startswith("https://egekent.example/") for h in out["headlines"])
