@@ -353,3 +353,29 @@ def test_extract_without_url_resolves_links_against_canonical(
     assert out["url"] == "https://egekent.example" + gold["path"]
     assert out["headlines"]
     assert all(h["url"].startswith("https://egekent.example/") for h in out["headlines"])
+
+
+def test_sigterm_stops_cleanly_and_writes_the_last_batch(tmp_path: Path,
+                                                         sample_origin: str) -> None:
+    db = tmp_path / "news.db"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("NEWSCRAWLER_DB", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newscrawler.cli", "crawl", "sample", "--db", str(db),
+         "--base-url", sample_origin, "--set", "DOWNLOAD_DELAY=0.2",
+         "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "ARCHIVE_BATCH_SIZE=1000",
+         "--set", "ARCHIVE_FLUSH_SECONDS=3600", "--set", "PROGRESS_INTERVAL=0.5"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:  # wait until some articles are in the (unwritten) batch
+        if "[sample] pages" in line and int(line.split("pages ")[1].split()[0]) >= 12:
+            break
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    conn = sqlite3.connect(db)
+    n = conn.execute("select count(*) from articles").fetchone()[0]
+    status, finished = conn.execute("select status, finished_at from crawl_runs").fetchone()
+    conn.close()
+    assert n >= 1  # the batch held in memory was written on the way out
+    assert status == "killed" and finished
+    assert "(shutdown)" in out
