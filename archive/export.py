@@ -57,9 +57,12 @@ def iter_articles(
         match = to_fts(parse_query(query), inflect.expand if expand else None)
         if match is None:
             return
+        # CROSS JOIN keeps the full-text index the outer loop: driven from the site index,
+        # SQLite would run the whole MATCH once per article of the site (minutes).
         sql = (
-            f"SELECT {columns} FROM {FTS_TABLE} JOIN articles AS a ON a.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH ?{filters} ORDER BY a.id"
+            f"SELECT {columns} FROM {FTS_TABLE} CROSS JOIN articles AS a "
+            f"ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH ?{filters} "
+            f"ORDER BY {FTS_TABLE}.rowid"
         )
         params = [match, *params]
     else:

@@ -54,8 +54,8 @@ def _build_table() -> dict[int, str]:
 _FOLD_TABLE = _build_table()
 _CASE_TABLE = {ord("I"): "ı", ord("İ"): "i"}
 
-# The fast path of fold(): str.replace runs at memory speed while str.translate with a
-# dict costs ~130 ns a character (fold() is on the insert path of every article).
+# fold() for text outside cp1254: str.replace runs at memory speed while str.translate
+# with a dict costs ~130 ns a character (fold() is on the insert path of every article).
 _AFTER_LOWER = [
     *zip("ıçğöşüâîû", "icgosuaiu", strict=True),
     *((ch, " ") for ch in APOSTROPHES),
@@ -66,6 +66,38 @@ _AFTER_LOWER = [
 _LATIN_LEADS = [bytes([b]) for b in range(0xC3, 0xCA)] + [
     b"\xe1" + bytes([b]) for b in range(0xB8, 0xBC)
 ]
+
+
+#: A byte cp1254 leaves undefined: encoding never produces it, so the fold table maps
+#: the bytes it cannot fold to it, and finding it in the output sends the text the
+#: general way.
+_UNFOLDED = b"\x81"
+
+
+def _cp1254_fold_table() -> bytes:
+    """A ``bytes.translate`` table folding cp1254 text byte by byte (fold's fast path).
+
+    Each byte maps to the cp1254 byte of its character's fold; a byte whose fold is not
+    one cp1254 character (the soft hyphen folds to ``_JOINER``) maps to ``_UNFOLDED``.
+
+    >>> table = _cp1254_fold_table()
+    >>> bytes([table[b] for b in "İIışÇ’\xad".encode("cp1254")])
+    b'iiisc \x81'
+    """
+    table = bytearray(_UNFOLDED * 256)
+    for byte in range(256):
+        try:
+            char = bytes([byte]).decode("cp1254")
+        except UnicodeDecodeError:
+            continue  # undefined in cp1254: encoding never produces it
+        folded = unicodedata.normalize("NFC", char).translate(_FOLD_TABLE).lower()
+        encoded = folded.encode("cp1254", "replace")
+        if len(folded) == 1 and encoded.decode("cp1254") == folded:
+            table[byte] = encoded[0]
+    return bytes(table)
+
+
+_CP1254_FOLD = _cp1254_fold_table()
 
 
 def fold(text: str) -> str:
@@ -86,6 +118,16 @@ def fold(text: str) -> str:
     >>> fold("Karşıyaka-Bornova")
     'karsiyaka-bornova'
     """
+    if not text.isascii():
+        # Turkish text is nearly always cp1254 text: fold it as bytes, one table lookup
+        # a character, ~2x faster than the replace chain below. (cp1254 text is NFC:
+        # no two of its characters compose.)
+        try:
+            folded = text.encode("cp1254").translate(_CP1254_FOLD)
+        except UnicodeEncodeError:
+            folded = _UNFOLDED
+        if _UNFOLDED not in folded:
+            return folded.decode("ascii" if folded.isascii() else "cp1254")
     s = unicodedata.normalize("NFC", text)
     if "İ" in s:
         s = s.replace("İ", "i")

@@ -2,7 +2,8 @@
 
 ``PRAGMA user_version`` holds the number of migrations applied; ``migrate`` runs the
 missing ones in order, in one transaction. Migrations only ever add: tables, columns,
-indexes, triggers. Nothing is dropped or rewritten, so no archive loses data.
+indexes, triggers. Nothing stored is dropped or rewritten, so no archive loses data; the
+full-text index, derived from the folded columns, may be declared again and rebuilt.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from archive.hashing import content_hash
 __all__ = [
     "APPLICATION_ID",
     "ARTICLE_RECORD_KEYS",
+    "FILTER_INDEX",
     "FTS_DELETE_SQL",
     "FTS_INDEX_SQL",
     "FTS_OPTIMIZE_SQL",
@@ -99,8 +101,15 @@ ARTICLES = Table(
         Index(("published_at",)),
         Index(("content_hash",)),
         Index(("fetched_url",)),
+        # Search filters by site and dates read these, never the wide rows (~3 µs a row):
+        # ids of the articles a filter keeps, and the filter columns of a given id.
+        Index(("site", "published_at")),
+        Index(("id", "site", "published_at")),
     ),
 )
+
+#: The index search reads the filter columns of a matching article from (see above).
+FILTER_INDEX = "idx_articles_id_site_published_at"
 
 HEADLINES = Table(
     "headlines",
@@ -180,6 +189,7 @@ FTS_COLUMNS = ("title_fold", "body_fold")
 #: Measured: with folded columns, 30/30 typical Turkish queries right and no false hits.
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
+# Version 1's declaration; version 2 declares it again as _FTS_V2_SQL (same index).
 _FTS_SQL = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
     title_fold, body_fold,
@@ -272,9 +282,46 @@ def _v1_initial(db: Database) -> None:
             conn.execute(statement + "END;")
 
 
+# Version 2 declares the same index with content="articles" in double quotes: that is what
+# sqlite-utils (``sqlite-utils search news.db articles kadina``) and Datasette (the search
+# box of the articles table) look for to know that the table has a full-text index.
+_FTS_V2_SQL = f"""
+CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+    title_fold, body_fold,
+    content="articles", content_rowid='id',
+    tokenize='{FTS_TOKENIZE}'
+)"""
+
+
+def _v2_search(db: Database) -> None:
+    """Search that other tools find, and the narrow indexes its filters read.
+
+    The full-text index is declared again (``_FTS_V2_SQL``) and rebuilt from the folded
+    columns: nothing stored is lost, the index is derived data (the rebuild took 36 s for
+    100,000 articles, once). The (site, published_at) and (id, site, published_at)
+    indexes: a word in 70% of 100,000 articles with ``--since`` took 0.3-0.6 s reading
+    each candidate's wide row, 40 ms reading the index; with ``--site`` SQLite chose to
+    run the whole MATCH once per article of the site (a minute).
+    """
+    conn = db.conn
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone()
+    if row is None or 'content="articles"' not in row[0]:
+        conn.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+        conn.execute(_FTS_V2_SQL)
+        conn.execute(FTS_REBUILD_SQL)
+    for table in TABLES:
+        for index in table.indexes:
+            db[table.name].create_index(  # type: ignore[union-attr]
+                list(index.columns),
+                index_name=index.name(table.name),
+                unique=index.unique,
+                if_not_exists=True,
+            )
+
+
 #: Migration functions, applied in order; ``user_version`` counts the applied ones.
 #: Append new ones; never edit or remove a released one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_search]
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -585,18 +585,17 @@ class Archive:
     def stats(self, *, days: int = 30, today: date | None = None) -> dict[str, Any]:
         """What the archive holds.
 
-        :param days: how many days ``by_day`` covers, ending ``today``
-        :param today: the last day of ``by_day`` (default: today, UTC)
+        :param days: how many days ``by_day`` lists: the last ``days`` days that have
+            articles, however long ago (an archive of 2025 news still shows its last
+            month in 2026)
+        :param today: leave out days after this one (default: no limit)
         :return: totals (``articles``, ``sites``, ``headlines``, ``revisions``,
             ``raw_pages``, ``runs``); ``by_site``: ``{site, articles, first, last}``
             (first and last publication day), most articles first; ``by_day``:
-            ``{day, articles}`` for the days with articles, oldest first; ``runs``: the
-            last 10 crawl runs, newest first, ``stats`` decoded
+            ``{day, articles}`` (publication day), newest first; ``runs``: the last 10
+            crawl runs, newest first, ``stats`` decoded
         """
         conn = self.conn
-        end = today or datetime.now(UTC).date()
-        first = (end - timedelta(days=days - 1)).isoformat()
-        after = (end + timedelta(days=1)).isoformat()
         totals = {
             key: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for key, table in (
@@ -615,12 +614,15 @@ class Archive:
                 "GROUP BY site ORDER BY n DESC, site"
             )
         ]
+        until, params = "", []
+        if today is not None:
+            until, params = " AND published_at < ?", [(today + timedelta(days=1)).isoformat()]
         by_day = [
             {"day": day, "articles": n}
             for day, n in conn.execute(
                 "SELECT substr(published_at, 1, 10) AS day, count(*) FROM articles "
-                "WHERE published_at >= ? AND published_at < ? GROUP BY day ORDER BY day",
-                (first, after),
+                f"WHERE published_at IS NOT NULL{until} GROUP BY day ORDER BY day DESC LIMIT ?",
+                [*params, max(days, 0)],
             )
         ]
         columns = ("id", "site", "started_at", "finished_at", "status", "pid", "stats")

@@ -7,13 +7,14 @@ phrase, an expanded inflected word, a very common word, an ASCII-typed word, a r
 and a few combinations. Prints the build time, the file size and a table.
 
     python bench/search_bench.py [--articles 100000] [--runs 50] [--db PATH] [--rebuild]
+                                 [--optimize]
 
 The articles (~3.5 KB of body each) come from a seeded generator: a few hundred real
 news words and place names, each occurrence inflected by the rules of ``archive.inflect``,
 verbs in the past tense, function words, a long tail of made-up words in vowel harmony,
 UPPERCASE titles, one article in twelve typed without Turkish letters. The words the
 queries use are planted at fixed document frequencies (``şirket`` in ~70% of articles,
-``piyasa`` ~60%, ``belediye`` ~15%, ``zeytinyağı`` in ~20 articles), so the figures do not
+``piyasa`` ~60%, ``belediye`` ~19%, ``zeytinyağı`` in ~20 articles), so the figures do not
 depend on anything outside this file. The archive is cached under the temp folder, keyed
 by the article count and the generator version; ``--rebuild`` makes a fresh one (needed to
 see the effect of a schema change on the index size).
@@ -136,8 +137,11 @@ def natural_forms(word: str) -> list[str]:
     forms = [f for f in inflections(word) if any(f.startswith(r) for r in roots)]
     if len(roots) > 1 and roots[1] != word[:-1] and len(roots[1]) == len(word):
         # softened stem (çocuk -> çocuğ): drop the unsoftened forms before a vowel
-        forms = [f for f in forms if not (f.startswith(word) and f[len(word) : len(word) + 1]
-                                          in tuple(_VOWELS))]
+        forms = [
+            f
+            for f in forms
+            if not (f.startswith(word) and f[len(word) : len(word) + 1] in tuple(_VOWELS))
+        ]
     return forms
 
 
@@ -150,8 +154,9 @@ def _pseudo_words(rng: random.Random, n: int) -> list[str]:
         vowels = back if rng.random() < 0.5 else front
         syllables = []
         for _ in range(rng.randint(2, 4)):
-            c = rng.choice(consonants.replace("ğ", "")) if not syllables else rng.choice(consonants)
-            syllables.append(c + rng.choice(vowels) + (rng.choice("rnlkmst") if rng.random() < 0.4 else ""))
+            c = rng.choice(consonants if syllables else consonants.replace("ğ", ""))
+            coda = rng.choice("rnlkmst") if rng.random() < 0.4 else ""
+            syllables.append(c + rng.choice(vowels) + coda)
         words["".join(syllables)] = None
     return list(words)
 
@@ -229,7 +234,7 @@ class Generator:
         pos = 0
         while pos < len(words):
             size = rng.randint(6, 16)
-            chunk = words[pos : pos + size] + [rng.choice(self.verbs)]
+            chunk = [*words[pos : pos + size], rng.choice(self.verbs)]
             pos += size
             first = chunk[0]
             chunk[0] = first[:1].translate(_UPPER).upper() + first[1:]
@@ -253,12 +258,13 @@ class Generator:
         if rng.random() < 1 / 12:  # typed on a keyboard without Turkish letters
             title, body = title.translate(_ASCII), body.translate(_ASCII)
         day = date(2023, 1, 1) + timedelta(days=rng.randrange(1050))
+        clock = f"{rng.randrange(24):02d}:{rng.randrange(60):02d}"
         return {
             "url": f"https://haber{n % 5}.example/{day.isoformat()}/haber-{n}",
             "site": f"site{n % 5}",
             "title": title,
             "body": body,
-            "published_at": f"{day.isoformat()}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00+03:00",
+            "published_at": f"{day.isoformat()}T{clock}:00+03:00",
             "fetched_at": f"{day.isoformat()}T23:59:00+03:00",
             "language": "tr",
         }
@@ -317,9 +323,17 @@ QUERIES: list[tuple[str, str, dict[str, Any]]] = [
     ("two common words AND", "şirket piyasa", {}),
     ("OR and exclusion", "kadın OR çocuk -şirket", {}),
     ("prefix", "belediye*", {}),
+    ("short prefix", "bel*", {}),
     ("title:", "title:belediye", {}),
+    ("very common word, 5th page", "şirket", {"offset": 80}),
     ("common word + site filter", "şirket", {"site": "site1"}),
     ("common word + date filter", "şirket", {"since": "2025-01-01"}),
+    ("common word + one day", "şirket", {"since": "2024-06-01", "until": "2024-06-01"}),
+    (
+        "common word + site + month",
+        "şirket",
+        {"site": "site2", "since": "2024-06", "until": "2024-06"},
+    ),
 ]
 
 
@@ -329,9 +343,10 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
-def measure(archive: Archive, runs: int, warmup: int) -> list[tuple[str, str, int, float, float]]:
+def measure(
+    archive: Archive, runs: int, warmup: int
+) -> Iterator[tuple[str, str, int, float, float]]:
     """(label, query, matches, median ms, p95 ms) per query."""
-    rows = []
     for label, q, kwargs in QUERIES:
         for _ in range(warmup):
             search(archive, q, **kwargs)
@@ -340,9 +355,9 @@ def measure(archive: Archive, runs: int, warmup: int) -> list[tuple[str, str, in
             t0 = time.perf_counter()
             search(archive, q, **kwargs)
             times.append((time.perf_counter() - t0) * 1000)
-        matches = count(archive, q, **kwargs)
-        rows.append((label, q, matches, statistics.median(times), percentile(times, 95)))
-    return rows
+        counted = {k: v for k, v in kwargs.items() if k != "offset"}
+        matches = count(archive, q, **counted)
+        yield label, q, matches, statistics.median(times), percentile(times, 95)
 
 
 def main() -> None:
@@ -350,33 +365,59 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000, help="archive size")
     parser.add_argument("--runs", type=int, default=50, help="timed runs per query")
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs per query first")
-    parser.add_argument("--batch", type=int, default=100,
-                        help="articles per save_articles call (the crawler's ARCHIVE_BATCH_SIZE)")
-    parser.add_argument("--db", type=Path, help="archive file to build or reuse "
-                        "(default: a cached file under the temp folder)")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=100,
+        help="articles per save_articles call (the crawler's ARCHIVE_BATCH_SIZE)",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="archive file to build or reuse (default: a cached file under the temp folder)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="build the archive again")
+    parser.add_argument(
+        "--optimize",
+        action="store_true",
+        help="merge the index segments first (Archive.optimize; a crawl does not do it)",
+    )
     args = parser.parse_args()
 
     path = args.db or default_db(args.articles)
     if args.rebuild or not path.exists():
         print(f"building {args.articles} articles into {path} ...", file=sys.stderr)
         generating, saving = build(path, args.articles, args.batch)
-        print(f"built: generated in {generating:.1f} s, saved in {saving:.1f} s "
-              f"({args.articles / saving:,.0f} articles/s, batches of {args.batch})")
+        print(
+            f"built: generated in {generating:.1f} s, saved in {saving:.1f} s "
+            f"({args.articles / saving:,.0f} articles/s, batches of {args.batch})"
+        )
     else:
         print(f"reusing {path} (pass --rebuild for a fresh one)")
+    started = time.perf_counter()
     with Archive(path) as archive:
-        n = archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        body_kb = archive.conn.execute("SELECT avg(length(CAST(body AS BLOB))) FROM articles"
-                                       ).fetchone()[0] / 1024
+        if archive.migrated:
+            print(
+                f"migrated to schema {archive.migrated[-1]} in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+        if args.optimize:
+            started = time.perf_counter()
+            archive.optimize()
+            print(f"optimized the index in {time.perf_counter() - started:.1f} s")
+        conn = archive.conn
+        n = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        body = conn.execute("SELECT avg(length(CAST(body AS BLOB))) FROM articles").fetchone()[0]
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the file itself
         size = path.stat().st_size / 1e6
-        print(f"archive: {n:,} articles, body {body_kb:.1f} KB avg, file {size:,.0f} MB "
-              f"({size / n * 1000:.1f} MB per 1,000 articles)")
+        print(
+            f"archive: {n:,} articles, body {body / 1024:.1f} KB avg, file {size:,.0f} MB "
+            f"({size / n * 1000:.1f} MB per 1,000 articles)"
+        )
         print(f"timing: {args.warmup} warm-up + {args.runs} runs each, limit 20, snippets on\n")
-        rows = measure(archive, args.runs, args.warmup)
-    print(f"{'query type':<30} {'query':<26} {'matches':>8} {'median ms':>10} {'p95 ms':>8}")
-    for label, q, matches, median, p95 in rows:
-        print(f"{label:<30} {q:<26} {matches:>8,} {median:>10.1f} {p95:>8.1f}")
+        print(f"{'query type':<30} {'query':<26} {'matches':>8} {'median ms':>10} {'p95 ms':>8}")
+        for label, q, matches, median, p95 in measure(archive, args.runs, args.warmup):
+            print(f"{label:<30} {q:<26} {matches:>8,} {median:>10.1f} {p95:>8.1f}", flush=True)
 
 
 if __name__ == "__main__":

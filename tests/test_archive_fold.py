@@ -119,3 +119,27 @@ def test_python_tokens_are_the_fts_tokens(text: str) -> None:
     conn.execute("INSERT INTO t VALUES (?)", (fold(text),))
     indexed = [row[0] for row in conn.execute("SELECT term FROM v ORDER BY offset")]
     assert indexed == [token for _, _, token in tokens(text)]
+
+
+CP1254_CHARS = [bytes([b]).decode("cp1254") for b in range(256)
+                if b not in (0x81, 0x8D, 0x8E, 0x8F, 0x90, 0x9D, 0x9E)]
+
+
+@given(st.text(alphabet=CP1254_CHARS))
+def test_cp1254_fast_fold_is_the_reference_fold(text: str) -> None:
+    """Turkish text is cp1254 text: the byte-table path must fold it like the definition."""
+    assert fold(text) == _reference_fold(text)
+    assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("“ÇİĞLİ’DE” – Şölen… Œuvre Ÿ", "“cigli de” – solen… œuvre y"),
+        ("bele\u00addiye", "bele\u032ediye"),  # the soft hyphen takes the general path
+        ("Fiyat 49,90 ₺", "fiyat 49,90 ₺"),  # outside cp1254: the general path
+        ("", ""),
+    ],
+)
+def test_fold_on_and_off_the_fast_path(text: str, folded: str) -> None:
+    assert fold(text) == folded == _reference_fold(text)

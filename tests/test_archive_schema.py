@@ -8,7 +8,15 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from archive import Archive, search
-from archive.schema import APPLICATION_ID, SCHEMA_VERSION, TABLES, migrate
+from archive.schema import (
+    APPLICATION_ID,
+    FILTER_INDEX,
+    FTS_INDEX_SQL,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    TABLES,
+    migrate,
+)
 
 
 def master(path: Path) -> list[tuple[str, str, str]]:
@@ -36,13 +44,15 @@ def test_new_archive_has_the_whole_schema(tmp_path: Path) -> None:
             "idx_articles_site",
             "idx_articles_published_at",
             "idx_articles_content_hash",
+            "idx_articles_site_published_at",
+            FILTER_INDEX,
             "idx_raw_pages_article_id",
             "articles_fts_delete",
         } <= names
         fts_sql = conn.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'"
         ).fetchone()[0]
-        assert "content='articles'" in fts_sql
+        assert 'content="articles"' in fts_sql  # what sqlite-utils and Datasette detect
         assert "tokenize='unicode61 remove_diacritics 2'" in fts_sql
 
 
@@ -71,7 +81,7 @@ def test_version_0_prototype_is_migrated_without_losing_rows(tmp_path: Path) -> 
     conn.commit()
     conn.close()
     with Archive(path) as archive:
-        assert archive.migrated == [1]
+        assert archive.migrated == list(range(1, SCHEMA_VERSION + 1))
         (row,) = archive.db["articles"].rows
         assert row["id"] == 7 and row["extra"] == "kept" and row["revision"] == 1
         assert (row["title_fold"], row["body_fold"]) == ("kadina siddete hayir", "isik mahallesi")
@@ -83,11 +93,41 @@ def test_version_0_prototype_is_migrated_without_losing_rows(tmp_path: Path) -> 
         assert archive.migrated == []
 
 
+def version_1_archive(path: Path) -> None:
+    """An archive as version 1 made it, with one article indexed."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    MIGRATIONS[0](Database(conn))
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO articles (id, url, site, title, body, published_at, revision, title_fold, "
+        "body_fold) VALUES (1, 'u', 's', 'Işık', 'Işığı gördük.', '2025-11-16', 1, 'isik', "
+        "'isigi gorduk.')"
+    )
+    conn.execute(FTS_INDEX_SQL.format(ids="1"))
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_version_1_is_migrated_for_sqlite_utils_and_filters(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    version_1_archive(path)
+    assert Database(path)["articles"].detect_fts() is None  # content='articles': not found
+    with Archive(path) as archive:
+        assert archive.migrated == [2]
+        names = {name for kind, name, _ in master(path) if kind == "index"}
+        assert {"idx_articles_site_published_at", FILTER_INDEX} <= names
+        assert [h["url"] for h in search(archive, "ışık", site="s", since="2025-11")] == ["u"]
+        assert_index_ok(archive)
+    assert Database(path)["articles"].detect_fts() == "articles_fts"
+    assert [row["title"] for row in Database(path)["articles"].search("isigi")] == ["Işık"]
+
+
 def test_empty_version_0_file_is_migrated(tmp_path: Path) -> None:
     path = tmp_path / "news.db"
     path.touch()
     with Archive(path) as archive:
-        assert archive.migrated == [1]
+        assert archive.migrated == list(range(1, SCHEMA_VERSION + 1))
 
 
 def test_index_follows_deletes_and_can_be_rebuilt(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from archive import (
+    SCHEMA_VERSION,
     Archive,
     ArchiveCorruptError,
     ArchiveLockedError,
@@ -479,9 +480,10 @@ def test_stats(archive: Archive, clock: str) -> None:
             {"site": "hibya", "articles": 2, "first": "2025-11-15", "last": "2025-11-16"},
             {"site": "ege", "articles": 1, "first": "2024-01-01", "last": "2024-01-01"},
         ],
-        "by_day": [
-            {"day": "2025-11-15", "articles": 1},
+        "by_day": [  # the last days that have articles, newest first, however old
             {"day": "2025-11-16", "articles": 1},
+            {"day": "2025-11-15", "articles": 1},
+            {"day": "2024-01-01", "articles": 1},
         ],
         "runs": [
             {
@@ -495,6 +497,26 @@ def test_stats(archive: Archive, clock: str) -> None:
             },
         ],
     }
+
+
+def test_stats_by_day_lists_the_last_days_with_articles(archive: Archive) -> None:
+    archive.save_articles(
+        [
+            record(url=f"https://www.hibya.com/{n}", published_at=day, title=f"t{n}", body="b")
+            for n, day in enumerate(
+                ["2025-03-01", "2025-03-01T23:50:00+03:00", "2025-06-10", "2025-09-30", None]
+            )
+        ]
+    )
+    assert archive.stats(days=2)["by_day"] == [
+        {"day": "2025-09-30", "articles": 1},
+        {"day": "2025-06-10", "articles": 1},
+    ]
+    assert archive.stats(today=date(2025, 9, 29))["by_day"] == [
+        {"day": "2025-06-10", "articles": 1},
+        {"day": "2025-03-01", "articles": 2},
+    ]
+    assert archive.stats(days=0)["by_day"] == []
 
 
 # --- opening: locks, damage, missing files ------------------------------------------------
@@ -611,7 +633,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ArchiveVersionError) as err:
         Archive(path)
     assert str(err.value) == (
-        "news.db has schema version 99 but this newscrawler knows only 1; "
+        f"news.db has schema version 99 but this newscrawler knows only {SCHEMA_VERSION}; "
         "upgrade newscrawler (pip install -U newscrawler)"
     )
 

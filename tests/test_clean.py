@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newscrawler.text.clean import (
+    _SUSPECT_RE,
+    _TR_SUFFIX_RE,
     CP1254_AS_CP1252,
+    UTF8_AS_CP1252,
+    _suffix_count,
     boilerplate_phrases,
     clean_block_text,
     clean_paragraphs,
@@ -214,15 +220,94 @@ def test_clean_block_text_keeps_line_breaks() -> None:
 PIECES = [
     *"ÄÃÅÂ°Ÿž§¼±‡–ŞşİıIiÝýÞþÐðÇçĞğÖöÜüé&;#0349x \u00a0\u200b\u00ad\u0307\x9e'’“”\n\t",
     *["&amp;", "&#304;", "amp", "ccedil", "nbsp", "Ä°", "ÅŸ", "Ã§", "İzmir", "þiddet", "Þór", "í"],
+    # what the fast path classifies: odd spaces, marks, symbols and letters cp1254 lacks
+    *"\u2009\u202f\u3000\u200e\u2066\ufeff\u2060\u200d\u0301\u1100\u1161\u0b47\u0b3e₺😀Ж„\x92\x81\u2028",
+    *["Ç’", "ğ\u00ad", "Ç\u00a0", "Ç\u200b’", "e\u0301", "i\u0307\u0301", "â€™", "Ã¼", "Ä±"],
 ]
 TRICKY = st.lists(st.sampled_from(PIECES), max_size=25).map("".join)
+#: Text of cp1254 characters only: the fast path's home ground.
+CP1254_CHARS = [bytes([b]).decode("cp1254") for b in range(256)
+                if b not in (0x81, 0x8D, 0x8E, 0x8F, 0x90, 0x9D, 0x9E)]
+CP1254_TEXT = st.lists(st.sampled_from([*CP1254_CHARS, "İzmir", "’de", " ", "  "]),
+                       max_size=30).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.one_of(st.text(max_size=60), TRICKY))
-def test_clean_text_is_idempotent(text: str) -> None:
-    once = clean_text(text)
-    assert clean_text(once) == once
+def reference_clean(s: str, turkish: bool = True) -> str:
+    """clean_text by its definition: the chain, round after round until nothing changes."""
+
+    def one_round(text: str) -> str:
+        if "&" in text:
+            text = unescape_entities(text)
+        text = fix_mojibake(text, turkish=turkish)
+        return collapse_whitespace(normalize_chars(text))
+
+    cleaned = one_round(s)
+    for _ in range(3):
+        if cleaned == s:
+            break
+        s, cleaned = cleaned, one_round(cleaned)
+    return cleaned
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.text(max_size=60), TRICKY, CP1254_TEXT), st.booleans())
+def test_fast_paths_give_what_the_chain_gives(text: str, turkish: bool) -> None:
+    """The byte-class fast path and the early stop never change a result."""
+    assert clean_text(text, turkish=turkish) == reference_clean(text, turkish=turkish)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Fiyatı 49,90\u00a0₺ oldu 👏", "Fiyatı 49,90 ₺ oldu 👏"),
+        ("Bele\u200bdiye\u2009Başkanı\u202fkonuştu\u3000", "Belediye Başkanı konuştu"),
+        ("\u2066Konak\u2069’ta\u200e", "Konak’ta"),
+        ("GENÇ\u200b“İZMİR”", "GENÇ“İZMİR”"),  # the pair the invisible hid is left alone
+        ("genç\u00a0“maç”", "genç “maç”"),
+        ("  satır\r\n\tsonu\x0b\x1f ", "satır sonu"),
+        ("Жители İzmir’de", "Жители İzmir’de"),
+    ],
+)
+def test_clean_text_around_the_fast_path(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean == reference_clean(raw)
+
+
+def test_cp1254_text_is_nfc() -> None:
+    """The fast path skips NFC for cp1254 text: no two cp1254 characters compose."""
+    pairs = [a + b for a in CP1254_CHARS for b in CP1254_CHARS]
+    assert all(unicodedata.is_normalized("NFC", pair) for pair in pairs)
+
+
+def test_symbols_punctuation_and_numbers_never_end_a_composition() -> None:
+    """The fast path lets S*/P*/N* characters outside cp1254 through without NFC."""
+    seconds = set()
+    for cp in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(cp))
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                seconds.add(chr(int(parts[1], 16)))
+    assert seconds
+    assert not [ch for ch in seconds if unicodedata.category(ch)[0] in "SPN"]
+
+
+def test_every_utf8_mojibake_pair_is_a_suspect() -> None:
+    """fix_mojibake only looks for these pairs when _SUSPECT_RE found something."""
+    assert all(_SUSPECT_RE.search(wrong) for wrong in UTF8_AS_CP1252)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"ab'’dentıiunüyaeslr .", "'da", "’nın", "'ler", "’"]),
+                max_size=25).map("".join))
+def test_suffix_count_is_the_findall_count(text: str) -> None:
+    assert _suffix_count(text) == len(_TR_SUFFIX_RE.findall(text))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.text(max_size=60), TRICKY, CP1254_TEXT), st.booleans())
+def test_clean_text_is_idempotent(text: str, turkish: bool) -> None:
+    once = clean_text(text, turkish=turkish)
+    assert clean_text(once, turkish=turkish) == once
 
 
 @settings(max_examples=200, deadline=None)

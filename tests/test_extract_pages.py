@@ -37,10 +37,16 @@ class Page:
     dates: tuple[tuple[str, str], ...] = ()  # (source, raw) candidates that must be present
     credit: str | None = None
     canonical: str | None = None
+    must: tuple[str, ...] = ()  # passages the body holds as written (order, paragraph breaks)
+    one_list: str | None = None  # the trailing list is one links block with this heading
 
 
 EGE = "https://www.egepostasi.com.tr"
 KG = "https://www.karadenizgundem.com"
+PE = "https://www.pamukkaleekspres.com"
+AHM = "https://www.afyonhabermerkezi.com"
+DHA = "https://www.doguhaberajansi.com"
+MP = "https://www.mezopotamyapostasi.com"
 CASES = [
     Page(
         "wordpress_related.html",
@@ -227,6 +233,116 @@ CASES = [
         site_name="Sinop Yıldız Gazetesi",
         dates=(("byline", "12.03.2024 11:20"),),
     ),
+    Page(
+        "wordpress_news_theme.html",
+        f"{PE}/2025/12/02/denizlide-termal-turizme-yeni-tesis/",
+        title="Denizli'de termal turizme yeni tesis",
+        first="Pamukkale ilçesine bağlı Karahayıt Mahallesi'nde",
+        last="yatırımın ilçe için önemli bir adım olduğunu söyledi.",
+        headlines=[
+            ("Pamukkale travertenlerine kasımda ziyaretçi akını",
+             f"{PE}/2025/12/01/pamukkale-travertenleri-ziyaretci/"),
+            ("Hierapolis'te kazı sezonu yeni buluntularla kapandı",
+             f"{PE}/2025/11/29/hierapolis-kazi-sezonu/"),
+            ("Buldan dokuma festivali için hazırlıklar başladı",
+             f"{PE}/2025/11/27/buldan-dokuma-festivali/"),
+        ],
+        must_not=("İLGİLİ HABER", "Karahayıt'ta otel doluluğu", "REKLAM", "Fotoğraf:",
+                  "Tesisin inşaatı sürüyor", "bültenimize", "Abone ol", "Haberin Devamı",
+                  "Etiketler", "Önceki Haber", "Yorumlar", "hayırlı olsun", "Çok Okunanlar",
+                  "Honaz", "Facebook", "WhatsApp", "Yazar:", "Tüm hakları saklıdır"),
+        must=("\n\nYeni istihdam alanı\n\nTesisin açılmasıyla",
+              "Kaplıca havuzları ve kapalı yüzme alanı\n\nFizik tedavi ve rehabilitasyon merkezi"
+              "\n\nKongre salonu ve toplantı odaları\n\nBelediye Başkanı"),
+        author="Canan Oral",
+        category="Turizm",
+        tags=["Denizli", "termal turizm"],
+        site_name="Pamukkale Ekspres",
+        dates=(("meta", "2025-12-02T09:10:00+03:00"), ("url", "2025/12/02")),
+        canonical=f"{PE}/2025/12/02/denizlide-termal-turizme-yeni-tesis/",
+    ),
+    Page(
+        "haber_scripti_son_dakika.html",
+        f"{AHM}/ekonomi/afyon-da-kaymak-denetimi-9915",
+        title="Afyon'da kaymak üreticilerine hijyen denetimi",
+        first="İl Tarım ve Orman Müdürlüğü ekipleri,",
+        last="denetimlerin yıl boyunca süreceğini söyledi.",
+        headlines=[
+            ("Sandıklı'da mineralli su ihracatı yüzde 20 arttı",
+             f"{AHM}/ekonomi/sandikli-da-mineralli-su-ihracati-9911"),
+            ("Bolvadin'de gölet çevresi yeniden düzenlendi",
+             f"{AHM}/gundem/bolvadin-de-golet-yenilendi-9908"),
+            ("Emirdağ'da arpa hasadı erken başladı", f"{AHM}/gundem/emirdag-da-hasat-9904"),
+            ("Dinar'da hayvan pazarı yeniden açıldı",
+             f"{AHM}/ekonomi/dinar-da-hayvan-pazari-9899"),
+        ],
+        must_not=("Son Dakika", "Gündem", "Sinanpaşa", "İscehisar", "18.06.2025", "kaymak\n"),
+        author="Emre Kılıç",
+        category="Ekonomi",
+        tags=["kaymak", "denetim"],
+        site_name="Afyon Haber Merkezi",
+        dates=(("json-ld", "2025-06-18T11:05:00+03:00"), ("byline", "18.06.2025 11:05")),
+        one_list="Son Dakika",
+    ),
+    Page(
+        "agency_chunked.html",
+        f"{DHA}/gundem/van-da-kar-nedeniyle-48-mahalle-yolu-kapandi-77125",
+        title="Van'da kar nedeniyle 48 mahalle yolu ulaşıma kapandı",
+        first="Van'da etkili olan yoğun kar yağışı ve tipi nedeniyle 48 mahalle yolu",
+        last="ağır tonajlı araçların geçişine kontrollü olarak izin veriliyor.",
+        headlines=[
+            ("Hakkari'de çığ tehlikesine karşı uyarı yapıldı",
+             f"{DHA}/gundem/hakkari-de-cig-tehlikesi-77120"),
+            ("Bitlis'te okullar kar nedeniyle bir gün tatil edildi",
+             f"{DHA}/gundem/bitlis-te-okullar-tatil-77118"),
+            ("Muradiye Şelalesi soğuk havada kısmen dondu",
+             f"{DHA}/gundem/muradiye-selalesi-dondu-77115"),
+        ],
+        must_not=("REKLAM", "Başkale yolunda karla", "Fotoğraf: DHA", "Son Haberler", "Erzurum",
+                  "Kars kaşarı", "Serhat Aksoy", "14.01.2026", "(DHA)"),
+        must=("Kent genelinde iki gündür", "Yetkililer, Gürpınar", "Meteoroloji, kar yağışının"),
+        author="Serhat Aksoy",
+        category="Gündem",
+        site_name="Doğu Haber Ajansı",
+        dates=(("meta", "2026-01-14T08:40:00+03:00"),),
+        credit="(DHA)",
+    ),
+    Page(
+        "amp_gallery.html",
+        f"{MP}/amp/mardin/mardinde-tas-evler-restore-ediliyor-h3312.html",
+        title="Mardin'de taş evler restore ediliyor",
+        first="Artuklu'da tescilli 36 taş ev, cephe sağlıklaştırma projesi",
+        last="esnafa yeni iş olanakları doğacağını belirtti.",
+        headlines=[
+            ("Midyat'ta telkari ustaları yeni nesle eğitim veriyor",
+             f"{MP}/mardin/midyat-telkari-h3301.html"),
+            ("Dara Antik Kenti'nde kazılar yeniden başladı",
+             f"{MP}/mardin/dara-antik-kenti-h3296.html"),
+            ("Savur'da bağ bozumu şenlikle kutlandı", f"{MP}/mardin/savur-bag-h3290.html"),
+        ],
+        must_not=("Restore edilen kapılardan", "Reklam", "Bunlar da ilginizi", "Ana Sayfa",
+                  "Mezopotamya Postası"),
+        author="Zelal Acar",
+        category="Mardin",
+        tags=["Mardin", "restorasyon", "taş ev"],
+        site_name="Mezopotamya Postası",
+        dates=(("json-ld", "2025-09-09T13:20:00+03:00"),),
+        canonical=f"{MP}/mardin/mardinde-tas-evler-restore-ediliyor-h3312.html",
+    ),
+    Page(
+        "jsonld_body_only.html",
+        "https://www.trakyamanset.com/spor/edirne-de-kirkpinar-hazirliklari-5515",
+        title="Edirne'de Kırkpınar hazırlıkları başladı",
+        first="Edirne Belediyesi, 665. Tarihi Kırkpınar Yağlı Güreşleri",
+        last="hazırlıkların haziran ayının ilk haftasında tamamlanacağını söyledi.",
+        headlines=[],  # the page shows no region to follow: the list is not guessed
+        must_not=("Yükleniyor", "İlgili Haberler", "Kırkpınar ağalığı"),
+        must=("başladı.\n\nEkipler tribünlerin",),
+        author="Okan Yurt",
+        category="Spor",
+        site_name="Trakya Manşet",
+        dates=(("json-ld", "2026-05-04T10:00:00+03:00"),),
+    ),
 ]
 
 
@@ -247,6 +363,8 @@ def test_body(case: Page) -> None:
         assert title not in body
     for text in case.must_not:
         assert text not in body, text
+    for text in case.must:
+        assert text in body, text
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.file)
@@ -278,6 +396,14 @@ def test_blocks_are_clean(case: Page) -> None:
             assert link.url is not None and link.url.startswith("http"), link
     flags = [b.in_article for b in ex.blocks]
     assert flags == sorted(flags, reverse=True)  # the region first, then what follows
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.one_list], ids=lambda c: c.file)
+def test_one_link_paragraphs_under_a_heading_are_one_list(case: Page) -> None:
+    ex, _ = extracted(case)
+    lists = [b for b in ex.blocks if b.kind == "links"]
+    assert [(b.text, [x.title for x in b.links]) for b in lists] == [
+        (case.one_list, [t for t, _ in case.headlines])]
 
 
 def test_fixture_pages_are_small() -> None:

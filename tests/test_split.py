@@ -205,3 +205,17 @@ def test_not_credits(line: str) -> None:
 
 def test_no_blocks() -> None:
     assert split_blocks([]) == Split([], None, [], 0)
+
+
+def test_heading_paragraph_and_one_link_paragraphs_make_one_list() -> None:
+    blocks = [Block("p", P1), Block("p", P2), Block("p", "Son Dakika"),
+              *(Block("links", "", (link,)) for link in TRAILING)]
+    split = split_blocks(blocks, [CREDIT])
+    assert split.paragraphs == [P1, P2]
+    assert split.headlines == headlines(TRAILING)
+
+
+def test_a_short_last_line_that_is_no_list_heading_stays_in_the_body() -> None:
+    blocks = [Block("p", P1), Block("p", "Fotoğraflar haberin içinde"),
+              Block("links", "", TRAILING)]
+    assert split_blocks(blocks).paragraphs == [P1, "Fotoğraflar haberin içinde"]

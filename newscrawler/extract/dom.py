@@ -19,6 +19,8 @@ _TRANSLATOR = HTMLTranslator()
 
 # Elements whose content is never visible text; removed once, right after metadata is read.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "math")
+# Prefixes that negate a class word ("no-print", "donotprint", "non-ad").
+NEGATIONS = ("no", "no-", "non-", "not-", "donot", "do-not-")
 
 
 def parse_html(html: str) -> Element:
@@ -82,8 +84,31 @@ def class_id(el: Element) -> str:
     return (cls or ident or "").lower()
 
 
-def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """One regex for class/id words: words of 4+ letters match anywhere, shorter ones whole.
+class WordPattern:
+    """Class/id words compiled into one regex; ``search`` skips negated hits and
+    remembers its answers (pages of one site repeat their class strings)."""
+
+    __slots__ = ("regex",)
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first hit in ``text`` that is not negated, or None."""
+        return _search_words(self.regex, text)
+
+
+@lru_cache(maxsize=65536)
+def _search_words(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    for m in regex.finditer(text):
+        if not text[: m.start()].endswith(NEGATIONS):
+            return m
+    return None
+
+
+def word_pattern(words: Iterable[str]) -> WordPattern:
+    """Class/id words: words of 4+ letters match anywhere, shorter ones whole, neither
+    when negated ("non-ad", "donotprint", "no-print" name no ad and no print button).
 
     >>> bool(word_pattern(["reklam", "ad"]).search("sag-reklamalani"))
     True
@@ -91,6 +116,8 @@ def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     False
     >>> bool(word_pattern(["ad"]).search("ad-slot top"))
     True
+    >>> [bool(word_pattern(["ad", "print"]).search(c)) for c in ("non-ad-col", "donotprint")]
+    [False, False]
     """
     parts = []
     for word in sorted(set(words), key=len, reverse=True):
@@ -100,8 +127,8 @@ def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
         else:
             parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
     if not parts:
-        return re.compile(r"(?!x)x")
-    return re.compile("|".join(parts))
+        return WordPattern(re.compile(r"(?!x)x"))
+    return WordPattern(re.compile("|".join(parts)))
 
 
 def is_hidden(el: Element) -> bool:

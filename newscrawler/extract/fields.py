@@ -11,6 +11,7 @@ from lxml import etree
 
 from newscrawler.extract.dom import (
     Element,
+    WordPattern,
     class_id,
     collapse,
     css,
@@ -73,7 +74,7 @@ class Marked:
         self._page = root if body is None else body
         self._scope = self._page if scope is None else scope
 
-    def _search(self, where: Element, pattern: re.Pattern[str], limit: int,
+    def _search(self, where: Element, pattern: WordPattern, limit: int,
                 anywhere: bool = False) -> list[Element]:
         found: list[Element] = []
         for el in _CLASSED(where):

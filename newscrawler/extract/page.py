@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice, pairwise
 from urllib.parse import urljoin
 
 from newscrawler.extract.blocks import Block
+from newscrawler.extract.crosscheck import (
+    MIN_COVERAGE,
+    MIN_REFERENCE,
+    coverage,
+    locate,
+    reference_blocks,
+)
 from newscrawler.extract.datelines import DateCollector
 from newscrawler.extract.dom import Element, css, css_texts, parse_html, strip_invisible
 from newscrawler.extract.fields import (
@@ -21,11 +28,13 @@ from newscrawler.extract.fields import (
     site_names,
 )
 from newscrawler.extract.fold import fold_key
+from newscrawler.extract.lead import find_lead, lead_is_body
 from newscrawler.extract.metadata import Metadata, extract_metadata
 from newscrawler.extract.region import GOOD_PARAGRAPH, find_region
 from newscrawler.extract.walker import Walker
 from newscrawler.profiles import Selectors, SiteProfile
 from newscrawler.text.dates import DateCandidate
+from newscrawler.urls import canonical_url
 
 MAX_BYLINE = 80  # characters of an in-article line that only names the author
 BYLINE_BLOCKS = 3  # first blocks of the region searched for such a line
@@ -117,6 +126,20 @@ def _without_byline(blocks: list[Block], author: str) -> list[Block]:
     return blocks
 
 
+def _without_self_links(blocks: list[Block], own: set[str]) -> list[Block]:
+    """The blocks minus links back to the page itself (a related box that lists the story
+    it sits under); a link block left without links is dropped."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "links" and any(canonical_url(x.url or "") in own for x in block.links):
+            links = tuple(x for x in block.links if canonical_url(x.url or "") not in own)
+            if not links:
+                continue
+            block = replace(block, links=links)
+        out.append(block)
+    return out
+
+
 def _judge(
     blocks: list[Block], region: list[Element], meta: Metadata, json_ld_body: str | None
 ) -> tuple[bool, str | None]:
@@ -127,7 +150,7 @@ def _judge(
     weak = chars < MIN_BODY_CHARS or (real < MIN_PARAGRAPHS and chars < ONE_PARAGRAPH_CHARS)
     if weak and json_ld_body and len(json_ld_body) >= MIN_BODY_CHARS:
         return True, None
-    if not region or weak:
+    if weak or not (region or json_ld_body):
         if meta.og_type == "website":
             return False, "og:type website and no article body"
         return False, "no article body"
@@ -136,6 +159,35 @@ def _judge(
     if teasers >= MIN_LISTING_LISTS and teasers >= LISTING_SHARE * len(body):
         return False, "region is a list of teasers (a listing page?)"
     return True, None
+
+
+def _walk(base: str, region: list[Element], forced: tuple[Element, ...]) -> list[Block]:
+    """The blocks of the region, then of the headline containers or what follows it."""
+    walker = Walker(base, forced)
+    for el in region:
+        walker.walk(el, in_article=True)
+    if forced:
+        walker.walk_forced()
+    elif region:
+        walker.walk_following(region[-1])
+    return walker.finish()
+
+
+def _cross_check(root: Element, base: str, region: list[Element], forced: tuple[Element, ...],
+                 blocks: list[Block], reference: str) -> tuple[list[Element], list[Block]]:
+    """Region and blocks checked against the JSON-LD ``articleBody``: when they cover
+    little of it, the box that shows it (else the ``articleBody`` text) replaces them."""
+    text = " ".join(b.text for b in blocks if b.in_article and b.kind != "links")
+    if coverage(text, reference) >= MIN_COVERAGE:
+        return region, blocks
+    found = locate(root, reference)
+    if found is not None and found not in region:
+        better = _walk(base, [found], forced)
+        better_text = " ".join(b.text for b in better if b.in_article and b.kind != "links")
+        if coverage(better_text, reference) >= MIN_COVERAGE:
+            return [found], better
+    following = [b for b in blocks if not b.in_article]
+    return region, reference_blocks(reference) + following
 
 
 def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Extracted:
@@ -149,21 +201,21 @@ def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Ext
 
     region: list[Element] = _outermost(css(root, sel.body)) if sel.body else []
     if not region:
-        found = find_region(root)
-        region = [found] if found is not None else []
+        region = find_region(root)
     forced = tuple(css(root, sel.headlines)) if sel.headlines else ()
-
-    walker = Walker(base, forced)
-    for el in region:
-        walker.walk(el, in_article=True)
-    if forced:
-        walker.walk_forced()
-    elif region:
-        walker.walk_following(region[-1])
-    blocks = walker.finish()
+    blocks = _walk(base, region, forced)
+    json_ld_body = meta.json_ld.body if meta.json_ld is not None else None
+    if json_ld_body and len(json_ld_body) >= MIN_REFERENCE and not sel.body:
+        region, blocks = _cross_check(root, base, region, forced, blocks, json_ld_body)
 
     names = site_names(meta, url, profile)
     h1 = _first_h1(root, region)
+    description = meta.og_description or meta.description or (
+        meta.json_ld.description if meta.json_ld else None)
+    lang = language(meta, profile)
+    lead = find_lead(h1, region, description) if not sel.body else None
+    if lead and lead_is_body(lang, lead):
+        blocks.insert(0, Block("p", lead))
     title, title_site = choose_title(root, meta, sel, h1, names)
     marked = find_marked(root, region)
 
@@ -176,12 +228,13 @@ def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Ext
     dates.from_bylines(_byline_scopes(h1, region))
     dates.from_url(url)
 
+    canonical = meta.canonical or meta.og_url
+    own = {canonical_url(url)} | ({canonical_url(urljoin(base, canonical))} if canonical else set())
+    blocks = _without_self_links(blocks, own)
     author = choose_author(root, meta, sel, marked)
     if author:
         blocks = _without_byline(blocks, author)
-    json_ld_body = meta.json_ld.body if meta.json_ld is not None else None
     is_article, reason = _judge(blocks, region, meta, json_ld_body)
-    canonical = meta.canonical or meta.og_url
     return Extracted(
         url=url,
         canonical_url=urljoin(base, canonical) if canonical else None,
@@ -189,15 +242,13 @@ def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Ext
         author=author,
         category=choose_category(root, meta, sel, title, marked),
         tags=choose_tags(root, meta, sel, marked),
-        description=meta.og_description
-        or meta.description
-        or (meta.json_ld.description if meta.json_ld else None),
+        description=description,
         site_name=meta.og_site_name
         or meta.json_ld_site_name
         or (meta.json_ld.publisher if meta.json_ld else None)
         or (profile.title if profile is not None else None)
         or title_site,
-        language=language(meta, profile),
+        language=lang,
         is_article=is_article,
         reason=reason,
         date_candidates=dates.items,

@@ -1,14 +1,18 @@
 """The generic article-region finder: score containers by paragraph text, pick the best.
 
 All site knowledge here is data (the word lists and tag sets below); the functions only
-combine them. A "paragraph" is a ``<p>`` or a run of bare text between ``<br>``s with at
-least ``MIN_PARAGRAPH`` characters and low link density; it scores its parent fully and its
-grandparent by half (the readability scheme), then class/id words scale the totals.
+combine them. A "paragraph" is a ``<p>``, a list item, or a run of bare text between
+``<br>``s with at least ``MIN_PARAGRAPH`` characters and low link density; it scores its
+holder fully and the holder's parent by half (the readability scheme), then class/id words
+scale the totals. List items and short data-table cells score the container of the whole
+list or table. The best container comes with its same-class "cousins" (a body cut into
+chunks by ads), or is widened to its parent when a sibling holds body text too.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -39,7 +43,8 @@ NEGATIVE_WORDS = (
     "comment", "yorum", "sidebar", "side-bar", "widget", "footer", "header", "menu", "navbar",
     "related", "ilgili", "benzer", "diger", "share", "social", "reklam", "ads", "ad",
     "banner", "popular", "populer", "okunan", "most-read", "tags", "etiket", "newsletter",
-    "breadcrumb", "promo", "sponsor", "cookie", "modal", "popup", "login", "manset",
+    "breadcrumb", "promo", "sponsor", "cookie", "consent", "gdpr", "modal", "popup", "login",
+    "manset",
     "slider", "carousel", "swiper", "gallery", "galeri", "video-list", "teaser", "card",
 )
 # Tags whose paragraphs never belong to the article.
@@ -55,6 +60,12 @@ CLIMB_TAGS = frozenset({"b", "strong", "em", "i", "u", "font", "small", "big", "
 # Blocks whose bare text (``<br>`` layouts) counts as paragraphs.
 BARE_TEXT_HOLDERS = frozenset({"div", "td", "section", "article", "main", "center",
                                "blockquote", "dd"})
+# List items and table cells whose text scores the container of the list or table.
+ITEM_TAGS = frozenset({"li", "dd", "dt"})
+CELL_TAGS = frozenset({"td", "th"})
+STRUCTURE_TAGS = frozenset({"li", "dd", "dt", "ul", "ol", "dl", "td", "th", "tr", "tbody",
+                            "thead", "tfoot", "table"})
+MAX_DATA_CELL = 300  # characters of a cell that is data, not a layout table's column
 TOP_CANDIDATES = 12  # candidates whose link density is measured
 MIN_PARAGRAPH = 25  # characters of text for a paragraph to score at all
 GOOD_PARAGRAPH = 40  # characters for a paragraph to count as "real" (is_article, lead siblings)
@@ -63,6 +74,11 @@ STRONG_FACTOR = 1.6
 POSITIVE_FACTOR = 1.25
 NEGATIVE_FACTOR = 0.3
 ARTICLE_TAG_FACTOR = 1.3
+MIN_SIBLING_SCORE = 5.0  # score of a sibling container that widens the region to the parent
+SIBLING_SHARE = 0.2  # ... and its share of the best container's score
+MAX_SIBLING_LINK_DENSITY = 0.3
+COUSIN_LEVELS = 4  # levels above the best container searched for same-class chunks
+COUSIN_SHARE = 0.1  # score of a same-class chunk, as a share of the best container's
 
 # --- compiled forms of the data --------------------------------------------------------
 
@@ -178,11 +194,25 @@ class _Scorer:
             self.scores[parent] = self.scores.get(parent, 0.0) + score / 2
 
 
-def score_candidates(root: Element) -> dict[Element, float]:
-    """Scored containers with their final score (paragraph score x link and class factors).
+def lifted(holder: Element) -> Element:
+    """Where a paragraph's score goes: its holder, or for a list item or a short data-table
+    cell, the container of the whole list or table (an article's bullet points and tables
+    are its text; one item or cell is not the article)."""
+    if holder.tag not in ITEM_TAGS and not (
+        holder.tag in CELL_TAGS and len(holder.text_content()) <= MAX_DATA_CELL
+    ):
+        return holder
+    node = holder
+    while node.tag in STRUCTURE_TAGS:
+        parent = node.getparent()
+        if parent is None:
+            break
+        node = parent
+    return node
 
-    Link density is measured only for the ``TOP_CANDIDATES`` best before it is applied.
-    """
+
+def paragraph_scores(root: Element) -> dict[Element, float]:
+    """Every scored container with its paragraph score times its class factor."""
     body = root.find("body")
     top = root if body is None else body
     scorer = _Scorer(len(top.text_content()))
@@ -191,7 +221,7 @@ def score_candidates(root: Element) -> dict[Element, float]:
         if len(text) >= MIN_PARAGRAPH:
             parent = p.getparent()
             if parent is not None:
-                scorer.add(parent, text, len("".join(_LINK_TEXT(p)).strip()))
+                scorer.add(lifted(parent), text, len("".join(_LINK_TEXT(p)).strip()))
     for node in _BARE_TEXT(top):
         holder = node.getparent()
         if holder is None:
@@ -200,13 +230,28 @@ def score_candidates(root: Element) -> dict[Element, float]:
             holder = holder.getparent()
         while holder is not None and holder.tag in CLIMB_TAGS:
             holder = holder.getparent()
-        if holder is not None and holder.tag in BARE_TEXT_HOLDERS:
-            scorer.add(holder, str(node).strip(), 0)
+        if holder is not None and holder.tag in ITEM_TAGS:
+            scorer.add(lifted(holder), str(node).strip(), 0)
+        elif holder is not None and holder.tag in BARE_TEXT_HOLDERS:
+            scorer.add(lifted(holder), str(node).strip(), 0)
     weighted = {}
     for el, score in scorer.scores.items():
         if el.tag in ("body", "html"):
             score *= 0.5
         weighted[el] = score * class_factor(el)
+    return weighted
+
+
+def score_candidates(root: Element) -> dict[Element, float]:
+    """Scored containers with their final score (paragraph score x link and class factors).
+
+    Link density is measured only for the ``TOP_CANDIDATES`` best before it is applied.
+    """
+    weighted = paragraph_scores(root)
+    return _final_scores(weighted)
+
+
+def _final_scores(weighted: dict[Element, float]) -> dict[Element, float]:
     best = sorted(weighted, key=weighted.__getitem__, reverse=True)[:TOP_CANDIDATES]
     return {el: weighted[el] * (1.0 - link_density(el)) for el in best}
 
@@ -221,12 +266,18 @@ def is_lead(el: Element) -> bool:
     return len(el.text_content().strip()) >= GOOD_PARAGRAPH and link_density(el) < 0.25
 
 
-def _is_body_sibling(el: Element) -> bool:
-    """A sibling that carries body text too: a long low-link ``<p>`` or ``<h2>``, or a lead."""
+def _is_body_sibling(el: Element, weighted: dict[Element, float], best_score: float) -> bool:
+    """A sibling that carries body text too: a long low-link ``<p>`` or ``<h2>``, a lead,
+    or a container that scores a good share of the best one."""
     tag = el.tag
     if not isinstance(tag, str):
         return False
     if is_lead(el):
+        return True
+    score = weighted.get(el, 0.0)
+    if score >= max(MIN_SIBLING_SCORE, SIBLING_SHARE * best_score) and (
+        link_density(el) < MAX_SIBLING_LINK_DENSITY
+    ):
         return True
     text_len = len(el.text_content().strip())
     if tag == "p":
@@ -234,21 +285,69 @@ def _is_body_sibling(el: Element) -> bool:
     return tag in ("h2", "h3") and text_len >= 60 and link_density(el) < 0.25
 
 
-def find_region(root: Element) -> Element | None:
-    """The element that most likely holds the article body, or None for a page without one.
+def _ancestors_upto(el: Element, levels: int) -> list[Element]:
+    out: list[Element] = []
+    node = el.getparent()
+    while node is not None and len(out) < levels and node.tag not in ("body", "html"):
+        out.append(node)
+        node = node.getparent()
+    return out
 
-    The best-scoring container is widened to its parent when a sibling holds body text too
-    (a lead paragraph or "spot" beside the text container; for a container named as the
-    body outright, only a lead counts).
+
+def cousins(best: Element, weighted: dict[Element, float], best_score: float) -> list[Element]:
+    """Containers of the same tag and class as ``best`` near it (a body cut into chunks, as
+    on pages that put an ad between every few paragraphs), ``best`` included, in page order."""
+    cls = best.get("class")
+    if not cls:
+        return [best]
+    near = _ancestors_upto(best, COUSIN_LEVELS)
+    if not near:
+        return [best]
+    top = near[-1]
+    floor = COUSIN_SHARE * best_score
+    found = [best]
+    for el, score in weighted.items():
+        if el is best or el.tag != best.tag or el.get("class") != cls or score < floor:
+            continue
+        inside = any(a is top for a in el.iterancestors())
+        if inside and link_density(el) < MAX_SIBLING_LINK_DENSITY:
+            found.append(el)
+    if len(found) == 1:
+        return found
+    chosen = set(found)
+    outer = [el for el in found if not any(a in chosen for a in el.iterancestors())]
+    return sorted(outer, key=_position(top))
+
+
+def _position(top: Element) -> Callable[[Element], int]:
+    order = {el: i for i, el in enumerate(top.iter())}
+    return lambda el: order.get(el, 0)
+
+
+def find_region(root: Element) -> list[Element]:
+    """The elements that most likely hold the article body (empty for a page without one).
+
+    The best-scoring container comes with its same-class cousins (a body in chunks); a
+    lone one is widened to its parent when a sibling holds body text too (a lead paragraph
+    or "spot" beside the text container, or another good container; for a container named
+    as the body outright, only a lead counts).
     """
-    scores = score_candidates(root)
+    weighted = paragraph_scores(root)
+    scores = _final_scores(weighted)
     if not scores:
-        return None
+        return []
     best = max(scores, key=scores.__getitem__)
+    chunks = cousins(best, weighted, scores[best])
+    if len(chunks) > 1:
+        return chunks
     parent = best.getparent()
     if parent is None or parent.tag in ("body", "html") or _NEGATIVE.search(class_id(parent)):
-        return best
-    accept = is_lead if is_strong_body(best) else _is_body_sibling
+        return [best]
+    if is_strong_body(best):
+        accept: Callable[[Element], bool] = is_lead
+    else:
+        def accept(el: Element) -> bool:
+            return _is_body_sibling(el, weighted, scores[best])
     if any(accept(sib) for sib in parent if sib is not best):
-        return parent
-    return best
+        return [parent]
+    return [best]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from lxml import etree
 
@@ -24,6 +25,7 @@ from newscrawler.extract.dom import (
     word_pattern,
 )
 from newscrawler.extract.fold import fold_key
+from newscrawler.extract.grid import is_side_column
 from newscrawler.extract.region import is_lead
 
 # --- data -------------------------------------------------------------------------------
@@ -38,6 +40,8 @@ BLOCK_TAGS = frozenset(
     }
 )
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+# Tags that head a link box (some sites put the box title in an <h1>).
+BOX_HEADING_TAGS = HEADING_TAGS | {"h1"}
 LIST_TAGS = frozenset({"ul", "ol", "dl"})
 # Never text of the article (anywhere on the page).
 DROP_TAGS = frozenset(
@@ -59,6 +63,8 @@ DROP_WORDS = (
     "modal", "popup", "login", "subscribe", "abone", "rating", "reaction", "emoji", "caption",
     "pagination", "pager", "sayfalama", "post-navigation", "nav-links", "prev", "next",
     "onceki", "sonraki", "whatsapp", "facebook", "twitter", "telegram", "footer",
+    "photo-credit", "image-credit", "img-credit", "wp-caption", "gallery", "galeri",
+    "lightbox", "carousel", "swiper", "slider", "haberin-devami", "read-more-button",
 )
 # class/id words of related-story boxes: kept as ``links`` blocks, never as body text.
 RELATED_WORDS = (
@@ -104,7 +110,20 @@ AD_LABELS = frozenset({"reklam", "advertisement", "sponsorlu", "sponsorlu icerik
                        "reklamlar", "ads", "ad"})
 
 MAX_PREV_NEXT = 16  # leading characters of a link text compared with PREV_NEXT
+# Button and caption lines that are never body text (folded): "Haberin Devamı", a photo
+# credit ("Fotoğraf: AA"), a gallery link.
+NOISE_LINES = (
+    "haberin devami", "haberin devamini oku", "devamini oku", "devami icin tiklayin",
+    "haberin devami icin tiklayin", "devamini okumak icin tiklayin", "tumunu gor",
+    "galeriye git", "fotogaleriye git", "galeriyi goruntule", "videoyu izle",
+    "haberi goruntule", "buyutmek icin tiklayin",
+)
+PHOTO_CREDIT = re.compile(
+    r"^(?:foto(?:ğraf|graf)?(?:lar)?|görsel|gorsel|kapak fotoğrafı|photo|image)\s*:\s*\S.{0,50}$",
+    re.IGNORECASE,
+)
 MAX_AD_LABEL = 24  # characters of an ad placeholder text
+MAX_NOISE_LINE = 60  # characters of a button or photo-credit line
 MIN_LIST_LINKS = 3  # links that make a container a link list
 MIN_TITLE = 12  # average characters of link titles in a list of headlines
 LIST_LINK_SHARE = 0.7  # share of the container's text (heading aside) inside links
@@ -143,6 +162,18 @@ def is_furniture_heading(text: str) -> bool:
     """
     key = fold_key(text)
     return any(key.startswith(p) for p in FURNITURE_HEADINGS)
+
+
+def is_noise_line(text: str) -> bool:
+    """Whether a short line is a button or a photo credit, never body text.
+
+    >>> is_noise_line("Haberin Devamı"), is_noise_line("Fotoğraf: AA")
+    (True, True)
+    >>> is_noise_line("Vali fotoğrafları inceledi.")
+    False
+    """
+    key = fold_key(text).rstrip(" .>»")
+    return key in NOISE_LINES or PHOTO_CREDIT.match(text.strip()) is not None
 
 
 def is_list_heading(text: str) -> bool:
@@ -190,6 +221,7 @@ class Walker:
         self.forced = set(forced_lists)
         self.emitted_forced: set[Element] = set()
         self.done = False  # set once the first headline list after the region is out
+        self.link_run: Block | None = None  # the list one-link paragraphs are joining
 
     # --- public --------------------------------------------------------------------------
 
@@ -206,10 +238,10 @@ class Walker:
         """Add up to ``limit`` blocks that follow ``region`` in the page, stopping at the footer."""
         self.in_article = False
         start = len(self.blocks)
-        for el in following(region):
+        for el, holder in following(region):
             if self.done or self._is_page_footer(el):
                 break
-            if self._skip_outside(el):
+            if self._skip_outside(el) or is_side_column(el, holder):
                 continue
             before = len(self.blocks)
             self._block(el, "p")
@@ -390,7 +422,7 @@ class Walker:
                 self._emit_links("", run.links)
             return  # previous/next links
         if run.links and run.linked >= LINK_ONLY_SHARE * len(text):
-            self._emit_links("", run.links)
+            self._emit_links("", run.links, single=len(run.links) == 1)
             return
         if run.links:
             label = text
@@ -404,17 +436,29 @@ class Walker:
                 return
         if len(text) <= MAX_AD_LABEL and fold_key(text) in AD_LABELS:
             return
+        if len(text) <= MAX_NOISE_LINE and is_noise_line(text):
+            return
         if len(text) <= MAX_HEADING and looks_like_dateline(text, max_words=2):
             return
         self.blocks.append(Block(run.kind, text, (), self.in_article))
 
-    def _emit_links(self, heading: str, links: list[Link]) -> None:
+    def _emit_links(self, heading: str, links: list[Link], single: bool = False) -> None:
         """Add a link list, titled by the heading just before it; furniture boxes are dropped.
 
-        After the region, the first list that looks like headlines ends the walk: the
-        splitter never looks further.
+        A paragraph that is one link (``single``) right after another joins its list: a
+        heading such as ``<p><strong>Son Dakika</strong></p>`` followed by one link per
+        ``<p>`` is one list. After the region, the first list that looks like headlines
+        ends the walk: the splitter never looks further. Button links ("Haberin Devamı")
+        are no headlines.
         """
+        links = [link for link in links if not is_noise_line(link.title)]
         if not links:
+            return
+        run = self.link_run
+        if single and not heading and run is not None and self.blocks and self.blocks[-1] is run:
+            known = {link.url for link in run.links}
+            extra = tuple(link for link in links if link.url not in known)
+            self.blocks[-1] = self.link_run = replace(run, links=run.links + extra)
             return
         if not heading and self.blocks:
             prev = self.blocks[-1]
@@ -429,9 +473,12 @@ class Walker:
                 self.blocks.pop()
         if heading and is_furniture_heading(heading):
             return
-        self.blocks.append(Block("links", heading, tuple(links), self.in_article))
+        block = Block("links", heading, tuple(links), self.in_article)
+        self.blocks.append(block)
+        self.link_run = block if single else None
         if (
-            not self.in_article
+            not single
+            and not self.in_article
             and len(links) >= MIN_LIST_LINKS
             and sum(len(link.title) for link in links) >= MIN_TITLE * len(links)
         ):
@@ -474,6 +521,8 @@ class Walker:
                 by_url[url] = Link(text, url)
         if not by_url or (not loose and len(by_url) < MIN_LIST_LINKS):
             return None
+        if len(by_url) == 1:
+            by_url = {u: _titled(link, el) for u, link in by_url.items()}
         heading_el = _heading_of(el)
         heading = collapse(heading_el.text_content()) if heading_el is not None else ""
         full = collapse(el.text_content())
@@ -490,15 +539,26 @@ class Walker:
         return heading, list(by_url.values())
 
 
+def _titled(link: Link, box: Element) -> Link:
+    """A one-story box's link, titled by the box's heading when its own text is a button
+    ("Haberi Görüntüle", "Devamını oku")."""
+    if not is_noise_line(link.title):
+        return link
+    heading = next((h for h in box.iter(*BOX_HEADING_TAGS)), None)
+    text = collapse(heading.text_content()) if heading is not None else ""
+    return Link(text, link.url) if text else link
+
+
 def _heading_of(el: Element) -> Element | None:
-    """A heading inside a link box, before its first link: an h2-h6, a title-classed
-    element, or a short element whose text is a known list heading ("Diğer Haberler")."""
+    """A heading inside a link box, before its first link: an h1-h6, a title-classed
+    element, or a short element whose text is a known list heading ("Diğer Haberler").
+    A matching wrapper that holds the links too is looked into."""
     for child in el.iter():
         if child is el or not isinstance(child.tag, str):
             continue
         if child.tag == "a":
             return None
-        if child.tag in HEADING_TAGS or (
+        if child.tag in BOX_HEADING_TAGS or (
             child.tag in ("div", "span", "strong", "b", "p", "header")
             and (
                 _HEADING_CLASS.search(class_id(child))
@@ -507,7 +567,8 @@ def _heading_of(el: Element) -> Element | None:
         ):
             if child.find(".//a") is None:
                 return child
-            return None
+            if child.tag in BOX_HEADING_TAGS:
+                return None
     return None
 
 
@@ -520,13 +581,14 @@ def _doc_order(el: Element) -> int:
     return line if line is not None else 0
 
 
-def following(region: Element) -> Iterator[Element]:
-    """Elements after ``region`` in document order: its later siblings, then its parents'."""
+def following(region: Element) -> Iterator[tuple[Element, Element]]:
+    """Elements after ``region`` in document order: its later siblings, then its parents',
+    each with the region or ancestor it follows."""
     node: Element | None = region
     while node is not None and node.tag not in ("body", "html"):
         sib = node.getnext()
         while sib is not None:
             if isinstance(sib.tag, str):
-                yield sib
+                yield sib, node
             sib = sib.getnext()
         node = node.getparent()

@@ -3,14 +3,20 @@
 The chain (``clean_text``): HTML entities left over -> mojibake -> Unicode normalization
 -> whitespace. Every step leaves legitimate text as it is: typographic quotes stay curly,
 Icelandic stays Icelandic, ``Café`` stays ``Café``.
+
+Most paragraphs need none of it but whitespace. A fast path (``_clean_plain``) encodes
+the text to cp1254, maps each byte to a class with ``bytes.translate`` and answers from
+the classes alone when no step could change the text; it gives exactly what the chain
+gives (tests/test_clean.py checks both on random text). ``bench/text_bench.py`` measures.
 """
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import ftfy
@@ -25,6 +31,7 @@ __all__ = [
     "is_boilerplate",
     "looks_turkish",
     "normalize_chars",
+    "repair_cp1254",
     "turkish_lower",
     "turkish_upper",
     "turkishness",
@@ -69,8 +76,14 @@ def turkish_upper(s: str) -> str:
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
+@lru_cache(maxsize=4096)
+def _unescaped(reference: str) -> str:
+    """One character reference resolved (``&ccedil;`` -> ``ç``); pages repeat a few."""
+    return html.unescape(reference)
+
+
 def _unescape_one(match: re.Match[str]) -> str:
-    return html.unescape(match.group(0))
+    return _unescaped(match.group(0))
 
 
 def unescape_entities(s: str) -> str:
@@ -120,7 +133,17 @@ CP1254_AS_CP1252: dict[str, str] = _letter_map("cp1254")
 #: UTF-8 bytes read as cp1252/Latin-1, for the pairs ftfy leaves alone ("Åžehir").
 UTF8_AS_CP1252: dict[str, str] = _letter_map("utf-8")
 
-_CP1254_RE = re.compile("[" + "".join(sorted(CP1254_AS_CP1252)) + "]")
+
+def _has_any(s: str, chars: str) -> bool:
+    """Whether ``s`` holds one of ``chars``: one ``in`` a character, ~20x a regex class.
+
+    >>> _has_any("Ýzmir", "ÐðÝýÞþ"), _has_any("İzmir", "ÐðÝýÞþ")
+    (True, False)
+    """
+    return any(ch in s for ch in chars)
+
+
+_CP1254_WRONG = "".join(sorted(CP1254_AS_CP1252))
 _UTF8_RE = re.compile("|".join(map(re.escape, sorted(UTF8_AS_CP1252, key=len, reverse=True))))
 
 
@@ -134,15 +157,18 @@ def _byte_chars(first: int, last: int) -> str:
     return "".join(sorted(chars))
 
 
+#: A UTF-8 lead byte (0xC2-0xF4) and a continuation byte (0x80-0xBF), read as one
+#: character each in Latin-1, cp1252 or cp1254.
+_LEADS = _byte_chars(0xC2, 0xF4)
+_CONTS = _byte_chars(0x80, 0xBF)
+_C1 = "".join(map(chr, range(0x80, 0xA0)))
 # Text ftfy could change has a C1 control, or a UTF-8 lead byte read as one character
 # followed by a continuation byte read as one: looking for that first is ~50x faster
-# than asking ftfy about every clean paragraph.
+# than asking ftfy about every clean paragraph. The continuation character comes first
+# in the pattern so the regex engine scans for it in one tight loop (3x faster than
+# trying a lead at every position); the lookbehinds then check what stands before it.
 _SUSPECT_RE = re.compile(
-    "[\x80-\x9f]|["
-    + re.escape(_byte_chars(0xC2, 0xF4))
-    + "]["
-    + re.escape(_byte_chars(0x80, 0xBF))
-    + "]"
+    "[" + re.escape(_CONTS) + "](?:(?<=[" + _C1 + "])|(?<=[" + re.escape(_LEADS) + "].))"
 )
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -150,15 +176,47 @@ _TR_SUFFIX_RE = re.compile(
     r"[^\W\d_]['’](?:d[ae]n?|t[ae]n?|n?[ıiuü]n|y?[ae]|n[ae]|l[ae]r[ıi]?|[nsy]?[ıiuü]|y[ıiuü]z)"
     r"(?![^\W\d_])"
 )
+_APOSTROPHE_RE = re.compile("['’]")
 _TR_ENDING_RE = re.compile(r"(?:ı|ın|ını|ında|ından|ına|ıyla|ları|ların|lık|lığı|sız|mış|muş|ş)$")
 # Icelandic and Faroese spell no word with c, q, w or z; Turkish has c and z everywhere.
 _NOT_ICELANDIC_RE = re.compile("[cqwzCQWZ]")
-_TR_LETTER_CHARS = frozenset("çÇüÜ")
+_TR_LETTER_CHARS = "çÇüÜ"
 # Letters cp1252 cannot show: text that has one was decoded right, so its ý/þ/ð are real.
 _TURKISH_ONLY_RE = re.compile("[ıİşŞğĞ]")
-_IS_LETTER_CHARS = frozenset("áéíóúÁÉÍÓÚæÆ")
+_IS_LETTER_CHARS = "áéíóúÁÉÍÓÚæÆ"
 _TR_WORDS = frozenset(_data_lines("turkish_words.txt"))
 _IS_WORDS = frozenset(_data_lines("icelandic_words.txt"))
+
+
+def repair_cp1254(s: str) -> str:
+    """Read ý/þ/ð/Ý/Þ/Ð as the Turkish letters their cp1254 bytes are (no questions asked).
+
+    >>> repair_cp1254("Ýzmir'de þiddet")
+    "İzmir'de şiddet"
+    """
+    for wrong, right in CP1254_AS_CP1252.items():
+        if wrong in s:
+            s = s.replace(wrong, right)
+    return s
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_signal(before: str) -> int:
+    """The Turkish (+) or Icelandic (-) signal of one word, as it is and after repair_cp1254.
+
+    >>> _word_signal("olaylarý"), _word_signal("Það"), _word_signal("belediye")
+    (1, -2, 2)
+    """
+    score = 0
+    after = repair_cp1254(before)
+    lowered = turkish_lower(after)
+    if lowered in _TR_WORDS:
+        score += 2
+    elif before != after and (_TR_ENDING_RE.search(lowered) or _NOT_ICELANDIC_RE.search(after)):
+        score += 1
+    if before.lower() in _IS_WORDS:
+        score -= 2
+    return score
 
 
 def turkishness(s: str) -> int:
@@ -167,19 +225,30 @@ def turkishness(s: str) -> int:
     >>> turkishness("Ýzmir'de þiddet") > 0, turkishness("Þórður Ýmir í Reykjavík") > 0
     (True, False)
     """
-    repaired = _CP1254_RE.sub(lambda m: CP1254_AS_CP1252[m.group(0)], s)
-    score = sum(1 for ch in s if ch in _TR_LETTER_CHARS)
-    score -= 2 * sum(1 for ch in s if ch in _IS_LETTER_CHARS)
-    score += 2 * len(_TR_SUFFIX_RE.findall(repaired))
-    for before, after in zip(_WORD_RE.findall(s), _WORD_RE.findall(repaired), strict=True):
-        lowered = turkish_lower(after)
-        if lowered in _TR_WORDS:
-            score += 2
-        elif before != after and (_TR_ENDING_RE.search(lowered) or _NOT_ICELANDIC_RE.search(after)):
-            score += 1
-        if before.lower() in _IS_WORDS:
-            score -= 2
-    return score
+    score = sum(map(s.count, _TR_LETTER_CHARS))
+    score -= 2 * sum(map(s.count, _IS_LETTER_CHARS))
+    score += 2 * _suffix_count(repair_cp1254(s))
+    # The repair maps letters to letters: the words of the repaired text are the
+    # repaired words of the text.
+    return score + sum(map(_word_signal, _WORD_RE.findall(s)))
+
+
+def _suffix_count(s: str) -> int:
+    """``len(_TR_SUFFIX_RE.findall(s))``, trying the pattern only before an apostrophe.
+
+    >>> _suffix_count("İzmir'de Buca’nın a'da'da"), len(_TR_SUFFIX_RE.findall("a'da'da"))
+    (3, 1)
+    """
+    count = end = 0
+    for apostrophe in _APOSTROPHE_RE.finditer(s):
+        start = apostrophe.start() - 1
+        if start < end:  # the letter before it is part of the last match
+            continue
+        match = _TR_SUFFIX_RE.match(s, start)
+        if match:
+            count += 1
+            end = match.end()
+    return count
 
 
 def looks_turkish(s: str) -> bool:
@@ -205,13 +274,12 @@ def _ftfy(s: str) -> str:
     """ftfy's encoding fix, unless it turns a Turkish letter + punctuation into a foreign letter."""
     fixed = ftfy.fix_encoding(s)
     if fixed != s:
-        before = set(s)
-        foreign = [
+        new = [
             ch
-            for ch in fixed
-            if ch > "\u017f" and unicodedata.category(ch)[0] in "LM" and ch not in before
+            for ch in set(fixed).difference(s)
+            if ch > "\u017f" and unicodedata.category(ch)[0] in "LM"
         ]
-        if 0 < len(foreign) < FOREIGN_LETTERS_MIN:
+        if 0 < sum(map(fixed.count, new)) < FOREIGN_LETTERS_MIN:
             return s
     return fixed
 
@@ -228,14 +296,16 @@ def fix_mojibake(s: str, *, turkish: bool = True) -> str:
     >>> fix_mojibake("Þórður Ýmir í Reykjavík")
     'Þórður Ýmir í Reykjavík'
     """
+    # Every key of UTF8_AS_CP1252 is a lead + continuation pair: without a suspect
+    # there is none to repair.
     if _SUSPECT_RE.search(s):
         s = _ftfy(s)
+        if turkish and _UTF8_RE.search(s):
+            s = _UTF8_RE.sub(lambda m: UTF8_AS_CP1252[m.group(0)], s)
     if not turkish:
         return s
-    if _UTF8_RE.search(s):
-        s = _UTF8_RE.sub(lambda m: UTF8_AS_CP1252[m.group(0)], s)
-    if _CP1254_RE.search(s) and looks_turkish(s):
-        s = _CP1254_RE.sub(lambda m: CP1254_AS_CP1252[m.group(0)], s)
+    if _has_any(s, _CP1254_WRONG) and looks_turkish(s):
+        s = repair_cp1254(s)
     return s
 
 
@@ -249,10 +319,9 @@ _INVISIBLE = (
 _SPACES = (
     "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 )
-_CHAR_TABLE = str.maketrans({**dict.fromkeys(_INVISIBLE), **dict.fromkeys(_SPACES, " ")})
-# str.translate walks every character in Python-level lookups; finding out first whether
-# there is anything to translate is ~10x faster on clean text.
-_ODD_CHAR_RE = re.compile("[" + _INVISIBLE + _SPACES + "]")
+# str.translate with a table costs a dict lookup per character (~100 ns); one
+# str.replace per odd character present runs at memory speed, and most text has none.
+_ODD_CHARS: dict[str, str] = {**dict.fromkeys(_INVISIBLE, ""), **dict.fromkeys(_SPACES, " ")}
 _STRAY_DOT = "i\u0307"
 
 
@@ -262,8 +331,9 @@ def normalize_chars(s: str) -> str:
     >>> normalize_chars("bele\u00addiye\u200b\u00a0Şi\u0307şli\u202f“alıntı”")
     'belediye Şişli “alıntı”'
     """
-    if _ODD_CHAR_RE.search(s):
-        s = s.translate(_CHAR_TABLE)
+    for odd, replacement in _ODD_CHARS.items():
+        if odd in s:
+            s = s.replace(odd, replacement)
     if not unicodedata.is_normalized("NFC", s):
         s = unicodedata.normalize("NFC", s)
     if _STRAY_DOT in s:
@@ -278,6 +348,201 @@ def collapse_whitespace(s: str) -> str:
     "İzmir'de yağmur etkili"
     """
     return " ".join(s.split())
+
+
+# --- the fast path ----------------------------------------------------------------------
+
+# Most paragraphs are plain Turkish: ASCII, Turkish letters, typographic punctuation,
+# nearly all of it in cp1254. Encoding the text to cp1254 and mapping every byte to a
+# class letter with bytes.translate runs at memory speed, and the classes tell which
+# steps of the chain could change the text, without running them. The few characters
+# cp1254 lacks (₺, emoji, zero-width space) are classified one by one on the way
+# (``_stand_in``). Text the classes cannot vouch for takes the whole chain.
+_CLS_PLAIN = b"x"  # no step looks at it
+_CLS_SPACE = b"s"  # the space
+_CLS_OTHER_SPACE = b"W"  # tab, newline, the other whitespace str.split knows
+_CLS_LEAD = b"L"  # may be a UTF-8 lead byte read as cp1252 ("Ç", "Ğ", "İ")
+_CLS_CONT = b"P"  # may be a continuation byte so read ("’", "“", "–")
+_CLS_NBSP = b"N"  # NBSP: normalize_chars makes it a space (also a continuation)
+_CLS_SHY = b"H"  # soft hyphen: normalize_chars drops it (also a continuation)
+_CLS_DROPPED = b"Z"  # zero-width and bidi characters: normalize_chars drops them
+_CLS_ODD_SPACE = b"M"  # other odd spaces: normalize_chars makes them spaces
+_CLS_TOUCHED = b"U"  # some other step acts on it ("&", "Ý", "Ã", combining marks)
+#: The characters of classes N and H.
+_NBSP, _SHY = "\u00a0", "\u00ad"
+_TOUCHED_CHARS = frozenset(
+    "&"
+    + _CP1254_WRONG
+    + "".join(wrong[0] for wrong in UTF8_AS_CP1252)
+    + _STRAY_DOT[1:]
+    + _C1
+)
+# Bytes cp1254 leaves undefined: encoding never produces them, so they stand in for
+# the characters of classes no cp1254 character has.
+_STAND_IN_BYTES = {_CLS_DROPPED: b"\x81", _CLS_ODD_SPACE: b"\x8d"}
+
+
+def _char_class(ch: str) -> bytes:
+    """The class of one character (see ``_CLS_*``): what the chain may do to it.
+
+    >>> b"".join(_char_class(ch) for ch in "a ÇıŞ’\\t\\u00a0\\u00ad\\u200b\\u2009&Ý₺😀Ж")
+    b'xsLxLPWNHZMUUxxU'
+    """
+    if ch == _NBSP:
+        return _CLS_NBSP
+    if ch == _SHY:
+        return _CLS_SHY
+    if ch in _ODD_CHARS:
+        if ch in _CONTS or ch in _LEADS:  # none is, but then its class would need a name
+            return _CLS_TOUCHED
+        return _CLS_ODD_SPACE if _ODD_CHARS[ch] else _CLS_DROPPED
+    if (
+        ch in _TOUCHED_CHARS
+        or (ch in _LEADS and ch in _CONTS)
+        or not unicodedata.is_normalized("NFC", ch)
+        or unicodedata.combining(ch)
+    ):
+        return _CLS_TOUCHED
+    if ch in _CONTS:
+        return _CLS_CONT
+    if ch in _LEADS:
+        return _CLS_LEAD
+    if ch == " ":
+        return _CLS_SPACE
+    if ch.isspace():
+        return _CLS_OTHER_SPACE
+    if _decoded_as(ch.encode("cp1254", "replace"), "cp1254") == ch:
+        return _CLS_PLAIN  # no two cp1254 characters compose under NFC
+    # Outside cp1254, only symbols, punctuation and numbers are known never to be the
+    # second half of a composition (tests/test_clean.py checks every code point).
+    return _CLS_PLAIN if unicodedata.category(ch)[0] in "SPN" else _CLS_TOUCHED
+
+
+def _byte_classes() -> bytes:
+    """A ``bytes.translate`` table from each cp1254 byte to its character's class.
+
+    >>> table = _byte_classes()
+    >>> bytes(table[b] for b in b"a&\\xa0\\xad\\xdd\\x81\\x8d\\x90")
+    b'xUNHLZMU'
+    """
+    table = bytearray(_CLS_TOUCHED * 256)
+    for byte in range(256):
+        ch = _decoded_as(bytes([byte]), "cp1254")
+        if ch is not None:
+            table[byte] = _char_class(ch)[0]
+    for cls, stand_in in _STAND_IN_BYTES.items():
+        table[stand_in[0]] = cls[0]
+    return bytes(table)
+
+
+_CLASSES = _byte_classes()
+
+
+@lru_cache(maxsize=4096)
+def _stand_in(ch: str) -> bytes | None:
+    """A byte of the class of ``ch``, a character cp1254 lacks; None if it is touched.
+
+    >>> [_stand_in(ch).translate(_CLASSES) for ch in "₺\\u200b\\u2009"], _stand_in("\\u0307")
+    ([b'x', b'Z', b'M'], None)
+    """
+    cls = _char_class(ch)
+    if cls == _CLS_TOUCHED:
+        return None
+    if cls in _STAND_IN_BYTES:
+        return _STAND_IN_BYTES[cls]
+    return bytes([_CLASSES.index(cls)])
+
+
+def _stand_ins(error: UnicodeError) -> tuple[bytes, int]:
+    """Codec error handler: stand-in bytes for characters cp1254 lacks, or give up."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for ch in error.object[error.start : error.end]:
+        stand_in = _stand_in(ch)
+        if stand_in is None:
+            raise error
+        out.append(stand_in)
+    return b"".join(out), error.end
+
+
+codecs.register_error("newscrawler-classes", _stand_ins)
+
+
+def _classes(s: str) -> bytes | None:
+    """The class of every character of ``s``; None once one is touched outside cp1254.
+
+    >>> _classes("Çiğli’de  yağmur"), _classes("a\\u200b₺"), _classes("Жi")
+    (b'LxLxxPxxssxxLxxx', b'xZx', None)
+    """
+    try:
+        return s.encode("cp1254", "newscrawler-classes").translate(_CLASSES)
+    except UnicodeEncodeError:
+        return None
+
+
+#: Deleting these classes leaves the ones that need a closer look.
+_CLS_UNREMARKABLE = _CLS_PLAIN + _CLS_LEAD + _CLS_CONT + _CLS_SPACE
+#: What normalize_chars does, in classes: N and M become spaces, H and Z go.
+_CLS_NORMALIZED = bytes.maketrans(_CLS_NBSP + _CLS_ODD_SPACE, _CLS_SPACE + _CLS_SPACE)
+_CLS_NORMALIZED_DROP = _CLS_SHY + _CLS_DROPPED
+
+
+def _clean_plain(s: str) -> str | None:
+    """``clean_text(s)`` when only odd characters and whitespace need work, else None.
+
+    That is: no character is one that entities, mojibake repair or NFC act on, and no
+    lead is followed by a continuation (NBSP and the soft hyphen are continuations
+    too), so ftfy would not be asked, neither now nor once the odd characters are gone.
+
+    >>> _clean_plain("  Çiğli’de\\u00a0yağmu\\u00adr\\u200b ₺ \\n"), _clean_plain("Ç\\u00a0’")
+    ('Çiğli’de yağmur ₺', None)
+    >>> _clean_plain("Ç\\u200b’"), _clean_plain("&amp;")
+    (None, None)
+    """
+    classes = _classes(s)
+    if classes is None or _CLS_LEAD + _CLS_CONT in classes:
+        return None
+    remarkable = classes.translate(None, _CLS_UNREMARKABLE)
+    if remarkable:
+        if _CLS_TOUCHED in remarkable:
+            return None
+        if remarkable.strip(_CLS_OTHER_SPACE):  # odd characters
+            if _CLS_LEAD + _CLS_NBSP in classes or _CLS_LEAD + _CLS_SHY in classes:
+                return None
+            if _CLS_LEAD + _CLS_CONT in classes.translate(_CLS_NORMALIZED, _CLS_NORMALIZED_DROP):
+                return None
+            if _CLS_DROPPED in remarkable or _CLS_ODD_SPACE in remarkable:
+                s = normalize_chars(s)
+            else:
+                s = s.replace(_SHY, "").replace(_NBSP, " ")
+    elif not (
+        _CLS_SPACE + _CLS_SPACE in classes
+        or classes.startswith(_CLS_SPACE)
+        or classes.endswith(_CLS_SPACE)
+    ):
+        return s
+    return collapse_whitespace(s)
+
+
+def _settled(s: str, turkish: bool) -> bool:
+    """Whether one more round of the chain gives back ``s``, the output of a round.
+
+    A round ends in collapse_whitespace, so only the guards of the other steps are asked.
+
+    >>> _settled("İzmir’de yağmur", True), _settled("&\\u200bamp;", True), _settled("&amp;", True)
+    (True, False, False)
+    """
+    if _clean_plain(s) == s:
+        return True
+    return not (
+        ("&" in s and _ENTITY_RE.search(s))
+        or _SUSPECT_RE.search(s)
+        or (turkish and _has_any(s, _CP1254_WRONG) and looks_turkish(s))
+        or _has_any(s, _INVISIBLE + _SPACES)
+        or not unicodedata.is_normalized("NFC", s)
+        or _STRAY_DOT in s
+    )
 
 
 # --- the chain --------------------------------------------------------------------------
@@ -300,11 +565,22 @@ def clean_text(s: str, *, turkish: bool = True) -> str:
     >>> clean_text("Ýzmir'de þiddet", turkish=False)
     "Ýzmir'de þiddet"
     """
+    plain = _clean_plain(s)
+    if plain is not None:  # most paragraphs: no need to run the chain
+        return plain
+    if "&" in s:
+        # A round starts by resolving entities, and resolving them again changes
+        # nothing: text that is plain once they are resolved ends as the fast path ends.
+        unescaped = unescape_entities(s)
+        if unescaped != s:
+            plain = _clean_plain(unescaped)
+            if plain is not None:
+                return plain
     cleaned = _clean_once(s, turkish)
     # A later step can rarely expose work for an earlier one ("&\u200bamp;" becomes an
     # entity once the zero-width space is gone); a few more rounds settle it.
     for _ in range(3):
-        if cleaned == s:
+        if cleaned == s or _settled(cleaned, turkish):
             break
         s, cleaned = cleaned, _clean_once(cleaned, turkish)
     return cleaned

@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import combinations
 from typing import Any
@@ -67,6 +67,20 @@ class ParsedDate:
     source: str
     raw: str
     role: str = "published"  # or "updated"
+
+
+def _parsed(
+    value: datetime | date, precision: str, source: str, raw: str, role: str = "published"
+) -> ParsedDate:
+    """``ParsedDate(...)``, 4x faster: the frozen dataclass sets each field by a call.
+
+    >>> _parsed(date(2025, 11, 16), "day", "url", "/2025/11/16/") == ParsedDate(
+    ...     date(2025, 11, 16), "day", "url", "/2025/11/16/")
+    True
+    """
+    parsed = object.__new__(ParsedDate)
+    parsed.__dict__.update(value=value, precision=precision, source=source, raw=raw, role=role)
+    return parsed
 
 
 @dataclass(frozen=True)
@@ -167,6 +181,7 @@ _UNIT_DELTAS = {
     "month": timedelta(days=30),
     "year": timedelta(days=365),
 }
+_ONE_DAY = timedelta(days=1)
 _UNITS: dict[str, str] = {
     ascii_word(lower(word)): unit for unit in _UNIT_DELTAS for word in _REL[unit]
 }
@@ -247,6 +262,12 @@ _FIRST_LETTERS = "".join(
 # first makes every other position fail at once.
 _START = rf"(?:(?=\d)|{_NOT_LETTER_BEFORE}(?=[{_FIRST_LETTERS}]))"
 _DATE_RE = re.compile(_START + "(?:" + "|".join((_DATED, _AGO, _ON_DAY, _NOW)) + ")")
+# Where _dated finds each group in ``match.groups()``: one call instead of one a name.
+_G = {name: index - 1 for name, index in _DATE_RE.groupindex.items()}
+_G_IY, _G_IM, _G_ID, _G_ND, _G_NM, _G_NY = (_G[n] for n in ("iy", "im", "id", "nd", "nm", "ny"))
+_G_TD, _G_TM, _G_TY, _G_FM, _G_FD, _G_FY = (_G[n] for n in ("td", "tm", "ty", "fm", "fd", "fy"))
+_G_H, _G_MI, _G_S, _G_PH, _G_PMI, _G_PS = (_G[n] for n in ("h", "mi", "s", "ph", "pmi", "ps"))
+_G_AMPM, _G_TZN, _G_OFF = (_G[n] for n in ("ampm", "tzn", "off"))
 
 _LABELS = _W["labels"]
 _LABEL_RE = re.compile(
@@ -287,6 +308,7 @@ def _year(digits: str, now: datetime) -> int:
     return year
 
 
+@lru_cache(maxsize=256)
 def _zone(name: str | None, offset: str | None) -> tzinfo:
     """The time zone a matched time names (``GMT``, ``+0300``), Istanbul if none."""
     if offset and (":" in offset or len(offset) > 3 or name in _UTC_NAMES):
@@ -301,40 +323,31 @@ def _zone(name: str | None, offset: str | None) -> tzinfo:
     return ISTANBUL
 
 
-def _ymd(m: re.Match[str], now: datetime) -> tuple[int, int, int] | None:
-    """Year (0 if not written), month and day of a matched calendar date."""
-    iy, im, iday, nd, nm, ny, td, tm, ty = m.group(
-        "iy", "im", "id", "nd", "nm", "ny", "td", "tm", "ty"
-    )
-    if iy:
-        return int(iy), int(im), int(iday)
-    if nd:
-        if len(ny) == 2 and (len(nd) < 2 or len(nm) < 2):
-            return None  # "1.2.10" is a version number, not a date
-        return _year(ny, now), int(nm), int(nd)
-    if td:
-        return int(ty or 0), _MONTHS[ascii_word(tm)], int(td)
-    fm, fd, fy = m.group("fm", "fd", "fy")
-    return int(fy), _MONTHS[ascii_word(fm)], int(fd)
-
-
 def _dated(m: re.Match[str], now: datetime) -> tuple[datetime | date, str] | None:
     """The value and precision of a matched calendar date (with its time, if any)."""
-    ymd = _ymd(m, now)
-    if ymd is None:
-        return None
-    year, month, day = ymd
-    h, mi, sec, ph = m.group("h", "mi", "s", "ph")
-    if h:
-        hour, minute, second = int(h), int(mi), int(sec or 0)
-        ampm, name, offset = m.group("ampm", "tzn", "off")
+    g = m.groups()  # one call; the named ones are read by position (_G)
+    if g[_G_IY]:
+        year, month, day = int(g[_G_IY]), int(g[_G_IM]), int(g[_G_ID])
+    elif g[_G_ND]:
+        nd, nm, ny = g[_G_ND], g[_G_NM], g[_G_NY]
+        if len(ny) == 2 and (len(nd) < 2 or len(nm) < 2):
+            return None  # "1.2.10" is a version number, not a date
+        year, month, day = _year(ny, now), int(nm), int(nd)
+    elif g[_G_TD]:
+        year, month, day = int(g[_G_TY] or 0), _MONTHS[ascii_word(g[_G_TM])], int(g[_G_TD])
+    else:
+        year, month, day = int(g[_G_FY]), _MONTHS[ascii_word(g[_G_FM])], int(g[_G_FD])
+    if g[_G_H]:
+        hour, minute, sec = int(g[_G_H]), int(g[_G_MI]), g[_G_S]
+        second = int(sec) if sec else 0
+        ampm, name, offset = g[_G_AMPM], g[_G_TZN], g[_G_OFF]
         if ampm and hour <= 12:
             hour = hour % 12 + (12 if ampm == "p" else 0)
         zone = _zone(name, offset) if name or offset else ISTANBUL
         precise = bool(sec)
-    elif ph:
-        pmi, ps = m.group("pmi", "ps")
-        hour, minute, second = int(ph), int(pmi), int(ps or 0)
+    elif g[_G_PH]:
+        ps = g[_G_PS]
+        hour, minute, second = int(g[_G_PH]), int(g[_G_PMI]), int(ps) if ps else 0
         zone, precise = ISTANBUL, bool(ps)
     else:
         if not 1900 <= year <= 2099:
@@ -342,7 +355,7 @@ def _dated(m: re.Match[str], now: datetime) -> tuple[datetime | date, str] | Non
         return date(year, month, day), "day"
     if not year:  # "16 Kasım 14:32": this year, unless that is still to come
         year = now.year
-        if datetime(year, month, day, hour, minute, tzinfo=ISTANBUL) > now + timedelta(days=1):
+        if datetime(year, month, day, hour, minute, tzinfo=ISTANBUL) > now + _ONE_DAY:
             year -= 1
     if not 1900 <= year <= 2099:
         return None
@@ -359,7 +372,7 @@ def _relative(m: re.Match[str], now: datetime) -> datetime | date:
         count, unit = m["rn"], _UNITS[ascii_word(m["ru"])]
         number = float(count) if count.isdigit() else _NUMBER_WORDS[ascii_word(count)]
         moment = now - number * _UNIT_DELTAS[unit]
-        if _UNIT_DELTAS[unit] >= timedelta(days=1):
+        if _UNIT_DELTAS[unit] >= _ONE_DAY:
             return moment.date()
         return moment.replace(second=0, microsecond=0)
     if kind == "onday":
@@ -370,6 +383,7 @@ def _relative(m: re.Match[str], now: datetime) -> datetime | date:
     return now.replace(second=0, microsecond=0)
 
 
+@lru_cache(maxsize=256)
 def _only_label(head: str) -> bool:
     """Whether ``head`` holds nothing but punctuation, or a few words with a label."""
     return bool(
@@ -384,16 +398,17 @@ def _iso(raw: str, source: str) -> ParsedDate | None:
         return None
     try:
         if len(text) == 10:
-            return ParsedDate(date.fromisoformat(text), "day", source, text)
+            return _parsed(date.fromisoformat(text), "day", source, text)
         value = datetime.fromisoformat(text)
     except ValueError:
         return None
     if not 1900 <= value.year <= 2099:
         return None
     precision = "second" if len(text) > 16 and text[16] == ":" else "minute"
-    return ParsedDate(_as_istanbul(value), precision, source, text)
+    return _parsed(_as_istanbul(value), precision, source, text)
 
 
+@lru_cache(maxsize=1024)  # sites print the same few labels on every page
 def _role(head: str) -> tuple[str, int]:
     """The role the labels in ``head`` give, and where the first label starts (-1: none)."""
     role, first = "published", -1
@@ -449,7 +464,7 @@ def parse_dates(raw: str, *, now: datetime, source: str = "text") -> list[Parsed
         role, first = _role(head) if head and not head.isspace() else ("published", -1)
         if first >= 0:
             start = previous_end + first
-        found.append(ParsedDate(value, precision, source, raw[start:end].strip(), role))
+        found.append(_parsed(value, precision, source, raw[start:end].strip(), role))
         previous_end = end
     return found
 

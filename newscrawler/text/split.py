@@ -16,7 +16,8 @@ Rules for blocks (``split_blocks``):
   links wins, else the first group. Groups whose titles average under ``MIN_TITLE`` chars
   are menus, tags or pagination and never win.
 * Other link lists (an "İLGİLİ HABER" box mid-body) leave the body; blocks after the list
-  are ignored.
+  are ignored. A known list heading written as its own paragraph right before the list
+  ("<p><strong>Son Dakika</strong></p>" then one link per ``<p>``) is the list's, not body.
 * With no link list, a final run of ≥ ``MIN_HEADLINES`` short non-sentence body lines is
   the list (titles without URLs), as in plain-text dumps.
 * The credit is the last body block when it is a credit line (``credit_lines``, compared
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 
 from newscrawler.extract.blocks import Block, Link
 from newscrawler.extract.fold import fold_key
+from newscrawler.extract.walker import is_list_heading
 
 SUBSTANTIAL = 80  # chars of a paragraph that certainly is article text
 MIN_SENTENCE = 40  # chars of a sentence-final paragraph that counts as article text
@@ -41,6 +43,7 @@ MAX_HEADLINE = 120  # chars of one headline line in a plain-text list
 MIN_TITLE = 12  # average chars of link titles in a headline list
 MAX_CREDIT = 60  # chars of a credit line
 MAX_DATE_LINE = 80  # chars of the date line under a dump's title
+MAX_LIST_LABEL = 40  # chars of a heading line right before the trailing list
 
 # Agency credits at the end of a story: "... Haber Ajansı", "(AA)", "DHA", "Kaynak: X".
 CREDIT_PATTERNS = (
@@ -192,6 +195,16 @@ def _is_headline_list(links: Sequence[Link]) -> bool:
     return bool(links) and sum(len(x.title) for x in links) >= MIN_TITLE * len(links)
 
 
+def _is_list_label(block: Block) -> bool:
+    """Whether a text block is a short known list heading ("Son Dakika", "Diğer Haberler").
+
+    >>> _is_list_label(Block("p", "SON DAKİKA")), _is_list_label(Block("p", "Vali konuştu."))
+    (True, False)
+    """
+    return (block.kind in ("p", "h") and len(block.text) <= MAX_LIST_LABEL
+            and is_list_heading(block.text))
+
+
 def _take_credit(
     paragraphs: list[str], credit_lines: Sequence[str]
 ) -> tuple[list[str], str | None]:
@@ -223,6 +236,8 @@ def split_blocks(blocks: Sequence[Block], credit_lines: Sequence[str] = ()) -> S
         trailing, links = fallback
 
     stop = trailing[0] if trailing is not None else len(blocks)
+    if trailing is not None and stop > 0 and _is_list_label(blocks[stop - 1]):
+        stop -= 1  # "<p><strong>Son Dakika</strong></p>" heads the list, it is no body text
     body = [blocks[i] for i in range(stop) if in_article[i] and blocks[i].kind in text_kinds]
     paragraphs = [b.text for b in body]
     if trailing is not None:
