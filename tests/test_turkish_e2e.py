@@ -214,15 +214,11 @@ def test_search_finds_the_page(crawled: dict[str, Any], path: str, query: str) -
         assert "\ufffd" not in hit["title"] + hit["snippet"]
 
 
-@pytest.mark.xfail(strict=True, reason="newscrawler/extract/datelines.py has_date() knows no "
-                   "'Dün'/'Bugün'/'Az önce'/'yarım saat önce', so such a byline never reaches "
-                   "the date parser (which reads all four)")
 def test_bare_relative_bylines_are_dated(archived: dict[str, Any]) -> None:
     row = archived[UNDATED]
     assert row["published_at"] == expected_published(PAGES[UNDATED], row["fetched_at"])
 
 
-@pytest.mark.xfail(strict=True, reason="datelines.has_date() needs a digit and a calendar date")
 @pytest.mark.parametrize("byline", ["Bugün 09:15", "yarım saat önce", "Az önce"])
 def test_other_bare_relative_bylines_reach_the_parser(byline: str) -> None:
     html = (f"<html lang='tr'><body><article><h1>Bayraklı’da yeni park açıldı</h1>"

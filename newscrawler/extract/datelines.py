@@ -85,6 +85,15 @@ _LABEL_RE = re.compile(
 )
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _DIGIT = re.compile(r"\d")
+# A byline that is nothing but a relative day or moment ("Dün 14:00", "Az önce"); in
+# running text these words mean no date, so only the whole line counts.
+_BARE_RELATIVE = re.compile(
+    r"^\W*(?:(?:" + "|".join(_tr_class(w) for w in sorted(DATE_LABELS, key=len, reverse=True))
+    + r")\W*)?(?:"
+    + "|".join(_tr_class(w) for w in ("az önce", "yarım saat önce", "şimdi", "dün", "bugün"))
+    + r")(?:\s*,?\s*\d{1,2}[:.]\d{2})?\W*$",
+    re.IGNORECASE,
+)
 _URL_DATE_RE = re.compile(
     r"(?<!\d)(?:19|20)\d{2}([/-])\d{1,2}\1\d{1,2}(?!\d)"
 )
@@ -108,8 +117,12 @@ def has_date(text: str) -> bool:
     (True, False)
     >>> has_date("15 Eylul 2025"), has_date("3 ŞUBAT 2024"), has_date("2 gun once")
     (True, True, True)
+    >>> has_date("Dün 14:00"), has_date("Az önce"), has_date("az önce söylediği gibi")
+    (True, True, False)
     """
-    return _DIGIT.search(text) is not None and DATE_RE.search(text) is not None
+    if _DIGIT.search(text) is not None and DATE_RE.search(text) is not None:
+        return True
+    return len(text) <= 40 and _BARE_RELATIVE.match(text) is not None
 
 
 def looks_like_dateline(text: str, max_words: int = MAX_LOOSE_WORDS) -> bool:
