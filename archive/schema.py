@@ -297,11 +297,10 @@ def _v2_search(db: Database) -> None:
     """Search that other tools find, and the narrow indexes its filters read.
 
     The full-text index is declared again (``_FTS_V2_SQL``) and rebuilt from the folded
-    columns: nothing stored is lost, the index is derived data (the rebuild took 36 s for
-    100,000 articles, once). The (site, published_at) and (id, site, published_at)
+    columns: nothing stored is lost, the index is derived data (the rebuild took 36-48 s
+    for 100,000 articles, once). The (site, published_at) and (id, site, published_at)
     indexes: a word in 70% of 100,000 articles with ``--since`` took 0.3-0.6 s reading
-    each candidate's wide row, 40 ms reading the index; with ``--site`` SQLite chose to
-    run the whole MATCH once per article of the site (a minute).
+    each candidate's wide row, 40 ms reading the index.
     """
     conn = db.conn
     row = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone()

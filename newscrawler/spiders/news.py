@@ -15,6 +15,7 @@ Spider arguments (``scrapy crawl hibya -a base_url=...``):
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -32,6 +33,9 @@ from newscrawler.text.encoding import charset_from_content_type, decode_html
 from newscrawler.urls import canonical_url, same_site
 
 HTML_TYPES = ("text/html", "application/xhtml")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Feeds and sitemaps first: they carry the dates of the articles that listings also link.
+PRIORITY = {"feed": 20, "sitemap": 10, "listing": 5, "article": 0}
 
 
 class NewsSpider(scrapy.Spider):
@@ -47,6 +51,8 @@ class NewsSpider(scrapy.Spider):
         self._base_url = base_url
         self._seen: set[str] = set()
         self._known: set[str] = set()
+        self._parsed: set[str] = set()
+        self._dates: dict[str, list[DateCandidate]] = {}
         self.profile: SiteProfile
         self.allowed_domains: list[str] = []
         self.since: date | None = None
@@ -147,8 +153,7 @@ class NewsSpider(scrapy.Spider):
 
     # --- articles ----------------------------------------------------------------------
 
-    def parse_article(self, response: Response, discovered: tuple[DateCandidate, ...] = ()
-                      ) -> Iterator[Any]:
+    def parse_article(self, response: Response) -> Iterator[Any]:
         """Decode, extract and yield one article item; follow its headline links."""
         if not _is_html(response):
             self._count("fetch/not_html")
@@ -156,6 +161,7 @@ class NewsSpider(scrapy.Spider):
                              _content_type(response),
                              response.url)
             return
+        self._parsed.add(canonical_url(response.url))
         header = _content_type(response)
         text, encoding = decode_html(response.body, charset_from_content_type(header))
         extracted = extract_page(text, response.url, self.profile)
@@ -180,7 +186,8 @@ class NewsSpider(scrapy.Spider):
             description=extracted.description,
             language=extracted.language or self.profile.language,
             blocks=list(extracted.blocks),
-            date_candidates=[*extracted.date_candidates, *discovered],
+            date_candidates=[*extracted.date_candidates,
+                             *self._dates.pop(canonical_url(response.url), ())],
         )
         yield item
         if self.follow_links:
@@ -192,18 +199,19 @@ class NewsSpider(scrapy.Spider):
     def _article_requests(self, hrefs: Iterable[str], response: Response, *, source: str,
                           raw_date: str | None = None) -> Iterator[scrapy.Request]:
         """Requests for the new article URLs among ``hrefs`` (deduplicated first)."""
-        discovered: tuple[DateCandidate, ...] = ()
-        if raw_date:
-            discovered = (DateCandidate(source=source, raw=raw_date.strip()),)
-            if self.since and _before(raw_date, self.since):
-                self._count(f"discovery/{source}_older_than_since")
-                return
+        candidate = DateCandidate(source=source, raw=raw_date.strip()) if raw_date else None
+        if raw_date and self.since and _before(raw_date, self.since):
+            self._count(f"discovery/{source}_older_than_since")
+            return
         for href in hrefs:
             if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
                 continue
             url = canonical_url(response.urljoin(href))
             if not self.profile.is_article_url(url) or not same_site(url, self.profile.base_url):
                 continue
+            if candidate is not None and url not in self._parsed:
+                # Kept by URL, not on the request: a listing may have scheduled it first.
+                self._dates.setdefault(url, []).append(candidate)
             if url in self._seen:
                 continue
             self._seen.add(url)
@@ -211,13 +219,13 @@ class NewsSpider(scrapy.Spider):
                 self._count("discovery/skipped_known")
                 continue
             self._count(f"discovery/from_{source}")
-            yield self._request(url, self.parse_article, kind="article",
-                                cb_kwargs={"discovered": discovered})
+            yield self._request(url, self.parse_article, kind="article")
 
     def _request(self, url: str, callback: Any, *, kind: str,
                  cb_kwargs: dict[str, Any] | None = None) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.on_error,
-                              cb_kwargs=cb_kwargs or {}, meta={"kind": kind})
+                              cb_kwargs=cb_kwargs or {}, meta={"kind": kind},
+                              priority=PRIORITY.get(kind, 0))
 
     def on_error(self, failure: Failure) -> None:
         """Count and log a failed request (HTTP error, timeout, DNS...) without stopping."""
@@ -249,19 +257,25 @@ def _is_html(response: Response) -> bool:
 
 
 def _xml(response: Response) -> Selector | None:
+    """The feed or sitemap as an XML selector, namespaces removed; None when unreadable.
+
+    Decoded by the same rule as article pages, so a cp1254 feed that declares latin-1
+    keeps its "Şub" and "Ağu".
+    """
     body = response.body
     if body[:2] == b"\x1f\x8b":
         try:
             body = gzip.decompress(body)
         except OSError:
             return None
+    text, _ = decode_html(body, charset_from_content_type(_content_type(response)))
     try:
-        sel = Selector(body=body, type="xml")
+        sel = Selector(text=_XML_DECLARATION.sub("", text, count=1), type="xml")
     except ValueError:
         return None
-    sel.remove_namespaces()
     if sel.root is None:
         return None
+    sel.remove_namespaces()
     return sel
 
 
