@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -52,3 +53,13 @@ def crawled_sample(sample_origin: str, tmp_path_factory: pytest.TempPathFactory
     result = run_cli("crawl", "sample", "--db", str(db), "--base-url", sample_origin,
                      "--set", "PROGRESS_INTERVAL=0")
     return {"db": db, "result": result, "origin": sample_origin}
+
+
+def rows(db: Any, sql: str, *params: Any) -> list[dict[str, Any]]:
+    """The result of ``sql`` on the archive file ``db``, as dicts (read-only, no archive code)."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()

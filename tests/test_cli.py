@@ -273,17 +273,23 @@ def test_overlapping_crawl_exits_75(tmp_path: Path, sample_origin: str) -> None:
     assert "another crawl of 'sample'" in result.stderr and "--wait" in result.stderr
 
 
+def start_crawl(db: Path, origin: str, *settings: str, text: bool = False
+                ) -> subprocess.Popen[Any]:
+    """A crawl of the sample site in the background, with ``--set`` overrides."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("NEWSCRAWLER_DB", None)
+    args = [a for setting in settings for a in ("--set", setting)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "newscrawler.cli", "crawl", "sample", "--db", str(db),
+         "--base-url", origin, *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text)
+
+
 def test_killed_crawl_loses_nothing_and_resumes(tmp_path: Path, sample_origin: str,
                                                 manifest: dict[str, Any]) -> None:
     db = tmp_path / "news.db"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("NEWSCRAWLER_DB", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newscrawler.cli", "crawl", "sample", "--db", str(db),
-         "--base-url", sample_origin, "--set", "DOWNLOAD_DELAY=0.15",
-         "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "ARCHIVE_BATCH_SIZE=2",
-         "--set", "PROGRESS_INTERVAL=0"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = start_crawl(db, sample_origin, "DOWNLOAD_DELAY=0.15", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                       "ARCHIVE_BATCH_SIZE=2", "PROGRESS_INTERVAL=0")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -358,14 +364,9 @@ def test_extract_without_url_resolves_links_against_canonical(
 def test_sigterm_stops_cleanly_and_writes_the_last_batch(tmp_path: Path,
                                                          sample_origin: str) -> None:
     db = tmp_path / "news.db"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("NEWSCRAWLER_DB", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newscrawler.cli", "crawl", "sample", "--db", str(db),
-         "--base-url", sample_origin, "--set", "DOWNLOAD_DELAY=0.2",
-         "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "ARCHIVE_BATCH_SIZE=1000",
-         "--set", "ARCHIVE_FLUSH_SECONDS=3600", "--set", "PROGRESS_INTERVAL=0.5"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_crawl(db, sample_origin, "DOWNLOAD_DELAY=0.2", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                       "ARCHIVE_BATCH_SIZE=1000", "ARCHIVE_FLUSH_SECONDS=3600",
+                       "PROGRESS_INTERVAL=0.5", text=True)
     assert proc.stderr is not None
     for line in proc.stderr:  # wait until some articles are in the (unwritten) batch
         if "[sample] pages" in line and int(line.split("pages ")[1].split()[0]) >= 12:

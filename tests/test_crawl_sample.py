@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import run_cli
-
-
-def rows(db: Any, sql: str, *params: Any) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
+from tests.conftest import rows, run_cli
 
 
 def articles_by_path(db: Any) -> dict[str, dict[str, Any]]:

@@ -12,7 +12,6 @@ subprocess, and ``newscrawler search`` must find every page by words typed any w
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -24,7 +23,7 @@ import pytest
 from newscrawler.offline import article_from_html
 from newscrawler.sample_server import serve
 from newscrawler.text.dates import ISTANBUL, format_date
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, rows, run_cli
 
 SITE_ROOT = FIXTURES / "turkish_site"
 MANIFEST: dict[str, Any] = json.loads((SITE_ROOT / "_manifest.json").read_text("utf-8"))
@@ -71,15 +70,6 @@ def profile_toml() -> str:
         f"listings = {json.dumps(p['listings'])}",
         "",
     ])
-
-
-def rows(db: Path, sql: str, *params: Any) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def expected_published(gold: dict[str, Any], fetched_at: str) -> str:
