@@ -73,7 +73,17 @@ def resolve_sites(names: Sequence[str]) -> list[SiteProfile]:
         raise click.UsageError(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ArchiveErrorsGroup(click.Group):
+    """A command group that turns archive errors met mid-command into clear messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=ArchiveErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newscrawler")
 def main() -> None:
     """Crawl Turkish news sites into a searchable SQLite archive and export datasets."""
@@ -522,6 +532,24 @@ def export(db_path: str, timeout: float, fmt: str, query: str | None, site: str 
 
 def _write_rows(rows: Iterable[dict[str, Any]], fh: Any, *, fmt: str, excel: bool) -> int:
     return write_csv(rows, fh, excel=excel) if fmt == "csv" else write_jsonl(rows, fh)
+
+
+# --- optimize ------------------------------------------------------------------------------
+
+
+@main.command()
+@db_option
+def optimize(db_path: str, timeout: float) -> None:
+    """Merge the search index after a big crawl or import (searches get faster).
+
+    Safe while others read the archive; a crawl writing at the same time waits for it.
+    """
+    import time
+
+    started = time.monotonic()
+    with open_archive(db_path, timeout=timeout) as store:
+        store.optimize()
+    click.echo(f"optimized {db_path} in {time.monotonic() - started:.1f}s")
 
 
 # --- stats ---------------------------------------------------------------------------------

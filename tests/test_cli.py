@@ -247,6 +247,17 @@ def test_export_csv_jsonl(small_db: Path, tmp_path: Path, manifest: dict[str, An
     assert lines and all(isinstance(r["headlines"], list) for r in lines)
 
 
+def test_optimize_keeps_search_results(small_db: Path) -> None:
+    before = json.loads(run_cli("search", "belediye", "--db", str(small_db), "--format",
+                                "json", "--limit", "100").stdout)
+    result = run_cli("optimize", "--db", str(small_db))
+    assert result.returncode == 0, result.stderr
+    assert "optimized" in result.stdout
+    after = json.loads(run_cli("search", "belediye", "--db", str(small_db), "--format",
+                               "json", "--limit", "100").stdout)
+    assert {h["url"] for h in after} == {h["url"] for h in before} != set()
+
+
 def test_stats(small_db: Path) -> None:
     result = run_cli("stats", "--db", str(small_db))
     assert result.returncode == 0, result.stderr
@@ -380,3 +391,20 @@ def test_sigterm_stops_cleanly_and_writes_the_last_batch(tmp_path: Path,
     assert n >= 1  # the batch held in memory was written on the way out
     assert status == "killed" and finished
     assert "(shutdown)" in out
+
+
+def test_archive_error_mid_command_is_a_clear_message(small_db: Path) -> None:
+    from click.testing import CliRunner
+
+    import archive.store
+    from newscrawler import cli
+
+    def locked(*_args: Any, **_kwargs: Any) -> Any:
+        raise archive.ArchiveLockedError("news.db is locked by another process; wait for it "
+                                         "to finish or pass --timeout 600")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(archive.store.Archive, "optimize", locked)
+        result = CliRunner().invoke(cli.main, ["optimize", "--db", str(small_db)])
+    assert result.exit_code == 1
+    assert "locked by another process" in result.output
