@@ -239,6 +239,11 @@ def _ensure_table(db: Database, table: Table) -> None:
         for name, col_type in table.columns.items():
             if name.lower() not in existing:
                 db[table.name].add_column(name, col_type)  # type: ignore[union-attr]
+    _create_indexes(db, table)
+
+
+def _create_indexes(db: Database, table: Table) -> None:
+    """Create the table's declared indexes that do not exist yet."""
     for index in table.indexes:
         db[table.name].create_index(  # type: ignore[union-attr]
             list(index.columns),
@@ -309,13 +314,7 @@ def _v2_search(db: Database) -> None:
         conn.execute(_FTS_V2_SQL)
         conn.execute(FTS_REBUILD_SQL)
     for table in TABLES:
-        for index in table.indexes:
-            db[table.name].create_index(  # type: ignore[union-attr]
-                list(index.columns),
-                index_name=index.name(table.name),
-                unique=index.unique,
-                if_not_exists=True,
-            )
+        _create_indexes(db, table)
 
 
 #: Migration functions, applied in order; ``user_version`` counts the applied ones.
