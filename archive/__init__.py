@@ -15,9 +15,11 @@ archive, never the reverse.
 from archive.errors import (
     ArchiveCorruptError,
     ArchiveError,
+    ArchiveForeignError,
     ArchiveLockedError,
     ArchiveMissingError,
     ArchiveVersionError,
+    ArchiveWriteError,
     QueryError,
     RecordError,
 )
@@ -33,9 +35,11 @@ __all__ = [
     "Archive",
     "ArchiveCorruptError",
     "ArchiveError",
+    "ArchiveForeignError",
     "ArchiveLockedError",
     "ArchiveMissingError",
     "ArchiveVersionError",
+    "ArchiveWriteError",
     "QueryError",
     "RecordError",
     "case_fold",

@@ -7,7 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-from archive.errors import ArchiveCorruptError, ArchiveError, ArchiveLockedError
+from archive.errors import (
+    ArchiveCorruptError,
+    ArchiveError,
+    ArchiveLockedError,
+    ArchiveWriteError,
+)
 
 __all__ = ["HasConnection", "get_connection", "sqlite_errors", "transaction"]
 
@@ -54,7 +59,7 @@ def sqlite_errors(name: str, *, timeout: float | None = None) -> Iterator[None]:
                 f"cannot open {name} ({text}); check that its folder exists and is writable"
             ) from exc
         if "disk I/O error" in text or "database or disk is full" in text:
-            raise ArchiveError(
+            raise ArchiveWriteError(
                 f"cannot write {name} ({text}); free some disk space or check the disk"
             ) from exc
         raise

@@ -15,6 +15,14 @@ class ArchiveCorruptError(ArchiveError):
     """The file is not a SQLite database, or it is damaged."""
 
 
+class ArchiveForeignError(ArchiveCorruptError):
+    """The file is a SQLite database of some other application; it is left untouched."""
+
+
+class ArchiveWriteError(ArchiveError):
+    """The archive cannot be written: disk full, read-only file or folder, I/O error."""
+
+
 class ArchiveMissingError(ArchiveError, FileNotFoundError):
     """The archive file does not exist and ``create=False`` was passed."""
 

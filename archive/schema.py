@@ -161,6 +161,7 @@ CRAWL_RUNS = Table(
         "status": str,  # one of RUN_STATUSES
         "pid": int,
         "stats": str,  # JSON object
+        "reason": str,  # one line: why the run ended as it did (schema v3)
     },
     pk="id",
     not_null=("status",),
@@ -169,8 +170,11 @@ CRAWL_RUNS = Table(
 
 TABLES: tuple[Table, ...] = (ARTICLES, HEADLINES, REVISIONS, RAW_PAGES, CRAWL_RUNS)
 
-#: States of a crawl run; ``killed`` is set by ``Archive.mark_stale_runs``.
-RUN_STATUSES = ("running", "finished", "failed", "killed")
+#: States of a crawl run: ``running`` until it ends; ``finished``; ``failed`` (nothing
+#: fetched, only errors, or the archive could not be written); ``blocked`` (the site
+#: served block pages or rate-limited us); ``killed`` (interrupted by a signal, or found
+#: ``running`` by a later crawl of the same site).
+RUN_STATUSES = ("running", "finished", "failed", "blocked", "killed")
 
 #: Keys an article record passed to ``Archive.save_articles`` may have.
 ARTICLE_RECORD_KEYS = frozenset(
@@ -317,9 +321,14 @@ def _v2_search(db: Database) -> None:
         _create_indexes(db, table)
 
 
+def _v3_run_reason(db: Database) -> None:
+    """``crawl_runs.reason``: one line saying why a run ended as it did."""
+    _ensure_table(db, CRAWL_RUNS)
+
+
 #: Migration functions, applied in order; ``user_version`` counts the applied ones.
 #: Append new ones; never edit or remove a released one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_search]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_search, _v3_run_reason]
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(MIGRATIONS)

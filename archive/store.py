@@ -533,24 +533,32 @@ class Archive:
 
     @_translated
     def finish_run(
-        self, run_id: int, *, status: str = "finished", stats: Mapping[str, Any] | None = None
+        self,
+        run_id: int,
+        *,
+        status: str = "finished",
+        stats: Mapping[str, Any] | None = None,
+        reason: str | None = None,
     ) -> None:
         """Record the end of a crawl run.
 
-        :param status: ``"finished"``, ``"failed"`` or ``"killed"``
+        :param status: one of ``RUN_STATUSES`` except ``"running"``
         :param stats: the crawler's stats (stored as JSON; non-JSON values as strings)
+        :param reason: one line saying why the run ended so (``"site blocked us: 12 of 14
+            pages were block pages"``)
         """
         if status not in RUN_STATUSES or status == "running":
-            raise ArchiveError(
-                f"run status must be one of finished, failed, killed; got {status!r}"
-            )
+            allowed = ", ".join(s for s in RUN_STATUSES if s != "running")
+            raise ArchiveError(f"run status must be one of {allowed}; got {status!r}")
         with transaction(self.conn):
             cursor = self.conn.execute(
-                "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+                "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ?, reason = ? "
+                "WHERE id = ?",
                 (
                     _now(),
                     status,
                     json.dumps(dict(stats or {}), ensure_ascii=False, default=str),
+                    reason,
                     run_id,
                 ),
             )
@@ -560,21 +568,29 @@ class Archive:
             )
 
     @_translated
-    def mark_stale_runs(self) -> list[int]:
-        """Mark runs left ``running`` by a process that no longer exists as ``killed``.
+    def mark_stale_runs(self, site: str | None = None) -> list[int]:
+        """Mark runs left ``running`` by a crawl that is gone as ``killed``; return their ids.
 
-        Returns their ids. Runs whose process is alive (or unknown) are left alone.
+        :param site: the caller holds this site's run lock, so no other crawl of it is
+            running: every ``running`` run of the site is stale, whatever its PID (PIDs
+            repeat across containers and reboots). Without ``site``, only runs whose
+            process no longer exists on this machine are marked.
         """
         stale = []
         with transaction(self.conn):
             running = self.conn.execute(
-                "SELECT id, pid FROM crawl_runs WHERE status = 'running'"
+                "SELECT id, pid, site FROM crawl_runs WHERE status = 'running'"
             ).fetchall()
-            for run_id, pid in running:
-                if pid is not None and not _alive(pid):
+            for run_id, pid, run_site in running:
+                if site is not None:
+                    if run_site == site:
+                        stale.append(run_id)
+                elif pid is not None and not _alive(pid):
                     stale.append(run_id)
             self.conn.executemany(
-                "UPDATE crawl_runs SET status = 'killed', finished_at = ? WHERE id = ?",
+                "UPDATE crawl_runs SET status = 'killed', finished_at = ?, "
+                "reason = coalesce(reason, 'the crawl process ended without recording its end "
+                "(killed hard, or the machine stopped)') WHERE id = ?",
                 [(_now(), run_id) for run_id in stale],
             )
         return stale
@@ -625,7 +641,8 @@ class Archive:
                 [*params, max(days, 0)],
             )
         ]
-        columns = ("id", "site", "started_at", "finished_at", "status", "pid", "stats")
+        columns = ("id", "site", "started_at", "finished_at", "status", "pid", "stats",
+                   "reason")
         runs = []
         for row in conn.execute(
             f"SELECT {', '.join(columns)} FROM crawl_runs ORDER BY id DESC LIMIT 10"

@@ -434,14 +434,30 @@ def test_runs(archive: Archive, clock: str) -> None:
         "status": "finished",
         "pid": os.getpid(),
         "stats": '{"archive/inserted": 3, "when": "2025-01-02"}',
+        "reason": None,
     }
+
+
+def test_stale_runs_of_a_locked_site_ignore_pids(archive: Archive) -> None:
+    """The caller holds the site's run lock: a live PID (PID 1 in a container) is stale too."""
+    mine = archive.start_run("hibya", pid=1)
+    other = archive.start_run("ege", pid=1)
+    assert archive.mark_stale_runs("hibya") == [mine]
+    got = {r["id"]: (r["status"], bool(r["reason"])) for r in rows(archive, "crawl_runs")}
+    assert got == {mine: ("killed", True), other: ("running", False)}
+
+
+def test_finish_run_keeps_a_reason(archive: Archive) -> None:
+    run = archive.start_run("hibya")
+    archive.finish_run(run, status="blocked", reason="12 of 14 pages were block pages")
+    assert rows(archive, "crawl_runs")[0]["reason"] == "12 of 14 pages were block pages"
 
 
 def test_finish_run_errors(archive: Archive) -> None:
     run = archive.start_run("hibya")
     with pytest.raises(ArchiveError) as err:
         archive.finish_run(run, status="shutdown")
-    assert str(err.value) == "run status must be one of finished, failed, killed; got 'shutdown'"
+    assert str(err.value) == "run status must be one of finished, failed, blocked, killed; got 'shutdown'"
     with pytest.raises(ArchiveError) as err:
         archive.finish_run(99, status="failed")
     assert str(err.value) == "no crawl run 99 in news.db; pass the id that start_run returned"
@@ -494,6 +510,7 @@ def test_stats(archive: Archive, clock: str) -> None:
                 "status": "running",
                 "pid": 1234,
                 "stats": {},
+                "reason": None,
             },
         ],
     }

@@ -1,0 +1,36 @@
+"""Exit codes of the ``newscrawler`` command, one meaning each (BSD ``sysexits.h`` names).
+
+A cron job or systemd unit reads these; ``docs/operations.md`` says what to do with each.
+"""
+
+from __future__ import annotations
+
+import signal
+
+#: The command did what was asked.
+OK = 0
+#: The crawl failed (nothing fetched, only errors) or the command could not do its work.
+FAILED = 1
+#: Bad usage: an unknown option, a value of the wrong type or out of range.
+USAGE = 2
+#: EX_UNAVAILABLE: the site blocked us (block or captcha pages) or rate-limited us
+#: beyond ``RETRY_AFTER_MAX``; retry later, after the time the summary gives.
+BLOCKED = 69
+#: EX_IOERR: the archive could not be written or read: disk full, read-only, damaged,
+#: locked past the timeout, or not a newscrawler archive.
+ARCHIVE = 74
+#: EX_TEMPFAIL: another crawl of the same site into the same archive is running.
+LOCKED = 75
+#: Interrupted by SIGINT (Ctrl-C): what was fetched is written, the run is ``killed``.
+INTERRUPTED = 128 + signal.SIGINT
+#: Stopped by SIGTERM (or SIGHUP): what was fetched is written, the run is ``killed``.
+TERMINATED = 128 + signal.SIGTERM
+
+
+def for_signal(signum: int) -> int:
+    """The exit code of a crawl stopped by ``signum`` (SIGHUP counts as SIGTERM).
+
+    >>> for_signal(signal.SIGINT), for_signal(signal.SIGTERM), for_signal(signal.SIGHUP)
+    (130, 143, 143)
+    """
+    return INTERRUPTED if signum == signal.SIGINT else TERMINATED
