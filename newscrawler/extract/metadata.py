@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html as htmllib
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from newscrawler.extract.dom import Element, collapse, parse_html
+
+logger = logging.getLogger(__name__)
 
 # schema.org types that describe an article page.
 ARTICLE_TYPES = frozenset(
@@ -61,6 +64,15 @@ MODIFIED_META = frozenset(
     }
 )
 
+#: Values kept per repeated ``<meta>`` key (dates, tags, authors); the rest are ignored.
+MAX_META_VALUES = 200
+#: A JSON-LD script longer than this (characters) is skipped, not parsed.
+MAX_JSON_LD_CHARS = 1_000_000
+#: A JSON-LD script nested deeper than this (objects and arrays) is skipped, not parsed.
+MAX_JSON_LD_DEPTH = 50
+
+# A JSON string (skipped whole) or one bracket: enough to measure nesting in one pass.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ESCAPED_JSON = re.compile(r"\s*[\[{]\s*&quot;")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
@@ -114,6 +126,7 @@ class Metadata:
     json_ld: JsonLdArticle | None = None
     json_ld_site_name: str | None = None
     breadcrumbs: list[str] = field(default_factory=list)
+    json_ld_skipped: int = 0  # JSON-LD scripts too large or too deeply nested to parse
 
 
 def split_keywords(value: str | None) -> list[str]:
@@ -123,11 +136,50 @@ def split_keywords(value: str | None) -> list[str]:
     ['İzmir', 'belediye', 'kadın']
     """
     out: list[str] = []
+    add = _Unique(out)
     for part in re.split(r"[,;]", value or ""):
         word = collapse(part)
-        if word and word not in out:
-            out.append(word)
+        if word:
+            add(word)
     return out
+
+
+def json_depth(text: str, limit: int = MAX_JSON_LD_DEPTH) -> int:
+    """How deeply objects and arrays nest in JSON ``text`` (strings ignored), in one pass;
+    counting stops just past ``limit``.
+
+    >>> json_depth('{"a": [1, {"b": "]]]"}]}')
+    3
+    >>> json_depth("[" * 10_000, limit=50)
+    51
+    """
+    depth = deepest = 0
+    for match in _JSON_TOKEN.finditer(text):
+        char = match.group()[0]
+        if char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def json_ld_problem(text: str) -> str | None:
+    """Why a JSON-LD script is not parsed (too large, nested too deeply), or None.
+
+    >>> json_ld_problem('{"@type": "NewsArticle"}') is None
+    True
+    >>> json_ld_problem("[" * 60)
+    'nested deeper than 50'
+    """
+    if len(text) > MAX_JSON_LD_CHARS:
+        return f"{len(text)} characters, over {MAX_JSON_LD_CHARS}"
+    if json_depth(text) > MAX_JSON_LD_DEPTH:
+        return f"nested deeper than {MAX_JSON_LD_DEPTH}"
+    return None
 
 
 def loads_lenient(text: str) -> list[Any]:
@@ -257,7 +309,17 @@ def read_json_ld(root: Element, meta: Metadata) -> None:
         if "ld+json" not in script.get("type", "").lower():
             continue
         text = script.text or ""
-        values = loads_lenient(text)
+        problem = json_ld_problem(text)
+        if problem is not None:
+            meta.json_ld_skipped += 1
+            logger.warning("skipped a JSON-LD script: %s", problem)
+            continue
+        try:
+            values = loads_lenient(text)
+        except RecursionError:  # nesting the depth check did not see (defensive)
+            meta.json_ld_skipped += 1
+            logger.warning("skipped a JSON-LD script: nested too deeply to parse")
+            continue
         objects = _objects(values)
         if not objects and meta.json_ld is None:
             meta.json_ld = _regex_article(text)
@@ -281,8 +343,40 @@ def _first(current: str | None, value: str) -> str | None:
     return current if current else (value or None)
 
 
+class _Unique:
+    """Appends to a metadata list once per value, in constant time, up to a cap.
+
+    A page may repeat a ``<meta>`` tag a hundred thousand times: a list membership
+    test per tag made reading such a page quadratic (100 s for 100k tags).
+
+    >>> values: list[str] = []
+    >>> add = _Unique(values, cap=2)
+    >>> for v in ["a", "b", "a", "c"]:
+    ...     add(v)
+    >>> values
+    ['a', 'b']
+    """
+
+    def __init__(self, values: list[str], cap: int = MAX_META_VALUES) -> None:
+        self.values = values
+        self.seen = set(values)
+        self.cap = cap
+
+    def __call__(self, value: str) -> None:
+        if value not in self.seen and len(self.values) < self.cap:
+            self.seen.add(value)
+            self.values.append(value)
+
+
 def read_meta_tags(root: Element, meta: Metadata) -> None:
-    """Fill the OpenGraph / ``article:*`` / name= fields from every ``<meta>`` in the page."""
+    """Fill the OpenGraph / ``article:*`` / name= fields from every ``<meta>`` in the page.
+
+    Linear in the number of tags; each list keeps at most ``MAX_META_VALUES`` values.
+    """
+    add_published = _Unique(meta.published)
+    add_modified = _Unique(meta.modified)
+    add_tag = _Unique(meta.tags)
+    add_author = _Unique(meta.article_authors)
     for el in root.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         if not key:
@@ -305,20 +399,16 @@ def read_meta_tags(root: Element, meta: Metadata) -> None:
         elif key == "description":
             meta.description = _first(meta.description, value)
         elif key in PUBLISHED_META:
-            if value not in meta.published:
-                meta.published.append(value)
+            add_published(value)
         elif key in MODIFIED_META:
-            if value not in meta.modified:
-                meta.modified.append(value)
+            add_modified(value)
         elif key == "article:section":
             meta.section = _first(meta.section, value)
         elif key == "article:tag":
             for tag in split_keywords(value):
-                if tag not in meta.tags:
-                    meta.tags.append(tag)
+                add_tag(tag)
         elif key == "article:author":
-            if value not in meta.article_authors:
-                meta.article_authors.append(value)
+            add_author(value)
         elif key == "author":
             meta.author = _first(meta.author, value)
         elif key == "keywords":
