@@ -9,6 +9,7 @@ Exit codes: 0 success, 1 failed (crawl fetched nothing, database error...), 2 ba
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -20,10 +21,16 @@ from typing import Any, TypeVar
 import click
 
 from archive import Archive, ArchiveError, iter_articles, search, write_csv, write_jsonl
-from newscrawler.profiles import SiteProfile, UnknownSiteError, all_profiles, get_profile
+from newscrawler.profiles import (
+    ProfileError,
+    SiteProfile,
+    UnknownSiteError,
+    all_profiles,
+    get_profile,
+    scan_profiles,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_LOCKED = 75
 
 
 def default_db() -> str:
@@ -65,12 +72,21 @@ def open_archive(db_path: str, *, create: bool = False, timeout: float = 30.0) -
         raise click.ClickException(str(exc)) from None
 
 
+class BrokenProfileError(click.ClickException):
+    """A site profile asked for is broken: one line with its file, line and problem; exit 2."""
+
+    exit_code = 2
+
+
 def resolve_sites(names: Sequence[str]) -> list[SiteProfile]:
-    """Profiles for the given names, or a usage error naming the known sites."""
+    """Profiles for the given names, or a usage error naming the known sites (or the
+    broken profile's file, line and problem)."""
     try:
         return [get_profile(n) for n in names]
     except UnknownSiteError as exc:
         raise click.UsageError(str(exc)) from None
+    except ProfileError as exc:
+        raise BrokenProfileError(f"site profile {exc.name!r} is broken: {exc}") from None
 
 
 class ArchiveErrorsGroup(click.Group):
@@ -92,6 +108,42 @@ def main() -> None:
 # --- crawl ---------------------------------------------------------------------------------
 
 
+class FiniteFloat(click.ParamType):
+    """A finite float at or above ``min`` (``click.FloatRange`` lets nan through)."""
+
+    name = "float"
+
+    def __init__(self, min: float = 0.0) -> None:
+        self.min = min
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number) or number < self.min:
+            self.fail(f"{value!r} is not a finite number >= {self.min:g}", param, ctx)
+        return number
+
+
+def _check_base_url(_ctx: click.Context, _param: click.Parameter,
+                    value: str | None) -> str | None:
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"{value!r} is not a site origin; write it as "
+                                 "http://host[:port] or https://host[:port]")
+    return value
+
+
 @main.command()
 @click.argument("sites", nargs=-1, required=True, metavar="SITE...")
 @db_option
@@ -100,25 +152,36 @@ def main() -> None:
 @day_option("--since", "Only articles published on or after this day.")
 @click.option("--only-new", is_flag=True,
               help="Skip article URLs the archive already holds (feeds are still read).")
-@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+@click.option("--wait", type=FiniteFloat(min=0), default=0, show_default=True,
               help="Seconds to wait for another crawl of the same site to finish.")
 @click.option("--jobdir", type=click.Path(file_okay=False),
               help="Scrapy JOBDIR: keep the request queue so a killed crawl can resume.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy or newscrawler setting (repeatable).")
-@click.option("--base-url", help="Crawl a mirror of the site at this origin (one SITE only).")
+              help="Override a Scrapy or newscrawler setting (repeatable); the value is "
+              "checked against the setting's type.")
+@click.option("--base-url", callback=_check_base_url,
+              help="Crawl a mirror of the site at this origin (one SITE only).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO level).")
 def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: int,
           since: str | None, only_new: bool, wait: float, jobdir: str | None,
           overrides: tuple[str, ...], base_url: str | None, verbose: bool) -> None:
     """Crawl SITE... (see `newscrawler sites`) into the archive.
 
-    Shows live progress on stderr and ends with a summary. Safe to repeat (no
-    duplicates), to overlap (a second crawl of the same site waits or exits with 75)
-    and to kill (what was written stays; the next run marks the killed run).
+    Shows live progress on stderr and ends with a summary per site. Exit codes: 0 done,
+    1 failed, 2 bad usage, 69 blocked or rate-limited (retry later), 74 the archive
+    cannot be written, 75 another crawl of the site is running, 130/143 interrupted
+    (see docs/operations.md). Safe to repeat, to overlap and to kill.
     """
-    profiles = resolve_sites(sites)
-    settings: dict[str, Any] = dict(_parse_override(o) for o in overrides)
+    from newscrawler.overrides import OverrideError, parse_override
+    from newscrawler.runner import run_crawl, unique
+
+    if not math.isfinite(timeout):
+        raise click.BadParameter(f"{timeout!r} is not a finite number", param_hint="--timeout")
+    profiles = unique(resolve_sites(sites))
+    try:
+        settings: dict[str, Any] = dict(parse_override(o) for o in overrides)
+    except OverrideError as exc:
+        raise click.BadParameter(str(exc), param_hint="--set") from None
     if jobdir:
         settings["JOBDIR"] = jobdir
     if base_url and len(profiles) != 1:
@@ -128,125 +191,6 @@ def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: in
                      only_new=only_new, wait=wait, settings=settings, verbose=verbose,
                      base_urls={profiles[0].name: base_url} if base_url else None)
     sys.exit(code)
-
-
-def _parse_override(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise click.BadParameter(f"{text!r}: write it as NAME=VALUE", param_hint="--set")
-    return name.strip(), value
-
-
-def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: int = 0,
-              since: str | None = None, only_new: bool = False, wait: float = 0,
-              settings: dict[str, Any] | None = None, verbose: bool = False,
-              base_urls: dict[str, str] | None = None) -> int:
-    """Run one Scrapy crawl per profile in this process; print summaries; return the exit code."""
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
-
-    from newscrawler.runlock import RunLock, RunLockedError
-
-    # Outside the project folder there is no scrapy.cfg: name the settings module directly.
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
-
-    try:
-        open_archive(db_path, create=True).close()
-    except click.ClickException as exc:
-        exc.show()
-        return 1
-    locks = []
-    try:
-        for profile in profiles:
-            locks.append(RunLock(db_path, profile.name, wait=wait).acquire())
-    except RunLockedError as exc:
-        for lock in locks:
-            lock.release()
-        click.echo(f"Error: {exc}", err=True)
-        return EXIT_LOCKED
-    try:
-        project = get_project_settings()
-        project.set("ARCHIVE_DB", db_path, priority="cmdline")
-        project.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
-        if max_articles:
-            project.set("NEWSCRAWLER_MAX_ARTICLES", max_articles, priority="cmdline")
-            project.set("CLOSESPIDER_ITEMCOUNT", max_articles, priority="cmdline")
-        if since:
-            project.set("NEWSCRAWLER_SINCE", since, priority="cmdline")
-        if only_new:
-            project.set("NEWSCRAWLER_ONLY_NEW", True, priority="cmdline")
-        for name, value in (settings or {}).items():
-            project.set(name, value, priority="cmdline")
-        process = CrawlerProcess(project)
-        crawlers = []
-        for profile in profiles:
-            crawler = process.create_crawler(profile.name)
-            crawlers.append((profile, crawler))
-            kwargs = {}
-            if base_urls and profile.name in base_urls:
-                kwargs["base_url"] = base_urls[profile.name]
-            process.crawl(crawler, **kwargs)
-        process.start()
-    finally:
-        for lock in locks:
-            lock.release()
-    failed = False
-    for profile, crawler in crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        ok = crawl_succeeded(stats)
-        failed = failed or not ok
-        click.echo(crawl_summary(profile.name, stats, ok))
-    return 1 if failed else 0
-
-
-def crawl_succeeded(stats: dict[str, Any]) -> bool:
-    """A crawl failed when it fetched nothing, or archived nothing and only met errors.
-
-    >>> crawl_succeeded({"downloader/response_count": 0})
-    False
-    >>> crawl_succeeded({"downloader/response_count": 9, "archive/inserted": 3})
-    True
-    >>> crawl_succeeded({"downloader/response_count": 4, "fetch/errors": 4})
-    False
-    """
-    fetched = int(stats.get("downloader/response_count", 0))
-    if fetched == 0:
-        return False
-    archived = sum(int(stats.get(f"archive/{k}", 0)) for k in ("inserted", "updated",
-                                                                 "unchanged"))
-    errors = int(stats.get("fetch/errors", 0))
-    if archived == 0 and errors > 0:
-        return False
-    return stats.get("finish_reason", "finished") in ("finished", "closespider_itemcount")
-
-
-def crawl_summary(site: str, stats: dict[str, Any], ok: bool) -> str:
-    """The closing summary of one site's crawl."""
-    get = lambda key: int(stats.get(key, 0) or 0)  # noqa: E731
-    start, end = stats.get("start_time"), stats.get("finish_time")
-    seconds = (end - start).total_seconds() if start and end else 0.0
-    dropped = {k.split("/", 2)[2]: v for k, v in stats.items()
-               if k.startswith("validate/dropped/")}
-    dropped_dupes = get("dedupe/dropped_url") + get("dedupe/dropped_content")
-    if dropped_dupes:
-        dropped["duplicate"] = dropped_dupes
-    lines = [
-        f"{site}: {'finished' if ok else 'FAILED'} in {seconds:.1f}s "
-        f"({stats.get('finish_reason', '?')})",
-        f"  pages fetched   {get('downloader/response_count')}",
-        f"  articles        {get('archive/inserted')} new, {get('archive/updated')} updated, "
-        f"{get('archive/unchanged')} unchanged",
-        f"  headlines kept  {get('split/headlines')}",
-        "  dropped         " + (", ".join(f"{v} {k}" for k, v in sorted(dropped.items()))
-                                 or "0"),
-        f"  errors          {get('fetch/errors')}"
-        + (f" (+{get('spider_exceptions/count')} extraction errors)"
-           if get("spider_exceptions/count") else ""),
-    ]
-    if not ok and get("downloader/response_count") == 0:
-        lines.append("  nothing was fetched: check the network, the site's base URL "
-                     "(`newscrawler sites`) and robots.txt; rerun with -v for Scrapy's log")
-    return "\n".join(lines)
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -275,6 +219,8 @@ def demo(db_path: str, timeout: float, query: str, port: int) -> None:
                 f"cannot serve the sample site on 127.0.0.1:{port} ({exc.strerror}); "
                 "pass --port with a free port, or --port 0 to pick one") from None
         click.echo(f"Serving the sample site at {origin}/", err=True)
+        from newscrawler.runner import run_crawl
+
         code = run_crawl([profile], db_path=db_path, settings={"PROGRESS_INTERVAL": 2.0},
                          base_urls={"sample": origin})
     if code:
@@ -291,25 +237,43 @@ def demo(db_path: str, timeout: float, query: str, port: int) -> None:
 
 
 @main.command()
+@click.argument("names", nargs=-1, metavar="[SITE]...")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-def sites(fmt: str) -> None:
-    """List the site profiles (bundled and from $NEWSCRAWLER_SITES_DIR)."""
-    profiles = all_profiles()
+def sites(names: tuple[str, ...], fmt: str) -> None:
+    """List the site profiles (bundled and from $NEWSCRAWLER_SITES_DIR).
+
+    A broken profile is listed with its file, line and problem; it never hides the
+    others. Exits 2 when a SITE asked for is broken or unknown, else 0.
+    """
+    profiles, broken = scan_profiles()
+    unknown = [n for n in names if n not in profiles and n not in broken]
+    if unknown:
+        resolve_sites(unknown)  # the usage error that lists the known sites
+    if names:
+        profiles = {n: p for n, p in profiles.items() if n in names}
+        broken = {n: e for n, e in broken.items() if n in names}
+    rows: list[dict[str, Any]] = [
+        {"name": p.name, "title": p.title, "base_url": p.base_url, "feeds": list(p.feeds),
+         "sitemaps": list(p.sitemaps), "listings": list(p.listings),
+         "article_pattern": p.article_pattern, "credit": list(p.credit),
+         "profile": p.source, "broken": False} for p in profiles.values()]
+    rows += [{"name": e.name, "profile": str(e.path), "broken": True, "line": e.line,
+              "problem": e.problem} for e in broken.values()]
+    rows.sort(key=lambda row: str(row["name"]))
     if fmt == "json":
-        click.echo(json.dumps([
-            {"name": p.name, "title": p.title, "base_url": p.base_url, "feeds": list(p.feeds),
-             "sitemaps": list(p.sitemaps), "listings": list(p.listings),
-             "article_pattern": p.article_pattern, "credit": list(p.credit),
-             "profile": p.source} for p in profiles.values()
-        ], ensure_ascii=False, indent=2))
-        return
-    for p in profiles.values():
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    for row in rows if fmt == "table" else ():
+        if row["broken"]:
+            click.echo(f"{row['name']:<12} BROKEN: {broken[row['name']]}")
+            continue
         discovery = ", ".join(filter(None, [
-            f"{len(p.feeds)} feed(s)" if p.feeds else "",
-            f"{len(p.sitemaps)} sitemap(s)" if p.sitemaps else "",
-            f"{len(p.listings)} listing(s)" if p.listings else ""]))
-        click.echo(f"{p.name:<12} {p.title:<28} {p.base_url:<30} {discovery}")
+            f"{len(row['feeds'])} feed(s)" if row["feeds"] else "",
+            f"{len(row['sitemaps'])} sitemap(s)" if row["sitemaps"] else "",
+            f"{len(row['listings'])} listing(s)" if row["listings"] else ""]))
+        click.echo(f"{row['name']:<12} {row['title']:<28} {row['base_url']:<30} {discovery}")
+    if broken and names:
+        sys.exit(2)
 
 
 # --- extract -------------------------------------------------------------------------------

@@ -1,37 +1,81 @@
 """Run locks: one crawl per site and archive at a time, safe for cron, systemd and Scrapyd.
 
-The lock is an ``flock`` on a small file beside the database. The kernel drops it when
-the process dies, however it dies, so a killed crawl never leaves a stale lock behind.
+The lock is an ``flock`` on a small file in the database's folder, named for the
+database *file* (its inode) and the site: ``.newscrawler-<inode>.<site>.lock``. So
+``news.db``, ``./news.db``, a symlink to it and a hard link beside it share one lock,
+and a crawl run by cron, by systemd (even with ``PrivateTmp``), in a container sharing
+the folder, or by ``scrapy crawl`` meets the same lock. The folder is the right place:
+SQLite must be able to write there anyway (its ``-wal`` and ``-shm`` files live beside
+the database). The kernel drops the lock when the process dies, however it dies, so a
+killed crawl never leaves a stale lock behind.
+
+A lock taken twice in one process (the ``newscrawler`` command takes it before Scrapy
+starts, and the archive pipeline takes it again so that plain ``scrapy crawl`` is covered)
+is shared, not a deadlock: the pipeline's lock is made with ``join=True`` and counts a
+reference to the one this process already holds. Without ``join``, a second lock in the
+same process is refused like one in another process.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import re
 import time
 from pathlib import Path
 from types import TracebackType
 
+#: (folder device, inode, site) -> [fd, references] for the locks this process holds.
+_HELD: dict[tuple[int, int, str], list[int]] = {}
 
-class RunLockedError(RuntimeError):
+
+class RunLockError(RuntimeError):
+    """The run lock cannot be taken (not because another crawl holds it)."""
+
+
+class RunLockedError(RunLockError):
     """Another crawl of the same site into the same archive is running."""
 
 
-class RunLock:
-    """An exclusive lock named for (database, site); ``wait`` seconds before giving up."""
+def lock_path(db_path: str | os.PathLike[str], site: str) -> tuple[Path, tuple[int, int, str]]:
+    """The lock file of ``(database, site)`` and its key; the database must exist.
 
-    def __init__(self, db_path: str | os.PathLike[str], site: str, *, wait: float = 0) -> None:
-        db = Path(db_path).resolve()
-        self.path = db.with_name(f"{db.name}.{site}.lock")
+    The database's real folder holds the lock; the file name carries its inode.
+    """
+    real = Path(os.path.realpath(db_path))
+    st = os.stat(real)
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", site)
+    return real.parent / f".newscrawler-{st.st_ino}.{safe}.lock", (st.st_dev, st.st_ino, site)
+
+
+class RunLock:
+    """An exclusive lock named for (database file, site); ``wait`` seconds before giving up."""
+
+    def __init__(self, db_path: str | os.PathLike[str], site: str, *, wait: float = 0,
+                 join: bool = False) -> None:
+        self.db = Path(db_path)
         self.site = site
-        self.db = db
         self.wait = wait
-        self._fd: int | None = None
+        self.join = join
+        self.path: Path | None = None
+        self._key: tuple[int, int, str] | None = None
 
     def acquire(self) -> RunLock:
-        """Take the lock or raise :class:`RunLockedError` saying who holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        """Take the lock or raise :class:`RunLockedError` (held) / :class:`RunLockError`."""
+        if not self.db.exists():  # the inode names the lock: the file must exist first
+            try:
+                self.db.touch()
+            except OSError as exc:
+                raise RunLockError(f"cannot create {self.db} ({exc.strerror}); "
+                                   "check that its folder exists and is writable") from None
+        self.path, key = lock_path(self.db, self.site)
+        held = _HELD.get(key)
+        if held is not None and self.join:
+            held[1] += 1
+            self._key = key
+            return self
+        fd = self._open(self.path)
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -48,15 +92,45 @@ class RunLock:
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
-        self._fd = fd
+        _HELD.setdefault(key, [fd, 0])[1] += 1
+        self._key = key
         return self
 
+    def _open(self, path: Path) -> int:
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                why = ("it belongs to another user: run the crawl as that user, or remove it"
+                       if path.exists() else "its folder is not writable")
+            elif exc.errno == errno.ELOOP:
+                why = "it is a symlink: remove it"
+            else:
+                why = "remove it or check the folder"
+            raise RunLockError(
+                f"cannot take the run lock {path} ({exc.strerror}); {why}"
+            ) from None
+
     def release(self) -> None:
-        """Let the next crawl in."""
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        """Let the next crawl in (once every holder in this process has released it)."""
+        if self._key is None:
+            return
+        held = _HELD.get(self._key)
+        self._key = None
+        if held is None:
+            return
+        held[1] -= 1
+        if held[1] <= 0:
+            for key, value in list(_HELD.items()):
+                if value is held:
+                    del _HELD[key]
+            fcntl.flock(held[0], fcntl.LOCK_UN)
+            os.close(held[0])
+
+    @property
+    def held(self) -> bool:
+        """This object holds (a reference to) the lock."""
+        return self._key is not None
 
     def __enter__(self) -> RunLock:
         return self.acquire()

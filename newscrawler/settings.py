@@ -59,7 +59,11 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "newscrawler.extensions.progress.ProgressExtension": 500,
+    "newscrawler.extensions.shutdown.ShutdownExtension": 510,
 }
+# SIGINT, SIGTERM and SIGHUP stop a crawl with its last batch written and the run recorded
+# `killed`, even on a second signal (False: Scrapy's own handlers).
+SHUTDOWN_SIGNALS = True
 
 # --- Scrapy settings chosen for news sites ----------------------------------------------
 

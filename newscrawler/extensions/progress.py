@@ -10,29 +10,27 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-# (label, stats keys summed) in the order they are printed.
-FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("pages", ("downloader/response_count",)),
-    ("new", ("archive/inserted",)),
-    ("updated", ("archive/updated",)),
-    ("unchanged", ("archive/unchanged",)),
-    ("dropped", ("item_dropped_count",)),
-    ("errors", ("fetch/errors", "spider_exceptions/count")),
-)
+from newscrawler.outcome import counts, crawl_outcome
 
 
-def progress_line(site: str, stats: dict[str, Any]) -> str:
-    """One progress line from crawl stats.
+def progress_line(site: str, stats: dict[str, Any], outcome: str | None = None) -> str:
+    """One progress line from crawl stats (the summary's numbers: ``outcome.counts``).
 
     >>> progress_line("hibya", {"downloader/response_count": 12, "archive/inserted": 3})
     '[hibya] pages 12 | new 3 | updated 0 | unchanged 0 | dropped 0 | errors 0'
+    >>> progress_line("hibya", {"downloader/response_count": 1}, "failed")
+    '[hibya] failed: pages 1 | new 0 | updated 0 | unchanged 0 | dropped 0 | errors 0'
     """
-    parts = [f"{label} {sum(int(stats.get(k, 0) or 0) for k in keys)}" for label, keys in FIELDS]
-    return f"[{site}] " + " | ".join(parts)
+    parts = [f"{label} {n}" for label, n in counts(stats).items()]
+    return f"[{site}] " + (f"{outcome}: " if outcome else "") + " | ".join(parts)
 
 
 class ProgressExtension:
-    """Print :func:`progress_line` every ``PROGRESS_INTERVAL`` seconds (0 switches it off)."""
+    """Print :func:`progress_line` every ``PROGRESS_INTERVAL`` seconds (0 switches it off).
+
+    The last line, when the spider closes, starts with the crawl's outcome word
+    (``finished``, ``failed``, ``blocked``, ``killed``), the same as the summary's.
+    """
 
     def __init__(self, crawler: Crawler, interval: float, out: TextIO = sys.stderr) -> None:
         self.crawler = crawler
@@ -59,6 +57,10 @@ class ProgressExtension:
         print(progress_line(spider.name, self.crawler.stats.get_stats()), file=self.out,
               flush=True)
 
-    def spider_closed(self, spider: Any) -> None:
+    def spider_closed(self, spider: Any, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        print(progress_line(spider.name, stats, crawl_outcome(stats, reason).status),
+              file=self.out, flush=True)

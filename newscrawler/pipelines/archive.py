@@ -2,31 +2,52 @@
 
 from __future__ import annotations
 
+import logging
 import os
-import time
 from collections import Counter
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
+from twisted.internet import task
 
-from archive import Archive
+from archive import Archive, ArchiveError
 from newscrawler.items import ArticleItem
+from newscrawler.outcome import crawl_outcome
+from newscrawler.runlock import RunLock, RunLockedError, RunLockError
+from newscrawler.signals import force_stop
+
+logger = logging.getLogger(__name__)
+
+#: Close reason when the archive cannot be written (shared with the runner and the summary).
+ARCHIVE_ERROR = "archive_error"
+#: Close reason when another crawl of the site into the same archive holds the run lock.
+RUN_LOCKED = "run_locked"
 
 
 class ArchivePipeline:
     """Write articles to the archive in batches, one transaction per batch.
 
-    Every run is recorded in ``crawl_runs`` (status ``running`` until the spider closes;
-    a run killed hard is marked ``killed`` by the next one). The fetched HTML of every
-    article page, kept or dropped, goes to ``raw_pages`` for later re-extraction.
+    Takes the site's run lock (``newscrawler.runlock``; joined when the ``newscrawler``
+    command already holds it), marks the site's runs left ``running`` as ``killed``, and
+    records this run in ``crawl_runs`` with its real outcome (``newscrawler.outcome``).
+    A batch is written when full or every ``ARCHIVE_FLUSH_SECONDS`` on its own clock, so
+    a stalled crawl still writes what it has. The fetched HTML of every article page, kept
+    or dropped, goes to ``raw_pages`` for later re-extraction.
+
+    When the archive cannot be written (disk full, read-only, damaged, locked past
+    ``ARCHIVE_TIMEOUT``), the crawl stops at once with close reason ``archive_error``;
+    later items are dropped without another write, and the run is recorded ``failed``
+    if the database still allows it.
 
     Settings: ``ARCHIVE_DB``, ``ARCHIVE_BATCH_SIZE``, ``ARCHIVE_FLUSH_SECONDS``,
     ``ARCHIVE_RAW_PAGES``, ``ARCHIVE_TIMEOUT``, ``NEWSCRAWLER_MAX_ARTICLES`` (items past the
     limit, already in flight when the crawl was told to stop, are dropped here).
     Stats: ``archive/inserted``, ``archive/updated``, ``archive/unchanged``,
-    ``archive/raw_pages``, ``archive/batches``, ``archive/over_limit``.
+    ``archive/raw_pages``, ``archive/batches``, ``archive/over_limit``, ``archive/error``
+    (the message), ``archive/lost`` (articles held when the write failed),
+    ``archive/not_written`` (items dropped after it), ``archive/stale_runs``.
     """
 
     def __init__(self, crawler: Crawler, path: str, *, batch_size: int, flush_seconds: float,
@@ -41,10 +62,12 @@ class ArchivePipeline:
         self.max_articles = max_articles
         self.accepted = 0
         self.store: Archive | None = None
+        self.lock: RunLock | None = None
         self.run_id: int | None = None
+        self.error: str | None = None
         self.records: list[dict[str, Any]] = []
         self.raw: list[dict[str, Any]] = []
-        self.last_flush = time.monotonic()
+        self.timer: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -63,36 +86,58 @@ class ArchivePipeline:
         )
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.force_stop, signal=force_stop)
         return pipeline
 
+    @property
+    def site(self) -> str:
+        return str(getattr(self.crawler.spider, "name", "?"))
+
     def open_spider(self) -> None:
-        self.store = Archive(self.path, timeout=self.timeout)
-        self.store.mark_stale_runs()
-        spider = self.crawler.spider
-        site = getattr(spider, "name", "?")
-        self.run_id = self.store.start_run(site, pid=os.getpid())
+        """Take the run lock, open the archive, mark stale runs, record this run."""
+        assert self.stats is not None
+        try:
+            self.store = Archive(self.path, timeout=self.timeout)
+            self.lock = RunLock(self.path, self.site, join=True).acquire()
+            stale = self.store.mark_stale_runs(self.site)
+            if stale:
+                self.stats.set_value("archive/stale_runs", len(stale))
+            self.run_id = self.store.start_run(self.site, pid=os.getpid())
+        except RunLockedError as exc:
+            self._close_store()
+            self.stats.set_value("runlock/error", str(exc))
+            logger.error("%s", exc)
+            raise CloseSpider(RUN_LOCKED) from None
+        except (ArchiveError, RunLockError) as exc:
+            self._fail(exc)
+            raise CloseSpider(ARCHIVE_ERROR) from None
+        if self.flush_seconds > 0:
+            self.timer = task.LoopingCall(self._tick)
+            self.timer.start(self.flush_seconds, now=False)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
+        assert self.stats is not None
+        if self.error is not None:
+            item.raw_html = None
+            self.stats.inc_value("archive/not_written")
+            raise DropItem(f"not written, the archive failed: {item.url}", log_level="DEBUG")
         if self.max_articles and self.accepted >= self.max_articles:
             # Requests already in flight when the limit was reached end here.
-            assert self.stats is not None
             self.stats.inc_value("archive/over_limit")
             raise DropItem(f"NEWSCRAWLER_MAX_ARTICLES ({self.max_articles}) reached: {item.url}",
                            log_level="DEBUG")
         self.accepted += 1
         self.records.append(item.record())
         self._keep_raw(item)
-        if len(self.records) >= self.batch_size or (
-            time.monotonic() - self.last_flush >= self.flush_seconds
-        ):
+        if len(self.records) >= self.batch_size:
             self.flush()
         return item
 
     def item_dropped(self, item: Any, **_: Any) -> None:
         """Keep the raw page of a dropped article page too (it may be re-extracted)."""
-        if isinstance(item, ArticleItem):
+        if isinstance(item, ArticleItem) and self.error is None:
             self._keep_raw(item)
 
     def _keep_raw(self, item: ArticleItem) -> None:
@@ -108,52 +153,115 @@ class ArchivePipeline:
             })
             item.raw_html = None
 
-    def flush(self) -> None:
-        """Write the buffered articles and raw pages in one transaction each."""
-        assert self.store is not None and self.stats is not None
-        if self.records:
-            statuses = Counter(self.store.save_articles(self.records))
-            for status, key in (("new", "inserted"), ("updated", "updated"),
-                                ("unchanged", "unchanged")):
-                if statuses[status]:
-                    self.stats.inc_value(f"archive/{key}", statuses[status])
-            self.stats.inc_value("archive/batches")
-            self.records = []
-        if self.raw:
-            self.store.save_raw_pages(self.raw)
-            self.stats.inc_value("archive/raw_pages", len(self.raw))
-            self.raw = []
-        self.last_flush = time.monotonic()
+    def _tick(self) -> None:
+        """The flush timer: write a partly filled batch on the clock."""
+        if self.records or self.raw:
+            self.flush()
+
+    def flush(self) -> bool:
+        """Write the buffered articles and raw pages; on an archive error stop the crawl.
+
+        Returns ``False`` when nothing more can be written.
+        """
+        if self.store is None or self.error is not None:
+            return False
+        assert self.stats is not None
+        try:
+            if self.records:
+                statuses = Counter(self.store.save_articles(self.records))
+                for status, key in (("new", "inserted"), ("updated", "updated"),
+                                    ("unchanged", "unchanged")):
+                    if statuses[status]:
+                        self.stats.inc_value(f"archive/{key}", statuses[status])
+                self.stats.inc_value("archive/batches")
+                self.records = []
+            if self.raw:
+                self.store.save_raw_pages(self.raw)
+                self.stats.inc_value("archive/raw_pages", len(self.raw))
+                self.raw = []
+        except ArchiveError as exc:
+            self.stats.inc_value("archive/lost", len(self.records))
+            self._fail(exc)
+            self._stop_crawl()
+            return False
+        if self.timer is not None and self.timer.running:
+            self.timer.reset()
+        return True
+
+    def _fail(self, exc: BaseException) -> None:
+        """Remember the archive error, hold nothing more, say it once."""
+        assert self.stats is not None
+        self.error = str(exc)
+        self.stats.set_value("archive/error", self.error)
+        self.records = []
+        self.raw = []
+        logger.error("archive error, stopping the crawl: %s", exc)
+
+    def _stop_crawl(self) -> None:
+        from scrapy.utils.defer import deferred_from_coro
+
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=ARCHIVE_ERROR))
 
     def close_spider(self) -> None:
         """Write what is left; the run is closed on ``spider_closed``, which knows why."""
+        self._stop_timer()
         if self.store is not None:
             self.flush()
 
+    def force_stop(self, reason: str = "shutdown", **_: Any) -> None:
+        """The crawl is being stopped at once: write what is held and record the run now."""
+        self.close_spider()
+        self.spider_closed(reason)
+
     def spider_closed(self, reason: str, **_: Any) -> None:
-        """Record the run's end, status and stats; close the archive."""
-        if self.store is None:
-            return
-        assert self.stats is not None
-        status = run_status(reason)
-        if self.run_id is not None:
+        """Record the run's end, status and one-line reason; close the archive."""
+        self._stop_timer()
+        if self.store is not None and self.run_id is not None:
+            assert self.stats is not None
+            outcome = crawl_outcome(self.stats.get_stats(), reason)
             stats = {k: _jsonable(v) for k, v in self.stats.get_stats().items()}
             stats["finish_reason"] = reason
-            self.store.finish_run(self.run_id, status=status, stats=stats)
-        self.store.close()
-        self.store = None
+            try:
+                self.store.finish_run(self.run_id, status=outcome.status, stats=stats,
+                                      reason=outcome.reason)
+            except ArchiveError as exc:  # the database may refuse this too: said once
+                logger.warning("could not record the end of run %s: %s", self.run_id, exc)
+            self.run_id = None
+        self._close_store()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def _stop_timer(self) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self.timer = None
+
+    def _close_store(self) -> None:
+        if self.store is not None:
+            try:
+                self.store.close()
+            except Exception as exc:  # closing a broken file must not hide the first error
+                logger.debug("closing the archive: %s", exc)
+            self.store = None
 
 
 def run_status(reason: str) -> str:
-    """The ``crawl_runs`` status for Scrapy's close reason.
+    """The ``crawl_runs`` status for Scrapy's close reason alone (see ``newscrawler.outcome``).
 
     >>> run_status("closespider_itemcount"), run_status("shutdown"), run_status("cancelled")
     ('finished', 'killed', 'failed')
+    >>> run_status("blocked"), run_status("archive_error")
+    ('blocked', 'failed')
     """
-    if reason == "finished" or reason.startswith("closespider_"):
-        return "finished"
+    if reason in ("blocked", "rate_limited"):
+        return "blocked"
     if reason == "shutdown":
         return "killed"
+    if reason == "finished" or reason.startswith("closespider_"):
+        return "finished"
     return "failed"
 
 

@@ -1,0 +1,174 @@
+"""What a crawl's stats say happened: one outcome for the run record, the summary and the exit.
+
+The archive pipeline records :func:`crawl_outcome` in ``crawl_runs`` (``status``, ``reason``),
+the progress extension prints its last line with it, and ``newscrawler crawl`` prints the
+same numbers in its summary and exits with its code. One function, so they always agree.
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from newscrawler import exitcodes
+
+#: Close reasons that mean the crawl ran to its end.
+DONE_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount",
+                "closespider_timeout")
+#: Stats key set by the shutdown extension: the name of the signal that stopped the crawl.
+SIGNAL_STAT = "shutdown/signal"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one site's crawl ended."""
+
+    status: str  # crawl_runs status: finished, failed, blocked, killed
+    code: int  # exit code, see newscrawler.exitcodes
+    reason: str  # one line saying why
+
+
+def counts(stats: dict[str, Any]) -> dict[str, int]:
+    """The numbers shown by the progress line and the summary alike.
+
+    >>> c = counts({"downloader/response_count": 5, "archive/inserted": 2,
+    ...             "item_dropped_count": 1, "fetch/errors": 1, "spider_exceptions/count": 1})
+    >>> c["pages"], c["new"], c["dropped"], c["errors"]
+    (5, 2, 1, 2)
+    """
+    get = _getter(stats)
+    return {
+        "pages": get("downloader/response_count"),
+        "new": get("archive/inserted"),
+        "updated": get("archive/updated"),
+        "unchanged": get("archive/unchanged"),
+        "dropped": get("item_dropped_count"),
+        "errors": get("fetch/errors") + get("spider_exceptions/count"),
+    }
+
+
+def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Outcome:
+    """The outcome of a crawl from its stats and Scrapy's close reason.
+
+    >>> crawl_outcome({"downloader/response_count": 9, "archive/inserted": 3}, "finished")
+    Outcome(status='finished', code=0, reason='3 new, 0 updated, 0 unchanged')
+    >>> crawl_outcome({"archive/error": "cannot write news.db (disk full)"}).code
+    74
+    >>> crawl_outcome({"shutdown/signal": "SIGTERM"}, "shutdown")
+    Outcome(status='killed', code=143, reason='interrupted by SIGTERM')
+    >>> crawl_outcome({"downloader/response_count": 3, "robotstxt/forbidden": 4}).reason
+    'nothing archived: robots.txt forbids 4 pages (ROBOTSTXT_OBEY)'
+    """
+    get = _getter(stats)
+    reason = close_reason or stats.get("finish_reason") or "finished"
+    if stats.get("archive/error"):
+        return Outcome("failed", exitcodes.ARCHIVE,
+                       f"the archive could not be written: {stats['archive/error']}")
+    signame = stats.get(SIGNAL_STAT)
+    if signame or reason == "shutdown":
+        signum = getattr(signal, str(signame), signal.SIGTERM) if signame else signal.SIGTERM
+        return Outcome("killed", exitcodes.for_signal(signum),
+                       f"interrupted by {signame}" if signame else "stopped (shutdown)")
+    if reason == "blocked":
+        return Outcome("blocked", exitcodes.BLOCKED,
+                       f"the site served block or captcha pages ({get('block/pages')} pages); "
+                       "retry later, or check the site in a browser")
+    if reason == "rate_limited":
+        return Outcome("blocked", exitcodes.BLOCKED, _rate_limited(stats))
+    if reason == "run_locked":
+        return Outcome("failed", exitcodes.LOCKED, "another crawl of the site is running")
+    c = counts(stats)
+    archived = c["new"] + c["updated"] + c["unchanged"]
+    if reason not in DONE_REASONS:
+        return Outcome("failed", exitcodes.FAILED, f"stopped early ({reason})")
+    if archived:
+        return Outcome("finished", exitcodes.OK,
+                       f"{c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged")
+    why = why_nothing(stats)
+    if why:
+        return Outcome("failed", exitcodes.FAILED, why)
+    return Outcome("finished", exitcodes.OK, "nothing new to archive")
+
+
+def why_nothing(stats: dict[str, Any]) -> str:
+    """Why a crawl archived nothing, from its stats ("" when nothing went wrong).
+
+    >>> why_nothing({"downloader/response_count": 2, "redirect/offsite": 3,
+    ...              "fetch/not_html": 1})
+    'nothing archived: 3 redirects left the site (dropped); 1 responses were not HTML'
+    >>> why_nothing({"downloader/exception_type_count/builtins.OSError": 2})[:19]
+    'nothing was fetched'
+    """
+    get = _getter(stats)
+    parts = []
+    if get("robotstxt/forbidden"):
+        parts.append(f"robots.txt forbids {get('robotstxt/forbidden')} pages (ROBOTSTXT_OBEY)")
+    if get("redirect/offsite"):
+        parts.append(f"{get('redirect/offsite')} redirects left the site (dropped)")
+    if get("fetch/not_html"):
+        parts.append(f"{get('fetch/not_html')} responses were not HTML")
+    if get("fetch/empty"):
+        parts.append(f"{get('fetch/empty')} pages were empty")
+    if get("block/pages"):
+        parts.append(f"{get('block/pages')} block or captcha pages")
+    ignored = sum(v for k, v in _numbers(stats) if k.startswith("fetch/errors/")
+                  and k.endswith("/IgnoreRequest")) - get("robotstxt/forbidden")
+    if ignored > 0:
+        parts.append(f"{ignored} requests given up (redirect loops: max redirections reached)")
+    http = _by_suffix(stats, "fetch/errors/", lambda k: k.rsplit("/", 1)[-1].startswith("http_"))
+    if http:
+        parts.append("HTTP errors: " + ", ".join(
+            f"{n} × {code.removeprefix('http_')}" for code, n in http))
+    if get("retry/max_reached"):
+        parts.append(f"{get('retry/max_reached')} requests failed after retries")
+    network = _by_suffix(stats, "downloader/exception_type_count/", lambda k: True)
+    if network:
+        kinds = ", ".join(f"{n} {name.rsplit('.', 1)[-1]}" for name, n in network)
+        parts.append(f"network errors ({kinds}): check the network and the site's base URL "
+                     "(`newscrawler sites`)")
+    if get("downloader/response_count") == 0:
+        head = "nothing was fetched"
+        if not parts:
+            parts.append("check the site's base URL (`newscrawler sites`) and rerun with -v")
+    elif not parts:
+        return ""
+    else:
+        head = "nothing archived"
+    return f"{head}: " + "; ".join(parts)
+
+
+def _rate_limited(stats: dict[str, Any]) -> str:
+    wait = int(stats.get("ratelimit/stopped_retry_after", 0) or 0)
+    text = "the site rate-limited us"
+    if wait:
+        text += f" (Retry-After {wait} s, beyond RETRY_AFTER_MAX)"
+        end = stats.get("finish_time") or datetime.now(UTC)
+        if isinstance(end, datetime):
+            at = (end + timedelta(seconds=wait)).astimezone()
+            text += f"; retry after {at:%Y-%m-%d %H:%M}"
+    return text
+
+
+def _numbers(stats: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(k, int(v)) for k, v in stats.items()
+            if isinstance(v, int | float) and not isinstance(v, bool)]
+
+
+def _by_suffix(stats: dict[str, Any], prefix: str, keep: Any) -> list[tuple[str, int]]:
+    totals: dict[str, int] = {}
+    for key, value in _numbers(stats):
+        if key.startswith(prefix) and keep(key):
+            name = key.rsplit("/", 1)[-1]
+            totals[name] = totals.get(name, 0) + value
+    return sorted(totals.items(), key=lambda kv: -kv[1])
+
+
+def _getter(stats: dict[str, Any]) -> Any:
+    def get(key: str) -> int:
+        try:
+            return int(stats.get(key, 0) or 0)
+        except (TypeError, ValueError):
+            return 0
+    return get

@@ -1,0 +1,210 @@
+"""Run crawls in this process: locks, Scrapy, one summary per site and the exit code.
+
+``newscrawler crawl`` and ``newscrawler demo`` call :func:`run_crawl`. What each crawl's
+outcome is comes from :func:`newscrawler.outcome.crawl_outcome`, the same function the
+archive pipeline records in ``crawl_runs``, so the summary, the run record and the exit
+code agree. Exit codes: ``newscrawler.exitcodes``; what to do with each:
+``docs/operations.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from archive import Archive, ArchiveError
+from newscrawler import exitcodes
+from newscrawler.outcome import Outcome, counts, crawl_outcome
+from newscrawler.profiles import SiteProfile
+
+#: Exit codes, most urgent first: the process exits with the first one any site earned.
+PRECEDENCE = (exitcodes.INTERRUPTED, exitcodes.TERMINATED, exitcodes.ARCHIVE,
+              exitcodes.LOCKED, exitcodes.FAILED, exitcodes.BLOCKED, exitcodes.OK)
+
+
+def archive_error_code(exc: ArchiveError) -> int:
+    """The exit code of an archive error (``exitcodes.for_archive_error`` when present)."""
+    pick = getattr(exitcodes, "for_archive_error", None)
+    return int(pick(exc)) if callable(pick) else exitcodes.ARCHIVE
+
+
+def unique(profiles: Sequence[SiteProfile]) -> list[SiteProfile]:
+    """The profiles once each, in the order given (``crawl X X`` crawls X once)."""
+    seen: dict[str, SiteProfile] = {}
+    for profile in profiles:
+        seen.setdefault(profile.name, profile)
+    return list(seen.values())
+
+
+def worst(codes: Sequence[int]) -> int:
+    """The exit code of several crawls: the most urgent one.
+
+    >>> worst([0, 69, 1]), worst([0, 74, 143]), worst([])
+    (1, 143, 0)
+    """
+    for code in PRECEDENCE:
+        if code in codes:
+            return code
+    return max(codes, default=exitcodes.OK)
+
+
+def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: int = 0,
+              since: str | None = None, only_new: bool = False, wait: float = 0,
+              settings: dict[str, Any] | None = None, verbose: bool = False,
+              base_urls: dict[str, str] | None = None) -> int:
+    """Run one Scrapy crawl per profile in this process; print summaries; return the exit code."""
+    from newscrawler.runlock import RunLock, RunLockedError, RunLockError
+
+    profiles = unique(profiles)
+    # Outside the project folder there is no scrapy.cfg: name the settings module directly.
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
+    timeout = float((settings or {}).get("ARCHIVE_TIMEOUT", 30.0))
+    try:  # a database that cannot be opened or written stops here, before any fetch
+        Archive(db_path, create=True, timeout=timeout).close()
+    except ArchiveError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return archive_error_code(exc)
+    locks: list[Any] = []
+    try:
+        for profile in profiles:
+            locks.append(RunLock(db_path, profile.name, wait=wait).acquire())
+    except (RunLockError, KeyboardInterrupt) as exc:
+        for lock in locks:
+            lock.release()
+        if isinstance(exc, KeyboardInterrupt):
+            click.echo("Interrupted while waiting for the run lock; nothing was crawled.",
+                       err=True)
+            return exitcodes.INTERRUPTED
+        click.echo(f"Error: {exc}", err=True)
+        return exitcodes.LOCKED if isinstance(exc, RunLockedError) else exitcodes.ARCHIVE
+    try:
+        crawlers = _crawl(profiles, db_path=db_path, max_articles=max_articles, since=since,
+                          only_new=only_new, settings=settings, verbose=verbose,
+                          base_urls=base_urls)
+    finally:
+        for lock in locks:
+            lock.release()
+    codes = []
+    for profile, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        outcome = crawl_outcome(stats, stats.get("finish_reason") or _unfinished(stats))
+        codes.append(outcome.code)
+        click.echo(crawl_summary(profile.name, stats, outcome))
+    return worst(codes)
+
+
+def _crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: int,
+           since: str | None, only_new: bool, settings: dict[str, Any] | None, verbose: bool,
+           base_urls: dict[str, str] | None) -> list[tuple[SiteProfile, Any]]:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    project = get_project_settings()
+    project.set("ARCHIVE_DB", db_path, priority="cmdline")
+    project.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
+    if max_articles:
+        project.set("NEWSCRAWLER_MAX_ARTICLES", max_articles, priority="cmdline")
+        project.set("CLOSESPIDER_ITEMCOUNT", max_articles, priority="cmdline")
+    if since:
+        project.set("NEWSCRAWLER_SINCE", since, priority="cmdline")
+    if only_new:
+        project.set("NEWSCRAWLER_ONLY_NEW", True, priority="cmdline")
+    for name, value in (settings or {}).items():
+        project.set(name, value, priority="cmdline")
+    process = CrawlerProcess(project)
+    crawlers = []
+    for profile in profiles:
+        crawler = process.create_crawler(profile.name)
+        crawlers.append((profile, crawler))
+        kwargs = {}
+        if base_urls and profile.name in base_urls:
+            kwargs["base_url"] = base_urls[profile.name]
+        process.crawl(crawler, **kwargs)
+    process.start()
+    return crawlers
+
+
+def _unfinished(stats: dict[str, Any]) -> str:
+    """The close reason of a crawl that never closed (stopped at once by a second signal)."""
+    return "shutdown" if stats.get("shutdown/signal") else "cancelled"
+
+
+def crawl_succeeded(stats: dict[str, Any]) -> bool:
+    """A crawl succeeded when its outcome is ``finished`` (see ``crawl_outcome``).
+
+    >>> crawl_succeeded({"downloader/response_count": 0})
+    False
+    >>> crawl_succeeded({"downloader/response_count": 9, "archive/inserted": 3})
+    True
+    >>> crawl_succeeded({"downloader/response_count": 4, "fetch/errors": 4,
+    ...                  "fetch/errors/article/http_500": 4})
+    False
+    """
+    return crawl_outcome(stats).status == "finished"
+
+
+def crawl_summary(site: str, stats: dict[str, Any], outcome: Outcome | None = None) -> str:
+    """The closing summary of one site's crawl: the progress line's numbers, and why.
+
+    >>> print(crawl_summary("hibya", {"downloader/response_count": 2, "archive/inserted": 1,
+    ...                               "finish_reason": "finished"}))
+    hibya: finished in 0.0s (finished)
+      pages fetched   2
+      articles        1 new, 0 updated, 0 unchanged
+      headlines kept  0
+      dropped         0
+      errors          0
+      outcome         finished: 1 new, 0 updated, 0 unchanged
+    """
+    outcome = outcome or crawl_outcome(stats)
+    get = lambda key: int(stats.get(key, 0) or 0)  # noqa: E731
+    c = counts(stats)
+    start, end = stats.get("start_time"), stats.get("finish_time")
+    if start and not end:
+        end = datetime.now(UTC) if start.tzinfo else datetime.now()
+    seconds = (end - start).total_seconds() if start and end else 0.0
+    drops = drop_reasons(stats)
+    extraction = get("spider_exceptions/count")
+    lines = [
+        f"{site}: {outcome.status} in {seconds:.1f}s "
+        f"({stats.get('finish_reason') or _unfinished(stats)})",
+        f"  pages fetched   {c['pages']}",
+        f"  articles        {c['new']} new, {c['updated']} updated, "
+        f"{c['unchanged']} unchanged",
+        f"  headlines kept  {get('split/headlines')}",
+        f"  dropped         {c['dropped']}"
+        + (" (" + ", ".join(f"{v} {k}" for k, v in drops) + ")" if drops else ""),
+        f"  errors          {c['errors']}"
+        + (f" ({extraction} extraction errors)" if extraction else ""),
+        f"  outcome         {outcome.status}: {outcome.reason}",
+    ]
+    return "\n".join(lines)
+
+
+def drop_reasons(stats: dict[str, Any]) -> list[tuple[str, int]]:
+    """Dropped items by reason, most first; what no counter explains is ``other``.
+
+    >>> drop_reasons({"item_dropped_count": 5, "validate/dropped/too_short": 3,
+    ...               "dedupe/dropped_url": 1})
+    [('too_short', 3), ('duplicate', 1), ('other', 1)]
+    """
+    get = lambda key: int(stats.get(key, 0) or 0)  # noqa: E731
+    found: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith("validate/dropped/") and isinstance(value, int):
+            found[key.split("/", 2)[2]] = value
+    for label, keys in (("duplicate", ("dedupe/dropped_url", "dedupe/dropped_content")),
+                        ("over the --max-articles limit", ("archive/over_limit",)),
+                        ("not written (archive error)", ("archive/not_written",)),
+                        ("block page", ("block/pages",))):
+        n = sum(get(k) for k in keys)
+        if n:
+            found[label] = n
+    other = get("item_dropped_count") - sum(found.values())
+    if other > 0:
+        found["other"] = other
+    return sorted(found.items(), key=lambda kv: -kv[1])
