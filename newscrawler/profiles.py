@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 SITES_DIR = Path(__file__).with_name("sites")
@@ -82,49 +83,187 @@ class SiteProfile:
         return replace(self, base_url=base_url.rstrip("/") + "/")
 
 
-def _as_tuple(value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
+# Keys of the ``[discovery]`` table; every other SiteProfile field (but ``selectors`` and
+# ``source``) is a top-level key. A new key is one new field of SiteProfile (or Selectors):
+# its annotation says how the TOML value is checked (see _CHECKS).
+DISCOVERY_KEYS = ("feeds", "sitemaps", "listings", "listing_links", "listing_next")
+_NOT_KEYS = ("selectors", "source")
+TOP_KEYS = tuple(k for k in SiteProfile.__dataclass_fields__
+                 if k not in DISCOVERY_KEYS and k not in _NOT_KEYS)
+SELECTOR_KEYS = tuple(Selectors.__dataclass_fields__)
+REQUIRED_KEYS = ("base_url", "article_pattern")
+_CSS_KEYS = frozenset({"listing_links", "listing_next"})  # and every key of [selectors]
+_SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)\s*$")
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used: which file, which line, what is wrong."""
+
+    def __init__(self, path: Path, problem: str, *, line: int | None = None,
+                 name: str | None = None) -> None:
+        self.path = path
+        self.problem = problem
+        self.line = line
+        self.name = name or path.stem
+        where = f"{path}, line {line}" if line else str(path)
+        super().__init__(f"{where}: {problem}")
+
+
+class _Bad(ValueError):
+    """One value of a profile that does not fit its key (the message is the problem)."""
+
+
+def _text(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise _Bad(f"{key} must be a string, got {_shown(value)}")
+    return value
+
+
+def _texts(key: str, value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
-    return tuple(str(v) for v in value)  # type: ignore[attr-defined]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Bad(f"{key} must be a list of strings, got {_shown(value)}")
+    return tuple(value)
+
+
+def _number(key: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            0 <= value < float("inf")):
+        raise _Bad(f"{key} must be a number ≥ 0, got {_shown(value)}")
+    return float(value)
+
+
+def _flag(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"{key} must be true or false, got {_shown(value)}")
+    return value
+
+
+# How a TOML value is checked, by the annotation of its SiteProfile/Selectors field.
+_CHECKS = {
+    "str": _text, "str | None": _text,
+    "tuple[str, ...]": _texts,
+    "float": _number, "float | None": _number,
+    "bool": _flag, "bool | None": _flag,
+}
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _checked(key: str, annotation: str, value: object, *, css: bool = False) -> object:
+    """``value`` checked against its field's type, then against what the key means."""
+    checked = _CHECKS[annotation](key, value)
+    if key == "name" and not _SITE_NAME.match(str(checked)):
+        raise _Bad(f"name must be letters, digits, '-', '_' or '.', got {_shown(value)}")
+    if key == "base_url":
+        parts = urlsplit(str(checked))
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in str(checked):
+            raise _Bad(f"base_url must be an http:// or https:// URL, got {_shown(value)}")
+        return str(checked).rstrip("/") + "/"
+    if key == "article_pattern":
+        try:
+            re.compile(str(checked))
+        except re.error as exc:
+            raise _Bad(f"article_pattern is not a valid regex: {exc}") from None
+    if css and checked:
+        from newscrawler.extract.dom import css_to_xpath
+
+        try:
+            css_to_xpath(str(checked))
+        except Exception as exc:  # cssselect raises several kinds of error
+            raise _Bad(f"{key} is not a valid CSS selector: {exc}") from None
+    return checked
+
+
+def _line_of(text: str, table: str | None, key: str) -> int | None:
+    r"""The line where ``key`` is set in ``table`` (None: top level) of TOML ``text``.
+
+    >>> _line_of('name = "x"\n[discovery]\nsitemap = []\n', "discovery", "sitemap")
+    3
+    """
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = re.match(r"^\[\s*([^\]]+?)\s*\]", stripped)
+        if header:
+            current = header.group(1).strip('"')
+            if table is None and current == key:
+                return number
+            continue
+        if current == table and re.match(rf"^[\"']?{re.escape(key)}[\"']?\s*=", stripped):
+            return number
+    return None
+
+
+def _fields(cls: Any, table: str | None, got: dict[str, object], known: tuple[str, ...],
+            text: str) -> dict[str, object]:
+    """The checked values of one TOML table for the dataclass ``cls``."""
+    where = f"[{table}]" if table else "top-level"
+    out: dict[str, object] = {}
+    for key, value in got.items():
+        if key not in known:
+            raise _Bad(f"unknown {where} key {key!r}; known keys: {', '.join(known)}",
+                       _line_of(text, table, key))
+        try:
+            out[key] = _checked(key, str(cls.__dataclass_fields__[key].type), value,
+                                css=cls is Selectors or key in _CSS_KEYS)
+        except _Bad as exc:
+            raise _Bad(str(exc), _line_of(text, table, key)) from None
+    return out
+
+
+def _table(data: dict[str, object], name: str, text: str) -> dict[str, object]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise _Bad(f"{name} must be a table ([{name}]), got {_shown(value)}",
+                   _line_of(text, None, name))
+    return value
+
+
+def parse_profile(text: str, path: Path) -> SiteProfile:
+    """A profile from TOML ``text``; every key checked; ProfileError says where and why."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_AT.search(str(exc))
+        line = int(at.group(1)) if at and at.group(1) else len(text.splitlines()) or 1
+        raise ProfileError(path, f"not valid TOML: {_TOML_AT.sub('', str(exc))}",
+                           line=line) from None
+    name = data.get("name") if isinstance(data.get("name"), str) else None
+    try:
+        discovery = _table(data, "discovery", text)
+        selectors = _table(data, "selectors", text)
+        top = {k: v for k, v in data.items() if k not in ("discovery", "selectors")}
+        values = _fields(SiteProfile, None, top, (*TOP_KEYS, "discovery", "selectors"), text)
+        values.update(_fields(SiteProfile, "discovery", discovery, DISCOVERY_KEYS, text))
+        sel = _fields(Selectors, "selectors", selectors, SELECTOR_KEYS, text)
+        for key in REQUIRED_KEYS:
+            if key not in values:
+                raise _Bad(f"site profile lacks the key {key!r}")
+    except _Bad as exc:
+        at_line = exc.args[1] if len(exc.args) > 1 else None
+        raise ProfileError(path, str(exc.args[0]), line=at_line, name=name) from None
+    values.setdefault("name", path.stem)
+    values.setdefault("title", values["name"])
+    return SiteProfile(**values, selectors=Selectors(**sel),  # type: ignore[arg-type]
+                       source=str(path))
 
 
 def load_profile(path: Path) -> SiteProfile:
-    """Read one profile from a TOML file; errors name the file and the missing key."""
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+    """Read one profile from a TOML file; ProfileError names the file, the line and the
+    problem (bad TOML, a missing or unknown key, a value of the wrong type)."""
     try:
-        name = data.get("name", path.stem)
-        base_url = data["base_url"].rstrip("/") + "/"
-        pattern = data["article_pattern"]
-    except KeyError as exc:
-        raise ValueError(f"{path}: site profile lacks the key {exc.args[0]!r}") from exc
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"{path}: article_pattern is not a valid regex: {exc}") from exc
-    sel = data.get("selectors", {})
-    unknown = set(sel) - set(Selectors.__dataclass_fields__)
-    if unknown:
-        raise ValueError(f"{path}: unknown selectors {sorted(unknown)}")
-    discovery = data.get("discovery", {})
-    return SiteProfile(
-        name=name,
-        title=data.get("title", name),
-        base_url=base_url,
-        article_pattern=pattern,
-        feeds=_as_tuple(discovery.get("feeds")),
-        sitemaps=_as_tuple(discovery.get("sitemaps")),
-        listings=_as_tuple(discovery.get("listings")),
-        listing_links=discovery.get("listing_links"),
-        listing_next=discovery.get("listing_next"),
-        credit=_as_tuple(data.get("credit")),
-        selectors=Selectors(**sel),
-        language=data.get("language", "tr"),
-        download_delay=data.get("download_delay"),
-        source=str(path),
-    )
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ProfileError(path, "not UTF-8 text; save the profile as UTF-8") from None
+    except OSError as exc:
+        raise ProfileError(path, f"cannot read it ({exc.strerror or exc})") from None
+    return parse_profile(text, path)
 
 
 def sites_dirs(extra: str | os.PathLike[str] | None = None) -> list[Path]:
@@ -137,24 +276,65 @@ def sites_dirs(extra: str | os.PathLike[str] | None = None) -> list[Path]:
     return dirs
 
 
-def all_profiles(extra: str | os.PathLike[str] | None = None) -> dict[str, SiteProfile]:
-    """Every known profile by name; a profile in an earlier folder wins."""
-    found: dict[str, SiteProfile] = {}
+def scan_profiles(extra: str | os.PathLike[str] | None = None
+                  ) -> tuple[dict[str, SiteProfile], dict[str, ProfileError]]:
+    """Every profile by name, and every broken one by name (its ``name``, else its file's).
+
+    A profile in an earlier folder wins over one of the same name in a later folder (a user
+    folder overrides a bundled profile), broken or not. Two files with the same name in one
+    folder are an error naming both; one broken file never hides the other sites.
+    """
+    good: dict[str, SiteProfile] = {}
+    broken: dict[str, ProfileError] = {}
     for folder in reversed(sites_dirs(extra)):
+        here: dict[str, SiteProfile] = {}
+        here_broken: dict[str, ProfileError] = {}
         for path in sorted(folder.glob("*.toml")):
-            profile = load_profile(path)
-            found[profile.name] = profile
-    return dict(sorted(found.items()))
+            try:
+                profile = load_profile(path)
+            except ProfileError as exc:
+                here_broken.setdefault(exc.name, exc)
+                continue
+            first = here.pop(profile.name, None)
+            if first is not None or profile.name in here_broken:
+                other = first.source if first is not None else str(here_broken[profile.name].path)
+                text = path.read_text(encoding="utf-8")
+                here_broken[profile.name] = ProfileError(
+                    path, f"two profiles are named {profile.name!r}: {other} and {path}; "
+                    "rename one or remove it", line=_line_of(text, None, "name"),
+                    name=profile.name)
+            else:
+                here[profile.name] = profile
+        for name, profile in here.items():
+            good[name] = profile
+            broken.pop(name, None)
+        for name, error in here_broken.items():
+            broken[name] = error
+            good.pop(name, None)
+    return dict(sorted(good.items())), dict(sorted(broken.items()))
+
+
+def all_profiles(extra: str | os.PathLike[str] | None = None) -> dict[str, SiteProfile]:
+    """Every usable profile by name; a profile in an earlier folder wins; broken ones are
+    left out (see ``profile_problems``)."""
+    return scan_profiles(extra)[0]
+
+
+def profile_problems(extra: str | os.PathLike[str] | None = None) -> list[ProfileError]:
+    """The broken profiles: file, line and problem of each, by site name."""
+    return list(scan_profiles(extra)[1].values())
 
 
 def get_profile(name: str, extra: str | os.PathLike[str] | None = None) -> SiteProfile:
-    """The profile called ``name``, or an error that lists the known ones."""
-    profiles = all_profiles(extra)
-    try:
+    """The profile called ``name``; ProfileError when its file is broken, else an error
+    that lists the known ones."""
+    profiles, broken = scan_profiles(extra)
+    if name in profiles:
         return profiles[name]
-    except KeyError:
-        known = ", ".join(profiles) or "none"
-        raise UnknownSiteError(
-            f"unknown site {name!r}; known sites: {known}. "
-            "Run `newscrawler sites` to list them, or add a profile in NEWSCRAWLER_SITES_DIR."
-        ) from None
+    if name in broken:
+        raise broken[name]
+    known = ", ".join(profiles) or "none"
+    raise UnknownSiteError(
+        f"unknown site {name!r}; known sites: {known}. "
+        "Run `newscrawler sites` to list them, or add a profile in NEWSCRAWLER_SITES_DIR."
+    )

@@ -37,7 +37,7 @@ def test_unknown_site_lists_known_ones() -> None:
     ('name = "x"\narticle_pattern = "a"\n', "lacks the key 'base_url'"),
     ('base_url = "http://x/"\narticle_pattern = "("\n', "not a valid regex"),
     ('base_url = "http://x/"\narticle_pattern = "a"\n[selectors]\nbaslik = "h1"\n',
-     "unknown selectors"),
+     r"line 4: unknown \[selectors\] key 'baslik'; known keys: title, date"),
 ])
 def test_bad_profiles(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "x.toml"
