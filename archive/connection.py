@@ -14,7 +14,14 @@ from archive.errors import (
     ArchiveWriteError,
 )
 
-__all__ = ["HasConnection", "get_connection", "sqlite_errors", "transaction"]
+__all__ = [
+    "HasConnection",
+    "get_connection",
+    "is_locked",
+    "sqlite_errors",
+    "transaction",
+    "translate",
+]
 
 
 class HasConnection(Protocol):
@@ -40,37 +47,78 @@ def _lock_advice(timeout: float | None) -> str:
     return f"wait for it to finish or pass --timeout {longer}"
 
 
+def _code(exc: sqlite3.Error) -> str:
+    """The SQLite error name (``SQLITE_BUSY``...), or ``""`` when Python does not give one."""
+    return str(getattr(exc, "sqlite_errorname", "") or "")
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is locked or busy (worth retrying)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code, text = _code(exc), str(exc)
+    return code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text
+
+
+def translate(
+    exc: sqlite3.Error, name: str, *, timeout: float | None = None
+) -> ArchiveError | None:
+    """The ``ArchiveError`` a sqlite3 error about the file stands for, or None (a bug: re-raise).
+
+    >>> error = translate(sqlite3.OperationalError("database or disk is full"), "news.db")
+    >>> type(error).__name__, str(error).split(";")[1]
+    ('ArchiveWriteError', ' free some disk space and run again (what was written before stays)')
+    """
+    code, text = _code(exc), str(exc)
+    if is_locked(exc):
+        return ArchiveLockedError(f"{name} is locked by another process; {_lock_advice(timeout)}")
+    if code.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return ArchiveWriteError(
+            f"cannot write {name} ({text}); make the file and its folder writable (chmod u+w), "
+            "or run as their owner"
+        )
+    if code == "SQLITE_FULL" or "database or disk is full" in text:
+        return ArchiveWriteError(
+            f"cannot write {name} ({text}); free some disk space and run again "
+            "(what was written before stays)"
+        )
+    if code.startswith("SQLITE_IOERR") or "disk I/O error" in text:
+        return ArchiveWriteError(
+            f"cannot write {name} ({text}); check the disk (free space, dmesg) and run again"
+        )
+    if code.startswith("SQLITE_CANTOPEN") or "unable to open database file" in text:
+        return ArchiveWriteError(
+            f"cannot open {name} ({text}); check that its folder exists and is writable"
+        )
+    if code == "SQLITE_NOTADB" or "not a database" in text:
+        return ArchiveCorruptError(
+            f"{name} is not a newscrawler archive or is damaged ({text}); "
+            "move it aside and run again, or restore a backup"
+        )
+    if code.startswith("SQLITE_CORRUPT") or "malformed" in text or "corrupt" in text:
+        return ArchiveCorruptError(
+            f"{name} is damaged ({text}); stop writing to it: restore a backup, or save what "
+            f"is readable with `sqlite3 {name} .recover | sqlite3 recovered.db` "
+            f"(`newscrawler check --db {name}` shows the damage)"
+        )
+    return None
+
+
 @contextmanager
 def sqlite_errors(name: str, *, timeout: float | None = None) -> Iterator[None]:
-    """Turn sqlite3 errors about locks and damaged files into ``ArchiveError`` subclasses.
+    """Turn sqlite3 errors about the file (locked, read-only, full, I/O, damaged, not a
+    database) into ``ArchiveError`` subclasses whose message says what to do next.
 
-    ``name`` is the file name shown to the user (``news.db``).
+    ``name`` is the file name shown to the user (``news.db``). Other sqlite3 errors (a
+    bad statement) are bugs and pass through.
     """
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            raise ArchiveLockedError(
-                f"{name} is locked by another process; {_lock_advice(timeout)}"
-            ) from exc
-        if "unable to open database file" in text:
-            raise ArchiveError(
-                f"cannot open {name} ({text}); check that its folder exists and is writable"
-            ) from exc
-        if "disk I/O error" in text or "database or disk is full" in text:
-            raise ArchiveWriteError(
-                f"cannot write {name} ({text}); free some disk space or check the disk"
-            ) from exc
-        raise
-    except sqlite3.DatabaseError as exc:
-        text = str(exc)
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
-            raise ArchiveCorruptError(
-                f"{name} is not a newscrawler archive or is damaged ({text}); "
-                "move it aside and run again, or restore a backup"
-            ) from exc
-        raise
+    except sqlite3.Error as exc:
+        error = translate(exc, name, timeout=timeout)
+        if error is None:
+            raise
+        raise error from exc
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from archive.connection import transaction
-from archive.errors import ArchiveCorruptError, ArchiveVersionError
+from archive.errors import ArchiveForeignError, ArchiveVersionError
 from archive.fold import fold
 from archive.hashing import content_hash
 
@@ -35,8 +35,13 @@ __all__ = [
     "TABLES",
     "Index",
     "Table",
+    "application_id",
     "check_archive",
+    "describe",
+    "is_empty",
     "migrate",
+    "schema_version",
+    "table_names",
 ]
 
 
@@ -339,37 +344,66 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def _check_is_archive(conn: sqlite3.Connection, name: str) -> None:
-    """Refuse to add our tables to some other application's database."""
-    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-    if app_id not in (0, APPLICATION_ID):
-        raise ArchiveCorruptError(
-            f"{name} is not a newscrawler archive (application_id {app_id:#x}); "
-            "pass the path of a new file or of an existing archive"
-        )
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if tables and "articles" not in tables:
-        shown = ", ".join(sorted(tables)[:5])
-        raise ArchiveCorruptError(
-            f"{name} is not a newscrawler archive (it has other tables: {shown}); "
-            "pass the path of a new file or of an existing archive"
-        )
+def application_id(conn: sqlite3.Connection) -> int:
+    """The ``PRAGMA application_id`` of the database."""
+    return int(conn.execute("PRAGMA application_id").fetchone()[0])
+
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    """The database's tables, sorted (``sqlite_*`` and FTS shadow tables included)."""
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    return [row[0] for row in rows]
+
+
+def describe(conn: sqlite3.Connection) -> str:
+    """What a database that is not ours looks like, for the message that refuses it.
+
+    >>> conn = sqlite3.connect(":memory:")
+    >>> for name in ("users", "articles", "orders", "tags", "likes", "posts"):
+    ...     _ = conn.execute(f"CREATE TABLE {name} (x)")
+    >>> describe(conn).partition(" (")[2]
+    'application_id 0x0, tables: articles, likes, orders, posts, tags, ...)'
+    """
+    parts = [f"application_id {application_id(conn):#x}"]
+    version = schema_version(conn)
+    if version:
+        parts.append(f"user_version {version}")
+    tables = table_names(conn)
+    shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+    parts.append(f"tables: {shown}" if tables else "no tables")
+    return f"a SQLite database of another application ({', '.join(parts)})"
+
+
+def is_empty(conn: sqlite3.Connection) -> bool:
+    """A new file: no tables, no application id, no user version (0 bytes counts)."""
+    return (
+        application_id(conn) == 0
+        and schema_version(conn) == 0
+        and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    )
 
 
 def check_archive(conn: sqlite3.Connection, name: str = "the archive") -> int:
     """Read-only checks before anything is written; returns the schema version.
 
+    A file is ours when it carries ``APPLICATION_ID`` (every archive since schema
+    version 1 does), or when it is empty (a new file). Anything else is refused before
+    the first write: no migration, no journal-mode change.
+
+    :raises ArchiveForeignError: the file is some other application's database
     :raises ArchiveVersionError: the file comes from a newer newscrawler
-    :raises ArchiveCorruptError: the file is some other application's database
     """
+    if application_id(conn) != APPLICATION_ID and not is_empty(conn):
+        raise ArchiveForeignError(
+            f"{name} is not a newscrawler archive: {describe(conn)}; "
+            "pass the path of a new file or of an existing archive"
+        )
     version = schema_version(conn)
     if version > SCHEMA_VERSION:
         raise ArchiveVersionError(
             f"{name} has schema version {version} but this newscrawler knows only "
             f"{SCHEMA_VERSION}; upgrade newscrawler (pip install -U newscrawler)"
         )
-    if version == 0:
-        _check_is_archive(conn, name)
     return version
 
 
@@ -384,7 +418,9 @@ def migrate(db: Database, *, name: str = "the archive") -> list[int]:
         return []
     applied: list[int] = []
     with transaction(conn):
-        version = schema_version(conn)  # another process may have migrated meanwhile
+        # Another process may have migrated meanwhile (or, unlikely, written another
+        # application's tables): check again under the write lock.
+        version = check_archive(conn, name)
         for number in range(version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[number - 1](db)
             applied.append(number)

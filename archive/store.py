@@ -5,9 +5,11 @@
     with Archive("news.db") as archive:
         archive.save_articles([{"url": ..., "site": "hibya", "title": ..., "body": ...}])
 
-It opens the file with sqlite-utils in WAL mode (readers never block the crawl), waits
-``timeout`` seconds for a lock, applies the schema migrations, and turns SQLite errors
-into ``ArchiveError`` subclasses whose message says what to do next.
+It opens the file with sqlite-utils in WAL mode (readers never block the crawl), refuses
+files that are not newscrawler archives before writing anything, applies the schema
+migrations, retries writes while another process holds the lock (for up to ``timeout``
+seconds, with jittered exponential backoff), and turns SQLite errors into
+``ArchiveError`` subclasses whose message says what to do next.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import functools
 import json
 import os
 import sqlite3
+import time
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -25,9 +28,10 @@ from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlite_utils import Database
+from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
 
-from archive.connection import sqlite_errors, transaction
-from archive.errors import ArchiveError, ArchiveMissingError, RecordError
+from archive.connection import is_locked, sqlite_errors, transaction
+from archive.errors import ArchiveCorruptError, ArchiveError, ArchiveMissingError, RecordError
 from archive.fold import fold
 from archive.hashing import content_hash
 from archive.schema import (
@@ -41,11 +45,16 @@ from archive.schema import (
     migrate,
 )
 
-__all__ = ["RAW_COMPRESSION_LEVEL", "Archive", "content_hash"]
+__all__ = ["ATTEMPT_BUSY_SECONDS", "RAW_COMPRESSION_LEVEL", "Archive", "content_hash"]
 
 #: zlib level for raw pages: 0.84 ms a 75 KB page at 27% of the size; level 6 costs
 #: 2.2 ms (most of the crawler's CPU at 280 pages/s) for 23%.
 RAW_COMPRESSION_LEVEL = 1
+
+#: Seconds SQLite's own busy handler waits within one write attempt (a crawl's batch
+#: holds the lock for ~0.1 s). Between attempts tenacity waits a random, exponentially
+#: growing time (jitter: waiting writers do not retry in step) until ``timeout`` is spent.
+ATTEMPT_BUSY_SECONDS = 0.2
 
 _TEXT_FIELDS = (
     "published_at", "updated_at", "date_precision", "date_source", "date_raw", "author",
@@ -65,7 +74,10 @@ _UPDATE_ARTICLE = (
 )
 _RAW_COLUMNS = ("url", "site", "fetched_at", "status", "content_type", "encoding", "body")
 # A refetch replaces the saved page, except that an error response never replaces a
-# good one (2xx, or unknown status): the HTML of a since-deleted article stays.
+# good one (2xx, or unknown status): the HTML of a since-deleted article stays. And the
+# page of an archived article (article_id set) is never replaced by a worse one: a page
+# that yielded no article (a block page), an empty body, or a non-2xx status (the last
+# parameter says whether the new page is such a one).
 _UPSERT_RAW = """
 INSERT INTO raw_pages (url, site, fetched_at, status, content_type, encoding, body, article_id)
 VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(
@@ -78,8 +90,9 @@ ON CONFLICT(url) DO UPDATE SET
     encoding = excluded.encoding,
     body = excluded.body,
     article_id = coalesce(excluded.article_id, raw_pages.article_id)
-WHERE excluded.status IS NULL OR excluded.status BETWEEN 200 AND 299
-   OR raw_pages.status IS NULL OR raw_pages.status NOT BETWEEN 200 AND 299
+WHERE (excluded.status IS NULL OR excluded.status BETWEEN 200 AND 299
+       OR raw_pages.status IS NULL OR raw_pages.status NOT BETWEEN 200 AND 299)
+  AND NOT (? AND raw_pages.article_id IS NOT NULL)
 """
 
 P = ParamSpec("P")
@@ -229,6 +242,10 @@ class Archive:
         self.path = str(path) if memory else Path(path)
         self.name = "the in-memory archive" if memory else Path(path).name
         self.timeout = timeout
+        #: How many times a write met a locked database and was tried again.
+        self.lock_retries = 0
+        self._busy_ms = int(timeout * 1000)
+        self._writing = False
         if not memory and not create and not Path(path).exists():
             raise ArchiveMissingError(
                 f"{self.name} does not exist ({Path(path).resolve()}); check the path, "
@@ -238,18 +255,19 @@ class Archive:
             conn = sqlite3.connect(str(path), timeout=timeout)
         try:
             with sqlite_errors(self.name, timeout=timeout):
-                conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-                # Read before any write: a damaged or foreign file fails here, unchanged.
+                conn.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+                # Read before any write: a damaged, foreign or newer file fails here,
+                # unchanged (no journal-mode change, no migration).
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                check_archive(conn, self.name)  # newer or foreign files are left untouched
+                check_archive(conn, self.name)
                 self.db = Database(conn, execute_plugins=False)
                 conn.execute("PRAGMA foreign_keys = ON")
                 if not memory:
-                    self.db.enable_wal()
+                    self._write(self.db.enable_wal)
                 # WAL + NORMAL: durable across crashes of the crawler, one fsync a checkpoint.
                 conn.execute("PRAGMA synchronous = NORMAL")
                 #: Schema versions applied when this archive was opened (usually none).
-                self.migrated = migrate(self.db, name=self.name)
+                self.migrated = self._write(lambda: migrate(self.db, name=self.name))
         except BaseException:
             conn.close()
             raise
@@ -277,6 +295,68 @@ class Archive:
         """Close the database (the WAL is checkpointed into the file)."""
         self.db.close()
 
+    def _write(self, work: Callable[[], R]) -> R:
+        """Run one write transaction, trying again while the database is locked.
+
+        Each attempt lets SQLite wait ``ATTEMPT_BUSY_SECONDS``; between attempts tenacity
+        waits a random exponential time; after ``timeout`` seconds in all the last
+        "database is locked" error is raised (``_translated`` makes it an
+        ``ArchiveLockedError``). Inside an open transaction the work runs once: only the
+        outermost transaction can be tried again.
+        """
+        if self._writing or self.conn.in_transaction:
+            return work()
+        deadline = time.monotonic() + self.timeout
+        backoff = wait_random_exponential(multiplier=0.05, max=2.0)
+
+        def left() -> float:
+            return max(0.0, deadline - time.monotonic())
+
+        def attempt(_state: RetryCallState) -> None:
+            busy = int(min(ATTEMPT_BUSY_SECONDS, left()) * 1000)
+            self.conn.execute(f"PRAGMA busy_timeout = {busy}")
+
+        def retried(_state: RetryCallState) -> None:
+            self.lock_retries += 1
+
+        retrying = Retrying(
+            retry=retry_if_exception(is_locked),
+            stop=lambda _state: left() <= 0,
+            wait=lambda state: min(backoff(state), left()),
+            before=attempt,
+            before_sleep=retried,
+            reraise=True,
+        )
+        self._writing = True
+        try:
+            return retrying(work)
+        finally:
+            self._writing = False
+            self.conn.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+
+    @_translated
+    def quick_check(self, max_bytes: int | None = None) -> bool:
+        """Check the file's structure (``PRAGMA quick_check``) before writing into it.
+
+        Reads every page: about 0.1 s per 100 MB from the page cache, 1 s from disk.
+
+        :param max_bytes: skip the check when the file is larger than this
+        :return: whether the check ran (it passed, or this raised)
+        :raises ArchiveCorruptError: the file is damaged; nothing was written
+        """
+        if isinstance(self.path, Path) and max_bytes is not None:
+            if self.path.stat().st_size > max_bytes:
+                return False
+        problems = [row[0] for row in self.conn.execute("PRAGMA quick_check(10)")]
+        if problems != ["ok"]:
+            raise ArchiveCorruptError(
+                f"{self.name} is damaged ({first_problem(problems)}); nothing was written to "
+                f"it: restore a backup, or save what is readable with `sqlite3 {self.name} "
+                f".recover | sqlite3 recovered.db` (`newscrawler check --db {self.name}` shows "
+                "the damage)"
+            )
+        return True
+
     # -- articles -------------------------------------------------------------------
 
     @_translated
@@ -298,13 +378,16 @@ class Archive:
         :raises RecordError: a record misses a key or has an unknown one; nothing of
             the batch is saved
         """
-        statuses: list[str] = []
-        index = _IndexQueue(self.conn)
-        with transaction(self.conn):
-            for record in records:
-                statuses.append(self._save_article(record, index))
-            index.flush()
-        return statuses
+        batch = list(records)
+
+        def write() -> list[str]:
+            index = _IndexQueue(self.conn)
+            with transaction(self.conn):
+                statuses = [self._save_article(record, index) for record in batch]
+                index.flush()
+            return statuses
+
+        return self._write(write)
 
     def _save_article(self, record: Mapping[str, Any], index: _IndexQueue) -> str:
         conn = self.conn
@@ -366,8 +449,12 @@ class Archive:
         Only needed after editing ``title_fold``/``body_fold`` outside the archive (e.g. in
         the sqlite3 shell); ``save_articles`` keeps the index up to date.
         """
-        with transaction(self.conn):
-            self.conn.execute(FTS_REBUILD_SQL)
+
+        def write() -> None:
+            with transaction(self.conn):
+                self.conn.execute(FTS_REBUILD_SQL)
+
+        self._write(write)
 
     @_translated
     def optimize(self) -> None:
@@ -376,9 +463,13 @@ class Archive:
         faster searches (within run-to-run noise for others). Worth running after a big
         import (about 2 s per 20,000 articles); the archive stays readable meanwhile.
         """
-        with transaction(self.conn):
-            self.conn.execute(FTS_OPTIMIZE_SQL)
-        self.conn.execute("PRAGMA optimize")
+
+        def write() -> None:
+            with transaction(self.conn):
+                self.conn.execute(FTS_OPTIMIZE_SQL)
+            self.conn.execute("PRAGMA optimize")
+
+        self._write(write)
 
     @_translated
     def known_urls(self, site: str | None = None) -> set[str]:
@@ -408,7 +499,6 @@ class Archive:
 
     # -- raw pages ------------------------------------------------------------------
 
-    @_translated
     def save_raw_page(
         self,
         url: str,
@@ -419,6 +509,7 @@ class Archive:
         encoding: str | None = None,
         body: bytes,
         site: str | None = None,
+        article: bool | None = None,
     ) -> None:
         """Save the bytes of a fetched page (zlib-compressed), to re-extract it later.
 
@@ -430,6 +521,9 @@ class Archive:
         :param encoding: the encoding the page was decoded with
         :param body: the response body, as received
         :param site: the site profile name
+        :param article: whether an archived article came from this page; ``False`` (and
+            an empty body, or a non-2xx status) never replaces the saved page of an
+            archived article
         """
         self.save_raw_pages(
             [
@@ -441,6 +535,7 @@ class Archive:
                     "encoding": encoding,
                     "body": body,
                     "site": site,
+                    "article": article,
                 }
             ]
         )
@@ -448,7 +543,7 @@ class Archive:
     @_translated
     def save_raw_pages(self, pages: Iterable[Mapping[str, Any]]) -> int:
         """Save many raw pages in one transaction; each a dict of ``save_raw_page``'s
-        parameters. Returns how many were given."""
+        parameters (``article`` optional). Returns how many were given."""
         rows = []
         for page in pages:
             body = page.get("body")
@@ -464,6 +559,13 @@ class Archive:
                     f"raw page {page.get('url')!r}: needs a 'url' string and an int 'status' "
                     "(None when unknown, e.g. an imported file)"
                 )
+            article = page.get("article")
+            if article is not None and not isinstance(article, bool):
+                raise RecordError(
+                    f"raw page {page['url']}: 'article' must be True, False or None "
+                    f"(whether an article was archived from it), got {article!r}"
+                )
+            worse = article is False or not body or not (status is None or 200 <= status < 300)
             rows.append(
                 (
                     page["url"],
@@ -475,10 +577,15 @@ class Archive:
                     zlib.compress(bytes(body), RAW_COMPRESSION_LEVEL),
                     page["url"],
                     page["url"],
+                    worse,
                 )
             )
-        with transaction(self.conn):
-            self.conn.executemany(_UPSERT_RAW, rows)
+
+        def write() -> None:
+            with transaction(self.conn):
+                self.conn.executemany(_UPSERT_RAW, rows)
+
+        self._write(write)
         return len(rows)
 
     def _raw_dict(self, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -522,14 +629,18 @@ class Archive:
         :param pid: the crawling process (default: this one), used by
             :meth:`mark_stale_runs`
         """
-        with transaction(self.conn):
-            cursor = self.conn.execute(
-                "INSERT INTO crawl_runs (site, started_at, status, pid, stats) "
-                "VALUES (?, ?, 'running', ?, '{}')",
-                (site, _now(), os.getpid() if pid is None else pid),
-            )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+
+        def write() -> int:
+            with transaction(self.conn):
+                cursor = self.conn.execute(
+                    "INSERT INTO crawl_runs (site, started_at, status, pid, stats) "
+                    "VALUES (?, ?, 'running', ?, '{}')",
+                    (site, _now(), os.getpid() if pid is None else pid),
+                )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+        return self._write(write)
 
     @_translated
     def finish_run(
@@ -550,18 +661,23 @@ class Archive:
         if status not in RUN_STATUSES or status == "running":
             allowed = ", ".join(s for s in RUN_STATUSES if s != "running")
             raise ArchiveError(f"run status must be one of {allowed}; got {status!r}")
-        with transaction(self.conn):
-            cursor = self.conn.execute(
-                "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ?, reason = ? "
-                "WHERE id = ?",
-                (
-                    _now(),
-                    status,
-                    json.dumps(dict(stats or {}), ensure_ascii=False, default=str),
-                    reason,
-                    run_id,
-                ),
-            )
+        values = (
+            _now(),
+            status,
+            json.dumps(dict(stats or {}), ensure_ascii=False, default=str),
+            reason,
+            run_id,
+        )
+
+        def write() -> sqlite3.Cursor:
+            with transaction(self.conn):
+                return self.conn.execute(
+                    "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ?, reason = ? "
+                    "WHERE id = ?",
+                    values,
+                )
+
+        cursor = self._write(write)
         if cursor.rowcount == 0:
             raise ArchiveError(
                 f"no crawl run {run_id} in {self.name}; pass the id that start_run returned"
@@ -576,6 +692,9 @@ class Archive:
             repeat across containers and reboots). Without ``site``, only runs whose
             process no longer exists on this machine are marked.
         """
+        return self._write(lambda: self._mark_stale(site))
+
+    def _mark_stale(self, site: str | None) -> list[int]:
         stale = []
         with transaction(self.conn):
             running = self.conn.execute(
@@ -641,8 +760,7 @@ class Archive:
                 [*params, max(days, 0)],
             )
         ]
-        columns = ("id", "site", "started_at", "finished_at", "status", "pid", "stats",
-                   "reason")
+        columns = ("id", "site", "started_at", "finished_at", "status", "pid", "stats", "reason")
         runs = []
         for row in conn.execute(
             f"SELECT {', '.join(columns)} FROM crawl_runs ORDER BY id DESC LIMIT 10"
@@ -661,6 +779,19 @@ class Archive:
             "by_day": by_day,
             "runs": runs,
         }
+
+
+def first_problem(rows: Iterable[str]) -> str:
+    """The first problem an integrity or quick check reports, on one short line.
+
+    >>> first_problem(["*** in database main ***\\nOn tree page 2 cell 9: Rowid 7 out of order"])
+    'On tree page 2 cell 9: Rowid 7 out of order'
+    """
+    for row in rows:
+        for line in str(row).splitlines():
+            if line.strip() and not line.startswith("***"):
+                return line.strip()[:120]
+    return "unknown damage"
 
 
 def _alive(pid: int) -> bool:

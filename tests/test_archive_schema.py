@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
-from archive import Archive, search
+from archive import Archive, ArchiveForeignError, search
 from archive.schema import (
     APPLICATION_ID,
     FILTER_INDEX,
@@ -67,30 +68,21 @@ def test_reopening_is_a_no_op(tmp_path: Path) -> None:
     assert master(path) == before
 
 
-def test_version_0_prototype_is_migrated_without_losing_rows(tmp_path: Path) -> None:
+def test_version_0_file_with_an_articles_table_is_refused_untouched(tmp_path: Path) -> None:
+    # Before the application id (#7) such a prototype was migrated in place; it cannot be
+    # told apart from another application's "articles" table, so it is refused now.
     path = tmp_path / "news.db"
     conn = sqlite3.connect(path)
     conn.execute(
         "CREATE TABLE articles (id INTEGER PRIMARY KEY, url TEXT, title TEXT, "
         "body TEXT, extra TEXT)"
     )
-    conn.execute(
-        "INSERT INTO articles VALUES (7, 'https://x/1', 'KADINA ŞİDDETE HAYIR', "
-        "'Işık Mahallesi', 'kept')"
-    )
     conn.commit()
     conn.close()
-    with Archive(path) as archive:
-        assert archive.migrated == list(range(1, SCHEMA_VERSION + 1))
-        (row,) = archive.db["articles"].rows
-        assert row["id"] == 7 and row["extra"] == "kept" and row["revision"] == 1
-        assert (row["title_fold"], row["body_fold"]) == ("kadina siddete hayir", "isik mahallesi")
-        assert [hit["id"] for hit in search(archive, "kadına")] == [7]
-        assert archive.save_articles(
-            [{"url": "https://x/1", "site": "s", "title": "KADINA ŞİDDETE HAYIR", "body": "yeni"}]
-        ) == ["updated"]
-    with Archive(path) as archive:
-        assert archive.migrated == []
+    before = master(path)
+    with pytest.raises(ArchiveForeignError, match="tables: articles"):
+        Archive(path)
+    assert master(path) == before
 
 
 def version_1_archive(path: Path) -> None:

@@ -457,7 +457,9 @@ def test_finish_run_errors(archive: Archive) -> None:
     run = archive.start_run("hibya")
     with pytest.raises(ArchiveError) as err:
         archive.finish_run(run, status="shutdown")
-    assert str(err.value) == "run status must be one of finished, failed, blocked, killed; got 'shutdown'"
+    assert str(err.value) == (
+        "run status must be one of finished, failed, blocked, killed; got 'shutdown'"
+    )
     with pytest.raises(ArchiveError) as err:
         archive.finish_run(99, status="failed")
     assert str(err.value) == "no crawl run 99 in news.db; pass the id that start_run returned"
@@ -615,8 +617,9 @@ def test_another_applications_database_is_left_alone(tmp_path: Path) -> None:
     with pytest.raises(ArchiveCorruptError) as err:
         Archive(path)
     assert str(err.value) == (
-        "news.db is not a newscrawler archive (it has other tables: users); "
-        "pass the path of a new file or of an existing archive"
+        "news.db is not a newscrawler archive: a SQLite database of another application "
+        "(application_id 0x0, tables: users); pass the path of a new file or of an existing "
+        "archive"
     )
     assert sha(path) == before
 
