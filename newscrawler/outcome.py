@@ -113,6 +113,10 @@ def why_nothing(stats: dict[str, Any]) -> str:
         parts.append(f"{get('fetch/empty')} pages were empty")
     if get("block/pages"):
         parts.append(f"{get('block/pages')} block or captcha pages")
+    if get("redirect/cycle"):
+        parts.append(f"{get('redirect/cycle')} redirect loops")
+    if get("redirect/too_many"):
+        parts.append(f"{get('redirect/too_many')} redirect chains too long (REDIRECT_MAX_TIMES)")
     ignored = sum(v for k, v in _numbers(stats) if k.startswith("fetch/errors/")
                   and k.endswith("/IgnoreRequest")) - get("robotstxt/forbidden")
     if ignored > 0:
@@ -123,7 +127,8 @@ def why_nothing(stats: dict[str, Any]) -> str:
             f"{n} × {code.removeprefix('http_')}" for code, n in http))
     if get("retry/max_reached"):
         parts.append(f"{get('retry/max_reached')} requests failed after retries")
-    network = _by_suffix(stats, "downloader/exception_type_count/", lambda k: True)
+    network = _by_suffix(stats, "downloader/exception_type_count/",
+                         lambda k: not k.endswith("IgnoreRequest"))
     if network:
         kinds = ", ".join(f"{n} {name.rsplit('.', 1)[-1]}" for name, n in network)
         parts.append(f"network errors ({kinds}): check the network and the site's base URL "
