@@ -48,14 +48,33 @@ VALIDATE_MIN_BODY_CHARS = 150
 DEDUPE_CONTENT = True
 # Seconds between progress lines on stderr (0: no progress lines).
 PROGRESS_INTERVAL = 5.0
+# Stop the crawl (close reason "blocked") when at least this many of the last 20 article
+# pages were block, captcha or challenge pages (0: never stop; such pages are always dropped)...
+BLOCK_CLOSE_PAGES = 5
+# ... and they were at least this share of those pages.
+BLOCK_CLOSE_RATIO = 0.8
+# Longest Retry-After (seconds) honoured on a 429 or 503: the site's slot waits that long,
+# then the request is retried. A longer one stops the crawl at once ("rate_limited").
+RETRY_AFTER_MAX = 120
+# Bytes a sitemap may take once inflated (the sitemap protocol's own limit is 50 MB); a
+# larger one, compressed or not, is skipped and counted (discovery/sitemap_too_large).
+SITEMAP_MAXSIZE = 50 * 1024 * 1024
 
 ITEM_PIPELINES = {
     "newscrawler.pipelines.clean.CleanTextPipeline": 100,
     "newscrawler.pipelines.split.SplitHeadlinesPipeline": 200,
     "newscrawler.pipelines.dates.DatesPipeline": 300,
+    "newscrawler.pipelines.block.BlockPagePipeline": 350,
     "newscrawler.pipelines.validate.ValidatePipeline": 400,
     "newscrawler.pipelines.dedupe.DedupePipeline": 500,
     "newscrawler.pipelines.archive.ArchivePipeline": 600,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # Sees a 3xx before Scrapy's RedirectMiddleware (600) follows it.
+    "newscrawler.middlewares.redirects.RedirectGuardMiddleware": 610,
+    # Sees a 429/503 before Scrapy's RetryMiddleware (550) retries it at once.
+    "newscrawler.middlewares.retryafter.RetryAfterMiddleware": 560,
+    "newscrawler.middlewares.robots.CrawlDelayMiddleware": 110,
 }
 EXTENSIONS = {
     "newscrawler.extensions.progress.ProgressExtension": 500,
@@ -76,7 +95,17 @@ DOWNLOAD_DELAY = 0.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
-AUTOTHROTTLE_ENABLED = False
+# A news page is 50-500 kB of HTML; 16 MB leaves room for pages with inline images and
+# bounds what one response (or one gzip-encoded bomb, inflated) may take: Scrapy's 1 GB
+# default let four concurrent bombs reach 4 GB. Warn from 4 MB up.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# AutoThrottle adapts the delay to the site's latency: on for real sites; the spider turns
+# it off for a loopback base URL (the sample site, test servers) unless set explicitly.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

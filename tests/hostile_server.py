@@ -19,15 +19,17 @@ The site: ``site.origin``, ``site.env``, ``site.article_paths`` (in order),
 (let stalled requests go).
 
 Modes (``MODES``; add one with ``@mode("name")``: a function ``(site, path) ->
-Reply | None`` that answers a request or returns None for the normal page):
+Reply | None`` that answers a request or returns None for the normal page). With the
+option ``good_first=True`` any mode answers an article's first request with the good page
+and only later requests (a recrawl) with its misbehaviour:
 
 - ``normal``: the site as it should be.
 - ``block``: every article page is HTTP 200 with the same small block page; option
   ``block`` picks the wording: ``turkish`` ("Erişim engellendi", default), ``english``
   ("Access denied"), ``captcha`` (a reCAPTCHA form, "robot olmadığınızı"),
   ``challenge`` (a Cloudflare-like "Just a moment..." challenge).
-- ``block-after-good``: an article's first request gets the good page, every later
-  request of it the block page (so a second crawl meets only block pages).
+- ``block-after-good``: ``block`` with ``good_first=True`` (a second crawl meets only
+  block pages).
 - ``429`` / ``503``: article requests get that status with ``Retry-After`` (option
   ``retry_after``: seconds, or an HTTP date string; default 2) from the first article
   request until ``window`` seconds later (default: ``retry_after``); afterwards normal.
@@ -441,7 +443,11 @@ class HostileHandler(BaseHTTPRequestHandler):
             site.counts[path] += 1
         site.request.host = self.headers.get("Host") or ""
         key = raw if site.mode == "redirect-cycle" else path
-        reply = MODES[site.mode](site, key) or site.normal(path)
+        first = site.counts[path] == 1 and site.is_article(path)
+        if first and site.options.get("good_first"):
+            reply = site.normal(path)
+        else:
+            reply = MODES[site.mode](site, key) or site.normal(path)
         with site.lock:
             site.log.append((time.monotonic(), path, reply.status))
         try:
@@ -464,13 +470,17 @@ class HostileHandler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 makes bursts of connects wait 1 s (SYN retry)
+
+
 @contextmanager
 def serve(mode_name: str = "normal", *, articles: int = 10,
           **options: Any) -> Iterator[HostileSite]:
     """Run a hostile site in ``mode_name`` on a free 127.0.0.1 port; yield it."""
     site = HostileSite(mode_name, articles, options)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(HostileHandler, site=site))
-    httpd.daemon_threads = True
+    httpd = _Server(("127.0.0.1", 0), partial(HostileHandler, site=site))
     site.port = httpd.server_address[1]
     site.origin = f"http://127.0.0.1:{site.port}"
     thread = threading.Thread(target=httpd.serve_forever, name=f"hostile-{mode_name}",

@@ -10,19 +10,33 @@ Spider arguments (``scrapy crawl hibya -a base_url=...``):
 
 - ``base_url``: point the profile at another origin (the demo serves the sample site on a
   free loopback port).
+
+Politeness: the profile's ``download_delay`` becomes ``DOWNLOAD_DELAY`` (unless set on the
+command line); AutoThrottle is switched off for a loopback origin (127.0.0.0/8, ::1,
+localhost: the sample and test sites) unless ``AUTOTHROTTLE_ENABLED`` is set explicitly.
+
+Resume (``JOBDIR``): feeds, sitemaps and listings are requested with ``dont_filter`` so
+every run reads them again; articles fetched before a kill are not fetched again, queued
+ones are. A run that ends normally (``finished``, ``closespider_*``) clears the JOBDIR's
+request queue and seen-requests file, so the next run with it is a full crawl again.
 """
 
 from __future__ import annotations
 
-import gzip
+import ipaddress
 import re
+import shutil
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
 from parsel import Selector
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
+from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from newscrawler.extract.page import extract_page
@@ -36,13 +50,17 @@ HTML_TYPES = ("text/html", "application/xhtml")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Feeds and sitemaps first: they carry the dates of the articles that listings also link.
 PRIORITY = {"feed": 20, "sitemap": 10, "listing": 5, "article": 0}
+# Discovery pages are read on every run, even when a JOBDIR remembers them.
+REREAD = {"feed", "sitemap", "listing"}
+# File signatures of formats that are never HTML, whatever the Content-Type says.
+BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b",
+                b"RIFF", b"OggS", b"\x00\x00\x00")
 
 
 class NewsSpider(scrapy.Spider):
     """Crawl one site described by a profile (``profile_name``)."""
 
     profile_name: str = ""
-    download_delay: float  # set from the profile only; else Scrapy's DOWNLOAD_DELAY applies
 
     def __init__(self, *args: Any, site: str | None = None, base_url: str | None = None,
                  **kwargs: Any) -> None:
@@ -58,6 +76,7 @@ class NewsSpider(scrapy.Spider):
         self.since: date | None = None
         self.follow_links = True
         self.max_listing_pages = 20
+        self.sitemap_maxsize = 50 * 1024 * 1024
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -72,15 +91,21 @@ class NewsSpider(scrapy.Spider):
         spider.name = profile.name
         host = profile.domain
         spider.allowed_domains = [host.split(":")[0]] if host else []
-        if profile.download_delay is not None and not settings.getfloat("DOWNLOAD_DELAY"):
-            spider.download_delay = profile.download_delay
+        _apply_politeness(settings, profile)
         since = settings.get("NEWSCRAWLER_SINCE") or ""
         spider.since = date.fromisoformat(since) if since else None
         spider.follow_links = settings.getbool("NEWSCRAWLER_FOLLOW_ARTICLE_LINKS", True)
         spider.max_listing_pages = settings.getint("NEWSCRAWLER_MAX_LISTING_PAGES", 20)
+        spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE", 50 * 1024 * 1024)
         if settings.getbool("NEWSCRAWLER_ONLY_NEW"):
             spider._known = _known_urls(settings.get("ARCHIVE_DB"), profile.name)
         return spider
+
+    def closed(self, reason: str) -> None:
+        """After a normal end, forget the JOBDIR's queue so the next run crawls in full."""
+        jobdir = self.crawler.settings.get("JOBDIR")
+        if jobdir and (reason == "finished" or reason.startswith("closespider_")):
+            clear_jobdir(jobdir)
 
     # --- discovery -------------------------------------------------------------------
 
@@ -118,7 +143,13 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow sitemap indexes; article links (and Google News dates) from url sets."""
-        sel = _xml(response)
+        try:
+            sel = _xml(response, max_size=self.sitemap_maxsize)
+        except SitemapTooLarge as exc:
+            self._count("discovery/sitemap_too_large")
+            self.logger.warning("sitemap skipped, it inflates to more than %d bytes "
+                                "(SITEMAP_MAXSIZE): %s", exc.limit, response.url)
+            return
         if sel is None:
             self._count("discovery/bad_sitemap")
             self.logger.warning("not a sitemap (unreadable XML): %s", response.url)
@@ -155,19 +186,21 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """Decode, extract and yield one article item; follow its headline links."""
-        if not _is_html(response):
+        if not response.body.strip():
+            self._count("fetch/empty")
+            self.logger.info("skipped, empty page: %s", response.url)
+            return
+        if not _is_html(response) or _looks_binary(response.body):
             self._count("fetch/not_html")
             self.logger.info("skipped, not HTML (%s): %s",
-                             _content_type(response),
+                             _content_type(response) or "no Content-Type",
                              response.url)
             return
         self._parsed.add(canonical_url(response.url))
         header = _content_type(response)
         text, encoding = decode_html(response.body, charset_from_content_type(header))
         extracted = extract_page(text, response.url, self.profile)
-        canonical = extracted.canonical_url
-        if not canonical or not same_site(canonical, response.url):
-            canonical = response.url
+        canonical = self._article_key(extracted.canonical_url, response.url)
         item = ArticleItem(
             url=response.url,
             site=self.profile.name,
@@ -193,6 +226,17 @@ class NewsSpider(scrapy.Spider):
         if self.follow_links:
             hrefs = [link.url for block in extracted.blocks for link in block.links if link.url]
             yield from self._article_requests(hrefs, response, source="article")
+
+    def _article_key(self, canonical: str | None, url: str) -> str:
+        """The canonical link when it is an article URL of this site, else the page's URL."""
+        if not canonical or canonical_url(canonical) == canonical_url(url):
+            return url
+        if same_site(canonical, url) and self.profile.is_article_url(canonical_url(canonical)):
+            return canonical
+        self._count("fetch/canonical_rejected")
+        self.logger.info("canonical link %s is not an article URL of the site; keyed by %s",
+                         canonical, url)
+        return url
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -223,17 +267,32 @@ class NewsSpider(scrapy.Spider):
 
     def _request(self, url: str, callback: Any, *, kind: str,
                  cb_kwargs: dict[str, Any] | None = None) -> scrapy.Request:
+        meta: dict[str, Any] = {"kind": kind}
+        if kind == "sitemap":
+            # Uncompressed sitemaps may reach the protocol's 50 MB, above DOWNLOAD_MAXSIZE.
+            meta["download_maxsize"] = max(self.sitemap_maxsize,
+                                           self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         return scrapy.Request(url, callback=callback, errback=self.on_error,
-                              cb_kwargs=cb_kwargs or {}, meta={"kind": kind},
-                              priority=PRIORITY.get(kind, 0))
+                              cb_kwargs=cb_kwargs or {}, meta=meta,
+                              priority=PRIORITY.get(kind, 0), dont_filter=kind in REREAD)
 
     def on_error(self, failure: Failure) -> None:
         """Count and log a failed request (HTTP error, timeout, DNS...) without stopping."""
         request = getattr(failure, "request", None)
         kind = request.meta.get("kind", "page") if request is not None else "page"
+        too_large = _too_large(failure)
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) and not too_large:
+            # A decision (robots.txt, off-site redirect, rate limit), counted where it is
+            # made (robotstxt/forbidden, redirect/offsite...), not a fetch error.
+            self.logger.info("not fetched %s %s: %s", kind,
+                             request.url if request is not None else "?", failure.value)
+            return
         response = getattr(failure.value, "response", None)
-        reason = (f"http_{response.status}" if response is not None
+        reason = ("too_large" if too_large
+                  else f"http_{response.status}" if response is not None
                   else getattr(failure.type, "__name__", "error"))
+        if too_large:
+            self._count("fetch/too_large")
         self._count("fetch/errors")
         self._count(f"fetch/errors/{kind}/{reason}")
         self.logger.warning("could not fetch %s %s: %s", kind,
@@ -249,6 +308,28 @@ def _content_type(response: Response) -> str:
     return (response.headers.get("Content-Type") or b"").decode("latin-1")
 
 
+def _too_large(failure: Failure) -> bool:
+    """Whether a request failed because its body passed DOWNLOAD_MAXSIZE (raw or inflated)."""
+    if failure.check(DownloadCancelledError):
+        return "max size" in str(failure.value)
+    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in str(failure.value)
+
+
+def _looks_binary(body: bytes) -> bool:
+    """Whether ``body`` is binary data (a PDF, an image, random bytes), not markup.
+
+    >>> _looks_binary(b"%PDF-1.4 ..."), _looks_binary(b"<html>\\x00</html>")
+    (True, True)
+    >>> _looks_binary("<p>Şubat</p>".encode("cp1254"))
+    False
+    """
+    head = body[:8192]
+    if head.lstrip().startswith(BINARY_MAGIC) or b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(head) // 20
+
+
 def _is_html(response: Response) -> bool:
     ctype = _content_type(response).lower()
     if any(t in ctype for t in HTML_TYPES):
@@ -256,18 +337,29 @@ def _is_html(response: Response) -> bool:
     return not ctype and b"<html" in response.body[:2048].lower()
 
 
-def _xml(response: Response) -> Selector | None:
+class SitemapTooLarge(ValueError):
+    """A gzip sitemap inflates to more than the limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"inflates to more than {limit} bytes")
+        self.limit = limit
+
+
+def _xml(response: Response, *, max_size: int = 0) -> Selector | None:
     """The feed or sitemap as an XML selector, namespaces removed; None when unreadable.
 
     Decoded by the same rule as article pages, so a cp1254 feed that declares latin-1
-    keeps its "Şub" and "Ağu".
+    keeps its "Şub" and "Ağu". A gzip body is inflated up to ``max_size`` bytes (0: no
+    limit); beyond it :class:`SitemapTooLarge` is raised.
     """
     body = response.body
     if body[:2] == b"\x1f\x8b":
         try:
-            body = gzip.decompress(body)
-        except OSError:
+            body = gunzip(body, max_size=max_size)
+        except (OSError, EOFError):
             return None
+        except ValueError as exc:  # scrapy's _DecompressionMaxSizeExceeded
+            raise SitemapTooLarge(max_size) from exc
     text, _ = decode_html(body, charset_from_content_type(_content_type(response)))
     try:
         sel = Selector(text=_XML_DECLARATION.sub("", text, count=1), type="xml")
@@ -277,6 +369,52 @@ def _xml(response: Response) -> Selector | None:
         return None
     sel.remove_namespaces()
     return sel
+
+
+def _apply_politeness(settings: Any, profile: SiteProfile) -> None:
+    """The profile's delay as DOWNLOAD_DELAY; no AutoThrottle for a loopback origin.
+
+    Settings given on the command line (``--set``, ``-s``) win over both.
+    """
+    project = SETTINGS_PRIORITIES["project"]
+    if profile.download_delay is not None and (
+            settings.getpriority("DOWNLOAD_DELAY") or 0) <= project:
+        settings.set("DOWNLOAD_DELAY", profile.download_delay, priority="spider")
+    if is_loopback(profile.base_url) and (
+            settings.getpriority("AUTOTHROTTLE_ENABLED") or 0) <= project:
+        settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
+
+
+def is_loopback(url: str) -> bool:
+    """Whether ``url`` points at this machine (the sample site, test servers).
+
+    >>> is_loopback("http://127.0.0.1:8765/"), is_loopback("http://localhost/")
+    (True, True)
+    >>> is_loopback("https://www.hibya.com/"), is_loopback("http://[::1]:80/")
+    (False, True)
+    """
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def clear_jobdir(jobdir: str) -> None:
+    """Remove the request queue, seen requests and spider state Scrapy keeps in ``jobdir``."""
+    from pathlib import Path
+
+    root = Path(jobdir)
+    for name in ("requests.queue", "requests.seen", "spider.state"):
+        path = root / name
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists():
+            path.unlink(missing_ok=True)
 
 
 def _before(raw: str, since: date) -> bool:

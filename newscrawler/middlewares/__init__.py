@@ -1,0 +1,1 @@
+"""Downloader middlewares: politeness (Retry-After, robots.txt Crawl-delay) and redirects."""

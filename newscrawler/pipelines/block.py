@@ -1,0 +1,165 @@
+"""BlockPagePipeline: block, captcha and challenge pages never reach the archive.
+
+A site that refuses a crawler often answers HTTP 200 with a small page ("Erişim
+engellendi", "Access denied", a reCAPTCHA form, a "Just a moment..." challenge). Such a
+page must never be archived, and above all never replace the text of an article archived
+by an earlier run. The wordings and markers are data: ``newscrawler/text/data/
+block_phrases.txt``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import deque
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from archive.fold import fold
+from newscrawler.items import ArticleItem
+
+SHORT_CHARS = 1500  # a page with less visible text than this may be a block page
+MARKUP_SHORT_CHARS = 600  # a captcha widget marks a block page only on a page this short
+SAME_BODY_URLS = 3  # the same short text at this many URLs is a block page
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", ": ", " :: ")
+_TAGS = re.compile(rb"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
+
+
+@cache
+def phrases() -> dict[str, tuple[str, ...]]:
+    """The sections of ``block_phrases.txt``, each a tuple of folded phrases."""
+    text = files("newscrawler.text").joinpath("data/block_phrases.txt").read_text("utf-8")
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+            continue
+        current.append(fold(line))
+    return {name: tuple(items) for name, items in sections.items()}
+
+
+def block_reason(title: str | None, text: str, html: bytes = b"") -> str | None:
+    """Why this page is a block/captcha/challenge page, or None when it is not.
+
+    >>> block_reason("Erişim engellendi", "Güvenlik nedeniyle erişiminiz engellenmiştir.")
+    'title'
+    >>> block_reason("Twitter'a erişim engellendi", "Mahkeme kararıyla ... " * 200) is None
+    True
+    >>> block_reason(None, "Lütfen robot olmadığınızı doğrulayın.")
+    'text'
+    >>> block_reason("Just a moment...", "x" * 5000, b'<form class="cf-challenge">')
+    'challenge'
+    """
+    lowered = html[:65536].lower()
+    sections = phrases()
+    if any(m.encode() in lowered for m in sections.get("challenge", ())):
+        return "challenge"
+    size = len(text)
+    if size >= SHORT_CHARS:
+        return None
+    folded_title = fold(title or "").strip()
+    for phrase in sections.get("title", ()):
+        if folded_title == phrase or folded_title.startswith(
+                tuple(phrase + sep for sep in _TITLE_SEPARATORS)):
+            return "title"
+    folded = fold(text)
+    if any(phrase in folded for phrase in sections.get("text", ())):
+        return "text"
+    if size < MARKUP_SHORT_CHARS and any(m.encode() in lowered
+                                         for m in sections.get("markup", ())):
+        return "markup"
+    return None
+
+
+def page_text(item: ArticleItem) -> str:
+    """The visible text of the page: its body, else its blocks, else its HTML without tags."""
+    if item.body.strip():
+        return item.body
+    blocks = " ".join(b.text for b in item.blocks if b.text)
+    if blocks.strip():
+        return blocks
+    raw = _TAGS.sub(b" ", (item.raw_html or b"")[:65536])
+    return " ".join(raw.decode("utf-8", "replace").split())
+
+
+class BlockPagePipeline:
+    """Drop block, captcha and challenge pages; stop a crawl that meets mostly those.
+
+    A page is a block page when its title is a block wording, its short text holds one,
+    its raw HTML holds a challenge (or, on a very short page, a captcha widget), or the same
+    short text was served for ``SAME_BODY_URLS`` different URLs. Its raw HTML is discarded
+    (it must never replace a good stored page). When at least ``BLOCK_CLOSE_PAGES`` of the
+    last 20 article pages, and at least ``BLOCK_CLOSE_RATIO`` of them, were block pages, the
+    spider is closed with the reason ``blocked``.
+
+    Settings: ``BLOCK_CLOSE_PAGES`` (0: never close), ``BLOCK_CLOSE_RATIO``.
+    Stats: ``block/pages``, ``block/pages/<why>`` (title, text, markup, challenge,
+    same_body).
+    """
+
+    WINDOW = 20
+
+    def __init__(self, crawler: Crawler, close_pages: int, close_ratio: float) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.close_pages = close_pages
+        self.close_ratio = close_ratio
+        self.recent: deque[bool] = deque(maxlen=max(self.WINDOW, close_pages))
+        self.bodies: dict[str, set[str]] = {}
+        self.closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BlockPagePipeline:
+        s = crawler.settings
+        return cls(crawler, s.getint("BLOCK_CLOSE_PAGES", 5), s.getfloat("BLOCK_CLOSE_RATIO", 0.8))
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        text = page_text(item)
+        why = block_reason(item.title, text, item.raw_html or b"") or self._same_body(item, text)
+        self.recent.append(why is not None)
+        if why is None:
+            return item
+        assert self.stats is not None
+        self.stats.inc_value("block/pages")
+        self.stats.inc_value(f"block/pages/{why}")
+        item.raw_html = None  # never stored: it must not replace a good raw page
+        self._maybe_close(item)
+        raise DropItem(f"block page ({why}: {(item.title or text)[:60]!r}): {item.url}",
+                       log_level="INFO")
+
+    def _same_body(self, item: ArticleItem, text: str) -> str | None:
+        """'same_body' when this short text was served for several different URLs."""
+        if not text.strip() or len(text) >= SHORT_CHARS:
+            return None
+        key = hashlib.blake2b(fold(text).encode(), digest_size=16).hexdigest()
+        urls = self.bodies.setdefault(key, set())
+        urls.add(item.url)
+        return "same_body" if len(urls) >= SAME_BODY_URLS else None
+
+    def _maybe_close(self, item: ArticleItem) -> None:
+        blocked = sum(self.recent)
+        if (self.closing or not self.close_pages or blocked < self.close_pages
+                or blocked < self.close_ratio * len(self.recent)):
+            return
+        self.closing = True
+        spider = self.crawler.spider
+        if spider is not None:
+            spider.logger.warning(
+                "%d of the last %d article pages were block/captcha pages (%r): the site "
+                "is blocking the crawler; stopping", blocked, len(self.recent),
+                (item.title or "")[:60])
+        engine = self.crawler.engine
+        if engine is not None:
+            from scrapy.utils.defer import deferred_from_coro
+
+            self._close = deferred_from_coro(engine.close_spider_async(reason="blocked"))
