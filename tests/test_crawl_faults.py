@@ -312,3 +312,16 @@ def test_progress_line_and_summary_agree(tmp_path: Path) -> None:
     assert f"dropped         {numbers['dropped']}" in out
     assert f"errors          {numbers['errors']}" in out
     assert int(numbers["new"]) == rows(db, "select count(*) n from articles")[0]["n"] == 15
+
+
+def test_rate_limited_site_exits_69_and_says_when_to_retry(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    with serve("429", articles=8, retry_after=3600) as site:
+        result = crawl(site, db, "RETRY_AFTER_MAX=60")
+    no_traceback(result)
+    if "rate_limited" not in result.stdout:
+        pytest.skip("the Retry-After middleware is not in this tree yet")
+    assert result.returncode == 69, result.stdout + result.stderr[-2000:]
+    assert "Retry-After 3600 s" in result.stdout and "retry after" in result.stdout
+    run = rows(db, "select status, reason from crawl_runs")[0]
+    assert run["status"] == "blocked" and "rate-limited" in run["reason"]

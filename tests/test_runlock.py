@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from newscrawler.runlock import RunLock, RunLockedError
+from tests.conftest import rows, run_cli
 
 
 def test_second_lock_on_same_site_refused(tmp_path: Path) -> None:
@@ -37,3 +41,104 @@ def test_wait_gives_up_after_the_timeout(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     with RunLock(db, "hibya"), pytest.raises(RunLockedError, match="--wait"):
         RunLock(db, "hibya", wait=0.3).acquire()
+
+
+# --- keyed by the database file, whatever its path --------------------------------------------
+
+def test_every_spelling_of_the_path_is_the_same_lock(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "news.db"
+    db.write_bytes(b"")
+    (tmp_path / "link.db").symlink_to(db)
+    os.link(db, tmp_path / "hard.db")
+    monkeypatch.chdir(tmp_path)
+    with RunLock(db, "hibya"):
+        for spelling in ("./news.db", "link.db", "hard.db",
+                         f"{tmp_path}/../{tmp_path.name}/news.db"):
+            with pytest.raises(RunLockedError):
+                RunLock(spelling, "hibya").acquire()
+
+
+def test_a_lock_joined_in_the_same_process_is_shared(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    outer = RunLock(db, "hibya").acquire()
+    inner = RunLock(db, "hibya", join=True).acquire()
+    inner.release()
+    with pytest.raises(RunLockedError):  # still held by the outer one
+        RunLock(db, "hibya").acquire()
+    outer.release()
+    with RunLock(db, "hibya"):
+        pass
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a crawl as another user")
+def test_lock_file_of_another_user_is_one_line(tmp_path: Path) -> None:
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    folder = Path(tempfile.mkdtemp(prefix="lock-", dir="/tmp"))
+    try:
+        folder.chmod(0o777)
+        db = folder / "news.db"
+        RunLock(db, "sample").acquire().release()  # the lock file now belongs to root, 0644
+        db.chmod(0o666)
+        # Imports as root (the interpreter may live in root's home), then crawls as nobody.
+        code = ("import os, sys; import newscrawler.cli, newscrawler.runner, "
+                "newscrawler.runlock, newscrawler.overrides, archive, newscrawler.extract.dom; "
+                "newscrawler.profiles.get_profile('sample'); "
+                f"os.setgid({nobody.pw_gid}); os.setuid({nobody.pw_uid}); "
+                "sys.argv = ['newscrawler'] + sys.argv[1:]; newscrawler.cli.main()")
+        result = subprocess.run(
+            [sys.executable, "-c", code, "crawl", "sample", "--db", str(db),
+             "--base-url", "http://127.0.0.1:9"],
+            capture_output=True, text=True, timeout=120, cwd=folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert result.returncode == 74, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "cannot take the run lock" in lines[0], result.stderr
+    assert "another user" in lines[0] and "Traceback" not in result.stderr
+
+
+# --- crawls take the lock ------------------------------------------------------------------
+
+def test_plain_scrapy_crawl_takes_the_run_lock(tmp_path: Path, sample_origin: str) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    db = tmp_path / "news.db"
+    with RunLock(db, "sample"):
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "sample",
+             "-a", f"base_url={sample_origin}", "-s", f"ARCHIVE_DB={db}",
+             "-s", "PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING"],
+            cwd=repo, capture_output=True, text=True, timeout=240)
+    assert "another crawl of 'sample'" in result.stderr, result.stderr[-2000:]
+    assert rows(db, "select count(*) n from articles")[0]["n"] == 0
+    assert rows(db, "select count(*) n from crawl_runs")[0]["n"] == 0
+    stats = [line for line in result.stderr.splitlines() if "downloader/request_count" in line]
+    assert not stats
+
+
+def test_crawl_of_the_same_site_twice_crawls_it_once(tmp_path: Path, sample_origin: str) -> None:
+    db = tmp_path / "news.db"
+    result = run_cli("crawl", "sample", "sample", "--db", str(db), "--base-url", sample_origin,
+                     "--set", "PROGRESS_INTERVAL=0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.count("sample: finished") == 1
+    assert rows(db, "select count(*) n from crawl_runs")[0]["n"] == 1
+
+
+def test_stale_run_is_marked_killed_even_when_its_pid_lives(tmp_path: Path,
+                                                           sample_origin: str) -> None:
+    from archive import Archive
+
+    db = tmp_path / "news.db"
+    with Archive(db) as store:  # a run left `running` by a crawler that was PID 1 elsewhere
+        store.conn.execute("insert into crawl_runs (site, started_at, status, pid) "
+                           "values ('sample', '2025-01-01T00:00:00+00:00', 'running', 1)")
+        store.conn.commit()
+    result = run_cli("crawl", "sample", "--db", str(db), "--base-url", sample_origin,
+                     "--set", "PROGRESS_INTERVAL=0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    runs = rows(db, "select status, reason from crawl_runs order by id")
+    assert [r["status"] for r in runs] == ["killed", "finished"]
+    assert runs[0]["reason"]
