@@ -36,7 +36,8 @@ class RecordError(ArchiveError, ValueError):
 
 
 class QueryError(ArchiveError, ValueError):
-    """A search filter (``since``, ``until``, ``limit``...) has an unusable value.
+    """A search filter (``since``, ``until``, ``limit``...) has an unusable value, or the
+    query is longer than ``archive.query.MAX_QUERY_CHARS``.
 
-    The query string itself never raises: any text is a valid query.
+    Any query text within that length is valid: it never raises for its content.
     """

@@ -1,6 +1,7 @@
 """The search query language, parsed here and never passed raw to FTS5.
 
-Syntax (any string is a valid query; nothing here raises):
+Syntax (any string up to ``MAX_QUERY_CHARS`` characters is a valid query; a longer one
+is the only error, ``QueryError``):
 
 - ``kadın şiddet``: both words (``AND`` between words is allowed and changes nothing).
 - ``"kadına şiddet"``: the exact phrase; a quoted single word is not inflected.
@@ -26,14 +27,27 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from archive.errors import QueryError
 from archive.fold import fold
 
-__all__ = ["MAX_TERMS", "MIN_PREFIX", "Query", "Term", "parse_query", "to_fts", "tokens"]
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_TERMS",
+    "MIN_PREFIX",
+    "Query",
+    "Term",
+    "parse_query",
+    "to_fts",
+    "tokens",
+]
 
 #: Prefixes shorter than this are searched as plain words.
 MIN_PREFIX = 3
 #: Terms beyond this many are ignored (a pasted paragraph is not a query).
 MAX_TERMS = 32
+#: Longer queries are refused (``QueryError``): a 100,000-letter word cost 45 s in the
+#: highlighter and the inflection of the word, for nothing a reader would type.
+MAX_QUERY_CHARS = 1000
 
 # The combining marks FTS5 unicode61 treats as part of a token (and drops with
 # remove_diacritics 2); every other mark separates tokens, as in Python's \w.
@@ -121,7 +135,9 @@ def _make_term(text: str, *, quoted: bool, prefix: bool) -> Term | None:
 
 
 def parse_query(q: str) -> Query:
-    """Parse a user query; never raises.
+    """Parse a user query; any text is valid, up to ``MAX_QUERY_CHARS`` characters.
+
+    :raises QueryError: the query is longer than ``MAX_QUERY_CHARS``
 
     >>> query = parse_query('İzmir\\'de AND (')
     >>> [t.folded for t in query.terms()]
@@ -132,6 +148,11 @@ def parse_query(q: str) -> Query:
     >>> parse_query('* - OR ) ""').empty
     True
     """
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is {len(q):,} characters long; the limit is {MAX_QUERY_CHARS:,}: "
+            "search for a few words or a short phrase"
+        )
     text = unicodedata.normalize("NFC", q)
     groups: list[list[Term]] = []
     excluded: list[Term] = []

@@ -34,3 +34,24 @@ def for_signal(signum: int) -> int:
     (130, 143, 143)
     """
     return INTERRUPTED if signum == signal.SIGINT else TERMINATED
+
+
+def for_archive_error(exc: BaseException) -> int:
+    """The exit code of an archive error that reaches the user.
+
+    2 for bad input (a query or record the archive refuses), 1 for a missing archive
+    (nothing to read yet), 74 for everything else: locked past the timeout, damaged,
+    another application's file, a newer schema, read-only, full, I/O errors.
+
+    >>> from archive.errors import ArchiveForeignError, ArchiveMissingError, QueryError
+    >>> [for_archive_error(e("x")) for e in (QueryError, ArchiveMissingError,
+    ...                                       ArchiveForeignError)]
+    [2, 1, 74]
+    """
+    from archive.errors import ArchiveMissingError, QueryError, RecordError
+
+    if isinstance(exc, QueryError | RecordError):
+        return USAGE
+    if isinstance(exc, ArchiveMissingError):
+        return FAILED
+    return ARCHIVE

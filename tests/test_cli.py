@@ -200,7 +200,7 @@ def test_corrupt_database_is_reported_and_untouched(tmp_path: Path) -> None:
     before = sha(db)
     for args in (("search", "izmir"), ("stats",), ("export",)):
         result = run_cli(*args, "--db", str(db))
-        assert result.returncode == 1, args
+        assert result.returncode == 74, args
         assert "not a newscrawler archive or is damaged" in result.stderr
         assert "Traceback" not in result.stderr
     assert sha(db) == before
@@ -222,7 +222,7 @@ def test_locked_database_is_reported_and_nothing_lost(small_db: Path, tmp_path: 
         page = tmp_path / "p.html"
         page.write_bytes((SAMPLE_ROOT / "index.html").read_bytes())
         result = run_cli("import", str(page), "--db", str(small_db), "--timeout", "1")
-        assert result.returncode == 1
+        assert result.returncode == 74
         assert "locked" in result.stderr and "Traceback" not in result.stderr
     finally:
         holder.kill()
@@ -406,5 +406,5 @@ def test_archive_error_mid_command_is_a_clear_message(small_db: Path) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(archive.store.Archive, "optimize", locked)
         result = CliRunner().invoke(cli.main, ["optimize", "--db", str(small_db)])
-    assert result.exit_code == 1
+    assert result.exit_code == 74
     assert "locked by another process" in result.output
