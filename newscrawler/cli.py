@@ -16,11 +16,11 @@ import math
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -359,7 +359,7 @@ def _fetched_at(value: str | None) -> datetime:
 @click.option("--site", help="Use this site profile's selectors and credit lines.")
 def extract(file: Path, url: str | None, fetched_at: str | None, site: str | None) -> None:
     """Extract one saved .html page or .txt dump and print it as one JSON object."""
-    from newscrawler.offline import article_from_file
+    from newscrawler.offline import UnreadableFileError, article_from_file
     from newscrawler.settings import SPLIT_CREDIT_LINES
 
     profile = resolve_sites([site])[0] if site else None
@@ -367,6 +367,8 @@ def extract(file: Path, url: str | None, fetched_at: str | None, site: str | Non
         item = article_from_file(file, url=url, site=site or "file",
                                  fetched_at=_fetched_at(fetched_at), profile=profile,
                                  credit_lines=SPLIT_CREDIT_LINES)
+    except UnreadableFileError as exc:
+        raise click.ClickException(f"{file} is refused: {exc}") from None
     except (OSError, EOFError) as exc:
         raise click.ClickException(f"cannot read {file}: {exc}") from None
     out = {
@@ -412,7 +414,7 @@ def _walk(paths: Iterable[Path]) -> Iterable[Path]:
               "whose host matches the page URL, else 'imported').")
 def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | None) -> None:
     """Archive saved .html pages and .txt dumps (folders recursively, .gz too)."""
-    from newscrawler.offline import article_from_file
+    from newscrawler.offline import UnreadableFileError, article_from_file
     from newscrawler.pipelines.validate import problem
     from newscrawler.settings import SPLIT_CREDIT_LINES, VALIDATE_MIN_BODY_CHARS
     from newscrawler.urls import same_site
@@ -429,6 +431,10 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
                 item = article_from_file(file, url=None, site=site or "imported",
                                          fetched_at=now, profile=profile,
                                          credit_lines=SPLIT_CREDIT_LINES)
+            except UnreadableFileError as exc:
+                click.echo(f"skipped {file}: {exc}", err=True)
+                counts["skipped"] += 1
+                continue
             except (OSError, EOFError, ValueError) as exc:
                 click.echo(f"skipped {file}: cannot read it ({exc})", err=True)
                 counts["skipped"] += 1
@@ -441,19 +447,35 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
             if item.raw_html is not None:
                 raws.append({"url": item.canonical_url or item.url, "fetched_at": now.isoformat(),
                              "status": None, "content_type": "text/html",
-                             "encoding": item.encoding, "body": item.raw_html})
+                             "encoding": item.encoding, "body": item.raw_html,
+                             "article": not reason})
             if reason:
                 click.echo(f"skipped {file}: {reason}", err=True)
                 counts["skipped"] += 1
-                continue
-            records.append(item.record())
-            if len(records) >= 200:
+            else:
+                records.append(item.record())
+            if _batch_full(records, raws):  # skipped files count too: memory stays bounded
                 _save(store, records, raws, counts)
         _save(store, records, raws, counts)
     click.echo(f"imported into {db_path}: {counts['new']} new, {counts['updated']} updated, "
                f"{counts['unchanged']} unchanged, {counts['skipped']} skipped")
     if not (counts["new"] + counts["updated"] + counts["unchanged"]):
         sys.exit(1)
+
+
+#: ``import`` writes a batch when it holds this many records and raw pages together ...
+IMPORT_BATCH_ROWS = 200
+#: ... or this many bytes of records and raw pages, so its memory stays bounded.
+IMPORT_BATCH_BYTES = 16 * 2**20
+
+
+def _batch_full(records: list[dict[str, Any]], raws: list[dict[str, Any]]) -> bool:
+    """Whether the pending import batch is due: by count or by bytes, of both lists."""
+    if len(records) + len(raws) >= IMPORT_BATCH_ROWS:
+        return True
+    size = sum(len(r.get("body") or "") for r in records)
+    size += sum(len(r["body"]) for r in raws)
+    return size >= IMPORT_BATCH_BYTES
 
 
 def _save(store: Archive, records: list[dict[str, Any]], raws: list[dict[str, Any]],
@@ -469,47 +491,104 @@ def _save(store: Archive, records: list[dict[str, Any]], raws: list[dict[str, An
 # --- search --------------------------------------------------------------------------------
 
 
-@main.command(name="search")
-@click.argument("query")
+#: The most results one search prints (``--limit``).
+MAX_SEARCH_LIMIT = 100_000
+
+
+class QueryCommand(click.Command):
+    """A command whose trailing words form a query that may start with ``-``.
+
+    ``search -haber`` is the documented exclusion, not an unknown option: every argument
+    that is not one of the command's options (or the value of one) is a query word,
+    wherever it stands; ``--`` still ends the options.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value: dict[str, bool] = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in (*param.opts, *param.secondary_opts):
+                    takes_value[name] = not (param.is_flag or param.count)
+        options: list[str] = []
+        words: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            if arg == "--":
+                words.extend(rest)
+                break
+            name = arg.split("=", 1)[0]
+            if not arg.startswith("-") or name not in takes_value:
+                words.append(arg)
+                continue
+            options.append(arg)
+            if takes_value[name] and "=" not in arg:
+                value = next(rest, None)
+                if value is None:
+                    raise click.UsageError(f"Option '{name}' requires an argument.", ctx)
+                options.append(value)
+        return super().parse_args(ctx, [*options, "--", *words])
+
+
+@contextmanager
+def _output(target: str) -> Iterator[TextIO]:
+    """``output.open_output`` for a command: a failure is one line and exit 1; a reader
+    that went away (``| head``) ends the command quietly with exit 1."""
+    from newscrawler.output import OutputClosedError, OutputError, open_output
+
+    try:
+        with open_output(target) as fh:
+            yield fh
+    except OutputClosedError:
+        sys.exit(1)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command(name="search", cls=QueryCommand)
+@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
 @db_option
 @click.option("--site", help="Only this site.")
 @day_option("--since", "Published on or after this day.")
 @day_option("--until", "Published on or before this day.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_SEARCH_LIMIT), default=20,
+              show_default=True, help=f"Most results to print (1 to {MAX_SEARCH_LIMIT:,}).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
               default="table", show_default=True)
-def search_cmd(query: str, db_path: str, timeout: float, site: str | None, since: str | None,
-               until: str | None, limit: int, fmt: str) -> None:
+def search_cmd(words: tuple[str, ...], db_path: str, timeout: float, site: str | None,
+               since: str | None, until: str | None, limit: int, fmt: str) -> None:
     """Full-text search the way a Turkish reader types.
 
     Any case, with or without Turkish letters (kadina = KADINA = kadına), inflected
-    forms (belediye finds belediyesinin). "exact phrase", prefix*, OR, -word.
+    forms (belediye finds belediyesinin). "exact phrase", prefix*, OR, -word: the
+    words after the options are the query, and may start with a dash (search -haber).
     """
+    query = " ".join(words)
     with open_archive(db_path, timeout=timeout) as store:
         hits = search(store, query, site=site, since=since, until=until, limit=limit)
-    if fmt == "json":
-        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        import csv
+    with _output("-") as out:
+        if fmt == "json":
+            click.echo(json.dumps(hits, ensure_ascii=False, indent=2), file=out)
+        elif fmt == "csv":
+            import csv
 
-        writer = csv.DictWriter(sys.stdout, fieldnames=["url", "title", "published_at",
-                                                        "site", "snippet"],
-                                extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(hits)
-    else:
-        if not hits:
-            click.echo(f"no articles match {query!r}", err=True)
-        _print_table(hits)
+            writer = csv.DictWriter(out, fieldnames=["url", "title", "published_at",
+                                                     "site", "snippet"],
+                                    extrasaction="ignore", lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(hits)
+        else:
+            if not hits:
+                click.echo(f"no articles match {query!r}", err=True)
+            _print_table(hits, out)
 
 
-def _print_table(hits: list[dict[str, Any]]) -> None:
+def _print_table(hits: list[dict[str, Any]], out: TextIO | None = None) -> None:
     for n, hit in enumerate(hits, 1):
         day = (hit.get("published_at") or "????-??-??")[:10]
-        click.echo(f"{n:>3}. {day}  [{hit.get('site')}]  {hit.get('title')}")
+        click.echo(f"{n:>3}. {day}  [{hit.get('site')}]  {hit.get('title')}", file=out)
         snippet = str(hit.get("snippet") or "").replace("\n", " ")
-        click.echo(f"     {snippet}")
-        click.echo(f"     {hit.get('url')}")
+        click.echo(f"     {snippet}", file=out)
+        click.echo(f"     {hit.get('url')}", file=out)
 
 
 # --- export --------------------------------------------------------------------------------
@@ -525,30 +604,24 @@ def _print_table(hits: list[dict[str, Any]]) -> None:
 @day_option("--until", "Published on or before this day.")
 @click.option("--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel shows Turkish "
               "letters right.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="Output file (default: stdout).")
+@click.option("-o", "--output", default="-", metavar="PATH",
+              help="Output file (default: stdout). A file is replaced atomically (a symlink's "
+              "target too); a FIFO or device is written straight into.")
 def export(db_path: str, timeout: float, fmt: str, query: str | None, site: str | None,
            since: str | None, until: str | None, excel: bool, output: str) -> None:
     """Stream matching articles with their headline lists as CSV or JSON Lines.
 
     Constant memory: rows go out as they are read. The CSV has one row per article;
-    its ``headlines`` column holds the list as JSON.
+    its ``headlines`` column holds the list as JSON. A file is written beside its
+    target and renamed over it at the end: a killed export leaves no half file. A full
+    disk or a missing folder exits 1 with one line; so does a closed pipe, quietly.
     """
     with open_archive(db_path, timeout=timeout) as store:
         rows = iter_articles(store, query=query, site=site, since=since, until=until)
-        target = None if output == "-" else Path(output)
-        if target is None:
-            n = _write_rows(rows, sys.stdout, fmt=fmt, excel=excel)
-        else:  # write beside the target, then rename: a killed export leaves no half file
-            part = target.with_name(target.name + ".part")
-            try:
-                with part.open("w", encoding="utf-8", newline="") as fh:
-                    n = _write_rows(rows, fh, fmt=fmt, excel=excel)
-                part.replace(target)
-            finally:
-                part.unlink(missing_ok=True)
-    if target:
-        click.echo(f"wrote {n} articles to {target}", err=True)
+        with _output(output) as fh:
+            n = _write_rows(rows, fh, fmt=fmt, excel=excel)
+    if output != "-":
+        click.echo(f"wrote {n} articles to {output}", err=True)
 
 
 def _write_rows(rows: Iterable[dict[str, Any]], fh: Any, *, fmt: str, excel: bool) -> int:

@@ -7,6 +7,7 @@ pipelines run during a crawl (clean, split, dates), through the same functions.
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -27,11 +28,88 @@ from newscrawler.urls import canonical_url
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 TEXT_SUFFIXES = (".txt", ".txt.gz")
 
+#: The most bytes one saved page may have, read or inflated from ``.gz``: 32 MiB, far above
+#: any news page (a gzip bomb inflating past it is refused, not unpacked into memory).
+MAX_FILE_BYTES = 32 * 1024 * 1024
+#: Bytes looked at to tell a binary file from text.
+SNIFF_BYTES = 64 * 1024
+#: Share of control bytes (not tab, newline, carriage return, form feed, escape) above
+#: which a file is binary.
+MAX_CONTROL_SHARE = 0.05
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it ends in ``.gz``."""
-    data = path.read_bytes()
-    return gzip.decompress(data) if path.name.endswith(".gz") else data
+# Signatures of common binary formats, whatever the file is named.
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "gzip data (compressed twice?)"),
+    (b"BZh91AY&SY", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "an executable"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"),
+    (b"OggS\x00", "an Ogg media file"),
+    (b"ID3\x03", "an MP3 file"),
+    (b"ID3\x04", "an MP3 file"),
+)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
+
+
+class UnreadableFileError(ValueError):
+    """A file that is not a page: too large once inflated, damaged gzip, or binary."""
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a binary file is (by signature, NUL or control bytes), or None for text.
+
+    >>> binary_kind("<html><p>Çiğ köfte</p>".encode("cp1254")) is None
+    True
+    >>> binary_kind(b"%PDF-1.7 ...")
+    'a PDF document'
+    >>> binary_kind(b"abc\\x00def")
+    'NUL bytes'
+    """
+    if data.startswith(_BOMS):
+        return None  # UTF-16 text has NUL bytes; decode_html reads it by its BOM
+    for magic, kind in MAGIC:
+        if data.startswith(magic):
+            return kind
+    sample = data[:SNIFF_BYTES]
+    if b"\x00" in sample:
+        return "NUL bytes"
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if sample and controls / len(sample) > MAX_CONTROL_SHARE:
+        return f"{controls / len(sample):.0%} control bytes"
+    return None
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, gunzipped when it ends in ``.gz``, never more than ``limit``.
+
+    Raises UnreadableFileError for a file (or its inflated content) over ``limit`` and for
+    damaged gzip data.
+    """
+    if not path.name.lower().endswith(".gz"):
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise UnreadableFileError(f"larger than {limit // 2**20} MiB; not a saved page")
+        return data
+    try:
+        with gzip.open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise UnreadableFileError(f"damaged gzip data ({exc})") from None
+    if len(data) > limit:
+        raise UnreadableFileError(
+            f"inflates to more than {limit // 2**20} MiB (a gzip bomb?); not unpacked")
+    return data
 
 
 def article_from_html(body: bytes, url: str, *, site: str, fetched_at: datetime,
@@ -84,9 +162,16 @@ def article_from_text(text: str, url: str, *, site: str, fetched_at: datetime,
 def article_from_file(path: Path, *, url: str | None, site: str, fetched_at: datetime,
                       profile: SiteProfile | None = None,
                       credit_lines: Sequence[str] = ()) -> ArticleItem:
-    """An article item from a saved ``.html``/``.htm`` page or a ``.txt`` dump (maybe gzipped)."""
+    """An article item from a saved ``.html``/``.htm`` page or a ``.txt`` dump (maybe gzipped).
+
+    Raises UnreadableFileError for a binary file (whatever its name), a file over
+    ``MAX_FILE_BYTES`` or a ``.gz`` that inflates past it; OSError when it cannot be read.
+    """
     name = path.name.lower()
     data = read_bytes(path)
+    kind = binary_kind(data)
+    if kind is not None:
+        raise UnreadableFileError(f"binary content ({kind}), not a page")
     page_url = url or path.resolve().as_uri()
     if name.endswith(TEXT_SUFFIXES):
         text, _ = decode_html(data, None)

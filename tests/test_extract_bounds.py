@@ -1,12 +1,18 @@
-"""Hostile pages: deep or huge JSON-LD and floods of <meta> tags cost bounded time, and the
-article on the page is still extracted."""
+"""Hostile pages and files: deep or huge JSON-LD and floods of <meta> tags cost bounded time
+and keep the article; gzip bombs and binary files are refused; import memory stays bounded."""
 
 from __future__ import annotations
 
+import gzip
 import logging
+import random
 import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from newscrawler.extract.metadata import (
     MAX_JSON_LD_CHARS,
@@ -15,6 +21,13 @@ from newscrawler.extract.metadata import (
     split_keywords,
 )
 from newscrawler.extract.page import extract_page
+from newscrawler.offline import (
+    MAX_FILE_BYTES,
+    UnreadableFileError,
+    article_from_file,
+    binary_kind,
+    read_bytes,
+)
 
 TITLE = "Bornova'da yeni kütüphane açıldı"
 ARTICLE = (
@@ -96,3 +109,81 @@ def test_20000_deep_html_does_not_crash() -> None:
     ex = extract_page(page(body="<div>" * 20_000 + ARTICLE + "</div>" * 20_000),
                       "https://x.com.tr/kutuphane-1")
     assert ex.url == "https://x.com.tr/kutuphane-1"
+
+
+# --- saved files: bounded decompression, binary refused, import memory ---------------------
+
+def test_gzip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.html.gz"
+    with gzip.open(bomb, "wb") as fh:
+        for _ in range(MAX_FILE_BYTES // 2**20 + 2):
+            fh.write(b"a" * 2**20)
+    with pytest.raises(UnreadableFileError, match="inflates to more than 32 MiB"):
+        read_bytes(bomb)
+    small = tmp_path / "page.html.gz"
+    small.write_bytes(gzip.compress(b"<p>x</p>"))
+    assert read_bytes(small) == b"<p>x</p>"
+    assert read_bytes(small, limit=8) == b"<p>x</p>"
+    with pytest.raises(UnreadableFileError, match="inflates to more than"):
+        read_bytes(small, limit=7)
+
+
+def test_a_plain_file_over_the_cap_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<p>" + b"a" * 100)
+    with pytest.raises(UnreadableFileError, match="larger than"):
+        read_bytes(page, limit=50)
+
+
+@pytest.mark.parametrize("data, kind", [
+    (b"%PDF-1.4\n1 0 obj", "a PDF document"),
+    (b"PK\x03\x04\x14\x00", "a ZIP archive (or an Office document)"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "a PNG image"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"<html>\x00</html>", "NUL bytes"),
+    (bytes(range(1, 9)) * 10 + b"<p>metin</p>", "87% control bytes"),
+    ("<html><p>Çiğ köfte, ılık su</p>".encode("cp1254"), None),
+    ("<html><p>Çiğ köfte, ılık su</p>".encode(), None),
+    ("\ufeff<html><p>Çiğ köfte</p>".encode("utf-16-le"), None),
+    (b"Ba\xfel\xfdk\r\n\r\n\tMetin\x0c\x1b[0m", None),
+])
+def test_binary_kind(data: bytes, kind: str | None) -> None:
+    assert binary_kind(data) == kind
+
+
+def test_random_bytes_named_txt_are_refused(tmp_path: Path) -> None:
+    dump = tmp_path / "haber.txt"
+    dump.write_bytes(random.Random(1).randbytes(3_000))
+    with pytest.raises(UnreadableFileError, match="binary content"):
+        article_from_file(dump, url=None, site="x", fetched_at=datetime.now(UTC))
+
+
+def test_import_memory_is_bounded_by_what_it_skips(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Raw pages of skipped files are written in batches by count and bytes, not kept."""
+    import newscrawler.cli as cli
+    from archive import Archive
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for n in range(40):  # not articles (no body), 200 kB of markup each
+        (folder / f"p{n:02}.html").write_text(
+            f"<html><body><p>kısa {n}</p><!-- {'x' * 200_000} --></body></html>")
+    batches: list[list[dict[str, Any]]] = []
+    real = Archive.save_raw_pages
+
+    def recording(self: Archive, pages: Any) -> int:
+        pages = list(pages)
+        batches.append(pages)
+        return real(self, pages)
+
+    monkeypatch.setattr(Archive, "save_raw_pages", recording)
+    monkeypatch.setattr(cli, "IMPORT_BATCH_BYTES", 1_000_000)
+    result = CliRunner().invoke(cli.main, ["import", str(folder), "--db",
+                                           str(tmp_path / "news.db")])
+    assert result.exit_code == 1  # nothing imported
+    assert "0 new, 0 updated, 0 unchanged, 40 skipped" in result.output
+    assert sum(len(b) for b in batches) == 40
+    assert len(batches) >= 8  # before: one batch of all 40 pages at the end
+    assert max(sum(len(p["body"]) for p in b) for b in batches) < 1_300_000
+    assert all(p["article"] is False for b in batches for p in b)
