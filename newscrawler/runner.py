@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from archive import Archive, ArchiveError
+from archive.store import QUICK_CHECK_MAX_BYTES
 from newscrawler import exitcodes
 from newscrawler.outcome import Outcome, counts, crawl_outcome
 from newscrawler.profiles import SiteProfile
@@ -63,8 +64,9 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
     # Outside the project folder there is no scrapy.cfg: name the settings module directly.
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     timeout = float((settings or {}).get("ARCHIVE_TIMEOUT", 30.0))
-    try:  # a database that cannot be opened or written stops here, before any fetch
-        Archive(db_path, create=True, timeout=timeout).close()
+    try:  # a database that cannot be opened or written, or is damaged, stops here
+        with Archive(db_path, create=True, timeout=timeout) as store:
+            store.quick_check(max_bytes=QUICK_CHECK_MAX_BYTES)
     except ArchiveError as exc:
         click.echo(f"Error: {exc}", err=True)
         return archive_error_code(exc)

@@ -176,6 +176,18 @@ def test_write_commands_refuse_a_damaged_archive(tmp_path: Path, command: str) -
     assert sha(db) == before
 
 
+def test_crawl_refuses_a_damaged_archive_before_fetching(tmp_path: Path,
+                                                          sample_origin: str) -> None:
+    db = damaged(tmp_path / "news.db")
+    before = sha(db)
+    result = run_cli("crawl", "sample", "--db", str(db), "--base-url", sample_origin,
+                     "--set", "PROGRESS_INTERVAL=0")
+    assert result.returncode == 74, result.stderr
+    assert result.stderr.startswith("Error: news.db is damaged (")
+    assert "Traceback" not in result.stderr
+    assert sha(db) == before
+
+
 # --- other applications' databases, through the CLI ----------------------------------------
 
 
