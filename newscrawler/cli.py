@@ -6,7 +6,8 @@ working folder). Errors say what to do next and exit non-zero; nothing is half-w
 Exit codes (``newscrawler.exitcodes``): 0 success, 1 failed (crawl fetched nothing, no
 archive yet...), 2 bad usage, 69 blocked or rate-limited, 74 the archive cannot be read
 or written (locked, damaged, full, read-only, not ours), 75 another crawl of the same site
-is running (try again later). ``check`` verifies an archive: exit 0 healthy, 74 not.
+is running (try again later), 130/143 a crawl interrupted by SIGINT/SIGTERM (see
+docs/operations.md). ``check`` verifies an archive: exit 0 healthy, 74 not.
 """
 
 from __future__ import annotations
@@ -673,6 +674,8 @@ def stats(db_path: str, timeout: float, fmt: str) -> None:
     for run in data.get("runs", []):
         click.echo(f"  #{run['id']:<4} {run['site']:<12} {run['status']:<9} "
                    f"{run['started_at']}  ->  {run.get('finished_at') or '-'}")
+        if run.get("reason"):
+            click.echo(f"        {run['reason']}")
 
 
 # --- check ---------------------------------------------------------------------------------

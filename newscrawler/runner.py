@@ -27,12 +27,6 @@ PRECEDENCE = (exitcodes.INTERRUPTED, exitcodes.TERMINATED, exitcodes.ARCHIVE,
               exitcodes.LOCKED, exitcodes.FAILED, exitcodes.BLOCKED, exitcodes.OK)
 
 
-def archive_error_code(exc: ArchiveError) -> int:
-    """The exit code of an archive error (``exitcodes.for_archive_error`` when present)."""
-    pick = getattr(exitcodes, "for_archive_error", None)
-    return int(pick(exc)) if callable(pick) else exitcodes.ARCHIVE
-
-
 def unique(profiles: Sequence[SiteProfile]) -> list[SiteProfile]:
     """The profiles once each, in the order given (``crawl X X`` crawls X once)."""
     seen: dict[str, SiteProfile] = {}
@@ -69,7 +63,7 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
             store.quick_check(max_bytes=QUICK_CHECK_MAX_BYTES)
     except ArchiveError as exc:
         click.echo(f"Error: {exc}", err=True)
-        return archive_error_code(exc)
+        return exitcodes.for_archive_error(exc)
     locks: list[Any] = []
     try:
         for profile in profiles:

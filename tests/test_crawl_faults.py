@@ -271,6 +271,8 @@ def test_nothing_archived_says_why(tmp_path: Path, mode: str, expected: str) -> 
     assert run["status"] == "failed" and expected in run["reason"]
     outcome = next(line for line in result.stdout.splitlines() if "outcome" in line)
     assert outcome.split("outcome", 1)[1].strip().startswith("failed: nothing archived")
+    later = run_cli("stats", "--db", str(db))  # `stats` shows the recorded outcome
+    assert "failed" in later.stdout and expected in later.stdout
 
 
 def test_unreachable_site_blames_the_network(tmp_path: Path) -> None:
