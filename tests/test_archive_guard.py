@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from archive import (
+    SCHEMA_VERSION,
     Archive,
     ArchiveCorruptError,
     ArchiveForeignError,
@@ -325,3 +326,36 @@ def test_pages_of_no_article_are_replaced_as_before(linked: Archive) -> None:
     with pytest.raises(RecordError, match="'article' must be True, False or None"):
         linked.save_raw_pages([{"url": url, "status": 200, "body": b"x", "article": "no"}])
     linked.close()
+
+
+# --- racing migrations on a new file ------------------------------------------------------
+
+OPENER = """
+import sys, time
+from archive import Archive
+path, start, n = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+time.sleep(max(0.0, start - time.time()))
+with Archive(path, timeout=30) as archive:
+    archive.save_articles([{"url": f"https://x/{n}", "site": "s", "title": "t", "body": "b"}])
+    print(archive.migrated, flush=True)
+"""
+
+
+@pytest.mark.parametrize("how", ["no file", "0 bytes"])
+def test_racing_openers_of_a_new_file_migrate_it_once(tmp_path: Path, how: str) -> None:
+    path = tmp_path / "news.db"
+    if how == "0 bytes":
+        path.touch()
+    start = time.time() + 1.5
+    procs = [
+        subprocess.Popen([sys.executable, "-c", OPENER, str(path), str(start), str(n)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         cwd=Path(__file__).resolve().parents[1])
+        for n in range(6)
+    ]
+    outputs = [proc.communicate(timeout=60) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * 6, [err for _, err in outputs]
+    migrated = sorted(out.strip() for out, _ in outputs)
+    assert migrated == sorted(["[]"] * 5 + [str(list(range(1, SCHEMA_VERSION + 1)))])
+    with Archive(path) as archive:
+        assert archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 6
