@@ -31,7 +31,6 @@ from newscrawler.profiles import (
     ProfileError,
     SiteProfile,
     UnknownSiteError,
-    all_profiles,
     get_profile,
     scan_profiles,
 )
@@ -420,8 +419,10 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
     from newscrawler.settings import SPLIT_CREDIT_LINES, VALIDATE_MIN_BODY_CHARS
     from newscrawler.urls import same_site
 
-    profile = resolve_sites([site])[0] if site and site in all_profiles() else None
-    profiles = list(all_profiles().values())
+    known, broken = scan_profiles()
+    # --site names a profile (a broken one is an error) or just a label for the articles
+    profile = resolve_sites([site])[0] if site and (site in known or site in broken) else None
+    profiles = list(known.values())
     now = datetime.now(UTC).replace(microsecond=0)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
     with open_archive(db_path, create=True, timeout=timeout) as store:

@@ -72,6 +72,8 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("import: only bad files", ["import", "{d}/bomb.html.gz", "{d}/random.txt",
                                 "{d}/report.html", "--db", "{d}/imported.db"], 1,
      "skipped {d}/bomb.html.gz: inflates to more than 32 MiB"),
+    ("import: broken --site", ["import", "{d}/garbage.html", "--site", "kirik", "--db",
+                               "{d}/imported.db"], 2, "site profile 'kirik' is broken"),
     ("import: missing path", ["import", "{d}/none", "--db", "{d}/imported.db"], 2,
      "does not exist"),
     # search
