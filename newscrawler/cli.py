@@ -318,17 +318,19 @@ def sites(names: tuple[str, ...], fmt: str) -> None:
     rows += [{"name": e.name, "profile": str(e.path), "broken": True, "line": e.line,
               "problem": e.problem} for e in broken.values()]
     rows.sort(key=lambda row: str(row["name"]))
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    for row in rows if fmt == "table" else ():
-        if row["broken"]:
-            click.echo(f"{row['name']:<12} BROKEN: {broken[row['name']]}")
-            continue
-        discovery = ", ".join(filter(None, [
-            f"{len(row['feeds'])} feed(s)" if row["feeds"] else "",
-            f"{len(row['sitemaps'])} sitemap(s)" if row["sitemaps"] else "",
-            f"{len(row['listings'])} listing(s)" if row["listings"] else ""]))
-        click.echo(f"{row['name']:<12} {row['title']:<28} {row['base_url']:<30} {discovery}")
+    with _output("-") as out:
+        if fmt == "json":
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
+        for row in rows if fmt == "table" else ():
+            if row["broken"]:
+                click.echo(f"{row['name']:<12} BROKEN: {broken[row['name']]}", file=out)
+                continue
+            discovery = ", ".join(filter(None, [
+                f"{len(row['feeds'])} feed(s)" if row["feeds"] else "",
+                f"{len(row['sitemaps'])} sitemap(s)" if row["sitemaps"] else "",
+                f"{len(row['listings'])} listing(s)" if row["listings"] else ""]))
+            click.echo(f"{row['name']:<12} {row['title']:<28} {row['base_url']:<30} "
+                       f"{discovery}", file=out)
     if broken and names:
         sys.exit(2)
 
@@ -388,7 +390,8 @@ def extract(file: Path, url: str | None, fetched_at: str | None, site: str | Non
         "is_article": item.is_article and bool(item.body),
         "encoding": item.encoding,
     }
-    click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    with _output("-") as stdout:
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2), file=stdout)
 
 
 # --- import --------------------------------------------------------------------------------
@@ -459,8 +462,10 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
             if _batch_full(records, raws):  # skipped files count too: memory stays bounded
                 _save(store, records, raws, counts)
         _save(store, records, raws, counts)
-    click.echo(f"imported into {db_path}: {counts['new']} new, {counts['updated']} updated, "
-               f"{counts['unchanged']} unchanged, {counts['skipped']} skipped")
+    with _output("-") as out:
+        click.echo(f"imported into {db_path}: {counts['new']} new, {counts['updated']} "
+                   f"updated, {counts['unchanged']} unchanged, {counts['skipped']} skipped",
+                   file=out)
     if not (counts["new"] + counts["updated"] + counts["unchanged"]):
         sys.exit(1)
 

@@ -205,3 +205,16 @@ def test_closed_pipe_ends_quietly_with_1(small_db: Path) -> None:
     stderr = proc.stderr.read().decode()
     assert proc.wait(120) == 1
     assert stderr == ""  # no traceback, no "Exception ignored"
+
+
+@pytest.mark.parametrize("command", [
+    ["sites"], ["sites", "--format", "json"],
+    ["extract", str(next(SAMPLE_ROOT.glob("*-1000*.html")))],
+])
+def test_other_commands_to_a_full_device(command: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "newscrawler.cli", *command],
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 1
+    assert one_error_line(result.stderr) == (
+        "Error: cannot write standard output: no space left on the device")
