@@ -74,7 +74,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.redirects.RedirectGuardMiddleware": 610,
     # Sees a 429/503 before Scrapy's RetryMiddleware (550) retries it at once.
     "newscrawler.middlewares.retryafter.RetryAfterMiddleware": 560,
-    "newscrawler.middlewares.robots.CrawlDelayMiddleware": 110,
+    # Replaces Scrapy's robots.txt middleware: every request obeys it; Crawl-delay applied.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawler.middlewares.robots.RobotsMiddleware": 100,
 }
 EXTENSIONS = {
     "newscrawler.extensions.progress.ProgressExtension": 500,

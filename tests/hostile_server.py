@@ -31,8 +31,9 @@ and only later requests (a recrawl) with its misbehaviour:
 - ``block-after-good``: ``block`` with ``good_first=True`` (a second crawl meets only
   block pages).
 - ``429`` / ``503``: article requests get that status with ``Retry-After`` (option
-  ``retry_after``: seconds, or an HTTP date string; default 2) from the first article
-  request until ``window`` seconds later (default: ``retry_after``); afterwards normal.
+  ``retry_after``: seconds, default 2; a string is sent as it is; ``"date+N"`` sends the
+  HTTP date N seconds after the answer) from the first article request until ``window``
+  seconds later (default: ``retry_after``, or N); afterwards normal.
 - ``canonical-root``: every article's ``<link rel="canonical">`` points to ``/``.
 - ``empty``: article pages are an empty 200 ``text/html``.
 - ``binary``: article pages are random bytes (with NULs) labelled ``text/html``.
@@ -276,8 +277,11 @@ def _rate_limited(site: HostileSite, path: str, status: int) -> Reply | None:
     if not site.is_article(path):
         return None
     retry_after = site.options.get("retry_after", 2)
-    window = float(site.options.get("window", retry_after if isinstance(retry_after, int | float)
-                                    else 3600))
+    seconds = (float(retry_after) if isinstance(retry_after, int | float)
+               else float(retry_after[5:]) if str(retry_after).startswith("date+") else 3600)
+    window = float(site.options.get("window", seconds))
+    if str(retry_after).startswith("date+"):
+        retry_after = http_date(seconds)
     with site.lock:
         start = site.state.setdefault("limited_since", time.monotonic())
     if time.monotonic() - start >= window:

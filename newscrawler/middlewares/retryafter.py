@@ -98,7 +98,10 @@ class RetryAfterMiddleware:
             return response
         retry = get_retry_request(request, spider=self.crawler.spider,
                                   reason=f"{response.status} Retry-After {whole}s")
-        return retry if retry is not None else response
+        if retry is None:
+            request.meta["dont_retry"] = True  # given up (and logged) once is enough
+            return response
+        return retry
 
     def _slot_key(self, request: Request) -> str:
         engine = self.crawler.engine

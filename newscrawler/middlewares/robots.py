@@ -1,4 +1,4 @@
-"""CrawlDelayMiddleware: robots.txt ``Crawl-delay`` honoured; robots.txt errors in one line."""
+"""RobotsMiddleware: Scrapy's robots.txt middleware, obeyed by every request, with Crawl-delay."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 ROBOTS_LOGGER = "scrapy.downloadermiddlewares.robotstxt"
 
@@ -27,29 +30,30 @@ class OneLineErrors(logging.Filter):
         return True
 
 
-class CrawlDelayMiddleware:
-    """Apply a site's robots.txt ``Crawl-delay`` to its download slot.
+class RobotsMiddleware(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, mended and extended (it replaces it in the settings).
 
-    The delay is read when Scrapy parses robots.txt (the ``robots_parsed`` signal) and set
-    on the slot of that host, without jitter, and set again after every response (so
-    AutoThrottle never goes below it). Errors fetching robots.txt (an unreachable site) are
-    logged as one warning line instead of a traceback.
+    - Every request obeys robots.txt: in Scrapy 2.19 the requests that wait for robots.txt
+      share one Deferred, and all but the first of them get None (no parser) and go out
+      unchecked; a disallow-all robots.txt still let the listing page through.
+    - ``Crawl-delay`` is honoured: read when robots.txt is parsed (the ``robots_parsed``
+      signal), set on the slot of that host without jitter, and set again after every
+      response (so AutoThrottle never goes below it).
+    - An error fetching robots.txt (an unreachable site) is one warning line, not a
+      traceback.
 
-    Settings: ``ROBOTSTXT_OBEY`` (off: this middleware is off too).
-    Stats: ``robotstxt/crawl_delay`` (seconds, the largest seen).
+    Settings: ``ROBOTSTXT_OBEY`` (off: this middleware is off), Scrapy's robots settings.
+    Stats: Scrapy's ``robotstxt/*``, ``robotstxt/crawl_delay`` (seconds, the largest seen).
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
+        super().__init__(crawler)
         self.user_agent = (crawler.settings.get("ROBOTSTXT_USER_AGENT")
                            or crawler.settings.get("USER_AGENT") or "*")
         self.delays: dict[str, float] = {}  # slot key -> Crawl-delay
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CrawlDelayMiddleware:
-        if not crawler.settings.getbool("ROBOTSTXT_OBEY"):
-            raise NotConfigured("ROBOTSTXT_OBEY is off")
+    def from_crawler(cls, crawler: Crawler) -> RobotsMiddleware:
         middleware = cls(crawler)
         crawler.signals.connect(middleware.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(middleware.response_downloaded,
@@ -67,14 +71,23 @@ class CrawlDelayMiddleware:
             return
         key = self._slot_key(request)
         self.delays[key] = float(delay)
-        assert self.stats is not None
-        self.stats.max_value("robotstxt/crawl_delay", float(delay))
+        self._stats.max_value("robotstxt/crawl_delay", float(delay))
         spider = self.crawler.spider
         if spider is not None:
             spider.logger.info("robots.txt asks for %gs between requests to %s", delay, key)
         self._apply(key)
 
-    def process_request(self, request: Request, spider: Any = None) -> None:
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        """The parser for the request's host, also for requests that waited for it."""
+        parser = await super().robot_parser(request)
+        if parser is None:
+            stored = self._parsers.get(urlparse_cached(request).netloc)
+            if stored is not None and not isinstance(stored, Deferred):
+                return stored
+        return parser
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        await super().process_request(request)
         self._apply(self._slot_key(request))
 
     def response_downloaded(self, response: Response, request: Request, **_: Any) -> None:
