@@ -154,6 +154,24 @@ class ArchiveErrorsGroup(click.Group):
             raise ArchiveCommandError(ArchiveError(
                 f"the archive failed ({exc}); run `newscrawler check` on it, and report "
                 "this if the check finds nothing")) from None
+        except BrokenPipeError:  # the reader went away (``| head``): end quietly
+            _silence_stdout()
+            sys.exit(1)
+        except OSError as exc:  # stdout on a full disk, a vanished file...: one line
+            _silence_stdout()
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise click.ClickException(
+                f"{exc.strerror or exc}{where}; check the output's disk and folder") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail noisily."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(cls=ArchiveErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -173,3 +173,22 @@ def test_crawl_of_broken_profile_is_one_line(files: Path) -> None:
         "[discovery] key 'sitemap'; known keys: feeds, sitemaps, listings, listing_links, "
         "listing_next"]
     assert not os.path.exists(files / "crawl.db")
+
+
+@pytest.mark.parametrize("command", [["stats"], ["optimize"], ["check"], ["search", "izmir"],
+                                     ["sites"]])
+def test_stdout_on_a_full_device_is_one_line(files: Path, command: list[str]) -> None:
+    """Every command that prints: stdout on a full disk is one line and exit 1."""
+    import subprocess
+    import sys
+
+    db = str(files / "full.db")
+    run_cli("import", *map(str, sorted((files / "pages").glob("*.html"))[:1]), "--db", db)
+    args = [*command, "--db", db] if command[0] != "sites" else command
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "newscrawler.cli", *args], stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    assert not any(word in result.stderr for word in NOISE), result.stderr
+    assert result.returncode == 1, result.stderr
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        line for line in result.stderr.splitlines() if "no space left" in line.lower()]
