@@ -35,6 +35,8 @@ and only later requests (a recrawl) with its misbehaviour:
   HTTP date N seconds after the answer) from the first article request until ``window``
   seconds later (default: ``retry_after``, or N); afterwards normal.
 - ``canonical-root``: every article's ``<link rel="canonical">`` points to ``/``.
+- ``removed``: article pages are a short 200 page "Bu haber yayından kaldırılmıştır."
+  (not an article: the validate step drops it).
 - ``empty``: article pages are an empty 200 ``text/html``.
 - ``binary``: article pages are random bytes (with NULs) labelled ``text/html``.
 - ``pdf``: article pages are a small PDF (``application/pdf``).
@@ -310,6 +312,15 @@ def _canonical_root(site: HostileSite, path: str) -> Reply | None:
     if site.is_article(path):
         return Reply(body=site.article_html(path, canonical=f"{site.origin}/"))
     return None
+
+
+@mode("removed")
+def _removed(site: HostileSite, path: str) -> Reply | None:
+    if not site.is_article(path):
+        return None
+    return Reply(body='<html lang="tr"><head><meta charset="utf-8"><title>Kuzey Ege Postası'
+                      '</title></head><body><p>Bu haber yayından kaldırılmıştır.</p>'
+                      "</body></html>".encode())
 
 
 @mode("empty")

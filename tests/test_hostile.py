@@ -221,8 +221,9 @@ def test_canonical_link_to_home_does_not_collapse_articles(tmp_path: Path) -> No
     assert last_run(db)["stats"]["fetch/canonical_rejected"] == 10
 
 
-@pytest.mark.parametrize("mode, stat", [("empty", "fetch/empty"), ("binary", "fetch/not_html"),
-                                        ("pdf", "fetch/not_html")])
+@pytest.mark.parametrize("mode, stat", [
+    ("empty", "fetch/empty"), ("binary", "fetch/not_html"), ("pdf", "fetch/not_html"),
+    ("removed", "validate/dropped/not_an_article")])
 def test_non_html_answers_never_replace_good_data(tmp_path: Path, mode: str, stat: str) -> None:
     db = tmp_path / "news.db"
     with serve(mode, good_first=True) as site:

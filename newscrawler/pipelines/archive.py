@@ -130,7 +130,7 @@ class ArchivePipeline:
                            log_level="DEBUG")
         self.accepted += 1
         self.records.append(item.record())
-        self._keep_raw(item)
+        self._keep_raw(item, article=True)
         if len(self.records) >= self.batch_size:
             self.flush()
         return item
@@ -138,9 +138,9 @@ class ArchivePipeline:
     def item_dropped(self, item: Any, **_: Any) -> None:
         """Keep the raw page of a dropped article page too (it may be re-extracted)."""
         if isinstance(item, ArticleItem) and self.error is None:
-            self._keep_raw(item)
+            self._keep_raw(item, article=False)  # never replaces a good stored page
 
-    def _keep_raw(self, item: ArticleItem) -> None:
+    def _keep_raw(self, item: ArticleItem, *, article: bool) -> None:
         if self.keep_raw and item.raw_html is not None:
             self.raw.append({
                 "url": item.url,
@@ -150,6 +150,7 @@ class ArchivePipeline:
                 "content_type": item.content_type,
                 "encoding": item.encoding,
                 "body": item.raw_html,
+                "article": article,
             })
             item.raw_html = None
 

@@ -95,10 +95,10 @@ class BlockPagePipeline:
 
     A page is a block page when its title is a block wording, its short text holds one,
     its raw HTML holds a challenge (or, on a very short page, a captcha widget), or the same
-    short text was served for ``SAME_BODY_URLS`` different URLs. Its raw HTML is discarded
-    (it must never replace a good stored page). When at least ``BLOCK_CLOSE_PAGES`` of the
-    last 20 article pages, and at least ``BLOCK_CLOSE_RATIO`` of them, were block pages, the
-    spider is closed with the reason ``blocked``.
+    short text was served for ``SAME_BODY_URLS`` different URLs (article-like pages only).
+    Its raw HTML is discarded (it must never replace a good stored page). When at least
+    ``BLOCK_CLOSE_PAGES`` of the last 20 article pages, and at least ``BLOCK_CLOSE_RATIO`` of
+    them, were block pages, the spider is closed with the reason ``blocked``.
 
     Settings: ``BLOCK_CLOSE_PAGES`` (0: never close), ``BLOCK_CLOSE_RATIO``.
     Stats: ``block/pages``, ``block/pages/<why>`` (title, text, markup, challenge,
@@ -138,8 +138,12 @@ class BlockPagePipeline:
                        log_level="INFO")
 
     def _same_body(self, item: ArticleItem, text: str) -> str | None:
-        """'same_body' when this short text was served for several different URLs."""
-        if not text.strip() or len(text) >= SHORT_CHARS:
+        """'same_body' when this short text was served for several different URLs.
+
+        Only pages that pass for articles count: a notice that is not article-like ("Bu
+        haber yayından kaldırılmıştır.") is dropped by validation anyway, and is no block.
+        """
+        if not item.is_article or not text.strip() or len(text) >= SHORT_CHARS:
             return None
         key = hashlib.blake2b(fold(text).encode(), digest_size=16).hexdigest()
         urls = self.bodies.setdefault(key, set())
