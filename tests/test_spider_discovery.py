@@ -57,3 +57,32 @@ def test_cp1254_feed_declared_latin1_dates_articles(tmp_path: Path) -> None:
     conn.close()
     assert got == {"Ağrı'da kış şenliği": "2025-02-22T10:15:00+03:00",
                    "Muş'ta kar": "2025-08-17T08:00:00+03:00"}
+
+
+def test_gzip_sitemap_within_the_limit_is_read(tmp_path: Path) -> None:
+    import gzip
+
+    site, sites = tmp_path / "site", tmp_path / "sites"
+    (site / "haber").mkdir(parents=True)
+    sites.mkdir()
+    (sites / "feedsite.toml").write_text(PROFILE.replace(
+        'feeds = ["/rss.xml"]\nlistings = ["/"]', 'sitemaps = ["/sitemap.xml"]'))
+    (site / "haber" / "agri-kis-senligi-1.html").write_text(
+        ARTICLE.format(title="Ağrı'da kış şenliği"), "utf-8")
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><sitemapindex><sitemap><loc>{{ORIGIN}}/sitemap-1.xml.gz</loc>'
+        "</sitemap></sitemapindex>")
+    urlset = ('<?xml version="1.0"?><urlset><url><loc>{origin}/haber/agri-kis-senligi-1</loc>'
+              "<lastmod>2025-02-22</lastmod></url></urlset>")
+    db = tmp_path / "news.db"
+    with serve(site) as origin:
+        (site / "sitemap-1.xml.gz").write_bytes(gzip.compress(urlset.format(origin=origin)
+                                                              .encode()))
+        result = run_cli("crawl", "feedsite", "--db", str(db), "--base-url", origin,
+                         "--set", "PROGRESS_INTERVAL=0",
+                         env={"NEWSCRAWLER_SITES_DIR": str(sites)})
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    conn = sqlite3.connect(db)
+    titles = [t for (t,) in conn.execute("select title from articles")]
+    conn.close()
+    assert titles == ["Ağrı'da kış şenliği"]

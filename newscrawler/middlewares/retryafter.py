@@ -48,25 +48,28 @@ class RetryAfterMiddleware:
 
     A Retry-After within ``RETRY_AFTER_MAX`` seconds pauses that slot (requests already
     queued and new ones alike) and retries the request after the pause (``RETRY_TIMES``
-    retries at most). A longer one stops the crawl at once with the close reason
-    ``rate_limited``: nothing more is sent. A 429/503 without Retry-After is left to
-    Scrapy's RetryMiddleware.
+    retries at most; none when ``RETRY_ENABLED`` is off). A longer one stops the crawl at
+    once with the close reason ``rate_limited``: nothing more is sent. A 429/503 without
+    Retry-After is left to Scrapy's RetryMiddleware.
 
     Settings: ``RETRY_AFTER_MAX`` (seconds).
     Stats: ``ratelimit/429``, ``ratelimit/503``, ``ratelimit/retry_after_seconds`` (the
     largest seen), ``ratelimit/stopped_retry_after`` (the one that stopped the crawl).
     """
 
-    def __init__(self, crawler: Crawler, cap: float) -> None:
+    def __init__(self, crawler: Crawler, cap: float, *, retry: bool = True) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.cap = cap
+        self.retry = retry
         self.paused: dict[str, float] = {}  # slot key -> monotonic time it may send again
         self.stopped = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
-        return cls(crawler, crawler.settings.getfloat("RETRY_AFTER_MAX", 120.0))
+        s = crawler.settings
+        return cls(crawler, s.getfloat("RETRY_AFTER_MAX", 120.0),
+                   retry=s.getbool("RETRY_ENABLED", True))
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         """Hold a request while its slot is paused."""
@@ -94,7 +97,7 @@ class RetryAfterMiddleware:
             raise IgnoreRequest(f"HTTP {response.status} Retry-After {whole}s is beyond "
                                 f"RETRY_AFTER_MAX ({self.cap:g}s)")
         self._pause(self._slot_key(request), seconds)
-        if self.crawler.spider is None:
+        if self.crawler.spider is None or not self.retry:
             return response
         retry = get_retry_request(request, spider=self.crawler.spider,
                                   reason=f"{response.status} Retry-After {whole}s")
