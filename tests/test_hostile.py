@@ -350,3 +350,40 @@ def test_jobdir_resumes_a_killed_crawl_and_never_poisons_the_next(tmp_path: Path
         assert third.returncode == 0
         assert len(article_requests(site)) == 60  # a full crawl again: updates are seen
     assert "30 unchanged" in third.stdout
+
+
+def saved_pages() -> list[Path]:
+    """Real saved pages: the sample site, test fixtures and (when present) the shared corpus."""
+    from tests.conftest import FIXTURES, SHARED
+
+    repo = Path(__file__).resolve().parents[1]
+    pages = [*sorted((repo / "newscrawler" / "sample_site").glob("*.html")),
+             *sorted(FIXTURES.rglob("*.html"))]
+    corpus = SHARED / "corpus"
+    if corpus.is_dir():
+        pages += sorted(corpus.rglob("*.html")) + sorted(corpus.rglob("*.html.gz"))
+    return pages
+
+
+def test_no_real_page_is_taken_for_a_block_page() -> None:
+    import gzip
+
+    from newscrawler.extract.page import extract_page
+    from newscrawler.pipelines.block import page_text
+    from newscrawler.text.encoding import decode_html
+
+    flagged = []
+    for path in saved_pages():
+        raw = path.read_bytes()
+        if path.suffix == ".gz":
+            raw = gzip.decompress(raw)
+        text, _ = decode_html(raw, None)
+        page = extract_page(text, "http://example.com/haber-1", None)
+        body = "\n\n".join(b.text for b in page.blocks if b.in_article and b.kind != "links")
+        item = ArticleItem(url="http://example.com/haber-1", site="x", fetched_at="",
+                           title=page.title, body=body, blocks=list(page.blocks), raw_html=raw,
+                           is_article=page.is_article)
+        why = block_reason(page.title, page_text(item), raw)
+        if why:
+            flagged.append((path.name, why))
+    assert flagged == []
