@@ -285,7 +285,7 @@ def demo(db_path: str, timeout: float, query: str, port: int) -> None:
     """
     from newscrawler.sample_server import serve
 
-    profile = get_profile("sample")
+    profile = resolve_sites(["sample"])[0]
     with ExitStack() as stack:
         try:
             origin = stack.enter_context(serve(port=port))
