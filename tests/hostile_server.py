@@ -28,6 +28,8 @@ and only later requests (a recrawl) with its misbehaviour:
   ``block`` picks the wording: ``turkish`` ("Erişim engellendi", default), ``english``
   ("Access denied"), ``captcha`` (a reCAPTCHA form, "robot olmadığınızı"),
   ``challenge`` (a Cloudflare-like "Just a moment..." challenge).
+- ``block-all``: every page but robots.txt (feeds, sitemaps, listings too) is the block
+  page, as behind a challenge that covers the whole site.
 - ``block-after-good``: ``block`` with ``good_first=True`` (a second crawl meets only
   block pages).
 - ``429`` / ``503``: article requests get that status with ``Retry-After`` (option
@@ -266,6 +268,11 @@ def _block_reply(site: HostileSite) -> Reply:
 @mode("block")
 def _block(site: HostileSite, path: str) -> Reply | None:
     return _block_reply(site) if site.is_article(path) else None
+
+
+@mode("block-all")
+def _block_all(site: HostileSite, path: str) -> Reply | None:
+    return None if path == "/robots.txt" else _block_reply(site)
 
 
 @mode("block-after-good")

@@ -98,6 +98,16 @@ def test_block_wordings_are_dropped_and_stop_the_crawl(tmp_path: Path, wording: 
     assert run["status"] == "blocked" and run["stats"]["block/pages"] >= 5
 
 
+def test_a_site_wholly_behind_a_challenge_ends_blocked(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    with serve("block-all", block="challenge") as site:
+        result = crawl(site, db)
+    no_traceback(result)
+    assert result.returncode == 69, result.stdout
+    run = last_run(db)
+    assert run["status"] == "blocked" and run["stats"]["block/pages"] == 3
+
+
 def test_real_articles_about_access_bans_are_kept() -> None:
     body = ("Ankara 1. Sulh Ceza Hakimliği kararıyla sosyal medya platformuna erişim "
             "engellendi. Karar, Bilgi Teknolojileri ve İletişim Kurumu tarafından uygulandı. "

@@ -27,6 +27,7 @@ MARKUP_SHORT_CHARS = 600  # a captcha widget marks a block page only on a page t
 SAME_BODY_URLS = 3  # the same short text at this many URLs is a block page
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", ": ", " :: ")
 _TAGS = re.compile(rb"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.S | re.I)
 
 
 @cache
@@ -86,8 +87,26 @@ def page_text(item: ArticleItem) -> str:
     blocks = " ".join(b.text for b in item.blocks if b.text)
     if blocks.strip():
         return blocks
-    raw = _TAGS.sub(b" ", (item.raw_html or b"")[:65536])
+    return html_text(item.raw_html or b"")
+
+
+def html_text(html: bytes) -> str:
+    """The visible text of (the first 64 kB of) an HTML page, tags removed."""
+    raw = _TAGS.sub(b" ", html[:65536])
     return " ".join(raw.decode("utf-8", "replace").split())
+
+
+def html_block_reason(html: bytes) -> str | None:
+    """:func:`block_reason` for a raw page that was not extracted (a feed, a listing).
+
+    >>> html_block_reason(b"<html><title>Just a moment...</title><p>Checking...</p></html>")
+    'title'
+    >>> html_block_reason(b'<?xml version="1.0"?><rss><channel></channel></rss>') is None
+    True
+    """
+    title = _TITLE.search(html[:65536])
+    return block_reason(title.group(1).decode("utf-8", "replace") if title else None,
+                        html_text(html), html)
 
 
 class BlockPagePipeline:

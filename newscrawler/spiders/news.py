@@ -41,6 +41,7 @@ from twisted.python.failure import Failure
 
 from newscrawler.extract.page import extract_page
 from newscrawler.items import ArticleItem
+from newscrawler.pipelines.block import html_block_reason
 from newscrawler.profiles import SiteProfile, get_profile
 from newscrawler.text.dates import DateCandidate, parse_date
 from newscrawler.text.encoding import charset_from_content_type, decode_html
@@ -77,6 +78,8 @@ class NewsSpider(scrapy.Spider):
         self.follow_links = True
         self.max_listing_pages = 20
         self.sitemap_maxsize = 50 * 1024 * 1024
+        self._discovery_seen = 0
+        self._discovery_blocks = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -126,6 +129,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """Article links and their dates from an RSS 2.0 or Atom feed."""
+        if self._discovery_blocked(response, check=_looks_html(response)):
+            return
         sel = _xml(response)
         if sel is None:
             self._count("discovery/bad_feed")
@@ -143,6 +148,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow sitemap indexes; article links (and Google News dates) from url sets."""
+        if self._discovery_blocked(response, check=_looks_html(response)):
+            return
         try:
             sel = _xml(response, max_size=self.sitemap_maxsize)
         except SitemapTooLarge as exc:
@@ -166,6 +173,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response, page: int = 1) -> Iterator[scrapy.Request]:
         """Article links of a listing page, then its next page."""
+        if self._discovery_blocked(response):
+            return
         area = self.profile.listing_links or "a"
         hrefs = (response.css(area).xpath("descendant-or-self::a/@href").getall()
                  if _is_html(response) else [])
@@ -181,6 +190,32 @@ class NewsSpider(scrapy.Spider):
                 self._seen.add(url)
                 yield self._request(url, self.parse_listing, kind="listing",
                                     cb_kwargs={"page": page + 1})
+
+    def _discovery_blocked(self, response: Response, *, check: bool = True) -> bool:
+        """Whether a feed, sitemap or listing answered with a block page (counted, logged).
+
+        When every discovery page of the profile did, nothing can be found: the crawl
+        closes with the reason ``blocked``.
+        """
+        self._discovery_seen += 1
+        why = html_block_reason(response.body) if check else None
+        if why is None:
+            return False
+        self._discovery_blocks += 1
+        self._count("block/pages")
+        self._count(f"block/pages/{why}")
+        self.logger.warning("block page instead of %s (%s): %s",
+                            response.meta.get("kind", "page"), why, response.url)
+        p = self.profile
+        starts = len(p.feeds) + len(p.sitemaps) + len(p.listings)
+        if self._discovery_blocks == self._discovery_seen >= starts and self.crawler.engine:
+            from scrapy.utils.defer import deferred_from_coro
+
+            self.logger.warning("every feed, sitemap and listing is a block page: the site "
+                                "is blocking the crawler; stopping")
+            self._closing = deferred_from_coro(
+                self.crawler.engine.close_spider_async(reason="blocked"))
+        return True
 
     # --- articles ----------------------------------------------------------------------
 
@@ -313,6 +348,11 @@ def _too_large(failure: Failure) -> bool:
     if failure.check(DownloadCancelledError):
         return "max size" in str(failure.value)
     return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in str(failure.value)
+
+
+def _looks_html(response: Response) -> bool:
+    """Whether a feed or sitemap response is an HTML page instead (a block page?)."""
+    return b"<html" in response.body[:2048].lower()
 
 
 def _looks_binary(body: bytes) -> bool:
