@@ -25,7 +25,7 @@ from scrapy.utils.test import get_crawler
 from newscrawler.extract.blocks import Block
 from newscrawler.items import ArticleItem
 from newscrawler.pipelines.block import BlockPagePipeline, block_reason
-from newscrawler.spiders.news import _apply_politeness
+from newscrawler.spiders.politeness import apply_politeness
 from tests.conftest import rows, run_cli
 from tests.hostile_server import BLOCK_PAGES, PROFILE, SITE, HostileSite, serve
 
@@ -211,10 +211,10 @@ def test_autothrottle_off_for_loopback_sites_only() -> None:
     real = get_profile("hibya")
     for profile, expected in ((sample, False), (real, True)):
         settings = Settings({"AUTOTHROTTLE_ENABLED": True}, priority="project")
-        _apply_politeness(settings, profile)
+        apply_politeness(settings, profile)
         assert settings.getbool("AUTOTHROTTLE_ENABLED") is expected
     explicit = Settings({"AUTOTHROTTLE_ENABLED": True}, priority="cmdline")
-    _apply_politeness(explicit, sample)
+    apply_politeness(explicit, sample)
     assert explicit.getbool("AUTOTHROTTLE_ENABLED") is True
 
 

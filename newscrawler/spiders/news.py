@@ -23,7 +23,6 @@ request queue and seen-requests file, so the next run with it is a full crawl ag
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import shutil
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -32,9 +31,8 @@ from typing import Any
 
 import scrapy
 from parsel import Selector
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
@@ -43,19 +41,23 @@ from newscrawler.extract.page import extract_page
 from newscrawler.items import ArticleItem
 from newscrawler.pipelines.block import html_block_reason
 from newscrawler.profiles import SiteProfile, get_profile
+from newscrawler.spiders.politeness import apply_politeness
+from newscrawler.spiders.responses import (
+    content_type,
+    is_html,
+    looks_binary,
+    looks_html,
+    too_large,
+)
 from newscrawler.text.dates import DateCandidate, parse_date
 from newscrawler.text.encoding import charset_from_content_type, decode_html
 from newscrawler.urls import canonical_url, same_site
 
-HTML_TYPES = ("text/html", "application/xhtml")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Feeds and sitemaps first: they carry the dates of the articles that listings also link.
 PRIORITY = {"feed": 20, "sitemap": 10, "listing": 5, "article": 0}
 # Discovery pages are read on every run, even when a JOBDIR remembers them.
 REREAD = {"feed", "sitemap", "listing"}
-# File signatures of formats that are never HTML, whatever the Content-Type says.
-BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b",
-                b"RIFF", b"OggS", b"\x00\x00\x00")
 
 
 class NewsSpider(scrapy.Spider):
@@ -94,7 +96,7 @@ class NewsSpider(scrapy.Spider):
         spider.name = profile.name
         host = profile.domain
         spider.allowed_domains = [host.split(":")[0]] if host else []
-        _apply_politeness(settings, profile)
+        apply_politeness(settings, profile)
         since = settings.get("NEWSCRAWLER_SINCE") or ""
         spider.since = date.fromisoformat(since) if since else None
         spider.follow_links = settings.getbool("NEWSCRAWLER_FOLLOW_ARTICLE_LINKS", True)
@@ -129,7 +131,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """Article links and their dates from an RSS 2.0 or Atom feed."""
-        if self._discovery_blocked(response, check=_looks_html(response)):
+        if self._discovery_blocked(response, check=looks_html(response)):
             return
         sel = _xml(response)
         if sel is None:
@@ -148,7 +150,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow sitemap indexes; article links (and Google News dates) from url sets."""
-        if self._discovery_blocked(response, check=_looks_html(response)):
+        if self._discovery_blocked(response, check=looks_html(response)):
             return
         try:
             sel = _xml(response, max_size=self.sitemap_maxsize)
@@ -177,7 +179,7 @@ class NewsSpider(scrapy.Spider):
             return
         area = self.profile.listing_links or "a"
         hrefs = (response.css(area).xpath("descendant-or-self::a/@href").getall()
-                 if _is_html(response) else [])
+                 if is_html(response) else [])
         yield from self._article_requests(hrefs, response, source="listing")
         if page >= self.max_listing_pages:
             return
@@ -225,14 +227,14 @@ class NewsSpider(scrapy.Spider):
             self._count("fetch/empty")
             self.logger.info("skipped, empty page: %s", response.url)
             return
-        if not _is_html(response) or _looks_binary(response.body):
+        if not is_html(response) or looks_binary(response.body):
             self._count("fetch/not_html")
             self.logger.info("skipped, not HTML (%s): %s",
-                             _content_type(response) or "no Content-Type",
+                             content_type(response) or "no Content-Type",
                              response.url)
             return
         self._parsed.add(canonical_url(response.url))
-        header = _content_type(response)
+        header = content_type(response)
         text, encoding = decode_html(response.body, charset_from_content_type(header))
         extracted = extract_page(text, response.url, self.profile)
         canonical = self._article_key(extracted.canonical_url, response.url)
@@ -315,18 +317,18 @@ class NewsSpider(scrapy.Spider):
         """Count and log a failed request (HTTP error, timeout, DNS...) without stopping."""
         request = getattr(failure, "request", None)
         kind = request.meta.get("kind", "page") if request is not None else "page"
-        too_large = _too_large(failure)
-        if failure.check(IgnoreRequest) and not failure.check(HttpError) and not too_large:
+        oversize = too_large(failure)
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) and not oversize:
             # A decision (robots.txt, off-site redirect, rate limit), counted where it is
             # made (robotstxt/forbidden, redirect/offsite...), not a fetch error.
             self.logger.info("not fetched %s %s: %s", kind,
                              request.url if request is not None else "?", failure.value)
             return
         response = getattr(failure.value, "response", None)
-        reason = ("too_large" if too_large
+        reason = ("too_large" if oversize
                   else f"http_{response.status}" if response is not None
                   else getattr(failure.type, "__name__", "error"))
-        if too_large:
+        if oversize:
             self._count("fetch/too_large")
         self._count("fetch/errors")
         self._count(f"fetch/errors/{kind}/{reason}")
@@ -336,45 +338,6 @@ class NewsSpider(scrapy.Spider):
     def _count(self, key: str, n: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, n)
-
-
-def _content_type(response: Response) -> str:
-    """The response's Content-Type header as text ('' when absent)."""
-    return (response.headers.get("Content-Type") or b"").decode("latin-1")
-
-
-def _too_large(failure: Failure) -> bool:
-    """Whether a request failed because its body passed DOWNLOAD_MAXSIZE (raw or inflated)."""
-    if failure.check(DownloadCancelledError):
-        return "max size" in str(failure.value)
-    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in str(failure.value)
-
-
-def _looks_html(response: Response) -> bool:
-    """Whether a feed or sitemap response is an HTML page instead (a block page?)."""
-    return b"<html" in response.body[:2048].lower()
-
-
-def _looks_binary(body: bytes) -> bool:
-    """Whether ``body`` is binary data (a PDF, an image, random bytes), not markup.
-
-    >>> _looks_binary(b"%PDF-1.4 ..."), _looks_binary(b"<html>\\x00</html>")
-    (True, True)
-    >>> _looks_binary("<p>Şubat</p>".encode("cp1254"))
-    False
-    """
-    head = body[:8192]
-    if head.lstrip().startswith(BINARY_MAGIC) or b"\x00" in head:
-        return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    return controls > len(head) // 20
-
-
-def _is_html(response: Response) -> bool:
-    ctype = _content_type(response).lower()
-    if any(t in ctype for t in HTML_TYPES):
-        return True
-    return not ctype and b"<html" in response.body[:2048].lower()
 
 
 class SitemapTooLarge(ValueError):
@@ -400,7 +363,7 @@ def _xml(response: Response, *, max_size: int = 0) -> Selector | None:
             return None
         except ValueError as exc:  # scrapy's _DecompressionMaxSizeExceeded
             raise SitemapTooLarge(max_size) from exc
-    text, _ = decode_html(body, charset_from_content_type(_content_type(response)))
+    text, _ = decode_html(body, charset_from_content_type(content_type(response)))
     try:
         sel = Selector(text=_XML_DECLARATION.sub("", text, count=1), type="xml")
     except ValueError:
@@ -409,39 +372,6 @@ def _xml(response: Response, *, max_size: int = 0) -> Selector | None:
         return None
     sel.remove_namespaces()
     return sel
-
-
-def _apply_politeness(settings: Any, profile: SiteProfile) -> None:
-    """The profile's delay as DOWNLOAD_DELAY; no AutoThrottle for a loopback origin.
-
-    Settings given on the command line (``--set``, ``-s``) win over both.
-    """
-    project = SETTINGS_PRIORITIES["project"]
-    if profile.download_delay is not None and (
-            settings.getpriority("DOWNLOAD_DELAY") or 0) <= project:
-        settings.set("DOWNLOAD_DELAY", profile.download_delay, priority="spider")
-    if is_loopback(profile.base_url) and (
-            settings.getpriority("AUTOTHROTTLE_ENABLED") or 0) <= project:
-        settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
-
-
-def is_loopback(url: str) -> bool:
-    """Whether ``url`` points at this machine (the sample site, test servers).
-
-    >>> is_loopback("http://127.0.0.1:8765/"), is_loopback("http://localhost/")
-    (True, True)
-    >>> is_loopback("https://www.hibya.com/"), is_loopback("http://[::1]:80/")
-    (False, True)
-    """
-    from urllib.parse import urlsplit
-
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def clear_jobdir(jobdir: str) -> None:
