@@ -111,6 +111,8 @@ def why_nothing(stats: dict[str, Any]) -> str:
         parts.append(f"{get('fetch/not_html')} responses were not HTML")
     if get("fetch/empty"):
         parts.append(f"{get('fetch/empty')} pages were empty")
+    if get("fetch/too_large"):
+        parts.append(f"{get('fetch/too_large')} pages larger than DOWNLOAD_MAXSIZE (dropped)")
     if get("block/pages"):
         parts.append(f"{get('block/pages')} block or captcha pages")
     if get("redirect/cycle"):

@@ -329,6 +329,10 @@ def test_gzip_encoded_bomb_pages_are_bounded(tmp_path: Path) -> None:
     assert rss < 400 * MB, rss
     assert rows(db, "select count(*) n from articles")[0]["n"] == 0
     assert last_run(db)["stats"]["fetch/too_large"] == 4
+    assert result.returncode == 0  # the probe's own exit code; the crawl's is printed
+    assert result.stdout.split()[-1] == "1"
+    assert last_run(db)["reason"] == ("nothing archived: 4 pages larger than DOWNLOAD_MAXSIZE "
+                                      "(dropped)")
 
 
 # --- resume -----------------------------------------------------------------------------------
