@@ -113,6 +113,9 @@ def why_nothing(stats: dict[str, Any]) -> str:
         parts.append(f"{get('fetch/empty')} pages were empty")
     if get("fetch/too_large"):
         parts.append(f"{get('fetch/too_large')} pages larger than DOWNLOAD_MAXSIZE (dropped)")
+    if get("discovery/sitemap_too_large"):
+        parts.append(f"{get('discovery/sitemap_too_large')} sitemaps larger than "
+                     "SITEMAP_MAXSIZE (skipped)")
     if get("block/pages"):
         parts.append(f"{get('block/pages')} block or captcha pages")
     if get("redirect/cycle"):
