@@ -58,6 +58,7 @@ and only later requests (a recrawl) with its misbehaviour:
 
 from __future__ import annotations
 
+import atexit
 import email.utils
 import gzip
 import os
@@ -382,6 +383,12 @@ def _crawl_delay(site: HostileSite, path: str) -> Reply | None:
 
 _BOMBS: dict[int, Path] = {}
 _BOMB_LOCK = threading.Lock()
+
+
+@atexit.register
+def _remove_bombs() -> None:
+    for path in _BOMBS.values():
+        path.unlink(missing_ok=True)
 
 
 def gzip_bomb(megabytes: int, *, head: bytes = b"", tail: bytes = b"") -> Path:
