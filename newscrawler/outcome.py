@@ -92,6 +92,20 @@ def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Out
     return Outcome("finished", exitcodes.OK, "nothing new to archive")
 
 
+#: Stats that explain why nothing was archived, with how the summary says it, in order.
+NOTHING_REASONS: tuple[tuple[str, str], ...] = (
+    ("robotstxt/forbidden", "robots.txt forbids {n} pages (ROBOTSTXT_OBEY)"),
+    ("redirect/offsite", "{n} redirects left the site (dropped)"),
+    ("fetch/not_html", "{n} responses were not HTML"),
+    ("fetch/empty", "{n} pages were empty"),
+    ("fetch/too_large", "{n} pages larger than DOWNLOAD_MAXSIZE (dropped)"),
+    ("discovery/sitemap_too_large", "{n} sitemaps larger than SITEMAP_MAXSIZE (skipped)"),
+    ("block/pages", "{n} block or captcha pages"),
+    ("redirect/cycle", "{n} redirect loops"),
+    ("redirect/too_many", "{n} redirect chains too long (REDIRECT_MAX_TIMES)"),
+)
+
+
 def why_nothing(stats: dict[str, Any]) -> str:
     """Why a crawl archived nothing, from its stats ("" when nothing went wrong).
 
@@ -102,26 +116,7 @@ def why_nothing(stats: dict[str, Any]) -> str:
     'nothing was fetched'
     """
     get = _getter(stats)
-    parts = []
-    if get("robotstxt/forbidden"):
-        parts.append(f"robots.txt forbids {get('robotstxt/forbidden')} pages (ROBOTSTXT_OBEY)")
-    if get("redirect/offsite"):
-        parts.append(f"{get('redirect/offsite')} redirects left the site (dropped)")
-    if get("fetch/not_html"):
-        parts.append(f"{get('fetch/not_html')} responses were not HTML")
-    if get("fetch/empty"):
-        parts.append(f"{get('fetch/empty')} pages were empty")
-    if get("fetch/too_large"):
-        parts.append(f"{get('fetch/too_large')} pages larger than DOWNLOAD_MAXSIZE (dropped)")
-    if get("discovery/sitemap_too_large"):
-        parts.append(f"{get('discovery/sitemap_too_large')} sitemaps larger than "
-                     "SITEMAP_MAXSIZE (skipped)")
-    if get("block/pages"):
-        parts.append(f"{get('block/pages')} block or captcha pages")
-    if get("redirect/cycle"):
-        parts.append(f"{get('redirect/cycle')} redirect loops")
-    if get("redirect/too_many"):
-        parts.append(f"{get('redirect/too_many')} redirect chains too long (REDIRECT_MAX_TIMES)")
+    parts = [text.format(n=get(key)) for key, text in NOTHING_REASONS if get(key)]
     ignored = sum(v for k, v in _numbers(stats) if k.startswith("fetch/errors/")
                   and k.endswith("/IgnoreRequest")) - get("robotstxt/forbidden")
     if ignored > 0:

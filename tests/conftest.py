@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +64,37 @@ def rows(db: Any, sql: str, *params: Any) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(sql, params)]
     finally:
         conn.close()
+
+
+def import_sample(folder: Path, manifest: dict[str, Any]) -> Path:
+    """The sample site's articles imported (no crawl) into ``folder/news.db``; its path."""
+    pages = folder / "pages"
+    pages.mkdir(exist_ok=True)
+    for gold in manifest["articles"]:
+        name = gold["path"].lstrip("/") + ".html"
+        (pages / name).write_bytes((SAMPLE_ROOT / name).read_bytes()
+                                   .replace(b"{{ORIGIN}}", b"http://127.0.0.1:8765"))
+    db = folder / "news.db"
+    result = run_cli("import", str(pages), "--db", str(db), "--site", "sample")
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@contextmanager
+def write_locked(db: Path) -> Iterator[None]:
+    """Another process holds ``db``'s write lock (an exclusive transaction) meanwhile."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "c.execute('pragma locking_mode=exclusive'); c.execute('begin exclusive')\n"
+         "c.execute('insert into crawl_runs(site, started_at, status) "
+         "values (\"lock\", \"x\", \"finished\")')\n"
+         "print('locked', flush=True); time.sleep(120)\n", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()

@@ -19,7 +19,7 @@ import pytest
 
 from newscrawler.runlock import RunLock
 from newscrawler.sample_server import SAMPLE_ROOT
-from tests.conftest import SHARED, run_cli
+from tests.conftest import SHARED, import_sample, run_cli, write_locked
 
 SEEDS = sorted((SHARED / "seeds").glob("*.txt")) if (SHARED / "seeds").is_dir() else []
 
@@ -158,15 +158,7 @@ def test_import_seed_dump(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory: pytest.TempPathFactory, manifest: dict[str, Any]) -> Path:
-    pages = tmp_path_factory.mktemp("pages")
-    for gold in manifest["articles"]:
-        name = gold["path"].lstrip("/") + ".html"
-        (pages / name).write_bytes((SAMPLE_ROOT / name).read_bytes()
-                                   .replace(b"{{ORIGIN}}", b"http://127.0.0.1:8765"))
-    db = tmp_path_factory.mktemp("db") / "news.db"
-    result = run_cli("import", str(pages), "--db", str(db), "--site", "sample")
-    assert result.returncode == 0, result.stderr
-    return db
+    return import_sample(tmp_path_factory.mktemp("small"), manifest)
 
 
 @pytest.mark.parametrize("query", ["İzmir'de AND (", '"', "*", "-", "title:izmir",
@@ -209,25 +201,12 @@ def test_corrupt_database_is_reported_and_untouched(tmp_path: Path) -> None:
 
 def test_locked_database_is_reported_and_nothing_lost(small_db: Path, tmp_path: Path) -> None:
     before = count(small_db, "articles")
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sqlite3, sys, time\n"
-         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-         "c.execute('pragma locking_mode=exclusive'); c.execute('begin exclusive')\n"
-         "c.execute('insert into crawl_runs(site, started_at, status) "
-         "values (\"lock\", \"x\", \"running\")')\n"
-         "print('locked', flush=True); time.sleep(60)\n", str(small_db)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with write_locked(small_db):
         page = tmp_path / "p.html"
         page.write_bytes((SAMPLE_ROOT / "index.html").read_bytes())
         result = run_cli("import", str(page), "--db", str(small_db), "--timeout", "1")
         assert result.returncode == 74
         assert "locked" in result.stderr and "Traceback" not in result.stderr
-    finally:
-        holder.kill()
-        holder.wait()
     assert count(small_db, "articles") == before
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import rows, run_cli
+from tests.conftest import rows, run_cli, write_locked
 from tests.hostile_server import SITE, serve
 
 
@@ -131,24 +131,10 @@ def _archive(db: Path) -> None:
 def test_locked_database_at_start_is_one_line_and_74(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     _archive(db)
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sqlite3, sys, time\n"
-         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-         "c.execute('pragma locking_mode=exclusive'); c.execute('begin exclusive')\n"
-         "c.execute('insert into crawl_runs(site, started_at, status) "
-         "values (\"x\", \"x\", \"finished\")')\n"
-         "print('locked', flush=True); time.sleep(120)\n", str(db)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        with serve("normal", articles=5) as site:
-            result = run_cli("crawl", SITE, "--db", str(db), "--base-url", site.origin,
-                             "--timeout", "1", env=site.env)
-            assert article_requests(site) == 0
-    finally:
-        holder.kill()
-        holder.wait()
+    with write_locked(db), serve("normal", articles=5) as site:
+        result = run_cli("crawl", SITE, "--db", str(db), "--base-url", site.origin,
+                         "--timeout", "1", env=site.env)
+        assert article_requests(site) == 0
     assert_one_line_74(result, "locked")
 
 

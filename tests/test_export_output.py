@@ -15,7 +15,7 @@ import pytest
 
 from newscrawler.output import OutputClosedError, OutputError, open_output
 from newscrawler.sample_server import SAMPLE_ROOT
-from tests.conftest import run_cli
+from tests.conftest import import_sample, run_cli
 
 NOISE = ("Traceback", "Exception ignored")
 
@@ -23,15 +23,7 @@ NOISE = ("Traceback", "Exception ignored")
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory: pytest.TempPathFactory, manifest: dict[str, Any]) -> Path:
     """The sample site's articles imported into an archive (no crawl)."""
-    pages = tmp_path_factory.mktemp("pages")
-    for gold in manifest["articles"]:
-        name = gold["path"].lstrip("/") + ".html"
-        (pages / name).write_bytes((SAMPLE_ROOT / name).read_bytes()
-                                   .replace(b"{{ORIGIN}}", b"http://127.0.0.1:8765"))
-    db = tmp_path_factory.mktemp("db") / "news.db"
-    result = run_cli("import", str(pages), "--db", str(db), "--site", "sample")
-    assert result.returncode == 0, result.stderr
-    return db
+    return import_sample(tmp_path_factory.mktemp("small"), manifest)
 
 
 def one_error_line(stderr: str) -> str:
