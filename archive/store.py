@@ -262,6 +262,8 @@ class Archive:
                 f"{self.name} does not exist ({Path(path).resolve()}); check the path, "
                 "or crawl first to create the archive"
             )
+        if not memory:
+            _refuse_hard_links(Path(path), self.name)
         with sqlite_errors(self.name, timeout=timeout):
             conn = sqlite3.connect(str(path), timeout=timeout)
         try:
@@ -803,6 +805,22 @@ def first_problem(rows: Iterable[str]) -> str:
             if line.strip() and not line.startswith("***"):
                 return line.strip()[:120]
     return "unknown damage"
+
+
+def _refuse_hard_links(path: Path, name: str) -> None:
+    """Refuse a database file with several names: SQLite keeps the write-ahead log and the
+    locks' shared memory beside each *name*, so two processes writing through two names
+    (``A/news.db``, ``B/copy.db``) do not see each other and damage the file."""
+    try:
+        links = os.stat(path).st_nlink
+    except OSError:
+        return  # missing (created next) or unreadable: sqlite3 says which
+    if links > 1:
+        raise ArchiveError(
+            f"{name} has {links} names (hard links); SQLite keeps its journal beside each "
+            "name, so writers using two names damage the file: keep one name (remove the "
+            "other links) or work on a copy (cp)"
+        )
 
 
 def _alive(pid: int) -> bool:

@@ -13,6 +13,12 @@ import json
 import math
 from typing import Any
 
+#: Settings where 0 makes no sense: at least one request, item or article at a time, and
+#: time to do it. Every other number must not be negative, except priorities.
+POSITIVE = frozenset({
+    "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_ITEMS",
+    "ARCHIVE_BATCH_SIZE", "ARCHIVE_FLUSH_SECONDS", "DOWNLOAD_TIMEOUT",
+})
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off")
 
@@ -44,6 +50,11 @@ def parse_override(text: str, known: dict[str, Any] | None = None) -> tuple[str,
     ... except OverrideError as exc:
     ...     print(exc)
     DOWNLOAD_DELAY=abc: DOWNLOAD_DELAY takes a number (default 0.0)
+    >>> try:
+    ...     parse_override("DOWNLOAD_MAXSIZE=-1")
+    ... except OverrideError as exc:
+    ...     print(exc)
+    DOWNLOAD_MAXSIZE=-1: DOWNLOAD_MAXSIZE must not be negative (default 16777216)
     """
     name, sep, value = text.partition("=")
     name = name.strip()
@@ -57,9 +68,16 @@ def parse_override(text: str, known: dict[str, Any] | None = None) -> tuple[str,
                             "(see the README's settings table)")
     default = known[name]
     try:
-        return name, convert(value, default)
+        typed = convert(value, default)
     except ValueError as exc:
         raise OverrideError(f"{name}={value}: {name} takes {exc} (default {default!r})") from None
+    if isinstance(typed, int | float) and not isinstance(typed, bool):
+        if name in POSITIVE and typed <= 0:
+            raise OverrideError(f"{name}={value}: {name} must be above 0 (default {default!r})")
+        if typed < 0 and "PRIORITY" not in name:
+            raise OverrideError(f"{name}={value}: {name} must not be negative "
+                                f"(default {default!r})")
+    return name, typed
 
 
 def convert(value: str, default: Any) -> Any:

@@ -2,7 +2,8 @@
 
 The lock is an ``flock`` on a small file in the database's folder, named for the
 database *file* (its inode) and the site: ``.newscrawler-<inode>.<site>.lock``. So
-``news.db``, ``./news.db``, a symlink to it and a hard link beside it share one lock,
+``news.db``, ``./news.db`` and a symlink to it share one lock (a file with several hard
+links is refused by the archive itself: SQLite journals beside each name),
 and a crawl run by cron, by systemd (even with ``PrivateTmp``), in a container sharing
 the folder, or by ``scrapy crawl`` meets the same lock. The folder is the right place:
 SQLite must be able to write there anyway (its ``-wal`` and ``-shm`` files live beside

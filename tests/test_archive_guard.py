@@ -23,6 +23,7 @@ from archive import (
     SCHEMA_VERSION,
     Archive,
     ArchiveCorruptError,
+    ArchiveError,
     ArchiveForeignError,
     ArchiveLockedError,
     ArchiveWriteError,
@@ -359,3 +360,23 @@ def test_racing_openers_of_a_new_file_migrate_it_once(tmp_path: Path, how: str) 
     assert migrated == sorted(["[]"] * 5 + [str(list(range(1, SCHEMA_VERSION + 1)))])
     with Archive(path) as archive:
         assert archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 6
+
+
+def test_a_file_with_several_names_is_refused(tmp_path: Path) -> None:
+    """Writers through two hard links use two journals and lose each other's writes."""
+    from tests.conftest import run_cli
+
+    db = tmp_path / "a" / "news.db"
+    db.parent.mkdir()
+    Archive(db).close()
+    other = tmp_path / "b" / "copy.db"
+    other.parent.mkdir()
+    other.hardlink_to(db)
+    before = sha(db)
+    for name in (db, other):
+        with pytest.raises(ArchiveError, match="has 2 names \\(hard links\\)"):
+            Archive(name)
+    result = run_cli("search", "izmir", "--db", str(other))
+    assert result.returncode == 74 and "Traceback" not in result.stderr
+    assert "keep one name" in result.stderr
+    assert sha(db) == before and siblings(db) == ["news.db"] and siblings(other) == ["copy.db"]
