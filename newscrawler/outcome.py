@@ -60,6 +60,11 @@ def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Out
     Outcome(status='killed', code=143, reason='interrupted by SIGTERM')
     >>> crawl_outcome({"downloader/response_count": 3, "robotstxt/forbidden": 4}).reason
     'nothing archived: robots.txt forbids 4 pages (ROBOTSTXT_OBEY)'
+    >>> crawl_outcome({"downloader/response_count": 30, "ratelimit/429": 30}).code
+    69
+    >>> crawl_outcome({"downloader/response_count": 9, "item_dropped_count": 4,
+    ...                "validate/dropped/not_article": 4}).reason[:45]
+    'nothing archived: every page was dropped (4 n'
     """
     get = _getter(stats)
     reason = close_reason or stats.get("finish_reason") or "finished"
@@ -86,9 +91,19 @@ def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Out
     if archived:
         return Outcome("finished", exitcodes.OK,
                        f"{c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged")
+    if get("ratelimit/429"):
+        return Outcome("blocked", exitcodes.BLOCKED,
+                       f"nothing archived: the site rate-limited us ({get('ratelimit/429')} "
+                       "answers 429 Too Many Requests); retry later, or slow down with "
+                       "DOWNLOAD_DELAY or the profile's download_delay")
     why = why_nothing(stats)
     if why:
         return Outcome("failed", exitcodes.FAILED, why)
+    if c["dropped"]:
+        shown = ", ".join(f"{n} {label}" for label, n in drop_reasons(stats))
+        return Outcome("failed", exitcodes.FAILED,
+                       f"nothing archived: every page was dropped ({shown}); check the "
+                       "profile's article_pattern and selectors with `newscrawler extract`")
     return Outcome("finished", exitcodes.OK, "nothing new to archive")
 
 
@@ -104,6 +119,31 @@ NOTHING_REASONS: tuple[tuple[str, str], ...] = (
     ("redirect/cycle", "{n} redirect loops"),
     ("redirect/too_many", "{n} redirect chains too long (REDIRECT_MAX_TIMES)"),
 )
+
+
+def drop_reasons(stats: dict[str, Any]) -> list[tuple[str, int]]:
+    """Dropped items by reason, most first; what no counter explains is ``other``.
+
+    >>> drop_reasons({"item_dropped_count": 5, "validate/dropped/too_short": 3,
+    ...               "dedupe/dropped_url": 1})
+    [('too_short', 3), ('duplicate', 1), ('other', 1)]
+    """
+    get = lambda key: int(stats.get(key, 0) or 0)  # noqa: E731
+    found: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith("validate/dropped/") and isinstance(value, int):
+            found[key.split("/", 2)[2]] = value
+    for label, keys in (("duplicate", ("dedupe/dropped_url", "dedupe/dropped_content")),
+                        ("over the --max-articles limit", ("archive/over_limit",)),
+                        ("not written (archive error)", ("archive/not_written",)),
+                        ("block page", ("block/pages",))):
+        n = sum(get(k) for k in keys)
+        if n:
+            found[label] = n
+    other = get("item_dropped_count") - sum(found.values())
+    if other > 0:
+        found["other"] = other
+    return sorted(found.items(), key=lambda kv: -kv[1])
 
 
 def why_nothing(stats: dict[str, Any]) -> str:

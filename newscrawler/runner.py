@@ -19,7 +19,7 @@ import click
 from archive import Archive, ArchiveError
 from archive.store import QUICK_CHECK_MAX_BYTES
 from newscrawler import exitcodes
-from newscrawler.outcome import Outcome, counts, crawl_outcome
+from newscrawler.outcome import Outcome, counts, crawl_outcome, drop_reasons
 from newscrawler.profiles import SiteProfile
 
 #: Exit codes, most urgent first: the process exits with the first one any site earned.
@@ -176,31 +176,12 @@ def crawl_summary(site: str, stats: dict[str, Any], outcome: Outcome | None = No
         + (" (" + ", ".join(f"{v} {k}" for k, v in drops) + ")" if drops else ""),
         f"  errors          {c['errors']}"
         + (f" ({extraction} extraction errors)" if extraction else ""),
-        f"  outcome         {outcome.status}: {outcome.reason}",
     ]
+    limited = [f"{get(f'ratelimit/{code}')} × {code}" for code in (429, 503)
+               if get(f"ratelimit/{code}")]
+    if limited:
+        longest = get("ratelimit/retry_after_seconds")
+        lines.append("  rate limits     " + ", ".join(limited)
+                     + (f" (longest Retry-After {longest} s)" if longest else ""))
+    lines.append(f"  outcome         {outcome.status}: {outcome.reason}")
     return "\n".join(lines)
-
-
-def drop_reasons(stats: dict[str, Any]) -> list[tuple[str, int]]:
-    """Dropped items by reason, most first; what no counter explains is ``other``.
-
-    >>> drop_reasons({"item_dropped_count": 5, "validate/dropped/too_short": 3,
-    ...               "dedupe/dropped_url": 1})
-    [('too_short', 3), ('duplicate', 1), ('other', 1)]
-    """
-    get = lambda key: int(stats.get(key, 0) or 0)  # noqa: E731
-    found: dict[str, int] = {}
-    for key, value in stats.items():
-        if key.startswith("validate/dropped/") and isinstance(value, int):
-            found[key.split("/", 2)[2]] = value
-    for label, keys in (("duplicate", ("dedupe/dropped_url", "dedupe/dropped_content")),
-                        ("over the --max-articles limit", ("archive/over_limit",)),
-                        ("not written (archive error)", ("archive/not_written",)),
-                        ("block page", ("block/pages",))):
-        n = sum(get(k) for k in keys)
-        if n:
-            found[label] = n
-    other = get("item_dropped_count") - sum(found.values())
-    if other > 0:
-        found["other"] = other
-    return sorted(found.items(), key=lambda kv: -kv[1])

@@ -56,6 +56,9 @@ BLOCK_CLOSE_RATIO = 0.8
 # Longest Retry-After (seconds) honoured on a 429 or 503: the site's slot waits that long,
 # then the request is retried. A longer one stops the crawl at once ("rate_limited").
 RETRY_AFTER_MAX = 120
+# Pause (seconds) after a 429 without a usable Retry-After, doubled for each further one of
+# the site; past RETRY_AFTER_MAX the crawl stops ("rate_limited").
+RETRY_AFTER_DEFAULT = 10.0
 # Bytes a sitemap may take once inflated (the sitemap protocol's own limit is 50 MB); a
 # larger one, compressed or not, is skipped and counted (discovery/sitemap_too_large).
 SITEMAP_MAXSIZE = 50 * 1024 * 1024

@@ -182,6 +182,36 @@ def test_retry_after_beyond_the_cap_stops_the_site_at_once(tmp_path: Path) -> No
     assert run["stats"]["finish_reason"] == "rate_limited"
 
 
+def test_429_without_retry_after_backs_off_then_retries(tmp_path: Path) -> None:
+    """Before, Scrapy retried at once: 30 requests in 0.1 s for 10 URLs, then exit 1."""
+    db = tmp_path / "news.db"
+    with serve("429", retry_after="soon", window=1.5) as site:
+        result = crawl(site, db, "--set", "RETRY_AFTER_DEFAULT=0.5")
+    no_traceback(result)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert len(article_rows(db)) == 10
+    requests = article_requests(site)
+    limited = [r for r in requests if r[2] == 429]
+    assert limited
+    for when, path, _ in limited:  # never retried before the pause is over
+        later = [t for t, p, _ in requests if p == path and t > when]
+        assert later and min(later) >= when + 0.45, (path, when, later)
+    assert f"rate limits     {len(limited)} × 429" in result.stdout
+    assert last_run(db)["stats"]["ratelimit/no_retry_after"] >= 1
+
+
+def test_429_without_retry_after_for_good_ends_rate_limited(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    with serve("429", retry_after="", window=3600) as site:
+        result = crawl(site, db, "--set", "RETRY_AFTER_DEFAULT=0.2",
+                       "--set", "RETRY_AFTER_MAX=1")
+    no_traceback(result)
+    assert result.returncode == 69, result.stdout + result.stderr[-2000:]
+    run = last_run(db)
+    assert run["status"] == "blocked" and "rate-limited" in run["reason"]
+    assert "× 429" in result.stdout
+
+
 def test_robots_crawl_delay_spaces_requests(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     with serve("crawl-delay", crawl_delay=1, articles=4) as site:
@@ -246,6 +276,8 @@ def test_non_html_answers_never_replace_good_data(tmp_path: Path, mode: str, sta
     assert article_rows(db) == before
     assert raw_bodies(db) == raw_before
     assert last_run(db)["stats"][stat] == 10
+    assert result.returncode == 1, result.stdout  # nothing archived, and the summary says why
+    assert last_run(db)["status"] == "failed" and "nothing" in last_run(db)["reason"]
 
 
 def test_offsite_redirects_are_dropped_and_counted(tmp_path: Path) -> None:

@@ -49,19 +49,24 @@ class RetryAfterMiddleware:
     A Retry-After within ``RETRY_AFTER_MAX`` seconds pauses that slot (requests already
     queued and new ones alike) and retries the request after the pause (``RETRY_TIMES``
     retries at most; none when ``RETRY_ENABLED`` is off). A longer one stops the crawl at
-    once with the close reason ``rate_limited``: nothing more is sent. A 429/503 without
-    Retry-After is left to Scrapy's RetryMiddleware.
+    once with the close reason ``rate_limited``: nothing more is sent. A 429 without a
+    usable Retry-After pauses the slot ``RETRY_AFTER_DEFAULT`` seconds, doubled for each
+    further one of that site, up to ``RETRY_AFTER_MAX`` (then it too stops the crawl); a 503
+    without Retry-After is a server error, left to Scrapy's RetryMiddleware.
 
-    Settings: ``RETRY_AFTER_MAX`` (seconds).
+    Settings: ``RETRY_AFTER_MAX``, ``RETRY_AFTER_DEFAULT`` (seconds).
     Stats: ``ratelimit/429``, ``ratelimit/503``, ``ratelimit/retry_after_seconds`` (the
     largest seen), ``ratelimit/stopped_retry_after`` (the one that stopped the crawl).
     """
 
-    def __init__(self, crawler: Crawler, cap: float, *, retry: bool = True) -> None:
+    def __init__(self, crawler: Crawler, cap: float, *, retry: bool = True,
+                 default: float = 10.0) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.cap = cap
         self.retry = retry
+        self.default = default
+        self.backoffs: dict[str, int] = {}  # slot key -> 429s without Retry-After so far
         self.paused: dict[str, float] = {}  # slot key -> monotonic time it may send again
         self.stopped = False
 
@@ -69,7 +74,8 @@ class RetryAfterMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
         s = crawler.settings
         return cls(crawler, s.getfloat("RETRY_AFTER_MAX", 120.0),
-                   retry=s.getbool("RETRY_ENABLED", True))
+                   retry=s.getbool("RETRY_ENABLED", True),
+                   default=s.getfloat("RETRY_AFTER_DEFAULT", 10.0))
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         """Hold a request while its slot is paused."""
@@ -89,9 +95,12 @@ class RetryAfterMiddleware:
         self.stats.inc_value(f"ratelimit/{response.status}")
         seconds = retry_after_seconds(response.headers.get("Retry-After"))
         if seconds is None:
-            return response
+            if response.status != 429:
+                return response
+            seconds = self._backoff(self._slot_key(request))
+        else:
+            self.stats.max_value("ratelimit/retry_after_seconds", math.ceil(seconds))
         whole = math.ceil(seconds)
-        self.stats.max_value("ratelimit/retry_after_seconds", whole)
         if seconds > self.cap:
             self._stop(request, response.status, whole)
             raise IgnoreRequest(f"HTTP {response.status} Retry-After {whole}s is beyond "
@@ -105,6 +114,18 @@ class RetryAfterMiddleware:
             request.meta["dont_retry"] = True  # given up (and logged) once is enough
             return response
         return retry
+
+    def _backoff(self, key: str) -> float:
+        """The pause for a 429 that gave no usable Retry-After: the pause under way, if
+        any (requests in flight answer together), else twice the last one."""
+        assert self.stats is not None
+        self.stats.inc_value("ratelimit/no_retry_after")
+        left = self.paused.get(key, 0.0) - time.monotonic()
+        if left > 0:
+            return left
+        n = self.backoffs.get(key, 0)
+        self.backoffs[key] = n + 1
+        return self.default * 2**n
 
     def _slot_key(self, request: Request) -> str:
         engine = self.crawler.engine
