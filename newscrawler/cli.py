@@ -154,24 +154,13 @@ class ArchiveErrorsGroup(click.Group):
             raise ArchiveCommandError(ArchiveError(
                 f"the archive failed ({exc}); run `newscrawler check` on it, and report "
                 "this if the check finds nothing")) from None
-        except BrokenPipeError:  # the reader went away (``| head``): end quietly
-            _silence_stdout()
-            sys.exit(1)
-        except OSError as exc:  # stdout on a full disk, a vanished file...: one line
-            _silence_stdout()
-            where = f" ({exc.filename})" if exc.filename else ""
-            raise click.ClickException(
-                f"{exc.strerror or exc}{where}; check the output's disk and folder") from None
+        except OSError as exc:  # stdout on a full disk or closed by its reader: one line
+            from newscrawler.output import failure, silence_stdout
 
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's last flush cannot fail noisily."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
+            silence_stdout()
+            if exc.filename:
+                raise click.ClickException(f"{exc.filename}: {exc.strerror or exc}") from None
+            raise click.ClickException(str(failure(exc, "-"))) from None
 
 
 @click.group(cls=ArchiveErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -556,15 +545,13 @@ class QueryCommand(click.Command):
 
 @contextmanager
 def _output(target: str) -> Iterator[TextIO]:
-    """``output.open_output`` for a command: a failure is one line and exit 1; a reader
-    that went away (``| head``) ends the command quietly with exit 1."""
-    from newscrawler.output import OutputClosedError, OutputError, open_output
+    """``output.open_output`` for a command: a failure (a full disk, a reader that went
+    away as in ``| head``) is one line and exit 1."""
+    from newscrawler.output import OutputError, open_output
 
     try:
         with open_output(target) as fh:
             yield fh
-    except OutputClosedError:
-        sys.exit(1)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
 

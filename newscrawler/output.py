@@ -12,8 +12,8 @@
 
 Every failure while opening or writing (a missing folder, a full disk, no permission) is an
 ``OutputError`` with one line that says what to do; a reader that went away (``export |
-head -1``) is ``OutputClosedError``, which the commands end on quietly with exit status 1,
-as ``click`` does for its own output.
+head -1``) is ``OutputClosedError``: the commands say so in one line and exit 1, since
+what was written is incomplete.
 """
 
 from __future__ import annotations
@@ -64,9 +64,11 @@ def _shown(target: str) -> str:
     return "standard output" if target == STDOUT else target
 
 
-def _failure(exc: OSError, target: str) -> OutputError:
+def failure(exc: OSError, target: str) -> OutputError:
+    """The ``OutputError`` for an OS error met writing ``target`` (``-``: stdout)."""
     if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
-        return OutputClosedError(f"the reader of {_shown(target)} closed it")
+        return OutputClosedError(f"the reader of {_shown(target)} closed it before the end; "
+                                 "what it received is incomplete")
     return OutputError(f"cannot write {_shown(target)}: {describe(exc)}")
 
 
@@ -97,14 +99,14 @@ def open_output(target: str, *, encoding: str = "utf-8", newline: str = "") -> I
             sys.stdout.flush()
         except OSError as exc:
             silence_stdout()
-            raise _failure(exc, target) from None
+            raise failure(exc, target) from None
         return
     try:
         st: os.stat_result | None = os.stat(target)  # follows symlinks
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise _failure(exc, target) from None
+        raise failure(exc, target) from None
     if st is not None and (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
         with _straight(target, encoding, newline) as fh:
             yield fh
@@ -122,12 +124,12 @@ def _straight(target: str, encoding: str, newline: str) -> Iterator[TextIO]:
     try:
         fh = open(target, "w", encoding=encoding, newline=newline)
     except OSError as exc:
-        raise _failure(exc, target) from None
+        raise failure(exc, target) from None
     try:
         yield fh
         fh.flush()
     except OSError as exc:
-        raise _failure(exc, target) from None
+        raise failure(exc, target) from None
     finally:
         try:
             fh.close()
@@ -155,7 +157,7 @@ def _replacing(target: str, real: Path, st: os.stat_result | None, encoding: str
             os.fsync(fh.fileno())
         os.replace(part, real)
     except OSError as exc:
-        raise _failure(exc, target) from None
+        raise failure(exc, target) from None
     finally:
         if os.path.exists(part):
             os.unlink(part)
