@@ -10,6 +10,8 @@ import os
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
+# `scrapy crawl` exits with the crawl's outcome (69, 74, 75...), as `newscrawler crawl` does.
+COMMANDS_MODULE = "newscrawler.scrapy_commands"
 
 # --- newscrawler settings -------------------------------------------------------------
 

@@ -112,6 +112,7 @@ def test_plain_scrapy_crawl_takes_the_run_lock(tmp_path: Path, sample_origin: st
              "-s", "PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING"],
             cwd=repo, capture_output=True, text=True, timeout=240)
     assert "another crawl of 'sample'" in result.stderr, result.stderr[-2000:]
+    assert result.returncode == 75  # the exit code of `newscrawler crawl` (before: 0)
     assert rows(db, "select count(*) n from articles")[0]["n"] == 0
     assert rows(db, "select count(*) n from crawl_runs")[0]["n"] == 0
     stats = [line for line in result.stderr.splitlines() if "downloader/request_count" in line]
