@@ -275,7 +275,11 @@ class Archive:
                 check_archive(conn, self.name)
                 self.db = Database(conn, execute_plugins=False)
                 conn.execute("PRAGMA foreign_keys = ON")
-                if not memory:
+                if not memory and self.db.journal_mode != "wal":
+                    # Switching to WAL rewrites the header: check a file first (new
+                    # archives are WAL from the start, so this runs once per file at most).
+                    if check_archive(conn, self.name) > 0:
+                        self.quick_check()
                     self._write(self.db.enable_wal)
                 # WAL + NORMAL: durable across crashes of the crawler, one fsync a checkpoint.
                 conn.execute("PRAGMA synchronous = NORMAL")

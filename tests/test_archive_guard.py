@@ -153,6 +153,19 @@ def test_quick_check_finds_damage_before_writing(tmp_path: Path) -> None:
     assert sha(path) == before
 
 
+def test_damaged_archive_in_rollback_mode_is_not_switched_to_wal(tmp_path: Path) -> None:
+    """Switching the journal mode rewrites the header: a damaged file is refused first."""
+    path = tmp_path / "news.db"
+    damaged_archive(path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = delete")
+    conn.close()
+    before = sha(path)
+    with pytest.raises(ArchiveCorruptError, match="nothing was written"):
+        Archive(path)
+    assert sha(path) == before and siblings(path) == ["news.db"]
+
+
 def test_healthy_archive_passes_quick_check(tmp_path: Path) -> None:
     with Archive(tmp_path / "news.db") as archive:
         archive.save_articles([ARTICLE])
