@@ -1,0 +1,308 @@
+"""The data dictionary: what every table and column of the archive means, in one place.
+
+``TABLES`` describes each table of ``archive.schema`` and its full-text index; ``EXPORTS``
+the columns that only exports add. ``docs/data-dictionary.md`` is generated from them
+(``python -m archive.dictionary > docs/data-dictionary.md``), the Datasette metadata reads
+them, and a test fails when a column of the schema is undocumented or a documented one
+does not exist.
+
+>>> TABLES["articles"].columns["date_precision"].null_when
+'no date was found on the page'
+>>> markdown().splitlines()[0]
+'# Data dictionary'
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from archive.schema import FTS_TABLE, RUN_STATUSES
+
+__all__ = [
+    "DATE_PRECISIONS", "DATE_SOURCES", "EXPORTS", "TABLES", "ColumnDoc", "TableDoc", "markdown",
+]
+
+#: ``articles.date_precision`` values, least informative first (``newscrawler.text.dates``).
+DATE_PRECISIONS = ("day", "relative", "minute", "second")
+#: ``articles.date_source`` values, most reliable first (``newscrawler.text.dates.SOURCES``).
+DATE_SOURCES = ("json-ld", "meta", "time", "byline", "feed", "sitemap", "url", "text")
+
+_NEVER = "never"
+#: Columns newscrawler always fills, but that the schema does not declare NOT NULL.
+_BY_HAND = "only in rows inserted by hand (newscrawler always sets it)"
+
+
+@dataclass(frozen=True)
+class ColumnDoc:
+    """One column: SQLite type, what it means, an example value and when it is null."""
+
+    type: str
+    meaning: str
+    example: str
+    null_when: str = _NEVER
+
+
+@dataclass(frozen=True)
+class TableDoc:
+    """One table: what a row is, and its columns in order."""
+
+    description: str
+    columns: dict[str, ColumnDoc]
+
+
+def _quoted(values: tuple[str, ...]) -> str:
+    return ", ".join(f"`{value}`" for value in values)
+
+
+_ARTICLES = TableDoc(
+    "One row per article, under its canonical URL. A refetch that changes the title or body "
+    "updates the row and keeps the previous text in `revisions`.",
+    {
+        "id": ColumnDoc("INTEGER", "Row id; `headlines`, `revisions` and `raw_pages` refer to it.",
+                        "1842"),
+        "url": ColumnDoc("TEXT", "Canonical URL of the article (the page's `<link rel=canonical>` "
+                         "or `og:url`, else the fetched URL); unique.",
+                         "https://www.hibya.com/izmir-de-kadina-siddete-hayir-yuruyusu-123456"),
+        "site": ColumnDoc("TEXT", "Name of the site profile that crawled it "
+                          "(`newscrawler sites` lists them).", "hibya",
+                          _BY_HAND),
+        "title": ColumnDoc("TEXT", "Headline of the article, Unicode NFC.",
+                           "İzmir'de kadına şiddete hayır yürüyüşü", _BY_HAND),
+        "body": ColumnDoc("TEXT", "Text of the article: paragraphs separated by a blank line, "
+                          "without menus, share buttons or the lists of other headlines.",
+                          "Bornova'da toplanan kadınlar ...", _BY_HAND),
+        "published_at": ColumnDoc(
+            "TEXT",
+            "Publication date in Istanbul time: `YYYY-MM-DD` when only the day is known "
+            "(`date_precision` = `day`), else ISO 8601 with the offset of that moment "
+            "(`+03:00`; `+02:00`/`+03:00` before 2016). Mixed lengths: exports add "
+            "`published_date` and `published_at_utc` for tools that want one format.",
+            "2025-11-16T14:32:00+03:00",
+            "no date was found on the page, or every date found was in the future or "
+            "before 1990",
+        ),
+        "updated_at": ColumnDoc("TEXT", "Last-modified date the page states, same format as "
+                                "`published_at`.", "2025-11-16T18:05:00+03:00",
+                                "the page states no update date"),
+        "date_precision": ColumnDoc(
+            "TEXT",
+            f"How much of `published_at` the page gave: one of {_quoted(DATE_PRECISIONS)}. "
+            "`relative` means the page said \"2 saat önce\" or \"dün 14:30\" and the date was "
+            "counted back from `fetched_at`.",
+            "minute",
+            "no date was found on the page",
+        ),
+        "date_source": ColumnDoc(
+            "TEXT",
+            f"Where `published_at` was found: one of {_quoted(DATE_SOURCES)} (JSON-LD "
+            "`datePublished`, a `<meta>` tag, a `<time>` element, the byline, the RSS/Atom "
+            "feed entry, the sitemap's `lastmod`, the URL path, the article text).",
+            "json-ld",
+            "no date was found on the page",
+        ),
+        "date_raw": ColumnDoc("TEXT", "The date text as found, before parsing.",
+                              "16 Kasım 2025 Pazar 14:32", "no date was found on the page"),
+        "author": ColumnDoc("TEXT", "Author named on the page (byline, metadata or profile "
+                            "selector).", "Ayşe Yılmaz", "the page names no author"),
+        "credit": ColumnDoc("TEXT", "Credit line naming the agency or source of the text.",
+                            "Hibya Haber Ajansı", "the page gives no credit line"),
+        "category": ColumnDoc("TEXT", "Section of the site the article is filed under.",
+                              "Gündem", "the page names no section"),
+        "tags": ColumnDoc("TEXT", "JSON list of the page's keywords/tags (`[]` when it has "
+                          "none); CSV exports join them with `; `.",
+                          '["İzmir", "kadına şiddet"]',
+                          "only for rows saved without a tags list (never by a crawl)"),
+        "language": ColumnDoc("TEXT", "Primary language subtag (`<html lang>`, `og:locale`, "
+                              "JSON-LD, else the site profile).", "tr",
+                              "neither the page nor the profile says"),
+        "fetched_at": ColumnDoc("TEXT", "When the page was last fetched, UTC, ISO 8601.",
+                                "2025-11-16T11:40:03+00:00"),
+        "first_seen_at": ColumnDoc("TEXT", "When the article was first saved, UTC.",
+                                   "2025-11-16T11:40:03+00:00",
+                                   "rows from an archive older than schema version 1"),
+        "last_seen_at": ColumnDoc("TEXT", "When the article was last saved (changed or not), "
+                                  "UTC.", "2025-11-17T08:00:12+00:00",
+                                  "rows from an archive older than schema version 1"),
+        "content_hash": ColumnDoc("TEXT", "SHA-1 (hex) of the normalized title and body: equal "
+                                  "hashes mean the same text (copies across sites).",
+                                  "63b20c41ec532b96b1ebf7a9cce92d9c095cea98"),
+        "fetched_url": ColumnDoc("TEXT", "URL the page was fetched from, when it differs from "
+                                 "`url` (redirects, tracking parameters, mobile pages).",
+                                 "https://www.hibya.com/haber/123456?utm_source=rss",
+                                 "the page was fetched from its canonical URL"),
+        "revision": ColumnDoc("INTEGER", "1 for the first text; +1 each time a refetch changed "
+                              "the title or body.", "1"),
+        "title_fold": ColumnDoc("TEXT", "`title` folded for search (lower case, Turkish letters "
+                                "to ASCII, apostrophes to spaces): what the full-text index "
+                                "sees.", "izmir de kadina siddete hayir yuruyusu"),
+        "body_fold": ColumnDoc("TEXT", "`body` folded the same way.",
+                               "bornova da toplanan kadinlar ..."),
+    },
+)
+
+_HEADLINES = TableDoc(
+    "The list of other headlines printed below an article (\"Diğer Haberler\"), split off "
+    "its body: one row per headline.",
+    {
+        "article_id": ColumnDoc("INTEGER", "The article (`articles.id`) the list was under.",
+                                "1842"),
+        "position": ColumnDoc("INTEGER", "Place in the list, from 1.", "1"),
+        "title": ColumnDoc("TEXT", "Headline text.", "Karşıyaka'da trafik kazası: 2 yaralı"),
+        "url": ColumnDoc("TEXT", "Link of the headline.",
+                         "https://www.hibya.com/karsiyaka-da-trafik-kazasi-123450",
+                         "the headline had no link"),
+    },
+)
+
+_REVISIONS = TableDoc(
+    "Earlier texts of an article: when a refetch changes its title or body, the text it "
+    "replaces is kept here.",
+    {
+        "article_id": ColumnDoc("INTEGER", "The article (`articles.id`).", "1842"),
+        "revision": ColumnDoc("INTEGER", "The revision number this text had in `articles`.",
+                              "1"),
+        "title": ColumnDoc("TEXT", "Title of that revision.", "İzmir'de yürüyüş"),
+        "body": ColumnDoc("TEXT", "Body of that revision.", "Bornova'da toplanan ..."),
+        "content_hash": ColumnDoc("TEXT", "`content_hash` of that revision.",
+                                  "0a4d55a8d778e5022fab701977c5d840bbc486d0"),
+        "fetched_at": ColumnDoc("TEXT", "When this text was last fetched, UTC.",
+                                "2025-11-16T11:40:03+00:00"),
+        "replaced_at": ColumnDoc("TEXT", "Fetch time of the text that replaced it, UTC.",
+                                 "2025-11-16T15:10:44+00:00"),
+    },
+)
+
+_RAW_PAGES = TableDoc(
+    "The HTML of fetched pages, as received, to extract again later "
+    "(`newscrawler reextract`): one row per fetched URL, the last good fetch.",
+    {
+        "url": ColumnDoc("TEXT", "URL the page was fetched from.",
+                         "https://www.hibya.com/haber/123456"),
+        "site": ColumnDoc("TEXT", "Site profile name.", "hibya",
+                          "the page was saved without a site"),
+        "fetched_at": ColumnDoc("TEXT", "When it was fetched, UTC.",
+                                "2025-11-16T11:40:03+00:00"),
+        "status": ColumnDoc("INTEGER", "HTTP status. An error response never replaces a good "
+                            "page.", "200", "the status was not recorded"),
+        "content_type": ColumnDoc("TEXT", "Content-Type header.", "text/html; charset=utf-8",
+                                  "the server sent none"),
+        "encoding": ColumnDoc("TEXT", "Encoding the page was decoded with.", "utf-8",
+                              "not recorded"),
+        "body": ColumnDoc("BLOB", "zlib-compressed HTML bytes, as received "
+                          "(`zlib.decompress(body)`).", "x\\x01..."),
+        "article_id": ColumnDoc("INTEGER", "The article saved from this page (`articles.id`).",
+                                "1842", "no article came from the page (a listing, a block "
+                                "page, an error), or not yet"),
+    },
+)
+
+_CRAWL_RUNS = TableDoc(
+    "One row per crawl of one site: when it ran, how it ended and why.",
+    {
+        "id": ColumnDoc("INTEGER", "Run id.", "57"),
+        "site": ColumnDoc("TEXT", "Site profile name.", "hibya"),
+        "started_at": ColumnDoc("TEXT", "Start time, UTC.", "2025-11-16T11:40:00+00:00"),
+        "finished_at": ColumnDoc("TEXT", "End time, UTC.", "2025-11-16T11:52:31+00:00",
+                                 "the run is still `running`"),
+        "status": ColumnDoc(
+            "TEXT",
+            f"One of {_quoted(RUN_STATUSES)}: `running` until it ends; `finished`; `failed` "
+            "(nothing fetched, only errors, or the archive could not be written); `blocked` "
+            "(the site served block pages or rate-limited us); `killed` (interrupted by a "
+            "signal, or found `running` by a later crawl of the same site).",
+            "finished",
+        ),
+        "pid": ColumnDoc("INTEGER", "Process id of the crawl.", "4121", "not recorded"),
+        "stats": ColumnDoc("TEXT", "JSON object of the crawler's counters (`item_scraped_count`, "
+                           "`dates/missing`, `dedupe/dropped`, ...).",
+                           '{"item_scraped_count": 42, "dates/missing": 1}',
+                           "only for runs written by hand"),
+        "reason": ColumnDoc("TEXT", "One line: why the run ended as it did.",
+                            "site blocked us: 12 of 14 pages were block pages",
+                            "the run is still `running`, or it ended before schema version 3"),
+    },
+)
+
+_FTS = TableDoc(
+    "Full-text index (SQLite FTS5, external content: the text lives in `articles`) over the "
+    "folded title and body; `rowid` is `articles.id`. Query it through `newscrawler search` "
+    "(or `search --sql`), which folds and inflects Turkish words the same way: a raw `MATCH "
+    "'kadına'` finds nothing.",
+    {
+        "title_fold": ColumnDoc("TEXT", "Indexed copy of `articles.title_fold`.",
+                                "izmir de kadina siddete hayir yuruyusu"),
+        "body_fold": ColumnDoc("TEXT", "Indexed copy of `articles.body_fold`.",
+                               "bornova da toplanan kadinlar ..."),
+    },
+)
+
+#: Every table of the archive (``archive.schema.TABLES`` and the full-text index).
+TABLES: dict[str, TableDoc] = {
+    "articles": _ARTICLES,
+    "headlines": _HEADLINES,
+    "revisions": _REVISIONS,
+    "raw_pages": _RAW_PAGES,
+    "crawl_runs": _CRAWL_RUNS,
+    FTS_TABLE: _FTS,
+}
+
+#: Columns that only exports (``newscrawler export``) add, per exported table; the other
+#: exported columns are those of ``TABLES``.
+EXPORTS: dict[str, TableDoc] = {
+    "articles": TableDoc(
+        "`newscrawler export --table articles`: the article columns above (without the folded "
+        "ones), and:",
+        {
+            "published_date": ColumnDoc("TEXT", "Publication day, `YYYY-MM-DD`, in Istanbul "
+                                        "time.", "2025-11-16", "no date was found"),
+            "published_at_utc": ColumnDoc("TEXT", "Publication moment in UTC, ISO 8601 ending "
+                                          "in `Z`.", "2025-11-16T11:32:00Z",
+                                          "only the day is known, or no date was found"),
+            "headline_count": ColumnDoc("INTEGER", "Number of headlines listed under the "
+                                        "article.", "8"),
+            "headlines": ColumnDoc("TEXT", "The headline list, JSON list of `{position, title, "
+                                   "url}` (one row each in `--table headlines`).",
+                                   '[{"position": 1, "title": "...", "url": "..."}]'),
+        },
+    ),
+}
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table_markdown(name: str, table: TableDoc) -> list[str]:
+    lines = [f"## `{name}`", "", table.description, "",
+             "| column | type | meaning | example | null when |", "|---|---|---|---|---|"]
+    for column, doc in table.columns.items():
+        cells = (f"`{column}`", doc.type, doc.meaning, f"`{doc.example}`", doc.null_when)
+        lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    return [*lines, ""]
+
+
+def markdown() -> str:
+    """``docs/data-dictionary.md``: every table, then the export-only columns."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "Every table and column of a newscrawler archive (a SQLite file). Generated from "
+        "`archive/dictionary.py` by `python -m archive.dictionary > docs/data-dictionary.md`; "
+        "do not edit by hand. Times are ISO 8601; `fetched_at`, `first_seen_at` and the other "
+        "bookkeeping times are UTC, publication dates Istanbul time.",
+        "",
+    ]
+    for name, table in TABLES.items():
+        lines += _table_markdown(name, table)
+    lines += ["# Exports", "",
+              "Columns that only `newscrawler export` adds (the others are described above).",
+              ""]
+    for name, table in EXPORTS.items():
+        lines += _table_markdown(f"export --table {name}", table)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown())
