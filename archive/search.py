@@ -80,27 +80,85 @@ def _after(bound: str) -> str | None:
     return None
 
 
-def _filters(
-    site: str | None, since: str | date | None, until: str | date | None
-) -> tuple[str, list[Any]]:
-    """SQL conditions on ``a`` (articles) for the site and date filters."""
-    sql, params = "", []
+#: Letters ``fold_sql`` maps after ``lower`` (which folds only ASCII): what ``fold`` does
+#: to the Turkish alphabet and its circumflexed vowels.
+_SQL_FOLDS = tuple(zip("İıÇçĞğÖöŞşÜüÂâÎîÛû", "iiccggoossuuaaiiuu", strict=True))
+
+
+def fold_sql(expr: str) -> str:
+    """An SQL expression folding ``expr`` as ``fold`` folds Turkish text, in plain SQLite
+    (no function of ours): ``lower`` for ASCII, ``replace`` for the Turkish letters.
+
+    >>> import sqlite3
+    >>> sqlite3.connect(":memory:").execute(f"SELECT {fold_sql('?')}", ["İĞNE Işık"]).fetchone()
+    ('igne isik',)
+    """
+    for letter, plain in _SQL_FOLDS:
+        expr = f"replace({expr}, '{letter}', '{plain}')"
+    return f"lower({expr})"
+
+
+def _fold_like_sql(value: str) -> str:
+    """``value`` folded exactly as ``fold_sql`` folds a column, in Python.
+
+    >>> _fold_like_sql("Ahmet YILMAZ"), _fold_like_sql("Gündem")
+    ('ahmet yilmaz', 'gundem')
+    """
+    for letter, plain in _SQL_FOLDS:
+        value = value.replace(letter, plain)
+    return "".join(ch.lower() if ch.isascii() else ch for ch in value)
+
+
+def _text_filter(column: str, value: str) -> tuple[str, list[Any]]:
+    """``column`` equal to ``value`` in any case, with or without Turkish letters."""
+    typed = unicodedata.normalize("NFC", value).strip()
+    return f"{fold_sql('a.' + column)} = ?", [_fold_like_sql(typed)]
+
+
+def _conditions(
+    site: str | None,
+    since: str | date | None,
+    until: str | date | None,
+    author: str | None = None,
+    category: str | None = None,
+) -> list[tuple[str, list[Any]]]:
+    """SQL conditions on ``a`` (articles) for the filters, each with its parameters."""
+    conditions: list[tuple[str, list[Any]]] = []
     if site is not None:
-        sql += " AND a.site = ?"
-        params.append(site)
+        conditions.append(("a.site = ?", [site]))
     start = _bound(since, "since")
     if start is not None:
-        sql += " AND a.published_at >= ?"
-        params.append(start)
+        conditions.append(("a.published_at >= ?", [start]))
     end = _bound(until, "until")
     if end is not None:
         after = _after(end)
         if after is None:
-            sql += " AND a.published_at <= ?"
-            params.append(end)
+            conditions.append(("a.published_at <= ?", [end]))
         else:  # until a day includes the whole day: 2025-11-16T23:59+03:00 < 2025-11-17
-            sql += " AND a.published_at < ?"
-            params.append(after)
+            conditions.append(("a.published_at < ?", [after]))
+    if author is not None:
+        conditions.append(_text_filter("author", author))
+    if category is not None:
+        conditions.append(_text_filter("category", category))
+    return conditions
+
+
+def _filters(
+    site: str | None,
+    since: str | date | None,
+    until: str | date | None,
+    author: str | None = None,
+    category: str | None = None,
+) -> tuple[str, list[Any]]:
+    """SQL conditions on ``a`` (articles) for the filters: `` AND ...`` and parameters.
+
+    ``author`` and ``category`` keep articles whose whole value is the given one in any
+    case, with or without Turkish letters (``fold_sql`` on both sides).
+    """
+    sql, params = "", []
+    for condition, values in _conditions(site, since, until, author, category):
+        sql += f" AND {condition}"
+        params += values
     return sql, params
 
 
@@ -345,6 +403,8 @@ class _Matches:
         site: str | None,
         since: str | date | None,
         until: str | date | None,
+        author: str | None = None,
+        category: str | None = None,
     ) -> None:
         self.conn = conn
         self.tables = FTS_TABLE
@@ -354,6 +414,13 @@ class _Matches:
         #: True when at most CANDIDATES articles can match (one slice holds them all).
         self.few = False
         filters, params = _filters(site, since, until)
+        # Author and category are read from the article row (no index holds them): they
+        # narrow the matches, after the site and date index did what it could.
+        wide, wide_params = _filters(None, None, None, author, category)
+        if wide:
+            self.tables += f" CROSS JOIN articles AS a ON a.id = {FTS_TABLE}.rowid"
+            self.where += filters + wide
+            self.params += params + wide_params
         if not filters:
             return
         kept = f"SELECT id FROM articles AS a WHERE 1{filters}"
@@ -362,13 +429,15 @@ class _Matches:
         if n == 0:
             self.empty = True
             return
-        indexed = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (FILTER_INDEX,)
-        ).fetchone()
-        hint = f" INDEXED BY {FILTER_INDEX}" if indexed else ""  # an archive not migrated
-        self.tables += f" CROSS JOIN articles AS a{hint} ON a.id = {FTS_TABLE}.rowid"
-        self.where += filters
-        self.params += params
+        if not wide:
+            indexed = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                (FILTER_INDEX,),
+            ).fetchone()
+            hint = f" INDEXED BY {FILTER_INDEX}" if indexed else ""  # an archive not migrated
+            self.tables += f" CROSS JOIN articles AS a{hint} ON a.id = {FTS_TABLE}.rowid"
+            self.where += filters
+            self.params += params
         if n <= CANDIDATES:
             self.few = True
             low, high = conn.execute(f"SELECT min(id), max(id) FROM ({kept})", params).fetchone()
@@ -448,6 +517,8 @@ def search(
     site: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
+    author: str | None = None,
+    category: str | None = None,
     limit: int = 20,
     offset: int = 0,
     expand: bool = True,
@@ -470,6 +541,9 @@ def search(
     :param since: only articles published on or after this day (``2025-11-16``,
         ``2025-11``, ``2025`` or an ISO date-time); articles without a date are left out
     :param until: only articles published up to the end of this day (or month, year)
+    :param author: only articles by this author (the whole name, in any case, with or
+        without Turkish letters: ``ahmet yilmaz`` keeps ``Ahmet YILMAZ``)
+    :param category: only articles of this category (compared the same way)
     :param limit: at most this many hits
     :param offset: skip this many hits (pagination)
     :param expand: also match inflected forms of each unquoted word (``belediye`` ->
@@ -490,7 +564,7 @@ def search(
     conn = get_connection(archive_or_db)
     ranked: list[tuple[int, float]] = []
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
-        matches = _Matches(conn, match, site, since, until)
+        matches = _Matches(conn, match, site, since, until, author, category)
         position = offset
         while not matches.empty and len(ranked) < limit:
             number, skip = divmod(position, CANDIDATES)
@@ -556,6 +630,8 @@ def count(
     site: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
+    author: str | None = None,
+    category: str | None = None,
     expand: bool = True,
 ) -> int:
     """How many articles ``search`` would find (same parameters, no paging)."""
@@ -564,4 +640,4 @@ def count(
         return 0
     conn = get_connection(archive_or_db)
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
-        return _Matches(conn, match, site, since, until).count()
+        return _Matches(conn, match, site, since, until, author, category).count()
