@@ -4,6 +4,9 @@
 missing ones in order, in one transaction. Migrations only ever add: tables, columns,
 indexes, triggers. Nothing stored is dropped or rewritten, so no archive loses data; the
 full-text index, derived from the folded columns, may be declared again and rebuilt.
+
+What each column means, its values and when it is null: ``archive.dictionary`` (and
+``docs/data-dictionary.md``, generated from it); a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -78,10 +81,10 @@ ARTICLES = Table(
         "site": str,  # site profile name
         "title": str,
         "body": str,
-        "published_at": str,  # YYYY-MM-DD (day precision) or ISO 8601 with offset
+        "published_at": str,  # YYYY-MM-DD (day precision) or ISO 8601 with Istanbul offset
         "updated_at": str,
-        "date_precision": str,  # day / minute / relative
-        "date_source": str,  # json-ld / meta / byline / rss / sitemap / url
+        "date_precision": str,  # day / relative / minute / second
+        "date_source": str,  # json-ld / meta / time / byline / feed / sitemap / url / text
         "date_raw": str,
         "author": str,
         "credit": str,  # credit line ("Hibya Haber Ajansı")
