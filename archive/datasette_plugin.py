@@ -391,7 +391,8 @@ def serve_archive(path: str, sock: socket.socket,
 
     datasette = make_datasette([path])
     asyncio.run(datasette.invoke_startup())
-    name = next(iter(datasette.databases))
+    name = next(name for name, db in datasette.databases.items()
+                if db.path and os.path.samefile(db.path, path))
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}{datasette.urls.table(name, SEARCH_TABLE)}"

@@ -695,6 +695,13 @@ from newscrawler.commands.check import check as _check  # noqa: E402 -- wired he
 
 main.command(name="check")(db_option(_check))
 
+# --- serve ---------------------------------------------------------------------------------
+
+from newscrawler.commands.serve import serve as _serve  # noqa: E402 -- wired here, defined there
+from newscrawler.commands.serve import serve_options  # noqa: E402
+
+main.command(name="serve")(db_option(serve_options(_serve)))
+
 
 if __name__ == "__main__":
     main()

@@ -10,10 +10,22 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from newscrawler import exitcodes
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def serve_options(func: F) -> F:
+    """``--host`` and ``--port``."""
+    func = click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+                        help="TCP port (0 picks a free one).")(func)
+    return click.option("--host", default="127.0.0.1", show_default=True,
+                        help="Address to listen on; anything but loopback prints a warning.")(func)
 
 
 class ServeError(click.ClickException):
@@ -66,10 +78,6 @@ def serve(db_path: str, timeout: float, host: str, port: int) -> None:
     check_archive_file(db_path, timeout)
     from archive.datasette_plugin import bind, is_loopback, serve_archive
 
-    if not is_loopback(host):
-        click.echo(f"warning: serving on {host} lets anyone who can reach this machine read "
-                   "the archive and run SQL on it; use --host 127.0.0.1 unless you mean it",
-                   err=True)
     try:
         sock = bind(host, port)
     except OSError as exc:
@@ -80,6 +88,11 @@ def serve(db_path: str, timeout: float, host: str, port: int) -> None:
                              "machine; pass --host 127.0.0.1", exitcodes.USAGE) from None
         raise ServeError(f"cannot serve on {host}:{port} ({exc.strerror or exc}); pass --port "
                          "with a free port, or --port 0 to pick one", exitcodes.FAILED) from None
+
+    if not is_loopback(host):
+        click.echo(f"warning: serving on {host} lets anyone who can reach this machine read "
+                   "the archive and run SQL on it; use --host 127.0.0.1 unless you mean it",
+                   err=True)
 
     def ready(url: str) -> None:
         click.echo(f"Serving {db_path} read-only at {url} (Ctrl-C to stop)", err=True)
