@@ -22,7 +22,7 @@ import time
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -735,67 +735,11 @@ class Archive:
 
     @_translated
     def stats(self, *, days: int = 30, today: date | None = None) -> dict[str, Any]:
-        """What the archive holds.
+        """What the archive holds: ``archive.stats.summary`` (see there); for counts per
+        site and period with filters, ``archive.stats.archive_stats``."""
+        from archive.stats import summary
 
-        :param days: how many days ``by_day`` lists: the last ``days`` days that have
-            articles, however long ago (an archive of 2025 news still shows its last
-            month in 2026)
-        :param today: leave out days after this one (default: no limit)
-        :return: totals (``articles``, ``sites``, ``headlines``, ``revisions``,
-            ``raw_pages``, ``runs``); ``by_site``: ``{site, articles, first, last}``
-            (first and last publication day), most articles first; ``by_day``:
-            ``{day, articles}`` (publication day), newest first; ``runs``: the last 10
-            crawl runs, newest first, ``stats`` decoded
-        """
-        conn = self.conn
-        totals = {
-            key: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for key, table in (
-                ("articles", "articles"),
-                ("headlines", "headlines"),
-                ("revisions", "revisions"),
-                ("raw_pages", "raw_pages"),
-                ("runs", "crawl_runs"),
-            )
-        }
-        by_site = [
-            {"site": site, "articles": n, "first": low, "last": high}
-            for site, n, low, high in conn.execute(
-                "SELECT site, count(*) AS n, min(substr(published_at, 1, 10)), "
-                "max(substr(published_at, 1, 10)) FROM articles "
-                "GROUP BY site ORDER BY n DESC, site"
-            )
-        ]
-        until, params = "", []
-        if today is not None:
-            until, params = " AND published_at < ?", [(today + timedelta(days=1)).isoformat()]
-        by_day = [
-            {"day": day, "articles": n}
-            for day, n in conn.execute(
-                "SELECT substr(published_at, 1, 10) AS day, count(*) FROM articles "
-                f"WHERE published_at IS NOT NULL{until} GROUP BY day ORDER BY day DESC LIMIT ?",
-                [*params, max(days, 0)],
-            )
-        ]
-        columns = ("id", "site", "started_at", "finished_at", "status", "pid", "stats", "reason")
-        runs = []
-        for row in conn.execute(
-            f"SELECT {', '.join(columns)} FROM crawl_runs ORDER BY id DESC LIMIT 10"
-        ):
-            run = dict(zip(columns, row, strict=True))
-            run["stats"] = json.loads(run["stats"] or "{}")
-            runs.append(run)
-        return {
-            "articles": totals["articles"],
-            "sites": len(by_site),
-            "headlines": totals["headlines"],
-            "revisions": totals["revisions"],
-            "raw_pages": totals["raw_pages"],
-            "runs_total": totals["runs"],
-            "by_site": by_site,
-            "by_day": by_day,
-            "runs": runs,
-        }
+        return summary(self, days=days, today=today)
 
 
 def first_problem(rows: Iterable[str]) -> str:

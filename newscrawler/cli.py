@@ -661,32 +661,9 @@ def optimize(db_path: str, timeout: float) -> None:
 # --- stats ---------------------------------------------------------------------------------
 
 
-@main.command()
-@db_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-def stats(db_path: str, timeout: float, fmt: str) -> None:
-    """Articles by site and by day, and the last crawl runs."""
-    with open_archive(db_path, timeout=timeout) as store:
-        data = store.stats()
-    if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-        return
-    click.echo(f"{data.get('articles', 0)} articles, {data.get('headlines', 0)} headlines, "
-               f"{data.get('raw_pages', 0)} raw pages, {data.get('revisions', 0)} revisions")
-    click.echo("\nby site:")
-    for row in data.get("by_site", []):
-        click.echo(f"  {row['site']:<14} {row['articles']:>7}   "
-                   f"{row.get('first') or '-'} .. {row.get('last') or '-'}")
-    click.echo("\nby day (last 30 days with articles):")
-    for row in data.get("by_day", []):
-        click.echo(f"  {row['day']}  {row['articles']:>6}")
-    click.echo("\nlast runs:")
-    for run in data.get("runs", []):
-        click.echo(f"  #{run['id']:<4} {run['site']:<12} {run['status']:<9} "
-                   f"{run['started_at']}  ->  {run.get('finished_at') or '-'}")
-        if run.get("reason"):
-            click.echo(f"        {run['reason']}")
+from newscrawler.commands.stats import stats as _stats  # noqa: E402 -- wired here, defined there
+
+main.command(name="stats")(db_option(_stats))
 
 
 # --- check ---------------------------------------------------------------------------------

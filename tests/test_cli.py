@@ -243,7 +243,7 @@ def test_stats(small_db: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "sample" in result.stdout
     data = json.loads(run_cli("stats", "--db", str(small_db), "--format", "json").stdout)
-    assert data["articles"] == count(small_db, "articles")
+    assert data["totals"]["articles"] == count(small_db, "articles")
 
 
 # --- crawl: failures, overlap, kill ----------------------------------------------------------
