@@ -332,21 +332,30 @@ def get_metadata(datasette: Any, key: str | None, database: str | None,
 def is_loopback(host: str) -> bool:
     """Whether ``host`` is reachable only from this machine.
 
-    >>> [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "10.0.0.5")]
-    [True, True, True, False, False]
+    >>> [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1")]
+    [True, True, True, True]
+    >>> [is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.5", "example.org")]
+    [False, False, False, False]
     """
     if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:127.0.0.1
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host:port`` (0: a free port); OSError when it cannot be."""
-    infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
-    family, _, _, _, address = infos[0]
+def resolve(host: str, port: int) -> tuple[int, Any]:
+    """The socket family and address to listen on; ``socket.gaierror`` for an unknown host."""
+    family, _, _, _, address = socket.getaddrinfo(host.strip("[]"), port,
+                                                  type=socket.SOCK_STREAM)[0]
+    return family, address
+
+
+def bind(family: int, address: Any) -> socket.socket:
+    """A listening TCP socket on ``address`` (port 0: a free port); OSError when it cannot be."""
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

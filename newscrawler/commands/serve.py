@@ -76,27 +76,32 @@ def serve(db_path: str, timeout: float, host: str, port: int) -> None:
     file is damaged or not a newscrawler archive.
     """
     check_archive_file(db_path, timeout)
-    from archive.datasette_plugin import bind, is_loopback, serve_archive
+    import socket
+
+    from archive.datasette_plugin import bind, is_loopback, resolve, serve_archive
 
     try:
-        sock = bind(host, port)
-    except OSError as exc:
-        import socket
-
-        if isinstance(exc, socket.gaierror):
-            raise ServeError(f"cannot serve on {host!r}: not a host name or address of this "
-                             "machine; pass --host 127.0.0.1", exitcodes.USAGE) from None
-        raise ServeError(f"cannot serve on {host}:{port} ({exc.strerror or exc}); pass --port "
-                         "with a free port, or --port 0 to pick one", exitcodes.FAILED) from None
-
+        family, address = resolve(host, port)
+    except (socket.gaierror, UnicodeError):
+        raise ServeError(f"cannot serve on {host!r}: not a host name or address of this "
+                         "machine; pass --host 127.0.0.1", exitcodes.USAGE) from None
     if not is_loopback(host):
         click.echo(f"warning: serving on {host} lets anyone who can reach this machine read "
                    "the archive and run SQL on it; use --host 127.0.0.1 unless you mean it",
                    err=True)
+    try:
+        sock = bind(family, address)
+    except OSError as exc:
+        raise ServeError(f"cannot serve on {host}:{port} ({exc.strerror or exc}); pass --port "
+                         "with a free port, or --port 0 to pick one", exitcodes.FAILED) from None
 
     def ready(url: str) -> None:
         click.echo(f"Serving {db_path} read-only at {url} (Ctrl-C to stop)", err=True)
 
     with sock:
-        serve_archive(db_path, sock, ready)
+        try:
+            serve_archive(db_path, sock, ready)
+        except KeyboardInterrupt:  # uvicorn shuts down, then re-raises the Ctrl-C
+            pass
+    click.echo("stopped", err=True)
     sys.exit(exitcodes.OK)
