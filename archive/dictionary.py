@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from archive.schema import FTS_TABLE, RUN_STATUSES
 
 __all__ = [
-    "DATE_PRECISIONS", "DATE_SOURCES", "EXPORTS", "TABLES", "ColumnDoc", "TableDoc", "markdown",
+    "DATE_PRECISIONS", "DATE_SOURCES", "EXPORTS", "EXPORT_SOURCES", "TABLES", "ColumnDoc",
+    "TableDoc", "markdown",
 ]
 
 #: ``articles.date_precision`` values, least informative first (``newscrawler.text.dates``).
@@ -247,26 +248,87 @@ TABLES: dict[str, TableDoc] = {
     FTS_TABLE: _FTS,
 }
 
-#: Columns that only exports (``newscrawler export``) add, per exported table; the other
-#: exported columns are those of ``TABLES``.
+_EMPTY = "`\"\"` (empty) when "
+_DAY_AT_UTC = {
+    "{p}_date": ("TEXT", "{P} day, `YYYY-MM-DD`, Istanbul time, whenever the day is known.",
+                 "2025-11-16", "no {p} date was found"),
+    "{p}_at": ("TEXT", "{P} moment, ISO 8601 with its offset, only when the time is known "
+               "(unlike the archive column, never a bare day).", "2025-11-16T14:32:00+03:00",
+               "only the day is known, or no date was found"),
+    "{p}_at_utc": ("TEXT", "The same moment in UTC, ending in `Z`.", "2025-11-16T11:32:00Z",
+                   "only the day is known, or no date was found"),
+}
+
+
+def _dates(prefix: str, label: str) -> dict[str, ColumnDoc]:
+    """``<prefix>_date``, ``<prefix>_at``, ``<prefix>_at_utc`` of an export."""
+    return {
+        name.format(p=prefix): ColumnDoc(kind, meaning.format(P=label), example,
+                                         _EMPTY + when.format(p=prefix))
+        for name, (kind, meaning, example, when) in _DAY_AT_UTC.items()
+    }
+
+
+_EXPORT_RULES = (
+    "Text is never null in an export: `\"\"` (empty) where the archive has null. Times of "
+    "fetching and crawling are UTC ending in `Z`. The other columns are those of the archive "
+    "table described above."
+)
+
+#: Columns of ``newscrawler export --table NAME`` that are not, or not quite, the archive's
+#: (the other exported columns are described in ``TABLES``: ``EXPORT_SOURCES`` says which).
 EXPORTS: dict[str, TableDoc] = {
     "articles": TableDoc(
-        "`newscrawler export --table articles`: the article columns above (without the folded "
-        "ones), and:",
+        "One row per article (the folded search columns left out). " + _EXPORT_RULES,
         {
-            "published_date": ColumnDoc("TEXT", "Publication day, `YYYY-MM-DD`, in Istanbul "
-                                        "time.", "2025-11-16", "no date was found"),
-            "published_at_utc": ColumnDoc("TEXT", "Publication moment in UTC, ISO 8601 ending "
-                                          "in `Z`.", "2025-11-16T11:32:00Z",
-                                          "only the day is known, or no date was found"),
+            **_dates("published", "Publication"),
+            **_dates("updated", "Last-modified"),
             "headline_count": ColumnDoc("INTEGER", "Number of headlines listed under the "
                                         "article.", "8"),
-            "headlines": ColumnDoc("TEXT", "The headline list, JSON list of `{position, title, "
-                                   "url}` (one row each in `--table headlines`).",
-                                   '[{"position": 1, "title": "...", "url": "..."}]'),
+            "headlines": ColumnDoc("TEXT", "The headline list: a JSON array of `{position, "
+                                   "title, url}` in JSON Lines, the same as JSON text in CSV "
+                                   "and xlsx cells (one row each in `--table headlines`).",
+                                   '[{"position": 1, "title": "...", "url": "..."}]',
+                                   "never (`[]` when there is none)"),
+        },
+    ),
+    "headlines": TableDoc(
+        "One row per headline, with its article's id, URL, site and date. " + _EXPORT_RULES,
+        {
+            "article_url": ColumnDoc("TEXT", "The article's `url`.",
+                                     "https://www.hibya.com/izmir-de-kadina-siddete-123456"),
+            "site": ColumnDoc("TEXT", "The article's `site`.", "hibya"),
+            **_dates("published", "The article's publication"),
+        },
+    ),
+    "runs": TableDoc(
+        "One row per crawl run, its counters taken out of `stats` (0 when not counted). "
+        + _EXPORT_RULES,
+        {
+            "duration_seconds": ColumnDoc("FLOAT", "How long the run took.", "751.3",
+                                          "the run is still `running`, or its times are "
+                                          "unknown"),
+            "requests": ColumnDoc("INTEGER", "Requests sent (`downloader/request_count`).",
+                                  "160"),
+            "responses": ColumnDoc("INTEGER", "Responses received "
+                                   "(`downloader/response_count`).", "158"),
+            "bytes_received": ColumnDoc("INTEGER", "Bytes received "
+                                        "(`downloader/response_bytes`).", "9481230"),
+            "articles_new": ColumnDoc("INTEGER", "Articles added (`archive/inserted`).", "42"),
+            "articles_updated": ColumnDoc("INTEGER", "Articles whose text changed "
+                                          "(`archive/updated`).", "3"),
+            "articles_unchanged": ColumnDoc("INTEGER", "Articles fetched again unchanged "
+                                            "(`archive/unchanged`).", "97"),
+            "items_dropped": ColumnDoc("INTEGER", "Pages dropped, each with a reason "
+                                       "(`item_dropped_count`).", "12"),
+            "fetch_errors": ColumnDoc("INTEGER", "Pages that could not be fetched "
+                                      "(`fetch/errors`).", "1"),
         },
     ),
 }
+
+#: The archive table each export's other columns come from.
+EXPORT_SOURCES = {"articles": "articles", "headlines": "headlines", "runs": "crawl_runs"}
 
 
 def _cell(text: str) -> str:
@@ -297,8 +359,8 @@ def markdown() -> str:
     for name, table in TABLES.items():
         lines += _table_markdown(name, table)
     lines += ["# Exports", "",
-              "Columns that only `newscrawler export` adds (the others are described above).",
-              ""]
+              "What `newscrawler export --table NAME` writes differently from the archive, "
+              "so that pandas, R and Excel read it with their defaults.", ""]
     for name, table in EXPORTS.items():
         lines += _table_markdown(f"export --table {name}", table)
     return "\n".join(lines).rstrip("\n") + "\n"
