@@ -25,7 +25,7 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
-from archive import Archive, ArchiveError, iter_articles, search, write_csv, write_jsonl
+from archive import Archive, ArchiveError, search
 from newscrawler.exitcodes import for_archive_error
 from newscrawler.profiles import (
     ProfileError,
@@ -505,10 +505,6 @@ def _save(store: Archive, records: list[dict[str, Any]], raws: list[dict[str, An
 # --- search --------------------------------------------------------------------------------
 
 
-#: The most results one search prints (``--limit``).
-MAX_SEARCH_LIMIT = 100_000
-
-
 class QueryCommand(click.Command):
     """A command whose trailing words form a query that may start with ``-``.
 
@@ -556,88 +552,21 @@ def _output(target: str) -> Iterator[TextIO]:
         raise click.ClickException(str(exc)) from None
 
 
-@main.command(name="search", cls=QueryCommand)
-@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
-@db_option
-@click.option("--site", help="Only this site.")
-@day_option("--since", "Published on or after this day.")
-@day_option("--until", "Published on or before this day.")
-@click.option("--limit", type=click.IntRange(1, MAX_SEARCH_LIMIT), default=20,
-              show_default=True, help=f"Most results to print (1 to {MAX_SEARCH_LIMIT:,}).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
-              default="table", show_default=True)
-def search_cmd(words: tuple[str, ...], db_path: str, timeout: float, site: str | None,
-               since: str | None, until: str | None, limit: int, fmt: str) -> None:
-    """Full-text search the way a Turkish reader types.
+from newscrawler.commands.search import (  # noqa: E402 -- wired here, defined there
+    _print_table,
+    search_options,
+)
+from newscrawler.commands.search import search as _search  # noqa: E402
 
-    Any case, with or without Turkish letters (kadina = KADINA = kadına), inflected
-    forms (belediye finds belediyesinin). "exact phrase", prefix*, OR, -word: the
-    words after the options are the query, and may start with a dash (search -haber).
-    """
-    query = " ".join(words)
-    with open_archive(db_path, timeout=timeout) as store:
-        hits = search(store, query, site=site, since=since, until=until, limit=limit)
-    with _output("-") as out:
-        if fmt == "json":
-            click.echo(json.dumps(hits, ensure_ascii=False, indent=2), file=out)
-        elif fmt == "csv":
-            import csv
-
-            writer = csv.DictWriter(out, fieldnames=["url", "title", "published_at",
-                                                     "site", "snippet"],
-                                    extrasaction="ignore", lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(hits)
-        else:
-            if not hits:
-                click.echo(f"no articles match {query!r}", err=True)
-            _print_table(hits, out)
-
-
-def _print_table(hits: list[dict[str, Any]], out: TextIO | None = None) -> None:
-    for n, hit in enumerate(hits, 1):
-        day = (hit.get("published_at") or "????-??-??")[:10]
-        click.echo(f"{n:>3}. {day}  [{hit.get('site')}]  {hit.get('title')}", file=out)
-        snippet = str(hit.get("snippet") or "").replace("\n", " ")
-        click.echo(f"     {snippet}", file=out)
-        click.echo(f"     {hit.get('url')}", file=out)
+main.command(name="search", cls=QueryCommand)(db_option(search_options(_search)))
 
 
 # --- export --------------------------------------------------------------------------------
 
+from newscrawler.commands.export import export as _export  # noqa: E402 -- wired here, defined there
+from newscrawler.commands.export import export_options  # noqa: E402
 
-@main.command()
-@db_option
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
-              show_default=True)
-@click.option("--query", help="Only articles matching this search.")
-@click.option("--site", help="Only this site.")
-@day_option("--since", "Published on or after this day.")
-@day_option("--until", "Published on or before this day.")
-@click.option("--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel shows Turkish "
-              "letters right.")
-@click.option("-o", "--output", default="-", metavar="PATH",
-              help="Output file (default: stdout). A file is replaced atomically (a symlink's "
-              "target too); a FIFO or device is written straight into.")
-def export(db_path: str, timeout: float, fmt: str, query: str | None, site: str | None,
-           since: str | None, until: str | None, excel: bool, output: str) -> None:
-    """Stream matching articles with their headline lists as CSV or JSON Lines.
-
-    Constant memory: rows go out as they are read. The CSV has one row per article;
-    its ``headlines`` column holds the list as JSON. A file is written beside its
-    target and renamed over it at the end: a killed export leaves no half file. A full
-    disk or a missing folder exits 1 with one line; so does a closed pipe, quietly.
-    """
-    with open_archive(db_path, timeout=timeout) as store:
-        rows = iter_articles(store, query=query, site=site, since=since, until=until)
-        with _output(output) as fh:
-            n = _write_rows(rows, fh, fmt=fmt, excel=excel)
-    if output != "-":
-        click.echo(f"wrote {n} articles to {output}", err=True)
-
-
-def _write_rows(rows: Iterable[dict[str, Any]], fh: Any, *, fmt: str, excel: bool) -> int:
-    return write_csv(rows, fh, excel=excel) if fmt == "csv" else write_jsonl(rows, fh)
+main.command(name="export")(db_option(export_options(_export)))
 
 
 # --- optimize ------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""Export: streaming rows with headlines, CSV (Excel-friendly) and JSON Lines round trips."""
+"""Export: streaming rows with headlines, CSV (Excel-friendly) and JSON Lines round trips.
+
+(Formats, tables, dates and options of the ``export`` command: tests/test_export_formats.py.)"""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Any
 import pytest
 
 from archive import Archive, iter_articles, write_csv, write_jsonl
-from archive.export import CSV_COLUMNS
+from archive.export import ARTICLE_COLUMNS, article_records
 
 
 @pytest.fixture
@@ -100,30 +102,47 @@ def test_iter_articles_filters(archive: Archive) -> None:
     assert list(iter_articles(archive, query='"')) == []
 
 
+def first_record(archive: Archive) -> dict[str, Any]:
+    """``first_row`` as the articles table exports it: dates split, text never null."""
+    row = first_row(archive)
+    return {
+        **{k: "" if v is None else v for k, v in row.items()
+           if k not in ("published_at", "updated_at")},
+        "published_date": "2025-11-16", "published_at": "", "published_at_utc": "",
+        "updated_date": "", "updated_at": "", "updated_at_utc": "",
+        "fetched_at": "2025-11-16T09:00:00Z", "first_seen_at": "2025-11-16T09:00:00Z",
+        "last_seen_at": "2025-11-16T09:00:00Z", "headline_count": 2,
+        "headlines": [{**h, "url": h["url"] or ""} for h in row["headlines"]],
+    }
+
+
 def test_csv_round_trip(archive: Archive) -> None:
     out = io.StringIO(newline="")
-    assert write_csv(iter_articles(archive), out) == 2
+    assert write_csv(article_records(iter_articles(archive)), out, ARTICLE_COLUMNS) == 2
     table = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
-    assert list(table[0]) == list(CSV_COLUMNS)
-    expected = first_row(archive)
+    assert list(table[0]) == list(ARTICLE_COLUMNS)
+    expected = first_record(archive)
     assert table[0] == {
-        **{k: "" if v is None else str(v) for k, v in expected.items()},
-        "tags": "kadın; İzmir",
-        "headline_count": "2",
+        **{k: str(v) for k, v in expected.items()},
+        "tags": '["kadın", "İzmir"]',  # lists: JSON text, as in the database and JSON Lines
         "headlines": json.dumps(expected["headlines"], ensure_ascii=False),
     }
     assert json.loads(table[0]["headlines"]) == expected["headlines"]
-    assert (table[1]["headline_count"], table[1]["headlines"], table[1]["tags"]) == ("0", "[]", "")
+    assert (table[1]["headline_count"], table[1]["headlines"], table[1]["tags"]) == (
+        "0", "[]", "[]")
+    assert (table[1]["published_date"], table[1]["published_at"],
+            table[1]["published_at_utc"]) == (
+        "2025-10-01", "2025-10-01T10:00:00+03:00", "2025-10-01T07:00:00Z")
 
 
 def test_csv_for_excel_starts_with_a_bom(archive: Archive, tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
-        write_csv(iter_articles(archive), fh, excel=True)
+        write_csv(article_records(iter_articles(archive)), fh, ARTICLE_COLUMNS, excel=True)
     raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbfid,url,")
+    assert raw.startswith(b"\xef\xbb\xbfid;url;")
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        assert [r["title"] for r in csv.DictReader(fh)] == [
+        assert [r["title"] for r in csv.DictReader(fh, delimiter=";")] == [
             'İzmir\'de "kadına" şiddete hayır',
             "Işık festivali",
         ]
@@ -131,10 +150,10 @@ def test_csv_for_excel_starts_with_a_bom(archive: Archive, tmp_path: Path) -> No
 
 def test_jsonl_round_trip(archive: Archive) -> None:
     out = io.StringIO()
-    assert write_jsonl(iter_articles(archive), out) == 2
+    assert write_jsonl(article_records(iter_articles(archive)), out, ARTICLE_COLUMNS) == 2
     lines = out.getvalue().splitlines()
     assert "İzmir" in lines[0]  # UTF-8 text, not \\u escapes
-    assert json.loads(lines[0]) == first_row(archive)
+    assert json.loads(lines[0]) == first_record(archive)
     assert [json.loads(line)["id"] for line in lines] == [1, 2]
 
 
@@ -153,5 +172,5 @@ def test_writers_consume_rows_lazily(archive: Archive) -> None:
             pulled.append(row["id"])
             yield row
 
-    write_jsonl(rows(), Spy())
+    write_jsonl(article_records(rows()), Spy(), ARTICLE_COLUMNS)
     assert written == [1, 2]  # each line written before the next row was read

@@ -1,16 +1,15 @@
-"""Streaming export of articles to CSV and JSON Lines, in constant memory.
+"""Archive rows for export, read one at a time from a cursor (constant memory).
 
 ``iter_articles`` reads from a cursor, one article at a time (``fetchall`` on 100,000
-articles took 753 MB against 30 MB streaming); the writers consume any iterable of rows.
+articles took 753 MB against 30 MB streaming); ``iter_runs`` reads the crawl runs.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
-from typing import IO, Any
+from typing import Any
 
 from archive import inflect
 from archive.connection import get_connection, sqlite_errors
@@ -18,17 +17,17 @@ from archive.query import parse_query, to_fts
 from archive.schema import FTS_TABLE
 from archive.search import _filters
 
-__all__ = ["ARTICLE_FIELDS", "CSV_COLUMNS", "iter_articles", "write_csv", "write_jsonl"]
+__all__ = ["ARTICLE_FIELDS", "RUN_FIELDS", "iter_articles", "iter_runs"]
 
-#: The article columns exported (the folded search columns are left out).
+#: The article columns read (the folded search columns are left out).
 ARTICLE_FIELDS = (
     "id", "url", "site", "title", "body", "published_at", "updated_at", "date_precision",
     "date_source", "date_raw", "author", "credit", "category", "tags", "language",
     "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision",
 )  # fmt: skip
 
-#: CSV header: one row per article; tags joined by "; ", headlines as a JSON list.
-CSV_COLUMNS = (*ARTICLE_FIELDS, "headline_count", "headlines")
+#: The crawl run columns read (``stats`` decoded to a dict).
+RUN_FIELDS = ("id", "site", "started_at", "finished_at", "status", "reason", "stats")
 
 
 def iter_articles(
@@ -38,6 +37,8 @@ def iter_articles(
     site: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
+    author: str | None = None,
+    category: str | None = None,
     expand: bool = True,
 ) -> Iterator[dict[str, Any]]:
     """Archived articles one at a time, oldest saved first, each with its headlines.
@@ -47,11 +48,13 @@ def iter_articles(
     :param site: only this site's articles
     :param since: published on or after this day (see ``archive.search.search``)
     :param until: published up to the end of this day
+    :param author: only articles by this author (any case, with or without Turkish letters)
+    :param category: only articles in this category (the same way)
     :param expand: inflect the query words, as ``search`` does
     :return: dicts with the ``ARTICLE_FIELDS`` (``tags`` as a list) and ``headlines``,
         a list of ``{"position", "title", "url"}``
     """
-    filters, params = _filters(site, since, until)
+    filters, params = _filters(site, since, until, author, category)
     columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
     if query is not None:
         match = to_fts(parse_query(query), inflect.expand if expand else None)
@@ -83,38 +86,23 @@ def iter_articles(
             yield article
 
 
-def _cell(value: Any) -> Any:
-    return "" if value is None else value
+def iter_runs(db: object, *, site: str | None = None) -> Iterator[dict[str, Any]]:
+    """Crawl runs one at a time, oldest first, ``stats`` decoded (``{}`` when unreadable).
 
-
-def write_csv(rows: Iterable[dict[str, Any]], fh: IO[str], *, excel: bool = False) -> int:
-    """Write articles as CSV, one row per article; returns the number of rows.
-
-    :param rows: articles as ``iter_articles`` yields them
-    :param fh: a text file opened with ``newline=""`` and UTF-8 encoding
-    :param excel: start with a byte-order mark so Excel reads the file as UTF-8
-        (otherwise it shows ``Ä°zmir`` for ``İzmir``)
+    :param site: only this site's runs
     """
-    if excel:
-        fh.write("\ufeff")
-    writer = csv.writer(fh)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for row in rows:
-        headlines = row.get("headlines") or []
-        values = [_cell(row.get(name)) for name in ARTICLE_FIELDS]
-        values[ARTICLE_FIELDS.index("tags")] = "; ".join(row.get("tags") or [])
-        values += [len(headlines), json.dumps(headlines, ensure_ascii=False)]
-        writer.writerow(values)
-        count += 1
-    return count
-
-
-def write_jsonl(rows: Iterable[dict[str, Any]], fh: IO[str]) -> int:
-    """Write articles as JSON Lines (one object a line, UTF-8 text, not ``\\u`` escapes);
-    returns the number of lines. Headlines stay a list of ``{position, title, url}``."""
-    count = 0
-    for row in rows:
-        fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        count += 1
-    return count
+    sql = f"SELECT {', '.join(RUN_FIELDS)} FROM crawl_runs"
+    params: list[Any] = []
+    if site is not None:
+        sql += " WHERE site = ?"
+        params.append(site)
+    conn = get_connection(db)
+    with sqlite_errors(getattr(db, "name", "the archive")):
+        for row in conn.execute(sql + " ORDER BY id", params):
+            run = dict(zip(RUN_FIELDS, row, strict=True))
+            try:
+                stats = json.loads(run["stats"] or "{}")
+            except ValueError:
+                stats = {}
+            run["stats"] = stats if isinstance(stats, dict) else {}
+            yield run

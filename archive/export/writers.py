@@ -1,0 +1,67 @@
+"""CSV and JSON Lines writers: they consume any iterable of export records, in constant memory.
+
+A cell is the same in both: text as it is (``""`` when unknown), numbers as numbers; a list
+is a JSON array in JSON Lines and the same array as JSON text in a CSV cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+__all__ = ["EXCEL_DELIMITER", "cell", "write_csv", "write_jsonl"]
+
+#: What Excel in a Turkish (or German, French...) locale splits a CSV on: its list separator.
+EXCEL_DELIMITER = ";"
+
+
+def cell(value: Any) -> Any:
+    """A value as a CSV or spreadsheet cell: lists as JSON text, None as empty.
+
+    >>> cell(["kadın", "İzmir"]), cell(None), cell(3)
+    ('["kadın", "İzmir"]', '', 3)
+    """
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def write_csv(
+    records: Iterable[dict[str, Any]],
+    fh: IO[str],
+    columns: Sequence[str],
+    *,
+    delimiter: str = ",",
+    excel: bool = False,
+) -> int:
+    """Write records as CSV with a header row; returns the number of rows (header excluded).
+
+    :param fh: a text file opened with ``newline=""`` and UTF-8 encoding
+    :param columns: the columns, in order
+    :param delimiter: one character between cells
+    :param excel: what Excel opens directly in a Turkish locale: a byte-order mark (else it
+        shows ``Ä°zmir`` for ``İzmir``), ``;`` between cells and CRLF line ends
+    """
+    if excel:
+        fh.write("\ufeff")
+        delimiter = EXCEL_DELIMITER
+    writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n" if excel else "\n")
+    writer.writerow(columns)
+    count = 0
+    for record in records:
+        writer.writerow([cell(record.get(name)) for name in columns])
+        count += 1
+    return count
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], fh: IO[str], columns: Sequence[str]) -> int:
+    """Write records as JSON Lines (one object a line, UTF-8 text, not ``\\u`` escapes);
+    returns the number of lines. Lists stay JSON arrays."""
+    count = 0
+    for record in records:
+        line = json.dumps({name: record.get(name) for name in columns}, ensure_ascii=False)
+        fh.write(line + "\n")
+        count += 1
+    return count

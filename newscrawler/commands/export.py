@@ -1,0 +1,167 @@
+"""``newscrawler export``: a table of the archive as CSV, JSON Lines or xlsx, streamed.
+
+``cli.py`` wires :func:`export` with the shared ``--db``/``--timeout`` options;
+:func:`export_options` are the rest. Writing goes through ``cli._output`` (a file is
+replaced atomically, a failure is one line and exit 1); contradictory options are one line
+and exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from newscrawler.commands.search import ConflictingOptionsError, period_option
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMATS = ("csv", "jsonl", "xlsx")
+TABLE_NAMES = ("articles", "headlines", "runs")
+
+
+def _given(name: str) -> bool:
+    """Whether the option ``name`` was typed on the command line (not its default)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
+
+
+def _delimiter(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """One character; ``tab`` or ``\\t`` for a tab."""
+    if value is None:
+        return None
+    if value in ("tab", "\\t"):
+        return "\t"
+    if len(value) != 1 or value in "\"\r\n":
+        raise click.BadParameter(f"{value!r} is not one character other than a quote or a "
+                                 "line break (write tab for a tab)")
+    return value
+
+
+def export_options(func: F) -> F:
+    """Every option of ``export`` but ``--db`` and ``--timeout``."""
+    decorators = [
+        click.option("--table", type=click.Choice(TABLE_NAMES), default="articles",
+                     show_default=True, help="articles: one row per article; headlines: one "
+                     "row per headline of an article; runs: one row per crawl run."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv",
+                     show_default=True),
+        click.option("--query", help="Only articles matching this search."),
+        click.option("--site", help="Only this site."),
+        period_option("--since", "Published on or after this day, month or year."),
+        period_option("--until", "Published up to the end of this day, month or year."),
+        click.option("--author", help="Only this author (the whole name, any case, with or "
+                     "without Turkish letters)."),
+        click.option("--category", help="Only this category (compared as --author)."),
+        click.option("--columns", metavar="A,B,C",
+                     help="Only these columns, in this order (see docs/export.md)."),
+        click.option("--excel", is_flag=True, help="CSV that Excel opens directly in a "
+                     "Turkish locale: UTF-8 with a BOM, ';' between cells, CRLF line ends."),
+        click.option("--delimiter", callback=_delimiter, metavar="CHAR",
+                     help="CSV cell separator (default ','; 'tab' for a tab)."),
+        click.option("-o", "--output", default="-", metavar="PATH",
+                     help="Output file (default: stdout). A file is replaced atomically (a "
+                     "symlink's target too); a FIFO or device is written straight into."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def _check_options(table: str, fmt: str, excel: bool, delimiter: str | None,
+                   filters: dict[str, Any], output: str) -> None:
+    """Stop (exit 2, one line) on options that contradict each other."""
+    if excel and fmt != "csv" and _given("fmt"):
+        raise ConflictingOptionsError(f"--excel writes a CSV for Excel; it does not go with "
+                                      f"--format {fmt} (drop one of them)")
+    if delimiter is not None and fmt != "csv":
+        raise ConflictingOptionsError(f"--delimiter is for CSV; --format {fmt} has no "
+                                      "delimiter (drop --delimiter)")
+    if excel and delimiter is not None and delimiter != ";":
+        raise ConflictingOptionsError("--excel writes ';' between cells; drop --delimiter, "
+                                      "or --excel to choose another")
+    if table == "runs":
+        given = [f"--{name}" for name, value in filters.items()
+                 if name != "site" and value is not None]
+        if given:
+            raise ConflictingOptionsError(f"{', '.join(given)}: only for articles and headlines; "
+                                          "--table runs takes only --site")
+    if fmt == "xlsx" and output == "-" and sys.stdout.isatty():
+        raise ConflictingOptionsError("an xlsx file is binary: pass -o FILE.xlsx, or pipe "
+                                      "the output")
+
+
+def _columns(text: str | None, known: tuple[str, ...], table: str) -> tuple[str, ...]:
+    """The columns ``--columns`` names (in its order, once each), or exit 2 naming the
+    known ones."""
+    if text is None:
+        return known
+    names = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        what = f"no column {', '.join(map(repr, unknown))}" if unknown else "no columns named"
+        raise click.BadParameter(f"{what} in the {table} table; its columns: "
+                                 f"{','.join(known)}", param_hint="--columns")
+    return tuple(names)
+
+
+def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None,
+           site: str | None, since: str | None, until: str | None, author: str | None,
+           category: str | None, columns: str | None, excel: bool, delimiter: str | None,
+           output: str) -> None:
+    """Stream a table of the archive as CSV, JSON Lines or xlsx (constant memory).
+
+    Dates: published_date (YYYY-MM-DD), published_at (with its offset, when the time is
+    known), published_at_utc (ending in Z). Lists (tags, headlines) are JSON arrays, as
+    JSON text in CSV and xlsx cells; unknown text is empty, never null. A file is written
+    beside its target and renamed over it at the end: a killed export leaves no half
+    file. Contradictory options exit 2; a full disk, a missing folder or a closed pipe 1.
+    """
+    from archive.export import TABLES, iter_articles, iter_runs
+    from newscrawler.cli import open_archive
+
+    spec = TABLES[table]
+    filters: dict[str, Any] = {"query": query, "since": since, "until": until,
+                               "author": author, "category": category, "site": site}
+    _check_options(table, fmt, excel, delimiter, filters, output)
+    chosen = _columns(columns, spec.columns, table)
+    with open_archive(db_path, timeout=timeout) as store:
+        if spec.article_filters:
+            if site is not None:
+                from newscrawler.commands.search import _check_site
+
+                _check_site(store, site, db_path)
+            rows: Iterator[dict[str, Any]] = iter_articles(store, **filters)
+        else:
+            rows = iter_runs(store, site=site)
+        records = spec.records(rows)
+        n = _write(records, chosen, output, fmt=fmt, excel=excel,
+                   delimiter=delimiter or ",", sheet=table)
+    if output != "-":
+        click.echo(f"wrote {n} {spec.unit} to {output}", err=True)
+
+
+def _write(records: Iterator[dict[str, Any]], columns: tuple[str, ...], output: str, *,
+           fmt: str, excel: bool, delimiter: str, sheet: str) -> int:
+    """Write the records to ``output`` in ``fmt``; the number of rows."""
+    from archive.export import write_csv, write_jsonl, write_xlsx
+    from newscrawler.cli import _output
+
+    with _output(output) as fh:
+        if fmt == "csv":
+            return write_csv(records, fh, columns, delimiter=delimiter, excel=excel)
+        if fmt == "jsonl":
+            return write_jsonl(records, fh, columns)
+        fh.flush()
+        result = write_xlsx(records, fh.buffer, columns, sheet=sheet)
+        fh.buffer.flush()
+    if result.sheets > 1:
+        click.echo(f"note: {result.rows} rows are more than one Excel sheet holds: they "
+                   f"fill {result.sheets} sheets", err=True)
+    if result.truncated_cells:
+        click.echo(f"note: {result.truncated_cells} cells were longer than Excel's 32,767 "
+                   "characters and were cut; the 'truncated' column names them (CSV and "
+                   "JSON Lines keep the whole text)", err=True)
+    return result.rows
