@@ -1,0 +1,189 @@
+"""``newscrawler search``: the archive searched the way a Turkish reader types.
+
+``cli.py`` wires :func:`search` with the shared ``--db``/``--timeout`` options and its
+``QueryCommand`` (a query may start with a dash); :func:`search_options` are the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from typing import Any, TextIO, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The most results one search prints (``--limit``).
+MAX_SEARCH_LIMIT = 100_000
+#: The largest ``--offset``.
+MAX_SEARCH_OFFSET = 10_000_000
+#: The columns ``--format csv`` writes.
+CSV_FIELDS = ("url", "title", "published_at", "site", "snippet")
+
+
+class UnknownSiteError(click.ClickException):
+    """``--site`` names no site the archive holds: one line listing those it does; exit 2."""
+
+    exit_code = 2
+
+
+class ConflictingOptionsError(click.ClickException):
+    """Options that contradict each other: one line; exit 2."""
+
+    exit_code = 2
+
+
+def period_option(name: str, help_text: str) -> Callable[[F], F]:
+    """A ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` option, checked at parse time as
+    ``archive.search`` checks it (an ISO date-time is accepted too)."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        from archive.errors import QueryError
+        from archive.search import _bound
+
+        if value is None:
+            return None
+        try:
+            return _bound(value, name)
+        except QueryError:
+            raise click.BadParameter(
+                f"{value!r} is not a day, month or year; write it as YYYY-MM-DD, YYYY-MM "
+                "or YYYY") from None
+
+    return click.option(name, callback=check, metavar="YYYY[-MM[-DD]]", help=help_text)
+
+
+def search_options(func: F) -> F:
+    """The query argument and every option of ``search`` but ``--db`` and ``--timeout``."""
+    decorators = [
+        click.argument("words", nargs=-1, required=True, metavar="QUERY..."),
+        click.option("--site", help="Only this site (a site profile name)."),
+        period_option("--since", "Published on or after this day, month or year."),
+        period_option("--until", "Published up to the end of this day, month or year."),
+        click.option("--author", help="Only this author (the whole name, any case, with or "
+                     "without Turkish letters)."),
+        click.option("--category", help="Only this category (compared as --author)."),
+        click.option("--limit", type=click.IntRange(1, MAX_SEARCH_LIMIT), default=20,
+                     show_default=True,
+                     help=f"Most results to print (1 to {MAX_SEARCH_LIMIT:,})."),
+        click.option("--offset", type=click.IntRange(0, MAX_SEARCH_OFFSET), default=0,
+                     show_default=True, help="Skip this many results (the next page: "
+                     "--offset 20)."),
+        click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
+                     default="table", show_default=True),
+        click.option("--sql", "as_sql", is_flag=True,
+                     help="Print the SELECT that finds the same articles in sqlite3, "
+                     "sqlite-utils, pandas or R, instead of searching."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | None,
+           since: str | None, until: str | None, author: str | None, category: str | None,
+           limit: int, offset: int, fmt: str, as_sql: bool) -> None:
+    """Full-text search the way a Turkish reader types.
+
+    Any case, with or without Turkish letters (kadina = KADINA = kadına), inflected
+    forms (belediye finds belediyesinin). "exact phrase", prefix*, OR, -word: the
+    words after the options are the query, and may start with a dash (search -haber).
+    Says "N matches, showing 1–20" on stderr (stdout holds only the results); --offset
+    pages.
+    """
+    from archive import count
+    from archive import search as run_search
+    from newscrawler.cli import _output, open_archive
+
+    query = " ".join(words)
+    if as_sql:
+        _refuse_with_sql()
+    with open_archive(db_path, timeout=timeout) as store:
+        if site is not None:
+            _check_site(store, site, db_path)
+        filters: dict[str, Any] = {"site": site, "since": since, "until": until,
+                                   "author": author, "category": category}
+        if as_sql:
+            with _output("-") as out:
+                click.echo(_sql_text(query, filters, limit, offset), file=out)
+            return
+        total = count(store, query, **filters)
+        hits = run_search(store, query, limit=limit, offset=offset, **filters) if total else []
+    if not total:
+        click.echo(f"no articles match {query!r}", err=True)
+    else:
+        click.echo(_summary(total, offset, len(hits)), err=True)
+    with _output("-") as out:
+        if fmt == "json":
+            click.echo(json.dumps(hits, ensure_ascii=False, indent=2), file=out)
+        elif fmt == "csv":
+            writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore",
+                                    lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(hits)
+        else:
+            _print_table(hits, out, first=offset + 1)
+
+
+def _summary(total: int, offset: int, shown: int) -> str:
+    """``N matches, showing 21–40`` (or what to do when the page is past the end).
+
+    >>> _summary(45, 20, 20), _summary(1, 0, 1), _summary(3, 10, 0)
+    ('45 matches, showing 21–40', '1 match, showing 1–1', '3 matches, none from --offset 10 on')
+    """
+    noun = "match" if total == 1 else "matches"
+    if not shown:
+        return f"{total:,} {noun}, none from --offset {offset:,} on" if total else "0 matches"
+    return f"{total:,} {noun}, showing {offset + 1:,}–{offset + shown:,}"
+
+
+def _refuse_with_sql() -> None:
+    """``--format`` means nothing with ``--sql``: say so rather than ignore it."""
+    ctx = click.get_current_context()
+    source = ctx.get_parameter_source("fmt")
+    if source is not None and source.name == "COMMANDLINE":
+        raise ConflictingOptionsError(
+            "--sql prints SQL, not results: drop --format (run the SQL in the tool of your "
+            "choice to get CSV or JSON)")
+
+
+def _sql_text(query: str, filters: dict[str, Any], limit: int, offset: int) -> str:
+    """The inlined SELECT, with ``LIMIT``/``OFFSET`` only when given on the command line."""
+    from archive.sqlquery import inline, match_sql
+
+    sql = inline(*match_sql(query, **filters))
+    ctx = click.get_current_context()
+    given = {name: (src := ctx.get_parameter_source(name)) is not None
+             and src.name == "COMMANDLINE" for name in ("limit", "offset")}
+    if given["limit"] or given["offset"]:
+        sql += f"\nLIMIT {limit if given['limit'] else -1}"
+        if offset:
+            sql += f" OFFSET {offset}"
+    return sql + ";"
+
+
+def _check_site(store: Any, site: str, db_path: str) -> None:
+    """Stop with the sites the archive holds when it holds no article of ``site``."""
+    from archive.connection import get_connection
+
+    conn = get_connection(store)
+    if conn.execute("SELECT 1 FROM articles WHERE site = ? LIMIT 1", (site,)).fetchone():
+        return
+    sites = [row[0] for row in conn.execute(
+        "SELECT DISTINCT site FROM articles WHERE site IS NOT NULL ORDER BY site")]
+    if not sites:
+        raise UnknownSiteError(f"{db_path} holds no articles yet, from {site!r} or any site")
+    raise UnknownSiteError(
+        f"{db_path} holds no articles from site {site!r}; its sites: {', '.join(sites)}")
+
+
+def _print_table(hits: list[dict[str, Any]], out: TextIO | None = None, first: int = 1) -> None:
+    """Numbered hits (from ``first``): date, site, title; the snippet; the URL."""
+    for n, hit in enumerate(hits, first):
+        day = (hit.get("published_at") or "????-??-??")[:10]
+        click.echo(f"{n:>3}. {day}  [{hit.get('site')}]  {hit.get('title')}", file=out)
+        snippet = str(hit.get("snippet") or "").replace("\n", " ")
+        click.echo(f"     {snippet}", file=out)
+        click.echo(f"     {hit.get('url')}", file=out)
