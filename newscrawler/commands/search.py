@@ -111,10 +111,6 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
             return
         total = count(store, query, **filters)
         hits = run_search(store, query, limit=limit, offset=offset, **filters) if total else []
-    if not total:
-        click.echo(f"no articles match {query!r}", err=True)
-    else:
-        click.echo(_summary(total, offset, len(hits)), err=True)
     with _output("-") as out:
         if fmt == "json":
             click.echo(json.dumps(hits, ensure_ascii=False, indent=2), file=out)
@@ -125,6 +121,11 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
             writer.writerows(hits)
         else:
             _print_table(hits, out, first=offset + 1)
+    # After the results (a terminal shows it below them), and only once they were written.
+    if not total:
+        click.echo(f"no articles match {query!r}", err=True)
+    else:
+        click.echo(_summary(total, offset, len(hits)), err=True)
 
 
 def _summary(total: int, offset: int, shown: int) -> str:
