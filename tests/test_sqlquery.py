@@ -145,3 +145,26 @@ def test_quote_and_inline_are_safe() -> None:
         inline("SELECT ?, ?", ["x"])
     with pytest.raises(ValueError):
         inline("SELECT ?", ["x", "y"])
+
+
+@pytest.mark.parametrize(("q", "filters"), [
+    ("kadına", {"author": "ayse isik"}),
+    (None, {"author": "ALİ CAN"}),
+    (None, {"category": "gündem", "site": "ege"}),
+    ("belediye", {"category": "yerel", "since": "2025-12"}),
+])
+def test_export_keeps_what_search_keeps(db: Path, q: str | None, filters: dict[str, Any]) -> None:
+    """The author and category filters are shared with archive.export.iter_articles."""
+    from archive import iter_articles
+    from archive.fold import fold
+
+    with Archive(db) as archive:
+        exported = sorted(row["id"] for row in iter_articles(archive, query=q, **filters))
+        if q is not None:
+            expected = sorted(found_ids(db, q, **filters))
+        else:  # by hand: the fixture's rows, folded in Python
+            expected = [
+                row["id"] for row in iter_articles(archive)
+                if all(fold(row[key] or "") == fold(value) for key, value in filters.items())
+            ]
+    assert exported and exported == expected
