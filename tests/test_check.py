@@ -232,8 +232,10 @@ def test_untranslated_sqlite_error_is_one_line(tmp_path: Path) -> None:
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise sqlite3.OperationalError("no such column: nope")
 
+    import archive.stats
+
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(archive.store.Archive, "stats", broken)
+        mp.setattr(archive.stats, "archive_stats", broken)
         result = CliRunner().invoke(cli.main, ["stats", "--db", str(db)])
     assert result.exit_code == 74
     assert result.output.startswith("Error: the archive failed (no such column: nope); run "
