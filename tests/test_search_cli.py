@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -113,6 +114,23 @@ def test_sql_runs_in_sqlite_utils_and_pandas(db: Path) -> None:
         frame = pandas.read_sql(sql, conn)
     assert sorted(frame["id"].tolist()) == expected
     assert list(frame.columns)[-1] == "rank"
+
+
+def test_docs_r_lines_run(db: Path) -> None:
+    """docs/search.md's R block, as written (news.db, `newscrawler` on the PATH)."""
+    if not shutil.which("Rscript"):
+        pytest.skip("Rscript is not installed")
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "search.md").read_text("utf-8")
+    script = docs.split("```r\n", 1)[1].split("```", 1)[0]
+    script = script.replace("nrow(df)", "cat(nrow(df), '\\n')")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("NEWSCRAWLER_DB", None)
+    result = subprocess.run(["Rscript", "-e", script], cwd=db.parent, capture_output=True,
+                            text=True, timeout=120, env=env)
+    if "there is no package called" in result.stderr:
+        pytest.skip("RSQLite is not installed")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) == len(ids(db, "kadına -izmir", since="2025-11"))
 
 
 def test_sql_limit_and_offset_only_when_asked(db: Path) -> None:
