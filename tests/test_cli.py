@@ -216,7 +216,7 @@ def test_export_csv_jsonl(small_db: Path, tmp_path: Path, manifest: dict[str, An
     assert result.returncode == 0, result.stderr
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert len(table) == len(manifest["articles"])
     with_list = [r for r in table if json.loads(r["headlines"])]
     assert with_list and all(int(r["headline_count"]) == len(json.loads(r["headlines"]))
