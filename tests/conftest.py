@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -98,3 +99,25 @@ def write_locked(db: Path) -> Iterator[None]:
     finally:
         holder.kill()
         holder.wait()
+
+
+@contextmanager
+def serving(db: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``newscrawler serve --db DB --port 0 ARGS`` running: the articles table's URL and
+    the process (stopped with SIGINT, as Ctrl-C would, at the end)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newscrawler.cli", "serve", "--db", str(db), "--port", "0",
+         *args], stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert "Serving" in line, line + proc.stderr.read()
+        yield line.split(" at ", 1)[1].split()[0], proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

@@ -11,10 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +19,7 @@ from typing import Any
 import pytest
 
 from archive import count
-from tests.conftest import import_sample
+from tests.conftest import import_sample, serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -44,21 +41,8 @@ def served(tmp_path: Path, manifest: dict[str, Any]) -> Iterator[tuple[str, Path
     """``newscrawler serve`` on a free 127.0.0.1 port over the sample archive: the
     articles table's URL and the archive's path."""
     db = import_sample(tmp_path, manifest)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newscrawler.cli", "serve", "--db", str(db), "--port", "0"],
-        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        assert proc.stderr is not None
-        line = proc.stderr.readline()
-        assert "Serving" in line, line + proc.stderr.read()
-        yield line.split(" at ", 1)[1].split()[0], db
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serving(db) as (url, _):
+        yield url, db
 
 
 @pytest.fixture()

@@ -22,7 +22,7 @@ import pytest
 
 from archive import count, search
 from archive.schema import TABLES
-from tests.conftest import import_sample, run_cli
+from tests.conftest import import_sample, run_cli, serving
 
 datasette_app = pytest.importorskip("datasette.app")
 
@@ -193,30 +193,11 @@ def test_other_databases_keep_datasettes_search(tmp_path: Path, archive_db: Path
 # --- newscrawler serve ---------------------------------------------------------------------
 
 
-def _serve(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "newscrawler.cli", "serve", *args],
-                            stderr=subprocess.PIPE, text=True, env=env)
-
-
 @pytest.fixture()
 def served(archive_db: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``newscrawler serve`` on a free 127.0.0.1 port: the articles URL and the process."""
-    proc = _serve("--db", str(archive_db), "--port", "0")
-    try:
-        assert proc.stderr is not None
-        line = proc.stderr.readline()
-        assert "Serving" in line, line + proc.stderr.read()
-        url = line.split(" at ", 1)[1].split()[0]
-        yield url, proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with serving(archive_db) as running:
+        yield running
 
 
 def test_serve_answers_over_http(served: tuple[str, subprocess.Popen[str]],
