@@ -6,12 +6,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
