@@ -122,7 +122,9 @@ def test_closed_fifo_is_output_closed(tmp_path: Path) -> None:
     reader = threading.Thread(target=read_once, daemon=True)
     reader.start()
     with pytest.raises(OutputClosedError), open_output(str(fifo)) as fh:
-        reader.join(10)
+        fh.write("x")
+        fh.flush()
+        reader.join(10)  # it read one byte and closed its end
         for _ in range(100):
             fh.write("x" * 100_000)
             fh.flush()
