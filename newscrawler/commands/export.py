@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from newscrawler.commands.search import ConflictingOptionsError, period_option
+from newscrawler.commands.search import ConflictingOptionsError, filter_options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,12 +49,7 @@ def export_options(func: F) -> F:
         click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv",
                      show_default=True),
         click.option("--query", help="Only articles matching this search."),
-        click.option("--site", help="Only this site."),
-        period_option("--since", "Published on or after this day, month or year."),
-        period_option("--until", "Published up to the end of this day, month or year."),
-        click.option("--author", help="Only this author (the whole name, any case, with or "
-                     "without Turkish letters)."),
-        click.option("--category", help="Only this category (compared as --author)."),
+        *filter_options("Only this site."),
         click.option("--columns", metavar="A,B,C",
                      help="Only these columns, in this order (see docs/export.md)."),
         click.option("--excel", is_flag=True, help="CSV that Excel opens directly in a "

@@ -55,16 +55,23 @@ def period_option(name: str, help_text: str) -> Callable[[F], F]:
     return click.option(name, callback=check, metavar="YYYY[-MM[-DD]]", help=help_text)
 
 
-def search_options(func: F) -> F:
-    """The query argument and every option of ``search`` but ``--db`` and ``--timeout``."""
-    decorators = [
-        click.argument("words", nargs=-1, required=True, metavar="QUERY..."),
-        click.option("--site", help="Only this site (a site profile name)."),
+def filter_options(site_help: str) -> list[Callable[[F], F]]:
+    """The filters ``search`` and ``export`` share: site, dates, author, category."""
+    return [
+        click.option("--site", help=site_help),
         period_option("--since", "Published on or after this day, month or year."),
         period_option("--until", "Published up to the end of this day, month or year."),
         click.option("--author", help="Only this author (the whole name, any case, with or "
                      "without Turkish letters)."),
         click.option("--category", help="Only this category (compared as --author)."),
+    ]
+
+
+def search_options(func: F) -> F:
+    """The query argument and every option of ``search`` but ``--db`` and ``--timeout``."""
+    decorators = [
+        click.argument("words", nargs=-1, required=True, metavar="QUERY..."),
+        *filter_options("Only this site (a site profile name)."),
         click.option("--limit", type=click.IntRange(1, MAX_SEARCH_LIMIT), default=20,
                      show_default=True,
                      help=f"Most results to print (1 to {MAX_SEARCH_LIMIT:,})."),
