@@ -81,18 +81,25 @@ def import_sample(folder: Path, manifest: dict[str, Any]) -> Path:
     return db
 
 
+_LOCK_HOLDER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+if sys.argv[2] == "exclusive-mode":
+    conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+conn.execute("BEGIN EXCLUSIVE")
+conn.execute("INSERT INTO crawl_runs (site, started_at, status) VALUES ('x', 'x', 'running')")
+print("locked", flush=True)
+time.sleep(120)
+"""
+
+
 @contextmanager
-def write_locked(db: Path) -> Iterator[None]:
-    """Another process holds ``db``'s write lock (an exclusive transaction) meanwhile."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sqlite3, sys, time\n"
-         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-         "c.execute('pragma locking_mode=exclusive'); c.execute('begin exclusive')\n"
-         "c.execute('insert into crawl_runs(site, started_at, status) "
-         "values (\"lock\", \"x\", \"finished\")')\n"
-         "print('locked', flush=True); time.sleep(120)\n", str(db)],
-        stdout=subprocess.PIPE, text=True)
+def write_locked(db: Path, mode: str = "exclusive-mode") -> Iterator[None]:
+    """Another process holds ``db``'s lock (``BEGIN EXCLUSIVE``, never committed) meanwhile;
+    ``mode`` "exclusive-mode" also sets ``locking_mode = EXCLUSIVE`` (readers wait too),
+    "normal" does not (readers go on in WAL mode)."""
+    holder = subprocess.Popen([sys.executable, "-c", _LOCK_HOLDER, str(db), mode],
+                              stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         yield

@@ -11,7 +11,6 @@ import time
 import types
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from archive import (
     search,
 )
 from archive.errors import ArchiveError
+from tests.conftest import write_locked
 
 FETCHED = "2025-11-16T12:00:00+03:00"
 LATER = "2025-11-17T08:30:00+03:00"
@@ -540,30 +540,6 @@ def test_stats_by_day_lists_the_last_days_with_articles(archive: Archive) -> Non
 
 # --- opening: locks, damage, missing files ------------------------------------------------
 
-HOLDER = """
-import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-if sys.argv[2] == "exclusive-mode":
-    conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-conn.execute("BEGIN EXCLUSIVE")
-conn.execute("INSERT INTO crawl_runs (site, started_at, status) VALUES ('x', 'x', 'running')")
-print("locked", flush=True)
-time.sleep(60)
-"""
-
-
-@contextmanager
-def locked(path: Path, mode: str = "normal") -> Iterator[None]:
-    """Another process holding ``BEGIN EXCLUSIVE`` on the database."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path), mode], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        yield
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 LOCKED = "news.db is locked by another process; wait for it to finish or pass --timeout 600"
@@ -573,7 +549,7 @@ def test_write_while_another_process_holds_the_lock(tmp_path: Path) -> None:
     path = tmp_path / "news.db"
     with Archive(path) as archive:
         archive.save_articles([record()])
-    with locked(path), Archive(path, timeout=0.2) as archive:
+    with write_locked(path, "normal"), Archive(path, timeout=0.2) as archive:
         started = time.monotonic()
         with pytest.raises(ArchiveLockedError) as err:
             archive.save_articles([record(url="https://x/2")])
@@ -588,7 +564,7 @@ def test_write_while_another_process_holds_the_lock(tmp_path: Path) -> None:
 def test_open_while_another_process_holds_an_exclusive_lock(tmp_path: Path) -> None:
     path = tmp_path / "news.db"
     Archive(path).close()
-    with locked(path, "exclusive-mode"), pytest.raises(ArchiveLockedError) as err:
+    with write_locked(path), pytest.raises(ArchiveLockedError) as err:
         Archive(path, timeout=0.2)
     assert str(err.value) == LOCKED
 
