@@ -76,6 +76,7 @@ def serve(db_path: str, timeout: float, host: str, port: int) -> None:
     file is damaged or not a newscrawler archive.
     """
     check_archive_file(db_path, timeout)
+    import signal
     import socket
 
     from archive.datasette_plugin import bind, is_loopback, resolve, serve_archive
@@ -98,10 +99,12 @@ def serve(db_path: str, timeout: float, host: str, port: int) -> None:
     def ready(url: str) -> None:
         click.echo(f"Serving {db_path} read-only at {url} (Ctrl-C to stop)", err=True)
 
-    with sock:
-        try:
+    try:
+        with sock:
             serve_archive(db_path, sock, ready)
-        except KeyboardInterrupt:  # uvicorn shuts down, then re-raises the Ctrl-C
-            pass
+    except KeyboardInterrupt:  # uvicorn shuts down, then re-raises the Ctrl-C
+        pass
+    finally:  # a Ctrl-C that lands while shutting down changes nothing
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     click.echo("stopped", err=True)
     sys.exit(exitcodes.OK)
