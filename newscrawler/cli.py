@@ -608,6 +608,16 @@ from newscrawler.commands.serve import serve_options  # noqa: E402
 
 main.command(name="serve")(db_option(serve_options(_serve)))
 
+# --- add-site, check-site ------------------------------------------------------------------
+
+from newscrawler.commands.addsite import add_site as _add_site  # noqa: E402 -- wired there
+from newscrawler.commands.addsite import add_site_options  # noqa: E402
+from newscrawler.commands.checksite import check_site as _check_site  # noqa: E402
+from newscrawler.commands.checksite import check_site_options  # noqa: E402
+
+main.command(name="add-site")(add_site_options(_add_site))
+main.command(name="check-site")(db_option(check_site_options(_check_site)))
+
 
 if __name__ == "__main__":
     main()

@@ -55,3 +55,6 @@ def for_archive_error(exc: BaseException) -> int:
     if isinstance(exc, ArchiveMissingError):
         return FAILED
     return ARCHIVE
+#: EX_DATAERR: ``check-site`` found the site's extraction worse than its archived articles
+#: (share with a date, author, headline list or body fell; a template change?).
+DEGRADED = 65
