@@ -124,7 +124,7 @@ class Judge:
 
     def __init__(self) -> None:
         logging.disable(logging.WARNING)  # zeyrek logs every analysis at WARNING
-        import zeyrek  # noqa: PLC0415 (optional: the bench extra)
+        import zeyrek
 
         self.analyzer = zeyrek.MorphAnalyzer()
         self.cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
@@ -179,7 +179,7 @@ def fts_ids(archive: Archive, word: str, prefix: bool) -> set[int]:
 
 def ours_ids(archive: Archive, word: str) -> set[int]:
     """Ids newscrawler's search finds (every match: count and hits agree)."""
-    from archive.search import search  # noqa: PLC0415
+    from archive.search import search
 
     total = count(archive, word)
     hits = search(archive, word, limit=max(total, 1), words=1)
@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no corpus under {args.corpus}: nothing to evaluate", file=sys.stderr)
         return 0
     try:
-        import zeyrek  # noqa: F401, PLC0415
+        import zeyrek  # noqa: F401
     except ImportError:
         print('zeyrek is not installed: pip install -e ".[bench]"', file=sys.stderr)
         return 2
