@@ -17,10 +17,41 @@ import unicodedata
 
 from archive.fold import case_fold, fold
 
-__all__ = ["MIN_LENGTH", "VOWEL_STEMS", "expand", "inflections", "stems"]
+__all__ = [
+    "ASCII_READINGS",
+    "COMPOUNDS",
+    "HOMOGRAPHS",
+    "LOOKALIKES",
+    "MIN_LENGTH",
+    "VOWEL_STEMS",
+    "Y_STEMS",
+    "expand",
+    "inflections",
+    "intended",
+    "stems",
+]
 
-#: Words shorter than this are not expanded (``su``, ``ev``: too many false friends).
-MIN_LENGTH = 3
+#: Words shorter than this are not expanded. Two-letter words (``su``, ``ev``, ``ay``)
+#: are: their forms are whole words, never prefixes, so ``su`` still misses ``Suriye``.
+MIN_LENGTH = 2
+
+#: Words whose possessive and genitive take a ``y`` (``su`` -> ``suyu``, ``suyun``).
+Y_STEMS = frozenset({"su", "ne"})
+
+#: Compounds ending in a possessive ``-(s)I``: the plural goes inside
+#: (``milletvekili`` -> ``milletvekilleri``), case endings take a pronominal ``n``.
+COMPOUNDS = frozenset(
+    "milletvekili cumhurbaşkanı başbakanı genelsekreteri başkonsolosu hanımeli "
+    "kuşbaşı ilköğretimi yönetmeliği".split()
+)
+
+#: Forms left out of a word's expansion because they nearly always are another word:
+#: ``ile`` (with) is not ``il`` + dative, ``hakkında`` (about) is not ``hak``.
+HOMOGRAPHS: dict[str, frozenset[str]] = {
+    "il": frozenset({"ile"}),
+    "hak": frozenset({"hakkında"}),
+    "iş": frozenset({"işte"}),
+}
 
 _VOWELS = frozenset("aeıioöuüâîû")
 _FRONT = frozenset("eiöüî")
@@ -47,6 +78,20 @@ VOWEL_STEMS: dict[str, str] = {
 }  # fmt: skip
 
 _ASCII_VOWEL_STEMS = {fold(word): fold(stem) for word, stem in VOWEL_STEMS.items()}
+_HOMOGRAPH_KEYS = {fold(word): word for word in HOMOGRAPHS}
+_COMPOUND_STEMS = {fold(word): word for word in COMPOUNDS}
+
+#: What a short or ambiguous word typed without Turkish letters stands for, when its
+#: folded form is also a frequent different word (``cin`` is mostly *Çin*, ``is`` *iş*).
+#: Words not listed are expanded for both spellings they may stand for.
+ASCII_READINGS: dict[str, str] = {
+    "is": "iş", "cin": "çin", "su": "su", "isim": "isim", "ay": "ay", "ev": "ev", "il": "il",
+}  # fmt: skip
+
+#: Folded words that folding merges with a frequent different word (``su``/``şu``,
+#: ``cin``/``çin``, ``isim``/``işim``): a match of one of their forms counts only when
+#: its letters in the article agree with the typed (or ``ASCII_READINGS``) word.
+LOOKALIKES = frozenset({"su", "cin", "isim", "is"})
 
 # Loanwords whose suffixes take front vowels although the last vowel is back
 # (``saat`` -> ``saate``, ``gol`` -> ``golü``).
@@ -69,8 +114,9 @@ _CHAINS: tuple[str, ...] = (
     *("lAr" + c for c in _CASES),  # belediyeler, belediyelerde...
     *("(s)I" + c for c in _PRONOMINAL),  # belediyesi, belediyesinin, şehri, çocuğu...
     *("lArI" + c for c in _PRONOMINAL),  # belediyeleri, belediyelerinin...
-    *("(I)mIz" + c for c in ("", "DA", "(y)A", "(y)I", "(n)In")),  # belediyemiz...
-    "lArImIz", "lI", "lIlAr",
+    *("(I)mIz" + c for c in ("", "DA", "DAn", "(y)A", "(y)I", "(n)In", "DAki", "lA")),
+    *("lArImIz" + c for c in ("", "DA", "DAn", "(y)A", "(y)I", "(n)In", "DAki", "lA")),
+    "lI", "lIlAr",
 )  # fmt: skip
 
 
@@ -148,10 +194,34 @@ def _frontify(stem: str) -> str:
     return stem
 
 
+def _compound(word: str) -> list[str]:
+    """Forms of a compound ending in a possessive: milletvekil-i-nin, milletvekil-ler-i."""
+    stem = word[:-1] if word[-2] not in _VOWELS else word[:-2]  # milletvekil-i, -s-i
+    forms = [_attach(word, ending) for ending in _PRONOMINAL]
+    forms += [_attach(_attach(stem, "lArI"), ending) for ending in _PRONOMINAL]
+    forms += [_attach(stem, "lAr" + c) for c in _CASES]
+    return forms
+
+
+def _y_stem(word: str, template: str) -> tuple[str, str] | None:
+    """``su`` + a possessive or genitive: the stem ``suy`` and the rest of the template."""
+    for start, vowel_part in (("(s)I", "I"), ("(n)In", "In"), ("(I)mIz", "ImIz")):
+        if template.startswith(start):
+            return word + "y", vowel_part + template[len(start) :]
+    return None
+
+
 def _generate(word: str) -> list[str]:
     front = word in _FRONT_EXCEPTIONS
     forms: list[str] = []
+    if word in COMPOUNDS:
+        return [word, *_compound(word)]
     for template in _CHAINS:
+        if word in Y_STEMS:
+            y = _y_stem(word, template)
+            if y is not None:
+                forms.append(_attach(*y))
+                continue
         vowel_first = word[-1] not in _VOWELS and _starts_with_vowel(template)
         stems = _vowel_stems(word) if vowel_first else [word]
         for stem in stems:
@@ -192,30 +262,54 @@ def _expandable(word: str) -> bool:
     )
 
 
+def intended(word: str) -> tuple[str, bool]:
+    """The Turkish word a typed word stands for (lowercase), and whether it is sure.
+
+    Sure when typed with Turkish letters, when its ASCII form is in ``ASCII_READINGS``
+    or ``COMPOUNDS``, or for a two-letter word (no twin spelling is tried).
+
+    >>> intended("CIN"), intended("İŞ"), intended("isik"), intended("cumhurbaskani")
+    (('çin', True), ('iş', True), ('isik', False), ('cumhurbaşkanı', True))
+    """
+    typed = unicodedata.normalize("NFC", word)
+    base = case_fold(typed)
+    if any(ch in _TURKISH_TYPED for ch in typed):
+        return base, True
+    key = fold(base)
+    reading = ASCII_READINGS.get(key) or _COMPOUND_STEMS.get(key)
+    if reading:
+        return reading, True
+    return (key, True) if len(key) <= 2 else (base, False)
+
+
 def inflections(word: str) -> list[str]:
     """Inflected forms of ``word`` in Turkish letters (lowercase), the word first.
 
-    Words under 3 letters, with digits or other non-letters, or without a vowel
-    (``CHP``) are returned alone.
+    Words of one letter, with digits or other non-letters, or without a vowel
+    (``CHP``) are returned alone. A word typed without Turkish letters is read as
+    ``intended`` says.
 
     >>> forms = inflections("Çocuk")
     >>> forms[0], "çocuğu" in forms, "çocuklarına" in forms, "çocukta" in forms
     ('çocuk', True, True, True)
     >>> [f for f in inflections("şehir") if f.startswith("şehr")][:4]
     ['şehre', 'şehri', 'şehrin', 'şehrinde']
-    >>> inflections("su")
-    ['su']
+    >>> [f for f in inflections("su") if f.startswith("suy")][:4]
+    ['suya', 'suyu', 'suyun', 'suyla']
+    >>> inflections("CHP")
+    ['chp']
     """
     typed = unicodedata.normalize("NFC", word)
     base = case_fold(typed)
     if not _expandable(base):
         return [base]
-    typed_turkish = any(ch in _TURKISH_TYPED for ch in typed)
+    base, typed_turkish = intended(typed)
     seen: dict[str, None] = {base: None}
     for spelling in _spellings(base, typed_turkish):
         for form in _generate(spelling):
             seen.setdefault(form, None)
-    return list(seen)
+    left_out = HOMOGRAPHS.get(base) or HOMOGRAPHS.get(_HOMOGRAPH_KEYS.get(base, ""), frozenset())
+    return [form for form in seen if form not in left_out]
 
 
 def expand(word: str) -> list[str]:
@@ -228,8 +322,8 @@ def expand(word: str) -> list[str]:
     True
     >>> "isigi" in expand("ışık") and "isikta" in expand("ISIK")
     True
-    >>> expand("su"), expand("2025")
-    (['su'], ['2025'])
+    >>> "suyu" in expand("su") and "suriye" not in expand("su"), expand("2025")
+    (True, ['2025'])
     """
     return list(_expand(word))
 

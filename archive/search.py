@@ -13,6 +13,7 @@ its search costs about what a rare word's does (docs/search.md has the figures).
 from __future__ import annotations
 
 import heapq
+import json
 import re
 import sqlite3
 import unicodedata
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from archive import inflect
+from archive import inflect, lookalike
 from archive.connection import get_connection, sqlite_errors
 from archive.errors import QueryError
 from archive.fold import APOSTROPHES, TURKISH_LETTERS, case_fold, fold
@@ -444,6 +445,24 @@ class _Matches:
             self.where += f" AND {FTS_TABLE}.rowid BETWEEN ? AND ?"
             self.params += [low, high]
 
+    def drop_lookalikes(self, query: Query, expand: bool) -> None:
+        """Leave out the matches found only through a look-alike (``archive.lookalike``).
+
+        Reads the text of every match of a query with a listed look-alike word (``su``,
+        ``çin``, ``isim``); other queries cost nothing more.
+        """
+        found = lookalike.checks(query) if expand and not self.empty else []
+        if not found:
+            return
+        sql = (
+            f"SELECT a2.id, a2.title, a2.body FROM {self.tables} CROSS JOIN articles AS a2 "
+            f"ON a2.id = {FTS_TABLE}.rowid WHERE {self.where}"
+        )
+        rejected = lookalike.rejects(self.conn.execute(sql, self.params).fetchall(), found)
+        if rejected:
+            self.where += f" AND {FTS_TABLE}.rowid NOT IN (SELECT value FROM json_each(?))"
+            self.params.append(json.dumps(rejected))
+
     def nth_newest(self, n: int) -> int | None:
         """The rowid of the ``n``-th match (from 0) in descending rowid order, or None."""
         row = self.conn.execute(
@@ -565,6 +584,7 @@ def search(
     ranked: list[tuple[int, float]] = []
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
         matches = _Matches(conn, match, site, since, until, author, category)
+        matches.drop_lookalikes(query, expand)
         position = offset
         while not matches.empty and len(ranked) < limit:
             number, skip = divmod(position, CANDIDATES)
@@ -635,9 +655,11 @@ def count(
     expand: bool = True,
 ) -> int:
     """How many articles ``search`` would find (same parameters, no paging)."""
-    _, match, _ = _plan(q, expand)
+    query, match, _ = _plan(q, expand)
     if match is None:
         return 0
     conn = get_connection(archive_or_db)
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
-        return _Matches(conn, match, site, since, until, author, category).count()
+        matches = _Matches(conn, match, site, since, until, author, category)
+        matches.drop_lookalikes(query, expand)
+        return matches.count()

@@ -311,3 +311,56 @@ def test_the_full_text_index_drives_every_query(news: Archive, filters: dict[str
     for sql in matching:
         plan = news.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
         assert plan[0][3].startswith("SCAN articles_fts VIRTUAL TABLE"), (sql, plan)
+
+
+def _lookalike_archive(tmp_path):
+    from archive import Archive
+
+    texts = {
+        "su": ("Su kesintisi", "Mahallede suyu kesildi, suyla ilgili açıklama yapılacak."),
+        "şu": ("Açıklama", "Belediye şu an çalışıyor, şu sokakta yol yapılıyor."),
+        "çin": ("Çin'de büyüme", "Çin ekonomisi bu ay büyüdü."),
+        "cin": ("Röportaj", "Ahmet Cin konuştu, cin fikirli bir öğrenciymiş."),
+        "isim": ("İsim listesi", "Yeni isimler açıklandı, ismi geçen kişiler çağrıldı."),
+        "işim": ("Söyleşi", "Benim işim çok yoğun, işimi seviyorum diye anlattı."),
+        "ascii": ("Sehir", "Su an Cin ile gorusuldu, isim verilmedi."),
+        "suriye": ("Suriye", "Suriye sınırında gelişmeler yaşandı."),
+    }
+    archive = Archive(tmp_path / "look.db")
+    archive.save_articles(
+        [{"url": f"https://ornek.test/{k}", "site": "ornek", "title": t, "body": b}
+         for k, (t, b) in texts.items()]
+    )
+    return archive
+
+
+def _found(archive, q):
+    from archive import count, search
+
+    urls = {h["url"].rsplit("/", 1)[1] for h in search(archive, q, limit=50)}
+    assert count(archive, q) == len(urls)
+    return urls
+
+
+@pytest.mark.parametrize("typing", ["su", "SU", "Su"])
+def test_su_finds_water_not_the_pronoun_su_nor_suriye(tmp_path, typing) -> None:
+    with _lookalike_archive(tmp_path) as archive:
+        assert _found(archive, typing) == {"su", "ascii"}
+
+
+@pytest.mark.parametrize("typing", ["Çin", "ÇİN", "cin", "CIN"])
+def test_cin_finds_china_not_the_genie_or_the_surname(tmp_path, typing) -> None:
+    with _lookalike_archive(tmp_path) as archive:
+        assert _found(archive, typing) == {"çin", "ascii"}
+
+
+@pytest.mark.parametrize("typing", ["isim", "İSİM"])
+def test_isim_does_not_find_isim_my_work(tmp_path, typing) -> None:
+    with _lookalike_archive(tmp_path) as archive:
+        assert _found(archive, typing) == {"isim", "ascii"}
+
+
+def test_typed_turkish_letters_find_the_lookalike_itself(tmp_path) -> None:
+    with _lookalike_archive(tmp_path) as archive:
+        assert _found(archive, "şu") == {"şu", "ascii"}
+        assert _found(archive, "işim") == {"işim", "ascii"}
