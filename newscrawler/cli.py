@@ -608,6 +608,14 @@ from newscrawler.commands.serve import serve_options  # noqa: E402
 
 main.command(name="serve")(db_option(serve_options(_serve)))
 
+# --- reextract -----------------------------------------------------------------------------
+
+from newscrawler.commands.reextract import reextract as _reextract  # noqa: E402 -- wired here
+
+main.command(name="reextract")(db_option(
+    click.option("--site", help="Only this site's articles.")(
+        day_option("--since", "Only pages fetched on or after this day.")(_reextract))))
+
 
 if __name__ == "__main__":
     main()
