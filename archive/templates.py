@@ -50,7 +50,7 @@ def save_site_templates(store: Archive, site: str, site_pages: int,
             store.conn.executemany(_UPSERT, rows)
 
     with sqlite_errors(store.name, timeout=store.timeout):
-        store._write(write)  # noqa: SLF001 -- the archive's own retrying writer
+        store._write(write)  # the archive's own retrying writer
     return len(rows)
 
 

@@ -147,7 +147,7 @@ def _run(store: Any, pages: list[tuple[str, str, int]], profiles: dict[str, Any]
             extract(raw["body"], url, site=site, fetched_at=_fetched(raw["fetched_at"]),
                     profile=profiles.get(site), credit_lines=credits, templates=book,
                     learn=True)
-        except Exception:  # noqa: BLE001, S112 -- pass 2 reports this page's failure
+        except Exception:  # pass 2 reports this page's failure
             pass
         progress("learning")
     learned = 0
@@ -175,7 +175,7 @@ def _run(store: Any, pages: list[tuple[str, str, int]], profiles: dict[str, Any]
             item = extract(raw["body"], url, site=site, fetched_at=_fetched(raw["fetched_at"]),
                            profile=profiles.get(site), credit_lines=credits,
                            templates=books[site])
-        except Exception as exc:  # noqa: BLE001 -- a page the extractor cannot read
+        except Exception as exc:  # a page the extractor cannot read
             failures.append((url, f"extraction failed ({type(exc).__name__}: {exc})"))
             progress("extracting")
             continue

@@ -21,10 +21,8 @@ logger = logging.getLogger(__name__)
 def template_item(item: ArticleItem, book: TemplateBook | None, *,
                   learn: bool = True) -> tuple[int, int]:
     """Drop call-to-action lines and the book's template lines from the item's body (in
-    place), after counting its lines in the book when ``learn``; returns (call-to-action
-    lines dropped, template lines dropped)."""
-    if book is not None and learn:
-        book.observe(item.canonical_url or item.url, item.paragraphs)
+    place), counting its other lines in the book first when ``learn``; returns
+    (call-to-action lines dropped, template lines dropped)."""
     paragraphs: list[str] = []
     cta = 0
     for paragraph in item.paragraphs:
@@ -33,6 +31,8 @@ def template_item(item: ArticleItem, book: TemplateBook | None, *,
         if lines:
             paragraphs.append("\n".join(lines))
     learned = 0
+    if book is not None and learn:
+        book.observe(item.canonical_url or item.url, paragraphs)
     if book is not None:
         paragraphs, learned = book.strip(paragraphs)
     if cta or learned:
