@@ -225,6 +225,26 @@ _CRAWL_RUNS = TableDoc(
     },
 )
 
+_SITE_TEMPLATES = TableDoc(
+    "Lines of text learned as a site's template (boxes, disclaimers, calls to action that "
+    "recur on many of its pages): dropped from bodies by crawls and `newscrawler reextract` "
+    "when seen on `TEMPLATE_MIN_PAGES` pages and `TEMPLATE_MIN_SHARE` of the site's pages.",
+    {
+        "site": ColumnDoc("TEXT", "Site profile name.", "hibya"),
+        "block_hash": ColumnDoc("TEXT", "sha1 of the line's folded words, first 16 hex digits.",
+                                "3f1c0a9be27d5e41"),
+        "text": ColumnDoc("TEXT", "The line as first seen.", "Ege Postası'nı destekleyin"),
+        "pages_seen": ColumnDoc("INTEGER", "Distinct pages of the site the line was seen on.",
+                                "212"),
+        "site_pages": ColumnDoc("INTEGER", "Pages of the site counted when `pages_seen` was.",
+                                "240", "only in rows inserted by hand"),
+        "first_seen_at": ColumnDoc("TEXT", "When the line was first saved, UTC.",
+                                   "2025-11-16T11:40:03+00:00", _BY_HAND),
+        "last_seen_at": ColumnDoc("TEXT", "When its count was last saved, UTC.",
+                                  "2025-11-16T15:10:44+00:00", _BY_HAND),
+    },
+)
+
 _FTS = TableDoc(
     "Full-text index (SQLite FTS5, external content: the text lives in `articles`) over the "
     "folded title and body; `rowid` is `articles.id`. Query it through `newscrawler search` "
@@ -245,6 +265,7 @@ TABLES: dict[str, TableDoc] = {
     "revisions": _REVISIONS,
     "raw_pages": _RAW_PAGES,
     "crawl_runs": _CRAWL_RUNS,
+    "site_templates": _SITE_TEMPLATES,
     FTS_TABLE: _FTS,
 }
 

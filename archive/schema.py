@@ -176,7 +176,23 @@ CRAWL_RUNS = Table(
     indexes=(Index(("status",)),),
 )
 
-TABLES: tuple[Table, ...] = (ARTICLES, HEADLINES, REVISIONS, RAW_PAGES, CRAWL_RUNS)
+SITE_TEMPLATES = Table(
+    "site_templates",
+    {
+        "site": str,
+        "block_hash": str,  # sha1 of the line's folded words, 16 hex digits
+        "text": str,  # the line as first seen
+        "pages_seen": int,  # distinct pages of the site the line was seen on
+        "site_pages": int,  # pages of the site counted when pages_seen was
+        "first_seen_at": str,
+        "last_seen_at": str,
+    },
+    pk=("site", "block_hash"),
+    not_null=("pages_seen",),
+)
+
+TABLES: tuple[Table, ...] = (ARTICLES, HEADLINES, REVISIONS, RAW_PAGES, CRAWL_RUNS,
+                             SITE_TEMPLATES)
 
 #: States of a crawl run: ``running`` until it ends; ``finished``; ``failed`` (nothing
 #: fetched, only errors, or the archive could not be written); ``blocked`` (the site
@@ -334,9 +350,15 @@ def _v3_run_reason(db: Database) -> None:
     _ensure_table(db, CRAWL_RUNS)
 
 
+def _v4_templates(db: Database) -> None:
+    """``site_templates``: lines learned as a site's template (``archive.templates``)."""
+    _ensure_table(db, SITE_TEMPLATES)
+
+
 #: Migration functions, applied in order; ``user_version`` counts the applied ones.
 #: Append new ones; never edit or remove a released one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_search, _v3_run_reason]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_search, _v3_run_reason,
+                                                _v4_templates]
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -618,6 +618,14 @@ from newscrawler.commands.checksite import check_site_options  # noqa: E402
 main.command(name="add-site")(add_site_options(_add_site))
 main.command(name="check-site")(db_option(check_site_options(_check_site)))
 
+# --- reextract -----------------------------------------------------------------------------
+
+from newscrawler.commands.reextract import reextract as _reextract  # noqa: E402 -- wired here
+
+main.command(name="reextract")(db_option(
+    click.option("--site", help="Only this site's articles.")(
+        day_option("--since", "Only pages fetched on or after this day.")(_reextract))))
+
 
 if __name__ == "__main__":
     main()

@@ -18,11 +18,13 @@ from newscrawler.items import ArticleItem
 from newscrawler.pipelines.clean import clean_item
 from newscrawler.pipelines.dates import date_item
 from newscrawler.pipelines.split import split_item
+from newscrawler.pipelines.template import template_item
 from newscrawler.profiles import SiteProfile
 from newscrawler.text.clean import clean_text
 from newscrawler.text.dates import DateCandidate
 from newscrawler.text.encoding import decode_html
 from newscrawler.text.split import split_text_dump
+from newscrawler.text.templates import TemplateBook
 from newscrawler.urls import canonical_url
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -114,8 +116,10 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
 
 def article_from_html(body: bytes, url: str, *, site: str, fetched_at: datetime,
                       profile: SiteProfile | None = None,
-                      credit_lines: Sequence[str] = ()) -> ArticleItem:
-    """Decode, extract, clean, split and date one saved HTML page."""
+                      credit_lines: Sequence[str] = (), templates: TemplateBook | None = None,
+                      learn: bool = False) -> ArticleItem:
+    """Decode, extract, clean, split, drop boxes and template lines, and date one saved
+    HTML page (``learn``: count its lines in ``templates`` first, as a crawl does)."""
     text, encoding = decode_html(body, None)
     ex = extract_page(text, url, profile)
     if url.startswith("file:") and (ex.canonical_url or "").startswith(("http:", "https:")):
@@ -133,6 +137,7 @@ def article_from_html(body: bytes, url: str, *, site: str, fetched_at: datetime,
     )
     clean_item(item)
     split_item(item, (*(profile.credit if profile else ()), *credit_lines))
+    template_item(item, templates, learn=learn)
     date_item(item)
     return item
 

@@ -43,6 +43,14 @@ NEWSCRAWLER_MAX_LISTING_PAGES = 20
 SPLIT_CREDIT_LINES = [
     "Hibya Haber Ajansı", "Anadolu Ajansı", "İhlas Haber Ajansı", "DHA", "İHA", "AA",
 ]
+# Drop call-to-action boxes and each site's learned template lines from bodies
+# (newscrawler.pipelines.template; learned lines are kept in the archive, site_templates).
+TEMPLATE_ENABLED = True
+# A line is a site's template once seen on at least this many distinct pages of the site ...
+TEMPLATE_MIN_PAGES = 5
+# ... and on at least this share of the site's counted pages (a stock sentence of crime news
+# seen on a few pages of thousands stays article text).
+TEMPLATE_MIN_SHARE = 0.05
 # Articles whose cleaned body is shorter than this many characters are dropped.
 VALIDATE_MIN_BODY_CHARS = 150
 # Drop a second article with the same text within one crawl (syndicated copies on other
@@ -68,6 +76,7 @@ SITEMAP_MAXSIZE = 50 * 1024 * 1024
 ITEM_PIPELINES = {
     "newscrawler.pipelines.clean.CleanTextPipeline": 100,
     "newscrawler.pipelines.split.SplitHeadlinesPipeline": 200,
+    "newscrawler.pipelines.template.TemplatePipeline": 250,
     "newscrawler.pipelines.dates.DatesPipeline": 300,
     "newscrawler.pipelines.block.BlockPagePipeline": 350,
     "newscrawler.pipelines.validate.ValidatePipeline": 400,

@@ -33,6 +33,7 @@ from newscrawler.extract.metadata import Metadata, extract_metadata
 from newscrawler.extract.region import GOOD_PARAGRAPH, find_region
 from newscrawler.extract.walker import Walker
 from newscrawler.profiles import Selectors, SiteProfile
+from newscrawler.text.cta import cut_cta
 from newscrawler.text.dates import DateCandidate
 from newscrawler.urls import canonical_url
 
@@ -205,6 +206,7 @@ def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Ext
     forced = tuple(css(root, sel.headlines)) if sel.headlines else ()
     blocks = _walk(base, region, forced)
     json_ld_body = meta.json_ld.body if meta.json_ld is not None else None
+    json_ld_body = cut_cta(json_ld_body) if json_ld_body else json_ld_body  # boxes inside it
     if json_ld_body and len(json_ld_body) >= MIN_REFERENCE and not sel.body:
         region, blocks = _cross_check(root, base, region, forced, blocks, json_ld_body)
 

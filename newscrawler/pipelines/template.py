@@ -1,0 +1,126 @@
+"""TemplatePipeline: call-to-action boxes and a site's learned template out of bodies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archive import Archive, ArchiveError
+from archive.templates import load_site_templates, save_site_templates
+from newscrawler.items import ArticleItem
+from newscrawler.text.cta import is_cta
+from newscrawler.text.templates import TemplateBook
+
+logger = logging.getLogger(__name__)
+
+
+def template_item(item: ArticleItem, book: TemplateBook | None, *,
+                  learn: bool = True) -> tuple[int, int]:
+    """Drop call-to-action lines and the book's template lines from the item's body (in
+    place), counting its other lines in the book first when ``learn``; returns
+    (call-to-action lines dropped, template lines dropped)."""
+    paragraphs: list[str] = []
+    cta = 0
+    for paragraph in item.paragraphs:
+        lines = [line for line in paragraph.split("\n") if not is_cta(line)]
+        cta += paragraph.count("\n") + 1 - len(lines)
+        if lines:
+            paragraphs.append("\n".join(lines))
+    learned = 0
+    if book is not None and learn:
+        book.observe(item.canonical_url or item.url, paragraphs)
+    if book is not None:
+        paragraphs, learned = book.strip(paragraphs)
+    if cta or learned:
+        item.paragraphs = paragraphs
+        item.body = "\n\n".join(paragraphs)
+    return cta, learned
+
+
+class TemplatePipeline:
+    """Keep the boxes every page of a site repeats out of its article bodies.
+
+    Call-to-action lines (``newscrawler.text.cta``) go from the first page on; lines that
+    recur on ``TEMPLATE_MIN_PAGES`` pages and ``TEMPLATE_MIN_SHARE`` of a site's pages
+    (``newscrawler.text.templates``) go once learned. What earlier runs learned is loaded
+    from ``ARCHIVE_DB`` (table ``site_templates``) when the spider opens and what this run
+    counted is saved when it closes; without an archive the run learns in memory only.
+    Settings: ``TEMPLATE_ENABLED``, ``TEMPLATE_MIN_PAGES``, ``TEMPLATE_MIN_SHARE``.
+    Stats: ``template/items``, ``template/cta_dropped``, ``template/lines_dropped`` (learned
+    lines dropped), ``template/learned`` (template lines known at the end),
+    ``template/error`` (the archive could not be read or written: learning stays in memory).
+    """
+
+    def __init__(self, crawler: Crawler, path: str | None, *, min_pages: int,
+                 min_share: float, timeout: float) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.path = path
+        self.min_pages = min_pages
+        self.min_share = min_share
+        self.timeout = timeout
+        self.books: dict[str, TemplateBook] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TemplatePipeline:
+        s = crawler.settings
+        if not s.getbool("TEMPLATE_ENABLED", True):
+            raise NotConfigured("TEMPLATE_ENABLED is off")
+        pipeline = cls(crawler, s.get("ARCHIVE_DB") or None,
+                       min_pages=max(1, s.getint("TEMPLATE_MIN_PAGES", 5)),
+                       min_share=s.getfloat("TEMPLATE_MIN_SHARE", 0.05),
+                       timeout=s.getfloat("ARCHIVE_TIMEOUT", 30.0))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def book(self, site: str) -> TemplateBook:
+        """The site's book: loaded from the archive the first time the site is seen."""
+        book = self.books.get(site)
+        if book is not None:
+            return book
+        book = TemplateBook(min_pages=self.min_pages, min_share=self.min_share)
+        if self.path:
+            try:
+                with Archive(self.path, timeout=self.timeout) as store:
+                    pages, lines = load_site_templates(store, site)
+                book = TemplateBook.from_rows(pages, lines, min_pages=self.min_pages,
+                                              min_share=self.min_share)
+            except ArchiveError as exc:
+                self._error(exc)
+        self.books[site] = book
+        return book
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        cta, learned = template_item(item, self.book(item.site))
+        assert self.stats is not None
+        self.stats.inc_value("template/items")
+        if cta:
+            self.stats.inc_value("template/cta_dropped", cta)
+        if learned:
+            self.stats.inc_value("template/lines_dropped", learned)
+        return item
+
+    def spider_closed(self, **_: Any) -> None:
+        """Save what each site's book counted (lines seen on two pages or more)."""
+        assert self.stats is not None
+        self.stats.set_value("template/learned",
+                             sum(len(b.templates()) for b in self.books.values()))
+        if not self.path or not self.books:
+            return
+        try:
+            with Archive(self.path, timeout=self.timeout) as store:
+                for site, book in self.books.items():
+                    save_site_templates(store, site, book.site_pages, book.rows())
+        except ArchiveError as exc:
+            self._error(exc)
+
+    def _error(self, exc: ArchiveError) -> None:
+        assert self.stats is not None
+        self.stats.set_value("template/error", str(exc))
+        logger.warning("site templates not loaded or saved: %s", exc)

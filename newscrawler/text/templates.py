@@ -1,0 +1,131 @@
+"""Site templates: lines of text that recur on many pages of one site are not article.
+
+A :class:`TemplateBook` holds, for one site, how many distinct pages each short line
+(by the hash of its folded words) was seen on, and how many pages of the site were
+counted. A line seen on at least ``min_pages`` pages, and on at least ``min_share`` of the
+site's counted pages, is template ("Ege Postası'nı destekleyin, abone olun", a site's own
+disclaimer), and :meth:`TemplateBook.strip` drops it from bodies. Pure: the crawl
+(``newscrawler.pipelines.template``) and ``newscrawler reextract`` feed it pages, and
+``archive.templates`` keeps it in the archive between runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from newscrawler.extract.fold import fold_key
+
+__all__ = ["TemplateBook", "TemplateLine", "line_hash"]
+
+#: Lines longer than this are never learned as template (real paragraphs are longer).
+MAX_CHARS = 400
+#: Lines with fewer folded characters than this are not learned ("-", "1").
+MIN_CHARS = 3
+#: Lines seen on fewer pages than this are not kept in the archive (every paragraph of
+#: every article would be).
+KEEP_MIN_PAGES = 2
+
+
+def line_hash(line: str) -> str:
+    """A short hash of a line's folded words (case, Turkish letters, punctuation aside).
+
+    >>> line_hash("Ege Postası'nı DESTEKLEYİN!") == line_hash("ege postasi ni destekleyin")
+    True
+    >>> len(line_hash("Ege Postası"))
+    16
+    """
+    return hashlib.sha1(fold_key(line).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class TemplateLine:
+    """One learned line: its text (as first seen) and the pages it was seen on."""
+
+    text: str
+    pages: int
+
+
+@dataclass
+class TemplateBook:
+    """What one site's pages have in common, learned page by page."""
+
+    min_pages: int = 5
+    min_share: float = 0.05
+    site_pages: int = 0
+    lines: dict[str, TemplateLine] = field(default_factory=dict)
+    _counted: set[str] = field(default_factory=set, repr=False)
+
+    def observe(self, page: str, paragraphs: Iterable[str]) -> None:
+        """Count the short lines of one page (a page counts once, however often seen)."""
+        if page in self._counted:
+            return
+        self._counted.add(page)
+        self.site_pages += 1
+        seen: set[str] = set()
+        for paragraph in paragraphs:
+            for line in paragraph.split("\n"):
+                line = line.strip()
+                if not (MIN_CHARS <= len(line) <= MAX_CHARS) or len(fold_key(line)) < MIN_CHARS:
+                    continue
+                key = line_hash(line)
+                if key in seen:
+                    continue
+                seen.add(key)
+                known = self.lines.get(key)
+                if known is None:
+                    self.lines[key] = TemplateLine(line, 1)
+                else:
+                    known.pages += 1
+
+    def is_template(self, line: str) -> bool:
+        """Whether the line recurs on enough of the site's pages to be template.
+
+        >>> book = TemplateBook(min_pages=2)
+        >>> for n in range(3):
+        ...     book.observe(f"/haber/{n}", [f"Haber {n} metni.", "Bizi destekleyin."])
+        >>> book.is_template("Bizi destekleyin."), book.is_template("Haber 1 metni.")
+        (True, False)
+        """
+        if len(line) > MAX_CHARS:
+            return False
+        known = self.lines.get(line_hash(line))
+        return (known is not None and known.pages >= self.min_pages
+                and known.pages >= self.min_share * self.site_pages)
+
+    def templates(self) -> list[TemplateLine]:
+        """The lines that are template now, most frequent first."""
+        return sorted((t for t in self.lines.values() if self.is_template(t.text)),
+                      key=lambda t: -t.pages)
+
+    def strip(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
+        """The paragraphs without template lines, and how many lines were dropped.
+
+        A body made only of template lines is returned as it is (the validator judges it).
+        """
+        kept: list[str] = []
+        dropped = 0
+        for paragraph in paragraphs:
+            lines = [line for line in paragraph.split("\n") if not self.is_template(line.strip())]
+            dropped += paragraph.count("\n") + 1 - len(lines)
+            if lines:
+                kept.append("\n".join(lines))
+        if not kept and paragraphs:
+            return list(paragraphs), 0
+        return kept, dropped
+
+    @classmethod
+    def from_rows(cls, site_pages: int, lines: dict[str, tuple[str, int]], *,
+                  min_pages: int = 5, min_share: float = 0.05) -> TemplateBook:
+        """A book from what the archive kept (``archive.templates.load_site_templates``)."""
+        return cls(min_pages=min_pages, min_share=min_share, site_pages=site_pages,
+                   lines={k: TemplateLine(text, pages) for k, (text, pages) in lines.items()})
+
+    def rows(self) -> dict[str, tuple[str, int]]:
+        """The lines worth keeping, as ``archive.templates.save_site_templates`` takes them."""
+        return {k: (v.text, v.pages) for k, v in self.kept_lines().items()}
+
+    def kept_lines(self) -> dict[str, TemplateLine]:
+        """The lines worth keeping in the archive (seen on ``KEEP_MIN_PAGES`` or more)."""
+        return {k: v for k, v in self.lines.items() if v.pages >= KEEP_MIN_PAGES}

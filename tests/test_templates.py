@@ -1,0 +1,132 @@
+"""Call-to-action boxes and sites' learned templates stay out of article bodies (#9)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from archive import Archive
+from archive.templates import load_site_templates, save_site_templates
+from newscrawler.extract.page import extract_page
+from newscrawler.items import ArticleItem
+from newscrawler.offline import article_from_html
+from newscrawler.pipelines.template import TemplatePipeline
+from newscrawler.text.cta import cut_cta, is_cta
+from newscrawler.text.templates import TemplateBook
+
+PAGES = Path(__file__).with_name("fixtures") / "templates"
+TRUTH = json.loads((PAGES / "truth.json").read_text(encoding="utf-8"))
+FETCHED = datetime(2025, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("line", sorted({line for page in TRUTH for line in page["cta"]}))
+def test_every_fixture_wording_is_a_box(line: str) -> None:
+    assert is_cta(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Belediye, proje hakkındaki soruları WhatsApp hattı üzerinden yanıtlayacak.",
+    "Vatandaşlar Google'da en çok hava durumunu aradı.",
+    "Reklam Verenler Derneği yeni başkanını seçti.",
+    "Telegram kanalına katılan öğrenciler ders notlarını paylaştı.",
+    "İlgili haberde belirtilen rakamlar yanlış çıktı.",
+    "Kaynak: İHA",
+])
+def test_real_sentences_are_not_boxes(line: str) -> None:
+    assert not is_cta(line)
+
+
+def test_box_glued_inside_jsonld_article_body_is_cut() -> None:
+    body = ("Ödemiş Belediyesi yeni salonu açtı. Haberlerimizi Google'da Takip Edin "
+            "Gelişmelerden anında haberdar olun Google'da tercih edilen kaynak olarak ekleyin "
+            "Törende konuşan Başkan teşekkür etti.")
+    assert cut_cta(body) == ("Ödemiş Belediyesi yeni salonu açtı. "
+                             "Törende konuşan Başkan teşekkür etti.")
+
+
+def test_jsonld_only_page_loses_its_box() -> None:
+    """A body the page renders by script: the articleBody becomes the blocks, box cut."""
+    text = " ".join(TRUTH[0]["article"][:1] + TRUTH[0]["cta"] + TRUTH[0]["article"][1:])
+    data = {"@type": "NewsArticle", "headline": "Başlık", "articleBody": text}
+    html = ('<html><head><script type="application/ld+json">' + json.dumps(data)
+            + '</script></head><body><h1>Başlık</h1><div id="app"></div></body></html>')
+    ex = extract_page(html, "https://x.example/haber/1")
+    joined = " ".join(b.text for b in ex.blocks)
+    assert TRUTH[0]["article"][-1] in joined
+    assert "Takip Edin" not in joined and "tercih edilen" not in (ex.json_ld_body or "")
+
+
+def test_fixture_pages_lose_call_to_action_boxes_from_the_first_page() -> None:
+    for page in TRUTH:
+        item = article_from_html((PAGES / page["file"]).read_bytes(), page["url"],
+                                 site=page["site"], fetched_at=FETCHED)
+        for line in page["cta"]:
+            assert line not in item.body, (page["file"], line)
+        for paragraph in page["article"]:
+            assert paragraph in item.body, (page["file"], paragraph)
+
+
+def test_site_box_is_learned_after_min_pages_and_dropped() -> None:
+    book = TemplateBook(min_pages=3)
+    pages = [p for p in TRUTH if p["site"] == "egepostasi"]
+    bodies = []
+    for page in pages:
+        item = article_from_html((PAGES / page["file"]).read_bytes(), page["url"],
+                                 site=page["site"], fetched_at=FETCHED, templates=book,
+                                 learn=True)
+        bodies.append(item.body)
+    box = pages[0]["template"][0]
+    assert [box in body for body in bodies] == [True, True, False, False, False, False]
+    assert all(p in bodies[-1] for p in pages[-1]["article"])
+    assert {t.text for t in book.templates()} == set(pages[0]["template"])
+
+
+def test_share_threshold_keeps_a_stock_sentence_of_a_big_site() -> None:
+    book = TemplateBook(min_pages=5, min_share=0.05)
+    for n in range(200):
+        stock = ["Olayla ilgili soruşturma başlatıldı."] if n % 25 == 0 else []
+        book.observe(f"/haber/{n}", [f"Haber {n} metni burada.", *stock, "Bizi destekleyin."])
+    assert book.is_template("Bizi destekleyin.")
+    assert not book.is_template("Olayla ilgili soruşturma başlatıldı.")  # 8 of 200 pages
+
+
+def test_templates_round_trip_through_the_archive(tmp_path: Path) -> None:
+    book = TemplateBook(min_pages=2)
+    for n in range(3):
+        book.observe(f"/h/{n}", [f"Metin {n}.", "Bizi destekleyin."])
+    with Archive(tmp_path / "news.db") as store:
+        save_site_templates(store, "ege", book.site_pages, book.rows())
+        pages, lines = load_site_templates(store, "ege")
+    again = TemplateBook.from_rows(pages, lines, min_pages=2)
+    assert pages == 3 and again.is_template("Bizi destekleyin.")
+    assert not again.is_template("Metin 1.")
+
+
+def test_pipeline_learns_during_a_crawl_and_keeps_it_in_the_archive(tmp_path: Path) -> None:
+    db = str(tmp_path / "news.db")
+    Archive(db).close()
+    settings = {"ARCHIVE_DB": db, "TEMPLATE_MIN_PAGES": 2}
+    crawler = get_crawler(settings_dict=settings)
+    pipeline = TemplatePipeline.from_crawler(crawler)
+
+    def item(n: int) -> ArticleItem:
+        paras = [f"Haber {n} metni, uzun ve tek.", "Ege Postası'nı destekleyin",
+                 "WhatsApp kanalımıza katılın"]
+        return ArticleItem(url=f"https://e.example/{n}", site="ege", fetched_at="x",
+                           paragraphs=paras, body="\n\n".join(paras))
+
+    bodies = [pipeline.process_item(item(n)).body for n in range(3)]
+    assert "WhatsApp" not in "".join(bodies)
+    assert ["destekleyin" in b for b in bodies] == [True, False, False]
+    pipeline.spider_closed()
+    assert crawler.stats.get_value("template/learned") == 1
+    with Archive(db) as store:
+        pages, lines = load_site_templates(store, "ege")
+    assert pages == 3 and ("Ege Postası'nı destekleyin", 3) in lines.values()
+    # a new crawl starts with what the last one learned
+    fresh = TemplatePipeline.from_crawler(get_crawler(settings_dict=settings))
+    assert "destekleyin" not in fresh.process_item(item(9)).body
