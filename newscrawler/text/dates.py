@@ -4,8 +4,9 @@ Rule-based (no dateparser): numeric dates are always day-first (``02/01/2025`` i
 2 January), month names match whatever the case or keyboard (``KASIM``, ``Kasim``,
 ``Kas``), labels before a date give its role (``Güncelleme:`` -> updated), relative dates
 resolve against the fetch time, year-less dates (``14 Şubat``, ``20 Aralık 15:30``) are the
-latest such day not after it (a bare day and month only on a line of its own), and naive local times are localized to Europe/Istanbul
-with zoneinfo (``+02:00`` in winter before 2016-09-07, ``+03:00`` since).
+latest such day not after it (a bare day and month only on a line of its own), and
+naive local times are localized to Europe/Istanbul with zoneinfo (``+02:00`` in winter
+before 2016-09-07, ``+03:00`` since).
 """
 
 from __future__ import annotations
