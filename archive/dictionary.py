@@ -139,6 +139,12 @@ _ARTICLES = TableDoc(
                                 "sees.", "izmir de kadina siddete hayir yuruyusu"),
         "body_fold": ColumnDoc("TEXT", "`body` folded the same way.",
                                "bornova da toplanan kadinlar ..."),
+        "flags": ColumnDoc("TEXT", "Marks for research, comma-separated, sorted: `short` = "
+                           "a real article whose body is shorter than "
+                           "`VALIDATE_MIN_BODY_CHARS` (150) characters (a \"son dakika\" "
+                           "flash, a short notice); filter with `export --no-short` or "
+                           "`flags IS NULL`. Null: no marks (and every article archived by "
+                           "a version without this column).", "short"),
     },
 )
 

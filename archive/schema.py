@@ -99,6 +99,7 @@ ARTICLES = Table(
         "revision": int,  # 1, then +1 per change of title or body
         "title_fold": str,  # fold(title): what the index sees
         "body_fold": str,
+        "flags": str,  # comma-separated marks for researchers ("short"); null: none (v4)
     },
     pk="id",
     not_null=("url", "revision"),
@@ -205,7 +206,7 @@ ARTICLE_RECORD_KEYS = frozenset(
     {
         "url", "site", "title", "body", "published_at", "updated_at", "date_precision",
         "date_source", "date_raw", "author", "credit", "category", "tags", "language",
-        "fetched_at", "headlines", "content_hash", "fetched_url",
+        "fetched_at", "headlines", "content_hash", "fetched_url", "flags",
     }
 )  # fmt: skip
 
@@ -355,10 +356,19 @@ def _v4_templates(db: Database) -> None:
     _ensure_table(db, SITE_TEMPLATES)
 
 
+def _v5_short(db: Database) -> None:
+    """``articles.flags``: marks such as ``short`` (a short real article, kept since #9).
+
+    Older archives dropped every body under 150 characters: their rows get no flag (null).
+    """
+    _ensure_table(db, ARTICLES)
+
+
 #: Migration functions, applied in order; ``user_version`` counts the applied ones.
 #: Append new ones; never edit or remove a released one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_search, _v3_run_reason,
-                                                _v4_templates]
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _v1_initial, _v2_search, _v3_run_reason, _v4_templates, _v5_short,
+]
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -74,6 +74,7 @@ _TEXT_FIELDS = (
 _ARTICLE_COLUMNS = (
     "url", "site", "title", "body", *_TEXT_FIELDS, "tags", "fetched_at", "first_seen_at",
     "last_seen_at", "content_hash", "fetched_url", "revision", "title_fold", "body_fold",
+    "flags",
 )  # fmt: skip
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
@@ -189,8 +190,23 @@ def _article_row(record: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(given_hash, str) and given_hash
         else content_hash(title, body),
         "fetched_url": None if fetched_url == url else fetched_url,
+        "flags": _flags(record, url),
     }
     return row
+
+
+def _flags(record: Mapping[str, Any], url: str) -> str | None:
+    """The ``flags`` column: the record's marks, sorted and comma-separated; None for none.
+
+    >>> _flags({"flags": ["short"]}, "u"), _flags({"flags": []}, "u"), _flags({}, "u")
+    ('short', None, None)
+    """
+    flags = record.get("flags")
+    if flags is None:
+        return None
+    if isinstance(flags, str) or not all(isinstance(f, str) and "," not in f for f in flags):
+        raise RecordError(f"article {url}: 'flags' must be a list of words, got {flags!r}")
+    return ",".join(sorted({f.strip() for f in flags if f.strip()})) or None
 
 
 class _IndexQueue:
@@ -386,7 +402,8 @@ class Archive:
         ``language``, ``fetched_at`` (ISO; default now), ``headlines`` (list of
         ``{"position", "title", "url"}``), ``content_hash`` (default: sha1 of the
         normalized title and body) and ``fetched_url`` (the URL the page came from,
-        when it differs from ``url``: links the saved raw page).
+        when it differs from ``url``: links the saved raw page) and ``flags`` (list of
+        marks such as ``"short"``, stored comma-separated in ``articles.flags``).
 
         :return: one status per record: ``"new"``; ``"updated"`` (title or body
             changed: the previous text is kept in ``revisions`` and ``revision`` goes up,

@@ -425,8 +425,12 @@ def _walk(paths: Iterable[Path]) -> Iterable[Path]:
 def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | None) -> None:
     """Archive saved .html pages and .txt dumps (folders recursively, .gz too)."""
     from newscrawler.offline import UnreadableFileError, article_from_file
-    from newscrawler.pipelines.validate import problem
-    from newscrawler.settings import SPLIT_CREDIT_LINES, VALIDATE_MIN_BODY_CHARS
+    from newscrawler.pipelines.validate import article_flags, problem
+    from newscrawler.settings import (
+        SPLIT_CREDIT_LINES,
+        VALIDATE_MIN_BODY_CHARS,
+        VALIDATE_MIN_SENTENCE_CHARS,
+    )
     from newscrawler.urls import same_site
 
     known, broken = scan_profiles()
@@ -455,7 +459,8 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
                 url = item.canonical_url or item.url
                 item.site = next((p.name for p in profiles if same_site(url, p.base_url)),
                                  "imported")
-            reason = problem(item, min_body_chars=VALIDATE_MIN_BODY_CHARS)
+            reason = problem(item, min_body_chars=VALIDATE_MIN_BODY_CHARS,
+                             min_sentence_chars=VALIDATE_MIN_SENTENCE_CHARS)
             if item.raw_html is not None:
                 raws.append({"url": item.canonical_url or item.url, "fetched_at": now.isoformat(),
                              "status": None, "content_type": "text/html",
@@ -465,6 +470,7 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
                 click.echo(f"skipped {file}: {reason}", err=True)
                 counts["skipped"] += 1
             else:
+                item.flags = article_flags(item, min_body_chars=VALIDATE_MIN_BODY_CHARS)
                 records.append(item.record())
             if _batch_full(records, raws):  # skipped files count too: memory stays bounded
                 _save(store, records, raws, counts)

@@ -48,6 +48,7 @@ class ArticleItem:
     date_precision: str | None = None
     date_source: str | None = None
     date_raw: str | None = None
+    flags: list[str] = field(default_factory=list)  # set by validation: "short"
 
     def record(self) -> dict[str, Any]:
         """The archive record (``archive.Archive.save_articles`` input) for this item."""
@@ -69,4 +70,5 @@ class ArticleItem:
             "language": self.language,
             "fetched_at": self.fetched_at,
             "headlines": list(self.headlines),
+            "flags": list(self.flags),
         }

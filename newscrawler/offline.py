@@ -160,7 +160,11 @@ def article_from_text(text: str, url: str, *, site: str, fetched_at: datetime,
         {"position": h.position, "title": clean_text(h.title), "url": h.url}
         for h in dump.split.headlines
     ]
-    date_item(item)
+    choice = date_item(item)
+    if choice.published is None and choice.updated is not None:
+        # "Güncelleme: 16.11.2025 15:05" alone under the title is still the dump's date
+        item.published_at, item.date_precision = item.updated_at, choice.updated.precision
+        item.date_source, item.date_raw = choice.updated.source, choice.updated.raw
     return item
 
 

@@ -51,8 +51,13 @@ TEMPLATE_MIN_PAGES = 5
 # ... and on at least this share of the site's counted pages (a stock sentence of crime news
 # seen on a few pages of thousands stays article text).
 TEMPLATE_MIN_SHARE = 0.05
-# Articles whose cleaned body is shorter than this many characters are dropped.
+# Articles whose cleaned body is shorter than this many characters are kept only when they
+# hold VALIDATE_MIN_SENTENCE_CHARS of sentence text and are no "removed"/"not found"
+# notice; they are archived with the flag "short" (articles.flags), so research can filter.
 VALIDATE_MIN_BODY_CHARS = 150
+# Characters of sentence text (sentences of 3+ words) a short body needs to be an article:
+# "son dakika" flashes of one or two sentences are; "Foto Galeri" or "1/6" are not.
+VALIDATE_MIN_SENTENCE_CHARS = 40
 # Drop a second article with the same text within one crawl (syndicated copies on other
 # sites are kept: they are data).
 DEDUPE_CONTENT = True

@@ -23,8 +23,10 @@ __all__ = ["ARTICLE_FIELDS", "RUN_FIELDS", "iter_articles", "iter_runs"]
 ARTICLE_FIELDS = (
     "id", "url", "site", "title", "body", "published_at", "updated_at", "date_precision",
     "date_source", "date_raw", "author", "credit", "category", "tags", "language",
-    "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision",
+    "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision", "flags",
 )  # fmt: skip
+#: Keeps articles without the ``short`` flag (``articles.flags``): ``no_short=True``.
+NO_SHORT_SQL = " AND (a.flags IS NULL OR instr(',' || a.flags || ',', ',short,') = 0)"
 
 #: The crawl run columns read (``stats`` decoded to a dict).
 RUN_FIELDS = ("id", "site", "started_at", "finished_at", "status", "reason", "stats")
@@ -40,6 +42,7 @@ def iter_articles(
     author: str | None = None,
     category: str | None = None,
     expand: bool = True,
+    no_short: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Archived articles one at a time, oldest saved first, each with its headlines.
 
@@ -51,10 +54,13 @@ def iter_articles(
     :param author: only articles by this author (any case, with or without Turkish letters)
     :param category: only articles in this category (the same way)
     :param expand: inflect the query words, as ``search`` does
+    :param no_short: leave out the articles flagged ``short`` (``articles.flags``)
     :return: dicts with the ``ARTICLE_FIELDS`` (``tags`` as a list) and ``headlines``,
         a list of ``{"position", "title", "url"}``
     """
     filters, params = _filters(site, since, until, author, category)
+    if no_short:
+        filters += NO_SHORT_SQL
     columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
     if query is not None:
         match = to_fts(parse_query(query), inflect.expand if expand else None)

@@ -33,7 +33,7 @@ ARTICLE_COLUMNS = (
     "date_precision", "date_source", "date_raw",
     "updated_date", "updated_at", "updated_at_utc",
     "author", "credit", "category", "tags", "language",
-    "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision",
+    "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision", "flags",
     "headline_count", "headlines",
 )  # fmt: skip
 
@@ -130,6 +130,7 @@ def article_records(articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, An
             "language": _text(a["language"]), "fetched_at": utc(a["fetched_at"]),
             "first_seen_at": utc(a["first_seen_at"]), "last_seen_at": utc(a["last_seen_at"]),
             "content_hash": _text(a["content_hash"]), "revision": a["revision"],
+            "flags": _text(a.get("flags")),
             "headline_count": len(headlines), "headlines": headlines,
         }  # fmt: skip
 

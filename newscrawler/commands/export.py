@@ -50,6 +50,8 @@ def export_options(func: F) -> F:
                      show_default=True),
         click.option("--query", help="Only articles matching this search."),
         *filter_options("Only this site."),
+        click.option("--no-short", is_flag=True, help="Leave out short articles (flagged "
+                     "'short': a body under VALIDATE_MIN_BODY_CHARS characters)."),
         click.option("--columns", metavar="A,B,C",
                      help="Only these columns, in this order (see docs/export.md)."),
         click.option("--excel", is_flag=True, help="CSV that Excel opens directly in a "
@@ -105,7 +107,7 @@ def _columns(text: str | None, known: tuple[str, ...], table: str) -> tuple[str,
 def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None,
            site: str | None, since: str | None, until: str | None, author: str | None,
            category: str | None, columns: str | None, excel: bool, delimiter: str | None,
-           output: str) -> None:
+           output: str, no_short: bool = False) -> None:
     """Stream a table of the archive as CSV, JSON Lines or xlsx (constant memory).
 
     Dates: published_date (YYYY-MM-DD), published_at (with its offset, when the time is
@@ -121,6 +123,9 @@ def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None
     filters: dict[str, Any] = {"query": query, "since": since, "until": until,
                                "author": author, "category": category, "site": site}
     _check_options(table, fmt, excel, delimiter, filters, output)
+    if no_short and table == "runs":
+        raise ConflictingOptionsError("--no-short: only for articles and headlines; "
+                                      "--table runs takes only --site")
     chosen = _columns(columns, spec.columns, table)
     with open_archive(db_path, timeout=timeout) as store:
         if spec.article_filters:
@@ -128,7 +133,7 @@ def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None
                 from newscrawler.commands.search import _check_site
 
                 _check_site(store, site, db_path)
-            rows: Iterator[dict[str, Any]] = iter_articles(store, **filters)
+            rows: Iterator[dict[str, Any]] = iter_articles(store, **filters, no_short=no_short)
         else:
             rows = iter_runs(store, site=site)
         records = spec.records(rows)

@@ -35,6 +35,7 @@ from newscrawler.extract.walker import Walker
 from newscrawler.profiles import Selectors, SiteProfile
 from newscrawler.text.cta import cut_cta
 from newscrawler.text.dates import DateCandidate
+from newscrawler.text.sentences import MIN_SENTENCE_CHARS, sentence_chars
 from newscrawler.urls import canonical_url
 
 MAX_BYLINE = 80  # characters of an in-article line that only names the author
@@ -47,6 +48,9 @@ ONE_PARAGRAPH_CHARS = 400  # ... unless its single paragraph is at least this lo
 # LISTING_SHARE of its text blocks, is a list of teasers (a category page), not an article.
 MIN_LISTING_LISTS = 5
 LISTING_SHARE = 0.5
+MIN_GALLERY_IMAGES = 3  # images of a page without sentence text that make it a gallery
+GALLERY_REASON = "gallery without text"
+LISTING_REASON = "region is a list of teasers (a listing page?)"
 
 
 @dataclass
@@ -141,10 +145,23 @@ def _without_self_links(blocks: list[Block], own: set[str]) -> list[Block]:
     return out
 
 
+def _images(h1: Element | None, region: list[Element]) -> int:
+    """Images in the region, else beside the headline (a gallery's photos)."""
+    found = sum(1 for el in region for _ in el.iter("img"))
+    if not found and h1 is not None and (parent := h1.getparent()) is not None:
+        found = sum(1 for _ in parent.iter("img"))
+    return found
+
+
 def _judge(
-    blocks: list[Block], region: list[Element], meta: Metadata, json_ld_body: str | None
+    blocks: list[Block], region: list[Element], meta: Metadata, json_ld_body: str | None,
+    images: int = 0,
 ) -> tuple[bool, str | None]:
-    """Whether the page is an article, and why not."""
+    """Whether the page is an article, and why not.
+
+    A short body is an article when it holds ``MIN_SENTENCE_CHARS`` of sentence text
+    (a "son dakika" flash of one or two sentences); the validator flags it ``short``.
+    """
     body = [b for b in blocks if b.in_article and b.kind != "links"]
     chars = sum(len(b.text) for b in body)
     real = sum(1 for b in body if b.kind in ("p", "li") and len(b.text) >= GOOD_PARAGRAPH)
@@ -152,13 +169,17 @@ def _judge(
     if weak and json_ld_body and len(json_ld_body) >= MIN_BODY_CHARS:
         return True, None
     if weak or not (region or json_ld_body):
-        if meta.og_type == "website":
-            return False, "og:type website and no article body"
-        return False, "no article body"
+        sentences = sentence_chars(b.text for b in body if b.kind in ("p", "li"))
+        if images >= MIN_GALLERY_IMAGES and sentences < MIN_SENTENCE_CHARS:
+            return False, GALLERY_REASON
+        if not region or sentences < MIN_SENTENCE_CHARS:
+            if meta.og_type == "website":
+                return False, "og:type website and no article body"
+            return False, "no article body"
     inside = [b for b in blocks if b.in_article]
     teasers = sum(1 for a, b in pairwise(inside) if b.kind == "links" and a.kind != "links")
     if teasers >= MIN_LISTING_LISTS and teasers >= LISTING_SHARE * len(body):
-        return False, "region is a list of teasers (a listing page?)"
+        return False, LISTING_REASON
     return True, None
 
 
@@ -236,7 +257,7 @@ def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Ext
     author = choose_author(root, meta, sel, marked)
     if author:
         blocks = _without_byline(blocks, author)
-    is_article, reason = _judge(blocks, region, meta, json_ld_body)
+    is_article, reason = _judge(blocks, region, meta, json_ld_body, _images(h1, region))
     return Extracted(
         url=url,
         canonical_url=urljoin(base, canonical) if canonical else None,

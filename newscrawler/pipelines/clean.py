@@ -10,6 +10,7 @@ from scrapy.exceptions import NotConfigured
 from newscrawler.extract.blocks import Block, Link
 from newscrawler.items import ArticleItem
 from newscrawler.text.clean import clean_text, is_boilerplate
+from newscrawler.text.compat import count_replacement_chars
 
 
 def clean_item(item: ArticleItem) -> int:
@@ -43,10 +44,20 @@ def clean_item(item: ArticleItem) -> int:
     return dropped
 
 
+def replacement_chars(item: ArticleItem) -> int:
+    """How many U+FFFD (bytes the source could not decode) the item's text holds."""
+    texts = [item.title, item.author, item.category, item.description, *item.tags]
+    for block in item.blocks:
+        texts.append(block.text)
+        texts.extend(link.title for link in block.links)
+    return sum(count_replacement_chars(t) for t in texts if t)
+
+
 class CleanTextPipeline:
     """Repair encodings, entities, invisible characters and boilerplate lines.
 
-    Stats: ``clean/items``, ``clean/boilerplate_dropped``.
+    Stats: ``clean/items``, ``clean/boilerplate_dropped``, ``clean/replacement_chars``
+    (stray U+FFFD removed).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -60,8 +71,11 @@ class CleanTextPipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem):
-            dropped = clean_item(item)
             assert self.stats is not None
+            stray = replacement_chars(item)
+            if stray:
+                self.stats.inc_value("clean/replacement_chars", stray)
+            dropped = clean_item(item)
             self.stats.inc_value("clean/items")
             if dropped:
                 self.stats.inc_value("clean/boilerplate_dropped", dropped)

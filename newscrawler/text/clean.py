@@ -21,6 +21,8 @@ from importlib.resources import files
 
 import ftfy
 
+from newscrawler.text.compat import COMPAT_CHARS, fold_compat, has_compat
+
 __all__ = [
     "boilerplate_phrases",
     "clean_block_text",
@@ -326,11 +328,15 @@ _STRAY_DOT = "i\u0307"
 
 
 def normalize_chars(s: str) -> str:
-    """NFC; drop zero-width, bidi and soft-hyphen characters; odd spaces -> space; i̇ -> i.
+    """NFC; drop zero-width, bidi and soft-hyphen characters; odd spaces -> space; i̇ -> i;
+    fullwidth forms and ligatures to plain letters, U+FFFD dropped (``text.compat``).
 
     >>> normalize_chars("bele\u00addiye\u200b\u00a0Şi\u0307şli\u202f“alıntı”")
     'belediye Şişli “alıntı”'
+    >>> normalize_chars("ＩＺＭＩＲ ﬁrması\ufffd m² Ｓ\u0327ehir")
+    'IZMIR firması m² Şehir'
     """
+    s = fold_compat(s)
     for odd, replacement in _ODD_CHARS.items():
         if odd in s:
             s = s.replace(odd, replacement)
@@ -376,7 +382,7 @@ _TOUCHED_CHARS = frozenset(
     + "".join(wrong[0] for wrong in UTF8_AS_CP1252)
     + _STRAY_DOT[1:]
     + _C1
-)
+) | COMPAT_CHARS
 # Bytes cp1254 leaves undefined: encoding never produces them, so they stand in for
 # the characters of classes no cp1254 character has.
 _STAND_IN_BYTES = {_CLS_DROPPED: b"\x81", _CLS_ODD_SPACE: b"\x8d"}
@@ -542,6 +548,7 @@ def _settled(s: str, turkish: bool) -> bool:
         or _has_any(s, _INVISIBLE + _SPACES)
         or not unicodedata.is_normalized("NFC", s)
         or _STRAY_DOT in s
+        or has_compat(s)
     )
 
 

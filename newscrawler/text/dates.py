@@ -3,8 +3,10 @@
 Rule-based (no dateparser): numeric dates are always day-first (``02/01/2025`` is
 2 January), month names match whatever the case or keyboard (``KASIM``, ``Kasim``,
 ``Kas``), labels before a date give its role (``Güncelleme:`` -> updated), relative dates
-resolve against the fetch time, and naive local times are localized to Europe/Istanbul
-with zoneinfo (``+02:00`` in winter before 2016-09-07, ``+03:00`` since).
+resolve against the fetch time, year-less dates (``14 Şubat``, ``20 Aralık 15:30``) are the
+latest such day not after it (a bare day and month only on a line of its own), and
+naive local times are localized to Europe/Istanbul with zoneinfo (``+02:00`` in winter
+before 2016-09-07, ``+03:00`` since).
 """
 
 from __future__ import annotations
@@ -278,6 +280,7 @@ _ISO_RE = re.compile(
     r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:?\d\d)?)?"
 )
 _NO_LETTERS_RE = re.compile(r"[\W\d_]*")
+_WEEKDAY_RE = re.compile(rf"{_NOT_LETTER_BEFORE}(?:{_WEEKDAY}){_NOT_LETTER_AFTER}")
 _TAIL_RE = re.compile(r"[\W_]*")
 
 _UTC_NAMES = frozenset({"gmt", "utc", "ut", "z"})
@@ -350,19 +353,57 @@ def _dated(m: re.Match[str], now: datetime) -> tuple[datetime | date, str] | Non
         hour, minute, second = int(g[_G_PH]), int(g[_G_PMI]), int(ps) if ps else 0
         zone, precise = ISTANBUL, bool(ps)
     else:
+        if not year:  # "14 Şubat": the latest such day (parse_dates asks for a dateline)
+            year = _latest_year(month, day, now.date())
         if not 1900 <= year <= 2099:
-            return None  # "16 Kasım" alone may be any year (or an event to come)
+            return None
         return date(year, month, day), "day"
-    if not year:  # "16 Kasım 14:32": this year, unless that is still to come
-        year = now.year
-        if datetime(year, month, day, hour, minute, tzinfo=ISTANBUL) > now + _ONE_DAY:
-            year -= 1
+    if not year:  # "16 Kasım 14:32": the latest such day not after the fetch day
+        year = _latest_year(month, day, now.date())
     if not 1900 <= year <= 2099:
         return None
     value = datetime(year, month, day, hour, minute, second, tzinfo=zone)
     if zone is not ISTANBUL:
         value = value.astimezone(ISTANBUL)
     return value, ("second" if precise else "minute")
+
+
+def _latest_year(month: int, day: int, today: date) -> int:
+    """The year of the latest ``day``.``month`` not after ``today`` (0: no such day).
+
+    >>> _latest_year(2, 14, date(2025, 11, 16)), _latest_year(12, 20, date(2025, 11, 16))
+    (2025, 2024)
+    >>> _latest_year(2, 29, date(2025, 11, 16)), _latest_year(11, 16, date(2025, 11, 16))
+    (2024, 2025)
+    """
+    for year in range(today.year, today.year - 9, -1):
+        try:
+            if date(year, month, day) <= today:
+                return year
+        except ValueError:  # 29 February of a common year, 31 April
+            continue
+    return 0
+
+
+def _bare_yearless(m: re.Match[str]) -> bool:
+    """Whether a matched date is a day and month alone: no year, no time ("14 Şubat")."""
+    g = m.groups()
+    return bool(g[_G_TD]) and not (g[_G_TY] or g[_G_H] or g[_G_PH])
+
+
+@lru_cache(maxsize=256)
+def _dateline_tail(tail: str) -> bool:
+    """Whether what follows a year-less date up to the next one leaves it a dateline:
+    punctuation, a weekday or a label, not the rest of a sentence ("'da yapılacak").
+
+    >>> _dateline_tail(" pazar"), _dateline_tail(" | güncelleme: "), _dateline_tail("'da yürüyüş")
+    (True, True, False)
+    """
+    if _TAIL_RE.fullmatch(tail):
+        return True
+    if tail[:1] in "'’":
+        return False
+    return _only_label(_WEEKDAY_RE.sub(" ", tail))
 
 
 def _relative(m: re.Match[str], now: datetime) -> datetime | date:
@@ -442,7 +483,8 @@ def parse_dates(raw: str, *, now: datetime, source: str = "text") -> list[Parsed
     now = _as_istanbul(now)
     found: list[ParsedDate] = []
     previous_end = 0
-    for m in _DATE_RE.finditer(folded):
+    matches = list(_DATE_RE.finditer(folded))
+    for index, m in enumerate(matches):
         kind = m.lastgroup
         start, end = m.span()
         head = folded[previous_end:start]
@@ -450,6 +492,10 @@ def parse_dates(raw: str, *, now: datetime, source: str = "text") -> list[Parsed
             found or not _only_label(head) or not _TAIL_RE.fullmatch(folded, end)
         ):
             continue  # "Şimdi" / "Dün" inside a sentence is no date
+        if kind == "dated" and _bare_yearless(m):
+            following = matches[index + 1].start() if index + 1 < len(matches) else len(folded)
+            if not (_only_label(head) and _dateline_tail(folded[end:following])):
+                continue  # "25 Kasım'da yürüyüş yapılacak" names a day, it is no dateline
         value: datetime | date
         try:
             if kind == "dated":

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from newscrawler.extract.blocks import Block, Link
 from newscrawler.extract.fold import fold_key
 from newscrawler.extract.walker import is_list_heading
+from newscrawler.text.dateline import is_dateline
 
 SUBSTANTIAL = 80  # chars of a paragraph that certainly is article text
 MIN_SENTENCE = 40  # chars of a sentence-final paragraph that counts as article text
@@ -54,12 +55,6 @@ CREDIT_PATTERNS = (
     r"(?:haber|foto(?:ğraf)?|kaynak)\s*:\s*\(?(?:aa|dha|iha|anka)\)?",
 )
 _CREDIT_RE = re.compile(r"^(?:" + "|".join(CREDIT_PATTERNS) + r")$", re.IGNORECASE)
-_DATE_LINE_RE = re.compile(
-    r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık"
-    r"|OCAK|ŞUBAT|MART|NİSAN|MAYIS|HAZİRAN|TEMMUZ|AĞUSTOS|EYLÜL|EKİM|KASIM|ARALIK)\b)",
-    re.IGNORECASE,
-)
 _CLOSERS = "\"'”’»)]"
 _SENTENCE_END = (".", ":", ";")
 
@@ -287,7 +282,7 @@ def _credit_index(lines: Sequence[str], credit_lines: Sequence[str], strict: boo
 
 
 def _looks_like_date_line(line: str) -> bool:
-    return len(line) <= MAX_DATE_LINE and _DATE_LINE_RE.search(line) is not None
+    return len(line) <= MAX_DATE_LINE and is_dateline(line)
 
 
 def split_text_dump(text: str, credit_lines: Sequence[str] = ()) -> TextDump:
