@@ -127,6 +127,8 @@ def _run(store: Any, pages: list[tuple[str, str, int]], profiles: dict[str, Any]
          min_share: float, min_body: int, credits: Any,
          ) -> tuple[Counter[str], list[tuple[str, str]], int]:
     """Learn each site's template from its pages, then extract and save every page."""
+    from newscrawler.pipelines.validate import article_flags
+
     books: dict[str, Any] = {}
     total = 2 * len(pages)
     done = 0
@@ -183,6 +185,7 @@ def _run(store: Any, pages: list[tuple[str, str, int]], profiles: dict[str, Any]
         if reason:
             failures.append((url, f"{reason}; the archived text is kept"))
         else:
+            item.flags = article_flags(item, min_body_chars=min_body)
             record = item.record()
             record.update(url=row[0], site=site, fetched_at=row[1] or record["fetched_at"],
                           fetched_url=url if url != row[0] else None)
