@@ -48,9 +48,10 @@ SPLIT_CREDIT_LINES = [
 TEMPLATE_ENABLED = True
 # A line is a site's template once seen on at least this many distinct pages of the site ...
 TEMPLATE_MIN_PAGES = 5
-# ... and on at least this share of the site's counted pages (a stock sentence of crime news
-# seen on a few pages of thousands stays article text).
-TEMPLATE_MIN_SHARE = 0.05
+# ... and on at least this share of the site's counted pages: a box of the site's template sits
+# on nearly every page, while a stock sentence ("Olayla ilgili soruşturma başlatıldı.") or the
+# closing line of a series of press releases, seen on a fifth of the pages, stays article text.
+TEMPLATE_MIN_SHARE = 0.25
 # Articles whose cleaned body is shorter than this many characters are kept only when they
 # hold VALIDATE_MIN_SENTENCE_CHARS of sentence text and are no "removed"/"not found"
 # notice; they are archived with the flag "short" (articles.flags), so research can filter.

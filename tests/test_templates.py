@@ -94,6 +94,15 @@ def test_share_threshold_keeps_a_stock_sentence_of_a_big_site() -> None:
     assert not book.is_template("Olayla ilgili soruşturma başlatıldı.")  # 8 of 200 pages
 
 
+def test_a_sentence_on_a_fifth_of_a_small_sites_pages_stays_article_text() -> None:
+    book = TemplateBook()  # the defaults, as a crawl uses them
+    for n in range(30):
+        closing = f"Çalışmaların {n % 5 + 2} hafta boyunca süreceği bildirildi."
+        book.observe(f"/haber/{n}", [f"Haber {n} metni burada.", closing, "Bizi destekleyin."])
+    assert book.is_template("Bizi destekleyin.")
+    assert not book.is_template("Çalışmaların 2 hafta boyunca süreceği bildirildi.")  # 6 of 30
+
+
 def test_templates_round_trip_through_the_archive(tmp_path: Path) -> None:
     book = TemplateBook(min_pages=2)
     for n in range(3):

@@ -72,7 +72,7 @@ class TemplatePipeline:
             raise NotConfigured("TEMPLATE_ENABLED is off")
         pipeline = cls(crawler, s.get("ARCHIVE_DB") or None,
                        min_pages=max(1, s.getint("TEMPLATE_MIN_PAGES", 5)),
-                       min_share=s.getfloat("TEMPLATE_MIN_SHARE", 0.05),
+                       min_share=s.getfloat("TEMPLATE_MIN_SHARE", 0.25),
                        timeout=s.getfloat("ARCHIVE_TIMEOUT", 30.0))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline

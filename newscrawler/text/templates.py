@@ -52,7 +52,7 @@ class TemplateBook:
     """What one site's pages have in common, learned page by page."""
 
     min_pages: int = 5
-    min_share: float = 0.05
+    min_share: float = 0.25
     site_pages: int = 0
     lines: dict[str, TemplateLine] = field(default_factory=dict)
     _counted: set[str] = field(default_factory=set, repr=False)
@@ -117,7 +117,7 @@ class TemplateBook:
 
     @classmethod
     def from_rows(cls, site_pages: int, lines: dict[str, tuple[str, int]], *,
-                  min_pages: int = 5, min_share: float = 0.05) -> TemplateBook:
+                  min_pages: int = 5, min_share: float = 0.25) -> TemplateBook:
         """A book from what the archive kept (``archive.templates.load_site_templates``)."""
         return cls(min_pages=min_pages, min_share=min_share, site_pages=site_pages,
                    lines={k: TemplateLine(text, pages) for k, (text, pages) in lines.items()})
