@@ -176,7 +176,22 @@ CRAWL_RUNS = Table(
     indexes=(Index(("status",)),),
 )
 
-TABLES: tuple[Table, ...] = (ARTICLES, HEADLINES, REVISIONS, RAW_PAGES, CRAWL_RUNS)
+PLACES = Table(
+    "places",
+    {
+        "article_id": int,
+        "rank": int,  # 1 = the place the article is most about
+        "province": str,  # official province name (newscrawler/places/data/gazetteer.tsv)
+        "district": str,  # official district name; null: only the province is known
+        "found_in": str,  # dateline / title / lead / body / region
+    },
+    pk=("article_id", "rank"),
+    not_null=("province",),
+    foreign_keys=(("article_id", "articles", "id"),),
+    indexes=(Index(("province", "district")), Index(("district",))),
+)
+
+TABLES: tuple[Table, ...] = (ARTICLES, HEADLINES, REVISIONS, RAW_PAGES, CRAWL_RUNS, PLACES)
 
 #: States of a crawl run: ``running`` until it ends; ``finished``; ``failed`` (nothing
 #: fetched, only errors, or the archive could not be written); ``blocked`` (the site
@@ -190,6 +205,7 @@ ARTICLE_RECORD_KEYS = frozenset(
         "url", "site", "title", "body", "published_at", "updated_at", "date_precision",
         "date_source", "date_raw", "author", "credit", "category", "tags", "language",
         "fetched_at", "headlines", "content_hash", "fetched_url",
+        "places",
     }
 )  # fmt: skip
 
@@ -336,7 +352,13 @@ def _v3_run_reason(db: Database) -> None:
 
 #: Migration functions, applied in order; ``user_version`` counts the applied ones.
 #: Append new ones; never edit or remove a released one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_search, _v3_run_reason]
+def _v4_places(db: Database) -> None:
+    """``places``: the provinces and districts each article is about (#10)."""
+    _ensure_table(db, PLACES)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_search, _v3_run_reason,
+                                                _v4_places]
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(MIGRATIONS)

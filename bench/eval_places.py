@@ -32,7 +32,9 @@ sys.path.insert(0, str(ROOT))
 from newscrawler.places.tagger import tag_places  # noqa: E402
 
 LABELLED = ROOT / "tests" / "fixtures" / "places" / "labelled.jsonl"
-CORPUS = ROOT.parent / "shared" / "corpus"
+# ../shared beside the repository (a worktree sits one level deeper).
+CORPUS = next((p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent)
+               if (p / "shared" / "corpus").is_dir()), ROOT.parent / "shared" / "corpus")
 
 
 def _ratio(num: int, den: int) -> float:
@@ -73,30 +75,41 @@ def evaluate(path: Path = LABELLED, *, verbose: bool = False) -> dict[str, Any]:
     }
 
 
-def corpus_report(root: Path = CORPUS) -> str:
-    """How many real pages get a place, and their most frequent primary provinces."""
+def corpus_report(root: Path = CORPUS, *, show: int = 0) -> str:
+    """How many real texts get a place, and their most frequent primary provinces.
+
+    Texts: the TTC-3600 sample's news bodies (``ttc3600-sample/*/*.txt``) and the
+    fundus-tr pages (``fundus-tr/html``, extracted as ``newscrawler extract`` does).
+    """
     if not root.is_dir():
         return f"{root} is absent: real pages skipped"
+    from datetime import UTC, datetime
+
     from newscrawler.offline import article_from_file
     from newscrawler.settings import SPLIT_CREDIT_LINES
 
-    tagged = total = 0
-    primary: Counter[str] = Counter()
-    for file in sorted(root.rglob("*.htm*"))[:2000]:
+    texts: list[tuple[str, str, str, str | None]] = []
+    for file in sorted(root.glob("ttc3600-sample/*/*.txt")):
+        texts.append((file.name, "", file.read_text("utf-8-sig"), None))
+    for file in sorted((root / "fundus-tr" / "html").glob("*")):
         try:
-            item = article_from_file(file, url=None, site="corpus", fetched_at=None,  # type: ignore[arg-type]
-                                     profile=None, credit_lines=SPLIT_CREDIT_LINES)
-        except Exception:  # unreadable pages are not what this measures
+            item = article_from_file(file, url=None, site="corpus",
+                                     fetched_at=datetime.now(UTC), profile=None,
+                                     credit_lines=SPLIT_CREDIT_LINES)
+        except Exception:  # noqa: BLE001 -- an unreadable page is not what this measures
             continue
-        if not item.body:
-            continue
-        total += 1
-        got = tag_places(item.title or "", item.body, item.credit)
+        texts.append((file.name, item.title or "", item.body, item.credit))
+    tagged = 0
+    primary: Counter[str] = Counter()
+    for n, (name, title, body, credit) in enumerate(texts):
+        got = tag_places(title, body, credit)
         if got:
             tagged += 1
             primary[got[0].province] += 1
+        if n < show:
+            print(f"{name}: {[p.as_dict() for p in got]}")
     top = ", ".join(f"{p} {n}" for p, n in primary.most_common(8))
-    return f"real pages: {tagged}/{total} tagged with a place; primary provinces: {top}"
+    return f"real texts: {tagged}/{len(texts)} tagged with a place; primary provinces: {top}"
 
 
 def main() -> None:
@@ -111,7 +124,7 @@ def main() -> None:
                 "district_precision", "district_recall"):
         print(f"{key:20} {scores[key]:.3f}")
     if args.corpus:
-        print(corpus_report())
+        print(corpus_report(show=1000 if args.per_article else 0))
 
 
 if __name__ == "__main__":

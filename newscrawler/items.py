@@ -49,6 +49,10 @@ class ArticleItem:
     date_source: str | None = None
     date_raw: str | None = None
 
+    #: ``{"province", "district", "found_in"}`` dicts, most salient first (PlacesPipeline);
+    #: None: not tagged (the archive keeps the places it has).
+    places: list[dict[str, Any]] | None = None
+
     def record(self) -> dict[str, Any]:
         """The archive record (``archive.Archive.save_articles`` input) for this item."""
         return {
@@ -69,4 +73,4 @@ class ArticleItem:
             "language": self.language,
             "fetched_at": self.fetched_at,
             "headlines": list(self.headlines),
-        }
+        } | ({} if self.places is None else {"places": list(self.places)})

@@ -40,6 +40,7 @@ def iter_articles(
     author: str | None = None,
     category: str | None = None,
     expand: bool = True,
+    place: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Archived articles one at a time, oldest saved first, each with its headlines.
 
@@ -51,10 +52,12 @@ def iter_articles(
     :param author: only articles by this author (any case, with or without Turkish letters)
     :param category: only articles in this category (the same way)
     :param expand: inflect the query words, as ``search`` does
-    :return: dicts with the ``ARTICLE_FIELDS`` (``tags`` as a list) and ``headlines``,
-        a list of ``{"position", "title", "url"}``
+    :param place: only articles tagged with this province or district (any case/letters)
+    :return: dicts with the ``ARTICLE_FIELDS`` (``tags`` as a list), ``headlines``,
+        a list of ``{"position", "title", "url"}``, and ``places``, a list of
+        ``{"rank", "province", "district", "found_in"}``
     """
-    filters, params = _filters(site, since, until, author, category)
+    filters, params = _filters(site, since, until, author, category, place)
     columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
     if query is not None:
         match = to_fts(parse_query(query), inflect.expand if expand else None)
@@ -83,7 +86,19 @@ def iter_articles(
                     (article["id"],),
                 )
             ]
+            article["places"] = _places(conn, article["id"])
             yield article
+
+
+def _places(conn: Any, article_id: int) -> list[dict[str, Any]]:
+    """The article's places in rank order (none on an archive older than the table)."""
+    try:
+        rows = conn.execute("SELECT rank, province, district, found_in FROM places "
+                            "WHERE article_id = ? ORDER BY rank", (article_id,)).fetchall()
+    except Exception:  # noqa: BLE001 -- a read-only archive from before schema v4
+        return []
+    return [dict(zip(("rank", "province", "district", "found_in"), r, strict=True))
+            for r in rows]
 
 
 def iter_runs(db: object, *, site: str | None = None) -> Iterator[dict[str, Any]]:

@@ -21,7 +21,7 @@ from functools import cache
 from archive.fold import APOSTROPHES, case_fold
 from newscrawler.places.gazetteer import gazetteer, rules
 
-__all__ = ["SECTIONS", "Place", "places_json", "tag_places"]
+__all__ = ["SECTIONS", "Place", "place_records", "places_json", "tag_places"]
 
 #: Where a place was found, strongest first (``region``: the site's home province, used
 #: only for an article that names none).
@@ -83,6 +83,7 @@ def _lists() -> dict[str, frozenset[str]]:
     words = r["words"]
     return {
         "restricted": frozenset(case_fold(n) for n in words["restricted"]),
+        "strict": frozenset(case_fold(n) for n in words["strict"]),
         "teams": frozenset(case_fold(n) for n in words["teams"]),
         "sport": frozenset(words["sport_words"]),
         "district_cues": frozenset(r["cues"]["district"]),
@@ -117,7 +118,11 @@ def _cue(word: str, prefixes: frozenset[str]) -> bool:
 
 
 def _match(tokens: list[_Token], i: int) -> tuple[str, int, str] | None:
-    """The gazetteer name at token ``i``: (name, tokens used, suffix), or None."""
+    """The gazetteer name at token ``i``: (name, tokens used, suffix), or None.
+
+    A suffix after an apostrophe comes with it (``'da``); one without (``Bornovada``)
+    comes bare (``da``).
+    """
     names = gazetteer().names
     tok = tokens[i]
     if tok.suffix or not (tok.upper or tok.word == "merkez"):
@@ -127,9 +132,9 @@ def _match(tokens: list[_Token], i: int) -> tuple[str, int, str] | None:
         two = f"{tok.word} {nxt.word}"
         if two in names:
             after = tokens[i + 2] if i + 2 < len(tokens) else None
-            return two, 2, after.word if after is not None and after.suffix else ""
+            return two, 2, f"'{after.word}" if after is not None and after.suffix else ""
     if tok.word in names:
-        return tok.word, 1, nxt.word if nxt is not None and nxt.suffix else ""
+        return tok.word, 1, f"'{nxt.word}" if nxt is not None and nxt.suffix else ""
     if nxt is not None and nxt.suffix:
         return None  # "Karşıyaka'ya" is matched whole above; "Xyz'de" is no place
     for suffix in _suffixes():
@@ -172,7 +177,8 @@ def _mentions(text: str, section: str, sport: bool) -> list[_Mention]:
         if name == capital and section != "dateline" and _government(tokens, i, used):
             i += used
             continue
-        found.append(_Mention(pairs, section, i, j, name, cued, suffix in lists["locative"]))
+        found.append(_Mention(pairs, section, i, j, name, cued, suffix[1:] in lists["locative"] and suffix.startswith("'")
+                              and name not in lists["strict"]))
         i += used
     # "Pazar ve Çayeli ilçelerinde": a cue after the last name of a list covers them all.
     for m, after in reversed(list(zip(found, found[1:], strict=False))):
@@ -293,3 +299,10 @@ def tag_places(title: str, body: str, credit: str | None = None,
 def places_json(places: list[Place]) -> list[dict[str, str | None]]:
     """The ``places`` list of ``newscrawler extract``'s JSON."""
     return [p.as_dict() for p in places]
+
+
+def place_records(title: str | None, body: str, credit: str | None = None,
+                  region: str | None = None) -> list[dict[str, str | None]]:
+    """An article record's ``places``: ``{"province", "district", "found_in"}``, in rank order."""
+    return [{**p.as_dict(), "found_in": p.found_in}
+            for p in tag_places(title or "", body, credit, region)]
