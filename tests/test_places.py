@@ -225,3 +225,23 @@ def test_search_and_export_by_place(sample_db: Path, tmp_path: Path) -> None:
                       "published_at_utc,rank,province,district,found_in")
     runs = run_cli("export", "--table", "runs", "--place", "izmir", "--db", str(sample_db))
     assert runs.returncode == 2 and "--place" in runs.stderr
+
+
+def test_crawl_tags_through_the_pipeline(crawled_sample: dict[str, Any]) -> None:
+    db = crawled_sample["db"]
+    assert crawled_sample["result"].returncode == 0, crawled_sample["result"].stderr
+    found = rows(db, "SELECT p.province, p.district, p.found_in FROM places AS p JOIN articles "
+                 "AS a ON a.id = p.article_id WHERE a.url LIKE '%-100028' ORDER BY p.rank")
+    assert found[0] == {"province": "İzmir", "district": "Bornova", "found_in": "dateline"}
+    stats = json.loads(rows(db, "SELECT stats FROM crawl_runs")[0]["stats"])
+    assert stats["places/tagged"] == rows(db, "SELECT count(*) AS n FROM articles")[0]["n"]
+
+
+def test_pipeline_switches_off() -> None:
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from newscrawler.pipelines.places import PlacesPipeline
+
+    with pytest.raises(NotConfigured):
+        PlacesPipeline.from_crawler(get_crawler(settings_dict={"PLACES_TAGGING": False}))

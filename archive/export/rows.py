@@ -7,6 +7,7 @@ articles took 753 MB against 30 MB streaming); ``iter_runs`` reads the crawl run
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -95,7 +96,7 @@ def _places(conn: Any, article_id: int) -> list[dict[str, Any]]:
     try:
         rows = conn.execute("SELECT rank, province, district, found_in FROM places "
                             "WHERE article_id = ? ORDER BY rank", (article_id,)).fetchall()
-    except Exception:  # noqa: BLE001 -- a read-only archive from before schema v4
+    except sqlite3.OperationalError:  # a read-only archive from before schema v4
         return []
     return [dict(zip(("rank", "province", "district", "found_in"), r, strict=True))
             for r in rows]

@@ -105,7 +105,8 @@ def _columns(text: str | None, known: tuple[str, ...], table: str) -> tuple[str,
 
 def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None,
            site: str | None, since: str | None, until: str | None, author: str | None,
-           category: str | None, place: str | None, columns: str | None, excel: bool, delimiter: str | None,
+           category: str | None, place: str | None,
+           columns: str | None, excel: bool, delimiter: str | None,
            output: str) -> None:
     """Stream a table of the archive as CSV, JSON Lines or xlsx (constant memory).
 

@@ -13,6 +13,7 @@ government is not a place.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,11 +35,13 @@ _AGENCIES = (r"(?:Hibya(?: Haber Ajansı)?|İHA|İhlas Haber Ajansı|DHA|Demirö
 # "Hibya Haber Ajansı - Manisa'nın ...": the agency first, then the place clause.
 _AGENCY_FIRST = re.compile(rf"^\s*{_AGENCIES}\s*[{_DASH}]\s*")
 # "KONYA (İHA) –", "ANKARA, (DHA) -", "Bodrum/MUĞLA (DHA) -", "İZMİR (Hibya) –".
-_PAREN_DATELINE = re.compile(rf"^\s*([^()\n{_DASH}]{{2,60}}?)\s*,?\s*\([^()\n]{{2,40}}\)\s*[{_DASH}:]")
+_PAREN_DATELINE = re.compile(
+    rf"^\s*([^()\n{_DASH}]{{2,60}}?)\s*,?\s*\([^()\n]{{2,40}}\)\s*[{_DASH}:]")
 # "İZMİR – ...", "BORNOVA/İZMİR - ...": capitals, then a dash.
 _CAPS_DATELINE = re.compile(rf"^\s*([A-ZÇĞİÖŞÜÂÎÛ][A-ZÇĞİÖŞÜÂÎÛ0-9 /,.]{{1,50}})\s*[{_DASH}]\s")
 # "MUĞLA'NIN Bodrum ilçesinde", "Manisa'nın Akhisar ilçesinde": a province's district.
-_OF_DISTRICT = re.compile(rf"^\s*(?:\w+[{APOSTROPHES}]\w+\s+)?\w+(?:\s+\w+)?\s+[İi][Ll][Çç][Ee][Ss]\w*")
+_OF_DISTRICT = re.compile(
+    rf"^\s*(?:\w+[{APOSTROPHES}]\w+\s+)?\w+(?:\s+\w+)?\s+[İi][Ll][Çç][Ee][Ss]\w*")
 _WORD = re.compile(r"\w+")
 _GENITIVE = frozenset({"nın", "nin", "nun", "nün", "ın", "in", "un", "ün"})
 
@@ -177,11 +180,12 @@ def _mentions(text: str, section: str, sport: bool) -> list[_Mention]:
         if name == capital and section != "dateline" and _government(tokens, i, used):
             i += used
             continue
-        found.append(_Mention(pairs, section, i, j, name, cued, suffix[1:] in lists["locative"] and suffix.startswith("'")
-                              and name not in lists["strict"]))
+        locative = (suffix.startswith("'") and suffix[1:] in lists["locative"]
+                    and name not in lists["strict"])
+        found.append(_Mention(pairs, section, i, j, name, cued, locative))
         i += used
     # "Pazar ve Çayeli ilçelerinde": a cue after the last name of a list covers them all.
-    for m, after in reversed(list(zip(found, found[1:], strict=False))):
+    for m, after in reversed(list(itertools.pairwise(found))):
         between = [t.word for t in tokens[m.end: after.index]]
         if after.cued and not m.cued and between in ([], ["ve"], ["ile"]):
             m.cued = True
