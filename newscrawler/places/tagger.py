@@ -259,7 +259,7 @@ def tag_places(title: str, body: str, credit: str | None = None,
     [Place(province='İzmir', district=None, found_in='region')]
     """
     lists = _lists()
-    folded = {t.word for t in _tokens(f"{title} {body}")}
+    folded = set(_WORD.findall(case_fold(f"{title} {body}")))
     sport = bool(folded & lists["sport"])
     mentions: list[_Mention] = []
     for section, text in _sections(title, body, credit):
