@@ -162,6 +162,25 @@ _HEADLINES = TableDoc(
     },
 )
 
+_PLACES = TableDoc(
+    "The provinces and districts each article is about (newscrawler/places, issue #10), "
+    "most salient first: one row per (province, district) pair. Replaced whenever the "
+    "article is saved with places.",
+    {
+        "article_id": ColumnDoc("INTEGER", "The article (`articles.id`).", "1842"),
+        "rank": ColumnDoc("INTEGER", "1 for the place the article is most about, then 2, 3 ...",
+                          "1"),
+        "province": ColumnDoc("TEXT", "Official province name (81, as in "
+                              "newscrawler/places/data/gazetteer.tsv).", "İzmir"),
+        "district": ColumnDoc("TEXT", "Official district name.", "Bornova",
+                              "only the province is known"),
+        "found_in": ColumnDoc("TEXT", "Where the place was found, strongest first: `dateline`, "
+                              "`title`, `lead`, `body`, or `region` (no place named: the "
+                              "site profile's home province).", "dateline",
+                              "never (older rows may lack it)"),
+    },
+)
+
 _REVISIONS = TableDoc(
     "Earlier texts of an article: when a refetch changes its title or body, the text it "
     "replaces is kept here.",
@@ -272,6 +291,7 @@ TABLES: dict[str, TableDoc] = {
     "raw_pages": _RAW_PAGES,
     "crawl_runs": _CRAWL_RUNS,
     "site_templates": _SITE_TEMPLATES,
+    "places": _PLACES,
     FTS_TABLE: _FTS,
 }
 
@@ -317,6 +337,10 @@ EXPORTS: dict[str, TableDoc] = {
                                    "and xlsx cells (one row each in `--table headlines`).",
                                    '[{"position": 1, "title": "...", "url": "..."}]',
                                    "never (`[]` when there is none)"),
+            "provinces": ColumnDoc("TEXT", "The provinces the article is about, most salient "
+                                   "first: a JSON array (JSON text in CSV and xlsx cells; "
+                                   "districts in `--table places`).", '["İzmir", "Manisa"]',
+                                   "never (`[]` when none is known)"),
         },
     ),
     "headlines": TableDoc(
@@ -324,6 +348,16 @@ EXPORTS: dict[str, TableDoc] = {
         {
             "article_url": ColumnDoc("TEXT", "The article's `url`.",
                                      "https://www.hibya.com/izmir-de-kadina-siddete-123456"),
+            "site": ColumnDoc("TEXT", "The article's `site`.", "hibya"),
+            **_dates("published", "The article's publication"),
+        },
+    ),
+    "places": TableDoc(
+        "One row per place of an article, with its article's id, URL, site and date. "
+        + _EXPORT_RULES,
+        {
+            "article_url": ColumnDoc("TEXT", "The article's `url`.",
+                                     "https://www.hibya.com/bornova-da-park-123456"),
             "site": ColumnDoc("TEXT", "The article's `site`.", "hibya"),
             **_dates("published", "The article's publication"),
         },
@@ -355,7 +389,8 @@ EXPORTS: dict[str, TableDoc] = {
 }
 
 #: The archive table each export's other columns come from.
-EXPORT_SOURCES = {"articles": "articles", "headlines": "headlines", "runs": "crawl_runs"}
+EXPORT_SOURCES = {"articles": "articles", "headlines": "headlines", "runs": "crawl_runs",
+                  "places": "places"}
 
 
 def _cell(text: str) -> str:

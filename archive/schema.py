@@ -192,8 +192,23 @@ SITE_TEMPLATES = Table(
     not_null=("pages_seen",),
 )
 
+PLACES = Table(
+    "places",
+    {
+        "article_id": int,
+        "rank": int,  # 1 = the place the article is most about
+        "province": str,  # official province name (newscrawler/places/data/gazetteer.tsv)
+        "district": str,  # official district name; null: only the province is known
+        "found_in": str,  # dateline / title / lead / body / region
+    },
+    pk=("article_id", "rank"),
+    not_null=("province",),
+    foreign_keys=(("article_id", "articles", "id"),),
+    indexes=(Index(("province", "district")), Index(("district",))),
+)
+
 TABLES: tuple[Table, ...] = (ARTICLES, HEADLINES, REVISIONS, RAW_PAGES, CRAWL_RUNS,
-                             SITE_TEMPLATES)
+                             SITE_TEMPLATES, PLACES)
 
 #: States of a crawl run: ``running`` until it ends; ``finished``; ``failed`` (nothing
 #: fetched, only errors, or the archive could not be written); ``blocked`` (the site
@@ -207,6 +222,7 @@ ARTICLE_RECORD_KEYS = frozenset(
         "url", "site", "title", "body", "published_at", "updated_at", "date_precision",
         "date_source", "date_raw", "author", "credit", "category", "tags", "language",
         "fetched_at", "headlines", "content_hash", "fetched_url", "flags",
+        "places",
     }
 )  # fmt: skip
 
@@ -366,8 +382,13 @@ def _v5_short(db: Database) -> None:
 
 #: Migration functions, applied in order; ``user_version`` counts the applied ones.
 #: Append new ones; never edit or remove a released one.
+def _v6_places(db: Database) -> None:
+    """``places``: the provinces and districts each article is about (#10)."""
+    _ensure_table(db, PLACES)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _v1_initial, _v2_search, _v3_run_reason, _v4_templates, _v5_short,
+    _v1_initial, _v2_search, _v3_run_reason, _v4_templates, _v5_short, _v6_places,
 ]
 
 #: The schema version this code writes.

@@ -122,6 +122,7 @@ def _conditions(
     until: str | date | None,
     author: str | None = None,
     category: str | None = None,
+    place: str | None = None,
 ) -> list[tuple[str, list[Any]]]:
     """SQL conditions on ``a`` (articles) for the filters, each with its parameters."""
     conditions: list[tuple[str, list[Any]]] = []
@@ -141,7 +142,17 @@ def _conditions(
         conditions.append(_text_filter("author", author))
     if category is not None:
         conditions.append(_text_filter("category", category))
+    if place is not None:
+        conditions.append(place_filter(place))
     return conditions
+
+
+def place_filter(place: str) -> tuple[str, list[Any]]:
+    """Articles tagged with this province or district (``places``), in any case, with or
+    without Turkish letters: ``izmir``, ``IZMIR`` and ``İzmir`` keep the same articles."""
+    typed = _fold_like_sql(unicodedata.normalize("NFC", place).strip())
+    return (f"a.id IN (SELECT article_id FROM places WHERE {fold_sql('province')} = ? "
+            f"OR {fold_sql('district')} = ?)", [typed, typed])
 
 
 def _filters(
@@ -150,6 +161,7 @@ def _filters(
     until: str | date | None,
     author: str | None = None,
     category: str | None = None,
+    place: str | None = None,
 ) -> tuple[str, list[Any]]:
     """SQL conditions on ``a`` (articles) for the filters: `` AND ...`` and parameters.
 
@@ -157,7 +169,7 @@ def _filters(
     case, with or without Turkish letters (``fold_sql`` on both sides).
     """
     sql, params = "", []
-    for condition, values in _conditions(site, since, until, author, category):
+    for condition, values in _conditions(site, since, until, author, category, place):
         sql += f" AND {condition}"
         params += values
     return sql, params
@@ -406,6 +418,7 @@ class _Matches:
         until: str | date | None,
         author: str | None = None,
         category: str | None = None,
+        place: str | None = None,
     ) -> None:
         self.conn = conn
         self.tables = FTS_TABLE
@@ -417,7 +430,7 @@ class _Matches:
         filters, params = _filters(site, since, until)
         # Author and category are read from the article row (no index holds them): they
         # narrow the matches, after the site and date index did what it could.
-        wide, wide_params = _filters(None, None, None, author, category)
+        wide, wide_params = _filters(None, None, None, author, category, place)
         if wide:
             self.tables += f" CROSS JOIN articles AS a ON a.id = {FTS_TABLE}.rowid"
             self.where += filters + wide
@@ -538,6 +551,7 @@ def search(
     until: str | date | None = None,
     author: str | None = None,
     category: str | None = None,
+    place: str | None = None,
     limit: int = 20,
     offset: int = 0,
     expand: bool = True,
@@ -563,6 +577,8 @@ def search(
     :param author: only articles by this author (the whole name, in any case, with or
         without Turkish letters: ``ahmet yilmaz`` keeps ``Ahmet YILMAZ``)
     :param category: only articles of this category (compared the same way)
+    :param place: only articles tagged with this province or district (compared the
+        same way: ``bornova`` keeps articles about Bornova)
     :param limit: at most this many hits
     :param offset: skip this many hits (pagination)
     :param expand: also match inflected forms of each unquoted word (``belediye`` ->
@@ -583,7 +599,7 @@ def search(
     conn = get_connection(archive_or_db)
     ranked: list[tuple[int, float]] = []
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
-        matches = _Matches(conn, match, site, since, until, author, category)
+        matches = _Matches(conn, match, site, since, until, author, category, place)
         matches.drop_lookalikes(query, expand)
         position = offset
         while not matches.empty and len(ranked) < limit:
@@ -652,6 +668,7 @@ def count(
     until: str | date | None = None,
     author: str | None = None,
     category: str | None = None,
+    place: str | None = None,
     expand: bool = True,
 ) -> int:
     """How many articles ``search`` would find (same parameters, no paging)."""
@@ -660,6 +677,6 @@ def count(
         return 0
     conn = get_connection(archive_or_db)
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
-        matches = _Matches(conn, match, site, since, until, author, category)
+        matches = _Matches(conn, match, site, since, until, author, category, place)
         matches.drop_lookalikes(query, expand)
         return matches.count()

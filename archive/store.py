@@ -154,6 +154,31 @@ def _headlines(record: Mapping[str, Any], url: str) -> list[tuple[int, str, str 
     return rows
 
 
+def _places(record: Mapping[str, Any], url: str) -> list[tuple[str, str | None, str | None]] | None:
+    """The record's ``places`` as (province, district, found_in) rows in rank order; None:
+    the record carries none (the archive keeps what it has)."""
+    if record.get("places") is None:
+        return None
+    rows: list[tuple[str, str | None, str | None]] = []
+    for place in record["places"]:
+        if not isinstance(place, Mapping) or not isinstance(place.get("province"), str):
+            raise RecordError(f"article {url}: each place must be a dict with a 'province' "
+                              f"string (and 'district', 'found_in'), got {place!r}")
+        rows.append((place["province"], place.get("district"), place.get("found_in")))
+    return rows
+
+
+def _save_places(conn: sqlite3.Connection, article_id: int,
+                 places: list[tuple[str, str | None, str | None]]) -> None:
+    """Replace the article's places (rank from 1)."""
+    conn.execute("DELETE FROM places WHERE article_id = ?", (article_id,))
+    conn.executemany(
+        "INSERT INTO places (article_id, rank, province, district, found_in) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(article_id, rank, *place) for rank, place in enumerate(places, start=1)],
+    )
+
+
 def _article_row(record: Mapping[str, Any]) -> dict[str, Any]:
     """Validate one record and turn it into column values (hash computed, folds not yet:
     an unchanged article needs none)."""
@@ -401,9 +426,11 @@ class Archive:
         ``date_raw``, ``author``, ``credit``, ``category``, ``tags`` (list of str),
         ``language``, ``fetched_at`` (ISO; default now), ``headlines`` (list of
         ``{"position", "title", "url"}``), ``content_hash`` (default: sha1 of the
-        normalized title and body) and ``fetched_url`` (the URL the page came from,
-        when it differs from ``url``: links the saved raw page) and ``flags`` (list of
-        marks such as ``"short"``, stored comma-separated in ``articles.flags``).
+        normalized title and body), ``fetched_url`` (the URL the page came from,
+        when it differs from ``url``: links the saved raw page), ``flags`` (list of
+        marks such as ``"short"``, stored comma-separated in ``articles.flags``) and
+        ``places`` (list of ``{"province", "district", "found_in"}``, most salient first:
+        replaces the article's places; absent or None keeps them).
 
         :return: one status per record: ``"new"``; ``"updated"`` (title or body
             changed: the previous text is kept in ``revisions`` and ``revision`` goes up,
@@ -433,7 +460,10 @@ class Archive:
             "FROM articles WHERE url = ?",
             (row["url"],),
         ).fetchone()
+        places = _places(record, row["url"])
         if old is not None and old[1] == row["content_hash"]:
+            if places is not None:
+                _save_places(conn, old[0], places)
             conn.execute(
                 "UPDATE articles SET fetched_at = max(coalesce(fetched_at, ''), ?), "
                 "last_seen_at = max(coalesce(last_seen_at, ''), ?) WHERE id = ?",
@@ -466,6 +496,8 @@ class Archive:
             "INSERT INTO headlines (article_id, position, title, url) VALUES (?, ?, ?, ?)",
             [(article_id, *headline) for headline in headlines],
         )
+        if places is not None:
+            _save_places(conn, article_id, places)
         self._link_raw_pages(article_id, row)
         return status
 

@@ -369,6 +369,7 @@ def _fetched_at(value: str | None) -> datetime:
 def extract(file: Path, url: str | None, fetched_at: str | None, site: str | None) -> None:
     """Extract one saved .html page or .txt dump and print it as one JSON object."""
     from newscrawler.offline import UnreadableFileError, article_from_file
+    from newscrawler.places.tagger import place_records
     from newscrawler.settings import SPLIT_CREDIT_LINES
 
     profile = resolve_sites([site])[0] if site else None
@@ -396,6 +397,9 @@ def extract(file: Path, url: str | None, fetched_at: str | None, site: str | Non
         "headlines": [{"title": h["title"], "url": h["url"]} for h in item.headlines],
         "is_article": item.is_article and bool(item.body),
         "encoding": item.encoding,
+        "places": [{"province": p["province"], "district": p["district"]}
+                   for p in place_records(item.title, item.body, item.credit,
+                                          profile.region if profile else None)],
     }
     with _output("-") as stdout:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2), file=stdout)
@@ -426,6 +430,7 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
     """Archive saved .html pages and .txt dumps (folders recursively, .gz too)."""
     from newscrawler.offline import UnreadableFileError, article_from_file
     from newscrawler.pipelines.validate import article_flags, problem
+    from newscrawler.places.tagger import place_records
     from newscrawler.settings import (
         SPLIT_CREDIT_LINES,
         VALIDATE_MIN_BODY_CHARS,
@@ -455,10 +460,13 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
                 click.echo(f"skipped {file}: cannot read it ({exc})", err=True)
                 counts["skipped"] += 1
                 continue
+            home = profile
             if not site:
                 url = item.canonical_url or item.url
-                item.site = next((p.name for p in profiles if same_site(url, p.base_url)),
-                                 "imported")
+                home = next((p for p in profiles if same_site(url, p.base_url)), None)
+                item.site = home.name if home else "imported"
+            item.places = place_records(item.title, item.body, item.credit,
+                                        home.region if home else None)
             reason = problem(item, min_body_chars=VALIDATE_MIN_BODY_CHARS,
                              min_sentence_chars=VALIDATE_MIN_SENTENCE_CHARS)
             if item.raw_html is not None:

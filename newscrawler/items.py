@@ -50,6 +50,10 @@ class ArticleItem:
     date_raw: str | None = None
     flags: list[str] = field(default_factory=list)  # set by validation: "short"
 
+    #: ``{"province", "district", "found_in"}`` dicts, most salient first (PlacesPipeline);
+    #: None: not tagged (the archive keeps the places it has).
+    places: list[dict[str, Any]] | None = None
+
     def record(self) -> dict[str, Any]:
         """The archive record (``archive.Archive.save_articles`` input) for this item."""
         return {
@@ -71,4 +75,4 @@ class ArticleItem:
             "fetched_at": self.fetched_at,
             "headlines": list(self.headlines),
             "flags": list(self.flags),
-        }
+        } | ({} if self.places is None else {"places": list(self.places)})

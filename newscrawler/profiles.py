@@ -52,6 +52,7 @@ class SiteProfile:
     selectors: Selectors = field(default_factory=Selectors)
     language: str = "tr"
     download_delay: float | None = None
+    region: str | None = None  # the outlet's home province: weak default place (#10)
     source: str = ""
 
     @property
@@ -165,6 +166,12 @@ def _checked(key: str, annotation: str, value: object, *, css: bool = False) -> 
         if parts.scheme not in ("http", "https") or not parts.hostname or " " in str(checked):
             raise _Bad(f"base_url must be an http:// or https:// URL, got {_shown(value)}")
         return str(checked).rstrip("/") + "/"
+    if key == "region":
+        from newscrawler.places.gazetteer import gazetteer
+
+        if checked not in gazetteer().plates:
+            raise _Bad(f"region must be a province name as spelled officially (e.g. "
+                       f"\"İzmir\", \"Şanlıurfa\"), got {_shown(value)}")
     if key == "article_pattern":
         try:
             re.compile(str(checked))

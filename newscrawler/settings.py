@@ -62,6 +62,8 @@ VALIDATE_MIN_SENTENCE_CHARS = 40
 # Drop a second article with the same text within one crawl (syndicated copies on other
 # sites are kept: they are data).
 DEDUPE_CONTENT = True
+# Tag each article with the provinces and districts it is about (the places table).
+PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).
 PROGRESS_INTERVAL = 5.0
 # Stop the crawl (close reason "blocked") when at least this many of the last 20 article
@@ -87,6 +89,7 @@ ITEM_PIPELINES = {
     "newscrawler.pipelines.block.BlockPagePipeline": 350,
     "newscrawler.pipelines.validate.ValidatePipeline": 400,
     "newscrawler.pipelines.dedupe.DedupePipeline": 500,
+    "newscrawler.pipelines.places.PlacesPipeline": 550,
     "newscrawler.pipelines.archive.ArchivePipeline": 600,
 }
 DOWNLOADER_MIDDLEWARES = {

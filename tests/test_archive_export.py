@@ -78,6 +78,7 @@ def first_row(archive: Archive) -> dict[str, Any]:
         ).fetchone()[0],
         "revision": 1,
         "flags": None,
+        "places": [],
         "headlines": [
             {"position": 1, "title": "Ankara’da öğrenciler", "url": "https://hibya.example/2"},
             {"position": 2, "title": "Kepez’de tarama", "url": None},
@@ -108,12 +109,13 @@ def first_record(archive: Archive) -> dict[str, Any]:
     row = first_row(archive)
     return {
         **{k: "" if v is None else v for k, v in row.items()
-           if k not in ("published_at", "updated_at")},
+           if k not in ("published_at", "updated_at", "places")},
         "published_date": "2025-11-16", "published_at": "", "published_at_utc": "",
         "updated_date": "", "updated_at": "", "updated_at_utc": "",
         "fetched_at": "2025-11-16T09:00:00Z", "first_seen_at": "2025-11-16T09:00:00Z",
         "last_seen_at": "2025-11-16T09:00:00Z", "headline_count": 2,
         "headlines": [{**h, "url": h["url"] or ""} for h in row["headlines"]],
+        "provinces": [],
     }
 
 
@@ -127,6 +129,7 @@ def test_csv_round_trip(archive: Archive) -> None:
         **{k: str(v) for k, v in expected.items()},
         "tags": '["kadın", "İzmir"]',  # lists: JSON text, as in the database and JSON Lines
         "headlines": json.dumps(expected["headlines"], ensure_ascii=False),
+        "provinces": "[]",
     }
     assert json.loads(table[0]["headlines"]) == expected["headlines"]
     assert (table[1]["headline_count"], table[1]["headlines"], table[1]["tags"]) == (

@@ -7,6 +7,7 @@ articles took 753 MB against 30 MB streaming); ``iter_runs`` reads the crawl run
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -43,6 +44,7 @@ def iter_articles(
     category: str | None = None,
     expand: bool = True,
     no_short: bool = False,
+    place: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Archived articles one at a time, oldest saved first, each with its headlines.
 
@@ -55,10 +57,12 @@ def iter_articles(
     :param category: only articles in this category (the same way)
     :param expand: inflect the query words, as ``search`` does
     :param no_short: leave out the articles flagged ``short`` (``articles.flags``)
-    :return: dicts with the ``ARTICLE_FIELDS`` (``tags`` as a list) and ``headlines``,
-        a list of ``{"position", "title", "url"}``
+    :param place: only articles tagged with this province or district (any case/letters)
+    :return: dicts with the ``ARTICLE_FIELDS`` (``tags`` as a list), ``headlines``,
+        a list of ``{"position", "title", "url"}``, and ``places``, a list of
+        ``{"rank", "province", "district", "found_in"}``
     """
-    filters, params = _filters(site, since, until, author, category)
+    filters, params = _filters(site, since, until, author, category, place)
     if no_short:
         filters += NO_SHORT_SQL
     columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
@@ -89,7 +93,19 @@ def iter_articles(
                     (article["id"],),
                 )
             ]
+            article["places"] = _places(conn, article["id"])
             yield article
+
+
+def _places(conn: Any, article_id: int) -> list[dict[str, Any]]:
+    """The article's places in rank order (none on an archive older than the table)."""
+    try:
+        rows = conn.execute("SELECT rank, province, district, found_in FROM places "
+                            "WHERE article_id = ? ORDER BY rank", (article_id,)).fetchall()
+    except sqlite3.OperationalError:  # a read-only archive from before schema v4
+        return []
+    return [dict(zip(("rank", "province", "district", "found_in"), r, strict=True))
+            for r in rows]
 
 
 def iter_runs(db: object, *, site: str | None = None) -> Iterator[dict[str, Any]]:

@@ -17,12 +17,14 @@ __all__ = [
     "ARTICLE_COLUMNS",
     "HEADLINE_COLUMNS",
     "LIST_COLUMNS",
+    "PLACE_COLUMNS",
     "RUN_COLUMNS",
     "TABLES",
     "ExportTable",
     "article_records",
     "date_columns",
     "headline_records",
+    "place_records",
     "run_records",
     "utc",
 ]
@@ -34,7 +36,13 @@ ARTICLE_COLUMNS = (
     "updated_date", "updated_at", "updated_at_utc",
     "author", "credit", "category", "tags", "language",
     "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision", "flags",
-    "headline_count", "headlines",
+    "headline_count", "headlines", "provinces",
+)  # fmt: skip
+
+PLACE_COLUMNS = (
+    "article_id", "article_url", "site",
+    "published_date", "published_at", "published_at_utc",
+    "rank", "province", "district", "found_in",
 )  # fmt: skip
 
 HEADLINE_COLUMNS = (
@@ -61,7 +69,7 @@ RUN_COLUMNS = (
 )
 
 #: Columns holding lists: JSON arrays in JSON Lines, JSON text in CSV and xlsx cells.
-LIST_COLUMNS = frozenset({"tags", "headlines"})
+LIST_COLUMNS = frozenset({"tags", "headlines", "provinces"})
 
 
 def _parse(value: str) -> datetime | None:
@@ -132,6 +140,7 @@ def article_records(articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, An
             "content_hash": _text(a["content_hash"]), "revision": a["revision"],
             "flags": _text(a.get("flags")),
             "headline_count": len(headlines), "headlines": headlines,
+            "provinces": list(dict.fromkeys(p["province"] for p in a.get("places") or [])),
         }  # fmt: skip
 
 
@@ -144,6 +153,18 @@ def headline_records(articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, A
                 "article_id": a["id"], "article_url": _text(a["url"]), "site": _text(a["site"]),
                 **dates, "position": h["position"], "title": _text(h["title"]),
                 "url": _text(h["url"]),
+            }  # fmt: skip
+
+
+def place_records(articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Export records (``PLACE_COLUMNS``): one per place of each article, in rank order."""
+    for a in articles:
+        dates = date_columns("published", a["published_at"])
+        for p in a.get("places") or []:
+            yield {
+                "article_id": a["id"], "article_url": _text(a["url"]), "site": _text(a["site"]),
+                **dates, "rank": p["rank"], "province": _text(p["province"]),
+                "district": _text(p["district"]), "found_in": _text(p["found_in"]),
             }  # fmt: skip
 
 
@@ -193,4 +214,5 @@ TABLES = {
     "headlines": ExportTable("headlines", HEADLINE_COLUMNS, "headlines", True,
                              headline_records),
     "runs": ExportTable("runs", RUN_COLUMNS, "crawl runs", False, run_records),
+    "places": ExportTable("places", PLACE_COLUMNS, "places", True, place_records),
 }

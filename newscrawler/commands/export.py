@@ -19,7 +19,7 @@ from newscrawler.commands.search import ConflictingOptionsError, filter_options
 F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS = ("csv", "jsonl", "xlsx")
-TABLE_NAMES = ("articles", "headlines", "runs")
+TABLE_NAMES = ("articles", "headlines", "runs", "places")
 
 
 def _given(name: str) -> bool:
@@ -45,7 +45,8 @@ def export_options(func: F) -> F:
     decorators = [
         click.option("--table", type=click.Choice(TABLE_NAMES), default="articles",
                      show_default=True, help="articles: one row per article; headlines: one "
-                     "row per headline of an article; runs: one row per crawl run."),
+                     "row per headline of an article; runs: one row per crawl run; places: "
+                     "one row per place an article is about."),
         click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv",
                      show_default=True),
         click.option("--query", help="Only articles matching this search."),
@@ -79,7 +80,7 @@ def _check_options(table: str, fmt: str, excel: bool, delimiter: str | None,
     if excel and delimiter is not None and delimiter != ";":
         raise ConflictingOptionsError("--excel writes ';' between cells; drop --delimiter, "
                                       "or --excel to choose another")
-    if table == "runs":
+    if table == "runs":  # --place too: runs have no places
         given = [f"--{name}" for name, value in filters.items()
                  if name != "site" and value is not None]
         if given:
@@ -106,7 +107,8 @@ def _columns(text: str | None, known: tuple[str, ...], table: str) -> tuple[str,
 
 def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None,
            site: str | None, since: str | None, until: str | None, author: str | None,
-           category: str | None, columns: str | None, excel: bool, delimiter: str | None,
+           category: str | None, place: str | None,
+           columns: str | None, excel: bool, delimiter: str | None,
            output: str, no_short: bool = False) -> None:
     """Stream a table of the archive as CSV, JSON Lines or xlsx (constant memory).
 
@@ -121,7 +123,8 @@ def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None
 
     spec = TABLES[table]
     filters: dict[str, Any] = {"query": query, "since": since, "until": until,
-                               "author": author, "category": category, "site": site}
+                               "author": author, "category": category, "site": site,
+                               "place": place}
     _check_options(table, fmt, excel, delimiter, filters, output)
     if no_short and table == "runs":
         raise ConflictingOptionsError("--no-short: only for articles and headlines; "

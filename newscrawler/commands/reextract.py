@@ -128,6 +128,7 @@ def _run(store: Any, pages: list[tuple[str, str, int]], profiles: dict[str, Any]
          ) -> tuple[Counter[str], list[tuple[str, str]], int]:
     """Learn each site's template from its pages, then extract and save every page."""
     from newscrawler.pipelines.validate import article_flags
+    from newscrawler.places.tagger import place_records
 
     books: dict[str, Any] = {}
     total = 2 * len(pages)
@@ -186,6 +187,9 @@ def _run(store: Any, pages: list[tuple[str, str, int]], profiles: dict[str, Any]
             failures.append((url, f"{reason}; the archived text is kept"))
         else:
             item.flags = article_flags(item, min_body_chars=min_body)
+            profile = profiles.get(site)
+            item.places = place_records(item.title, item.body, item.credit,
+                                        profile.region if profile else None)
             record = item.record()
             record.update(url=row[0], site=site, fetched_at=row[1] or record["fetched_at"],
                           fetched_url=url if url != row[0] else None)

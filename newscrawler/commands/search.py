@@ -64,13 +64,16 @@ def filter_options(site_help: str) -> list[Callable[[F], F]]:
         click.option("--author", help="Only this author (the whole name, any case, with or "
                      "without Turkish letters)."),
         click.option("--category", help="Only this category (compared as --author)."),
+        click.option("--place", help="Only articles about this province or district "
+                     "(izmir, IZMIR, Bornova: any case, with or without Turkish letters)."),
     ]
 
 
 def search_options(func: F) -> F:
     """The query argument and every option of ``search`` but ``--db`` and ``--timeout``."""
     decorators = [
-        click.argument("words", nargs=-1, required=True, metavar="QUERY..."),
+        # QUERY may be left out with --place: the place's articles, newest first (#10)
+        click.argument("words", nargs=-1, required=False, metavar="QUERY..."),
         *filter_options("Only this site (a site profile name)."),
         click.option("--limit", type=click.IntRange(1, MAX_SEARCH_LIMIT), default=20,
                      show_default=True,
@@ -91,7 +94,7 @@ def search_options(func: F) -> F:
 
 def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | None,
            since: str | None, until: str | None, author: str | None, category: str | None,
-           limit: int, offset: int, fmt: str, as_sql: bool) -> None:
+           place: str | None, limit: int, offset: int, fmt: str, as_sql: bool) -> None:
     """Full-text search the way a Turkish reader types.
 
     Any case, with or without Turkish letters (kadina = KADINA = kadına), inflected
@@ -105,13 +108,19 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
     from newscrawler.cli import _output, open_archive
 
     query = " ".join(words)
+    if not words and place is None:
+        raise click.UsageError("Missing argument 'QUERY...'.")
+    if not words:
+        return _place_only(db_path, timeout, place or "", fmt, limit, offset, as_sql,
+                           {"site": site, "since": since, "until": until, "author": author,
+                            "category": category})
     if as_sql:
         _refuse_with_sql()
     with open_archive(db_path, timeout=timeout) as store:
         if site is not None:
             _check_site(store, site, db_path)
         filters: dict[str, Any] = {"site": site, "since": since, "until": until,
-                                   "author": author, "category": category}
+                                   "author": author, "category": category, "place": place}
         if as_sql:
             with _output("-") as out:
                 click.echo(_sql_text(query, filters, limit, offset), file=out)
@@ -131,6 +140,36 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
     # After the results (a terminal shows it below them), and only once they were written.
     if not total:
         click.echo(f"no articles match {query!r}", err=True)
+    else:
+        click.echo(_summary(total, offset, len(hits)), err=True)
+
+
+def _place_only(db_path: str, timeout: float, place: str, fmt: str, limit: int, offset: int,
+                as_sql: bool, filters: dict[str, Any]) -> None:
+    """``search --place NAME`` without query words: the place's articles, newest first."""
+    from archive.places import articles_about, count_about
+    from newscrawler.cli import _output, open_archive
+
+    if as_sql:
+        raise ConflictingOptionsError("--sql needs query words; add some after --place")
+    with open_archive(db_path, timeout=timeout) as store:
+        if filters["site"] is not None:
+            _check_site(store, filters["site"], db_path)
+        total = count_about(store, place, **filters)
+        hits = articles_about(store, place, limit=limit, offset=offset, **filters)
+    with _output("-") as out:
+        if fmt == "json":
+            click.echo(json.dumps(hits, ensure_ascii=False, indent=2), file=out)
+        elif fmt == "csv":
+            writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore",
+                                    lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(hits)
+        else:
+            _print_table(hits, out, first=offset + 1)
+    if not total:
+        click.echo(f"no articles about {place!r} (a province or district name, e.g. "
+                   "izmir or bornova)", err=True)
     else:
         click.echo(_summary(total, offset, len(hits)), err=True)
 

@@ -1,0 +1,45 @@
+"""PlacesPipeline: tag each article with the provinces and districts it is about (#10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from newscrawler.items import ArticleItem
+from newscrawler.places.tagger import place_records
+
+
+class PlacesPipeline:
+    """Tag articles with places (``newscrawler.places.tagger``), most salient first.
+
+    The site profile's ``region`` is the default for an article that names no place.
+    Switched off by ``PLACES_TAGGING = False``. Stats: ``places/tagged``,
+    ``places/untagged``, ``places/region`` (tagged only by the site's region).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PlacesPipeline:
+        if not crawler.settings.getbool("PLACES_TAGGING", True):
+            raise NotConfigured("PLACES_TAGGING is off")
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        profile = getattr(self.crawler.spider, "profile", None)
+        item.places = place_records(item.title, item.body, item.credit,
+                                    getattr(profile, "region", None))
+        assert self.stats is not None
+        if not item.places:
+            self.stats.inc_value("places/untagged")
+        else:
+            self.stats.inc_value("places/tagged")
+            if item.places[0]["found_in"] == "region":
+                self.stats.inc_value("places/region")
+        return item

@@ -1,0 +1,1 @@
+"""Places: the gazetteer of Türkiye's provinces and districts and the article tagger (#10)."""

@@ -1,0 +1,312 @@
+"""Tag an article with the provinces and districts it is about, most salient first.
+
+Pure text in, places out (no Scrapy): the ``extract`` and ``import`` commands and the
+crawl's ``PlacesPipeline`` all call :func:`tag_places`. Signals, strongest first: the
+agency dateline (``KONYA (İHA) –``, ``MUĞLA'NIN Bodrum ilçesinde``), the title, the lead
+(first paragraph), the rest of the body. Names are matched on Turkish-lowercased text
+(``DİYARBAKIR``, ``IĞDIR``), with suffixes after an apostrophe (``İzmir'de``, ``İzmir’de``)
+or without one (``Bornovada``). Precision first: a district name shared by several
+provinces needs its province named in the article; names that are also words or
+surnames (data/rules.toml) need a sign that they are places; ``Ankara`` as the
+government is not a place.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from archive.fold import APOSTROPHES, case_fold
+from newscrawler.places.gazetteer import gazetteer, rules
+
+__all__ = ["SECTIONS", "Place", "place_records", "places_json", "tag_places"]
+
+#: Where a place was found, strongest first (``region``: the site's home province, used
+#: only for an article that names none).
+SECTIONS = ("dateline", "title", "lead", "body", "region")
+_WEIGHTS = {"dateline": 8, "title": 4, "lead": 2, "body": 1}
+
+_DASH = r"\-–—"
+_AGENCIES = (r"(?:Hibya(?: Haber Ajansı)?|İHA|İhlas Haber Ajansı|DHA|Demirören Haber Ajansı|"
+             r"AA|Anadolu Ajansı|ANKA|Anka|ANKA Haber Ajansı|Haber Merkezi)")
+# "Hibya Haber Ajansı - Manisa'nın ...": the agency first, then the place clause.
+_AGENCY_FIRST = re.compile(rf"^\s*{_AGENCIES}\s*[{_DASH}]\s*")
+# "KONYA (İHA) –", "ANKARA, (DHA) -", "Bodrum/MUĞLA (DHA) -", "İZMİR (Hibya) –".
+_PAREN_DATELINE = re.compile(
+    rf"^\s*([^()\n{_DASH}]{{2,60}}?)\s*,?\s*\([^()\n]{{2,40}}\)\s*[{_DASH}:]")
+# "İZMİR – ...", "BORNOVA/İZMİR - ...": capitals, then a dash.
+_CAPS_DATELINE = re.compile(rf"^\s*([A-ZÇĞİÖŞÜÂÎÛ][A-ZÇĞİÖŞÜÂÎÛ0-9 /,.]{{1,50}})\s*[{_DASH}]\s")
+# "MUĞLA'NIN Bodrum ilçesinde", "Manisa'nın Akhisar ilçesinde": a province's district.
+_OF_DISTRICT = re.compile(
+    rf"^\s*(?:\w+[{APOSTROPHES}]\w+\s+)?\w+(?:\s+\w+)?\s+[İi][Ll][Çç][Ee][Ss]\w*")
+_WORD = re.compile(r"\w+")
+_GENITIVE = frozenset({"nın", "nin", "nun", "nün", "ın", "in", "un", "ün"})
+
+
+@dataclass(frozen=True)
+class Place:
+    """One (province, district) an article is about; district None: only the province."""
+
+    province: str
+    district: str | None
+    found_in: str  # one of SECTIONS
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The JSON form: ``{"province": ..., "district": ...}``."""
+        return {"province": self.province, "district": self.district}
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str  # Turkish-lowercased
+    upper: bool  # first letter is a capital (or a digit) in the text
+    suffix: bool  # follows an apostrophe: a suffix of the word before
+    start: int
+    end: int
+    gap: str  # the characters between the previous word and this one
+
+
+@dataclass
+class _Mention:
+    pairs: tuple[tuple[str, str | None], ...]
+    section: str
+    index: int  # token position in its section
+    end: int  # token position after the name and its apostrophe suffix
+    name: str
+    cued: bool
+    locative: bool
+
+
+@cache
+def _lists() -> dict[str, frozenset[str]]:
+    r = rules()
+    words = r["words"]
+    return {
+        "restricted": frozenset(case_fold(n) for n in words["restricted"]),
+        "strict": frozenset(case_fold(n) for n in words["strict"]),
+        "teams": frozenset(case_fold(n) for n in words["teams"]),
+        "sport": frozenset(words["sport_words"]),
+        "district_cues": frozenset(r["cues"]["district"]),
+        "province_cues": frozenset(r["cues"]["province"]),
+        "locative": frozenset(r["cues"]["locative"]),
+        "partners": frozenset(r["government"]["partners"]),
+        "gov_words": frozenset(r["government"]["words"]),
+    }
+
+
+@cache
+def _suffixes() -> tuple[str, ...]:
+    return tuple(rules()["cues"]["suffixes"])
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Words of ``text`` Turkish-lowercased, each marked capitalised / after an apostrophe."""
+    text = unicodedata.normalize("NFC", text)
+    low = case_fold(text)
+    out: list[_Token] = []
+    for m in _WORD.finditer(low):
+        start = m.start()
+        before = text[start - 1] if start else ""
+        gap = text[out[-1].end if out else 0: start]
+        out.append(_Token(m.group(), text[start].isupper() or text[start].isdigit(),
+                          bool(before) and before in APOSTROPHES, start, m.end(), gap))
+    return out
+
+
+def _cue(word: str, prefixes: frozenset[str]) -> bool:
+    return any(word == p or (len(p) > 2 and word.startswith(p)) for p in prefixes)
+
+
+def _match(tokens: list[_Token], i: int) -> tuple[str, int, str] | None:
+    """The gazetteer name at token ``i``: (name, tokens used, suffix), or None.
+
+    A suffix after an apostrophe comes with it (``'da``); one without (``Bornovada``)
+    comes bare (``da``).
+    """
+    names = gazetteer().names
+    tok = tokens[i]
+    if tok.suffix or not (tok.upper or tok.word == "merkez"):
+        return None
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and not nxt.suffix and nxt.start == tok.end + 1:
+        two = f"{tok.word} {nxt.word}"
+        if two in names:
+            after = tokens[i + 2] if i + 2 < len(tokens) else None
+            return two, 2, f"'{after.word}" if after is not None and after.suffix else ""
+    if tok.word in names:
+        return tok.word, 1, f"'{nxt.word}" if nxt is not None and nxt.suffix else ""
+    if nxt is not None and nxt.suffix:
+        return None  # "Karşıyaka'ya" is matched whole above; "Xyz'de" is no place
+    for suffix in _suffixes():
+        stem = tok.word[: -len(suffix)]
+        if tok.word.endswith(suffix) and len(stem) >= 3 and stem in names:
+            return stem, 1, suffix
+    return None
+
+
+def _government(tokens: list[_Token], i: int, used: int) -> bool:
+    """Whether the capital at token ``i`` is the government ("Ankara'nın tutumu")."""
+    lists = _lists()
+    after = [t.word for t in tokens[i + used: i + used + 3]]
+    before = [t.word for t in tokens[max(0, i - 3): i]]
+    if any(w in lists["partners"] for w in after + before):
+        return True
+    return any(_cue(w, lists["gov_words"]) for w in after[:2])
+
+
+def _mentions(text: str, section: str, sport: bool) -> list[_Mention]:
+    """Every place name in one section of the article, with what marks it as a place."""
+    lists = _lists()
+    names = gazetteer().names
+    capital = case_fold(rules()["government"]["capital"])
+    tokens = _tokens(text)
+    found: list[_Mention] = []
+    i = 0
+    while i < len(tokens):
+        hit = _match(tokens, i)
+        if hit is None:
+            i += 1
+            continue
+        name, used, suffix = hit
+        pairs = names[name]
+        j = i + used + (1 if suffix and i + used < len(tokens) and tokens[i + used].suffix else 0)
+        nxt = tokens[j].word if j < len(tokens) else ""
+        provincial = any(d is None for _, d in pairs)
+        cues = lists["province_cues"] if provincial else lists["district_cues"]
+        cued = section == "dateline" or _cue(nxt, cues)
+        if name == capital and section != "dateline" and _government(tokens, i, used):
+            i += used
+            continue
+        locative = (suffix.startswith("'") and suffix[1:] in lists["locative"]
+                    and name not in lists["strict"])
+        found.append(_Mention(pairs, section, i, j, name, cued, locative))
+        i += used
+    # "Pazar ve Çayeli ilçelerinde": a cue after the last name of a list covers them all.
+    for m, after in reversed(list(itertools.pairwise(found))):
+        between = [t.word for t in tokens[m.end: after.index]]
+        if after.cued and not m.cued and between in ([], ["ve"], ["ile"]):
+            m.cued = True
+    restricted = lists["restricted"] | (lists["teams"] if sport else frozenset())
+    return [m for m in found if m.name not in restricted or m.cued
+            or _next_to_province(m, found, tokens)
+            or (m.locative and not (sport and m.name in lists["teams"]))]
+
+
+def _next_to_province(m: _Mention, found: list[_Mention], tokens: list[_Token]) -> bool:
+    """``Manisa'nın Akhisar``, ``Bodrum/Muğla``: the name next to one of its provinces."""
+    mine = {p for p, _ in m.pairs}
+    for o in found:
+        if not any(d is None and p in mine for p, d in o.pairs):
+            continue
+        if o.end == m.index and o.end > o.index + 1 and tokens[o.index + 1].word in _GENITIVE:
+            return True
+        if (m.end == o.index and "/" in tokens[o.index].gap) or (
+                o.end == m.index and "/" in tokens[m.index].gap):
+            return True
+    return False
+
+
+def _dateline(first: str) -> tuple[str, str]:
+    """Split the first paragraph into (dateline, rest); the dateline may be ""."""
+    m = _AGENCY_FIRST.match(first)
+    start = m.end() if m else 0
+    rest = first[start:]
+    for pattern in (_PAREN_DATELINE, _CAPS_DATELINE):
+        d = pattern.match(rest)
+        if d:
+            end = d.end()
+            of = _OF_DISTRICT.match(rest[end:])
+            if of:
+                end += of.end()
+            return first[: start + end], first[start + end:]
+    of = _OF_DISTRICT.match(rest)
+    if of and (m or rest.lstrip()[:3].isupper()):
+        return first[: start + of.end()], first[start + of.end():]
+    caps = re.match(rf"^\s*([A-ZÇĞİÖŞÜ]{{3,}})[{APOSTROPHES}][A-ZÇĞİÖŞÜ]+\b", rest)
+    if caps:
+        return first[: start + caps.end()], first[start + caps.end():]
+    return "", first
+
+
+def _sections(title: str, body: str, credit: str | None) -> list[tuple[str, str]]:
+    paragraphs = [p for p in (line.strip() for line in body.splitlines()) if p]
+    first = paragraphs[0] if paragraphs else ""
+    dateline, lead = _dateline(first)
+    parts = [("dateline", dateline), ("dateline", credit or ""), ("title", title),
+             ("lead", lead)]
+    parts += [("body", p) for p in paragraphs[1:]]
+    return [(s, t) for s, t in parts if t]
+
+
+def tag_places(title: str, body: str, credit: str | None = None,
+               region: str | None = None) -> list[Place]:
+    """The places an article is about, most salient first, each (province, district) once.
+
+    >>> [p.as_dict() for p in tag_places("Bornova'da yeni park", "İZMİR (Hibya) – "
+    ...  "Bornova Belediyesi parkı açtı.")]
+    [{'province': 'İzmir', 'district': 'Bornova'}]
+    >>> [(p.province, p.district, p.found_in) for p in tag_places(
+    ...  "Kaza", "MUĞLA'NIN Bodrum ilçesinde kaza oldu.")]
+    [('Muğla', 'Bodrum', 'dateline')]
+    >>> tag_places("Ankara'nın tutumu değişmedi", "Ankara ile Washington görüştü.")
+    []
+    >>> [p.province for p in tag_places("Yenişehir'de su kesintisi", "Planlı kesinti.")]
+    []
+    >>> tag_places("Konser", "Belediye konser verdi.", region="İzmir")
+    [Place(province='İzmir', district=None, found_in='region')]
+    """
+    lists = _lists()
+    folded = set(_WORD.findall(case_fold(f"{title} {body}")))
+    sport = bool(folded & lists["sport"])
+    mentions: list[_Mention] = []
+    for section, text in _sections(title, body, credit):
+        mentions += _mentions(text, section, sport)
+    named = {p for m in mentions for p, d in m.pairs if d is None}
+    province_score: dict[str, int] = {}
+    district_score: dict[tuple[str, str], int] = {}
+    best: dict[tuple[str, str | None], str] = {}
+    order: dict[str, int] = {}
+    for n, m in enumerate(mentions):
+        pairs = [pair for pair in m.pairs if pair[1] is None] or list(m.pairs)
+        if len(pairs) > 1:
+            pairs = [pair for pair in pairs if pair[0] in named]
+        if len(pairs) != 1:
+            continue
+        province, district = pairs[0]
+        weight = _WEIGHTS[m.section]
+        province_score[province] = province_score.get(province, 0) + weight
+        order.setdefault(province, n)
+        key = (province, district)
+        if district is not None:
+            district_score[(province, district)] = district_score.get((province, district),
+                                                                     0) + weight
+        if key not in best or SECTIONS.index(m.section) < SECTIONS.index(best[key]):
+            best[key] = m.section
+    if not province_score:
+        return [Place(region, None, "region")] if region else []
+    out: list[Place] = []
+    for province in sorted(province_score, key=lambda p: (-province_score[p], order[p])):
+        mine = sorted((d for p, d in district_score if p == province),
+                      key=lambda d: -district_score[(province, d)])
+        if not mine:
+            out.append(Place(province, None, best[(province, None)]))
+        for district in mine:
+            found_in = min(best[(province, district)], best.get((province, None), "region"),
+                           key=SECTIONS.index)
+            out.append(Place(province, district, found_in))
+    return out
+
+
+def places_json(places: list[Place]) -> list[dict[str, str | None]]:
+    """The ``places`` list of ``newscrawler extract``'s JSON."""
+    return [p.as_dict() for p in places]
+
+
+def place_records(title: str | None, body: str, credit: str | None = None,
+                  region: str | None = None) -> list[dict[str, str | None]]:
+    """An article record's ``places``: ``{"province", "district", "found_in"}``, in rank order."""
+    return [{**p.as_dict(), "found_in": p.found_in}
+            for p in tag_places(title or "", body, credit, region)]
