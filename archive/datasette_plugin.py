@@ -32,8 +32,9 @@ from typing import Any
 
 from datasette import hookimpl
 
-from archive import dictionary, sqlquery
+from archive import dictionary, lookalike, sqlquery
 from archive.errors import QueryError
+from archive.query import parse_query
 from archive.schema import APPLICATION_ID, FTS_TABLE
 from archive.search import search
 
@@ -138,6 +139,19 @@ def _match_function(q: str | None) -> str | None:
     return match_expression(q)
 
 
+@lru_cache(maxsize=64)
+def _lookalike_checks(q: str) -> tuple[lookalike.Check, ...]:
+    """The look-alike checks of query ``q`` (``archive.lookalike``), parsed once per query."""
+    return tuple(lookalike.checks(parse_query(q)))
+
+
+def _agrees_function(q: str | None, title: str | None, body: str | None) -> int:
+    """``newscrawler_agrees(q, title, body)``: 0 when the article matched ``q`` only through
+    a look-alike that folding creates (``su`` in an article that has only ``şu``), else 1."""
+    found = list(_lookalike_checks(q or ""))
+    return 0 if found and lookalike.rejects([(0, title, body)], found) else 1
+
+
 _WRITES = frozenset(
     getattr(sqlite3, name)
     for name in (
@@ -221,7 +235,11 @@ def _search_filter(request: Any, datasette: Any, database: str) -> Callable[[], 
             return FilterArguments(["0"], {}, [described], context)
         where = (f"id in (select rowid from {FTS_TABLE} "
                  f"where {FTS_TABLE} match :newscrawler_match)")
-        return FilterArguments([where], {"newscrawler_match": match}, [described], context)
+        params = {"newscrawler_match": match}
+        if _lookalike_checks(q):  # as the CLI does: `su` does not find an article with only `şu`
+            where += " and newscrawler_agrees(:newscrawler_q, title, body)"
+            params["newscrawler_q"] = q
+        return FilterArguments([where], params, [described], context)
 
     return inner
 
@@ -243,6 +261,7 @@ def filters_from_request(
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
     """Our SQL functions on every connection; an archive's connections also refuse writes."""
     conn.create_function("newscrawler_match", 1, _match_function, deterministic=True)
+    conn.create_function("newscrawler_agrees", 3, _agrees_function, deterministic=True)
     conn.create_function("newscrawler_search", 1, lambda q: ranked_ids(conn, q))
     if is_archive(datasette, database):
         conn.set_authorizer(_read_only)

@@ -279,3 +279,23 @@ def test_serve_unknown_host_is_usage_error(archive_db: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         "Error: cannot serve on 'no-such-host.invalid': not a host name or address of this "
         "machine; pass --host 127.0.0.1"]
+
+
+def test_search_drops_lookalikes_as_the_cli_does(tmp_path: Path) -> None:
+    from archive import Archive
+
+    texts = {
+        "su": ("Su kesintisi", "Mahallede suyu kesildi, suyla ilgili açıklama yapılacak."),
+        "şu": ("Açıklama", "Belediye şu an çalışıyor, şu sokakta yol yapılıyor."),
+        "çin": ("Çin'de büyüme", "Çin ekonomisi bu ay büyüdü."),
+        "cin": ("Röportaj", "Ahmet Cin konuştu, cin fikirli bir öğrenciymiş."),
+    }
+    with Archive(tmp_path / "news.db") as store:
+        store.save_articles([{"url": f"https://ornek.test/{k}", "site": "ornek", "title": t,
+                              "body": b} for k, (t, b) in texts.items()])
+    datasette = make_datasette([str(tmp_path / "news.db")])
+    asyncio.run(datasette.invoke_startup())
+    for q, expected in [("su", {"su"}), ("şu", {"şu"}), ("Çin", {"çin"}), ("CIN", {"çin"})]:
+        rows = table_json(datasette, _search=q)["rows"]
+        assert {row["url"].rsplit("/", 1)[1] for row in rows} == expected, q
+        assert len(rows) == cli_count(tmp_path / "news.db", q)
