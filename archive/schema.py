@@ -35,6 +35,8 @@ __all__ = [
     "MIGRATIONS",
     "RUN_STATUSES",
     "SCHEMA_VERSION",
+    "STORIES",
+    "STORY_BANDS_SQL",
     "TABLES",
     "Index",
     "Table",
@@ -99,6 +101,7 @@ ARTICLES = Table(
         "revision": int,  # 1, then +1 per change of title or body
         "title_fold": str,  # fold(title): what the index sees
         "body_fold": str,
+        "story_id": int,  # stories.id: the story this text is a copy of (schema v4)
     },
     pk="id",
     not_null=("url", "revision"),
@@ -113,6 +116,7 @@ ARTICLES = Table(
         # ids of the articles a filter keeps, and the filter columns of a given id.
         Index(("site", "published_at")),
         Index(("id", "site", "published_at")),
+        Index(("story_id", "site")),  # a story's copies, and whether a site has one yet
     ),
 )
 
@@ -176,7 +180,21 @@ CRAWL_RUNS = Table(
     indexes=(Index(("status",)),),
 )
 
-TABLES: tuple[Table, ...] = (ARTICLES, HEADLINES, REVISIONS, RAW_PAGES, CRAWL_RUNS)
+STORIES = Table(
+    "stories",
+    {
+        "id": int,  # story id (numbered in opening order; `stories --rebuild` renumbers)
+        "first_article_id": int,  # the copy published first
+        "first_site": str,
+        "first_published_at": str,
+        "copies": int,  # articles in the story (1: a singleton)
+        "sites": int,  # distinct sites among them
+    },
+    pk="id",
+    indexes=(Index(("sites", "copies")),),
+)
+
+TABLES: tuple[Table, ...] = (ARTICLES, HEADLINES, REVISIONS, RAW_PAGES, CRAWL_RUNS, STORIES)
 
 #: States of a crawl run: ``running`` until it ends; ``finished``; ``failed`` (nothing
 #: fetched, only errors, or the archive could not be written); ``blocked`` (the site
@@ -334,9 +352,33 @@ def _v3_run_reason(db: Database) -> None:
     _ensure_table(db, CRAWL_RUNS)
 
 
+#: LSH band buckets of the articles' MinHash signatures (``archive.stories``): one row per
+#: band of an article, looked up by bucket when a new article is archived.
+STORY_BANDS_SQL = """
+CREATE TABLE IF NOT EXISTS story_bands (
+    bucket INTEGER NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (bucket, article_id)
+) WITHOUT ROWID"""
+
+
+def _v4_stories(db: Database) -> None:
+    """Stories: ``articles.story_id``, the ``stories`` table and the ``story_bands`` index,
+    filled for the articles already archived (``archive.stories.rebuild``: about 1 ms an
+    article, once)."""
+    from archive.stories import rebuild
+
+    _ensure_table(db, ARTICLES)
+    _ensure_table(db, STORIES)
+    db.conn.execute(STORY_BANDS_SQL)
+    rebuild(db.conn)
+
+
 #: Migration functions, applied in order; ``user_version`` counts the applied ones.
 #: Append new ones; never edit or remove a released one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_search, _v3_run_reason]
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _v1_initial, _v2_search, _v3_run_reason, _v4_stories,
+]
 
 #: The schema version this code writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -608,6 +608,14 @@ from newscrawler.commands.serve import serve_options  # noqa: E402
 
 main.command(name="serve")(db_option(serve_options(_serve)))
 
+# --- stories -------------------------------------------------------------------------------
+
+from newscrawler.commands.stories import stories as _stories  # noqa: E402 -- wired here, defined there
+from newscrawler.commands.stories import stories_options  # noqa: E402
+
+main.command(name="stories")(db_option(stories_options(_stories)))
+
+
 
 if __name__ == "__main__":
     main()
