@@ -121,6 +121,7 @@ def _conditions(
     until: str | date | None,
     author: str | None = None,
     category: str | None = None,
+    story: int | None = None,
 ) -> list[tuple[str, list[Any]]]:
     """SQL conditions on ``a`` (articles) for the filters, each with its parameters."""
     conditions: list[tuple[str, list[Any]]] = []
@@ -140,6 +141,8 @@ def _conditions(
         conditions.append(_text_filter("author", author))
     if category is not None:
         conditions.append(_text_filter("category", category))
+    if story is not None:
+        conditions.append(("a.story_id = ?", [story]))
     return conditions
 
 
@@ -149,6 +152,7 @@ def _filters(
     until: str | date | None,
     author: str | None = None,
     category: str | None = None,
+    story: int | None = None,
 ) -> tuple[str, list[Any]]:
     """SQL conditions on ``a`` (articles) for the filters: `` AND ...`` and parameters.
 
@@ -156,7 +160,7 @@ def _filters(
     case, with or without Turkish letters (``fold_sql`` on both sides).
     """
     sql, params = "", []
-    for condition, values in _conditions(site, since, until, author, category):
+    for condition, values in _conditions(site, since, until, author, category, story):
         sql += f" AND {condition}"
         params += values
     return sql, params
@@ -405,6 +409,7 @@ class _Matches:
         until: str | date | None,
         author: str | None = None,
         category: str | None = None,
+        story: int | None = None,
     ) -> None:
         self.conn = conn
         self.tables = FTS_TABLE
@@ -416,7 +421,7 @@ class _Matches:
         filters, params = _filters(site, since, until)
         # Author and category are read from the article row (no index holds them): they
         # narrow the matches, after the site and date index did what it could.
-        wide, wide_params = _filters(None, None, None, author, category)
+        wide, wide_params = _filters(None, None, None, author, category, story)
         if wide:
             self.tables += f" CROSS JOIN articles AS a ON a.id = {FTS_TABLE}.rowid"
             self.where += filters + wide
@@ -519,6 +524,7 @@ def search(
     until: str | date | None = None,
     author: str | None = None,
     category: str | None = None,
+    story: int | None = None,
     limit: int = 20,
     offset: int = 0,
     expand: bool = True,
@@ -544,6 +550,7 @@ def search(
     :param author: only articles by this author (the whole name, in any case, with or
         without Turkish letters: ``ahmet yilmaz`` keeps ``Ahmet YILMAZ``)
     :param category: only articles of this category (compared the same way)
+    :param story: only the copies of this story (``articles.story_id``)
     :param limit: at most this many hits
     :param offset: skip this many hits (pagination)
     :param expand: also match inflected forms of each unquoted word (``belediye`` ->
@@ -564,7 +571,7 @@ def search(
     conn = get_connection(archive_or_db)
     ranked: list[tuple[int, float]] = []
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
-        matches = _Matches(conn, match, site, since, until, author, category)
+        matches = _Matches(conn, match, site, since, until, author, category, story)
         position = offset
         while not matches.empty and len(ranked) < limit:
             number, skip = divmod(position, CANDIDATES)
@@ -632,6 +639,7 @@ def count(
     until: str | date | None = None,
     author: str | None = None,
     category: str | None = None,
+    story: int | None = None,
     expand: bool = True,
 ) -> int:
     """How many articles ``search`` would find (same parameters, no paging)."""
@@ -640,4 +648,4 @@ def count(
         return 0
     conn = get_connection(archive_or_db)
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
-        return _Matches(conn, match, site, since, until, author, category).count()
+        return _Matches(conn, match, site, since, until, author, category, story).count()

@@ -50,6 +50,7 @@ def match_sql(
     until: str | date | None = None,
     author: str | None = None,
     category: str | None = None,
+    story: int | None = None,
     expand: bool = True,
 ) -> tuple[str, list[Any]]:
     """The SELECT (with ``?`` placeholders) and parameters for a search.
@@ -65,7 +66,7 @@ def match_sql(
     True
     """
     match = match_expression(query, expand=expand)
-    conditions = _conditions(site, since, until, author, category)
+    conditions = _conditions(site, since, until, author, category, story)
     columns = ", ".join(f"a.{name}" for name in SELECT_COLUMNS)
     sql = (
         f"SELECT {columns},\n"

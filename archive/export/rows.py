@@ -23,7 +23,7 @@ __all__ = ["ARTICLE_FIELDS", "RUN_FIELDS", "iter_articles", "iter_runs"]
 ARTICLE_FIELDS = (
     "id", "url", "site", "title", "body", "published_at", "updated_at", "date_precision",
     "date_source", "date_raw", "author", "credit", "category", "tags", "language",
-    "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision",
+    "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision", "story_id",
 )  # fmt: skip
 
 #: The crawl run columns read (``stats`` decoded to a dict).

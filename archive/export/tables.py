@@ -18,12 +18,14 @@ __all__ = [
     "HEADLINE_COLUMNS",
     "LIST_COLUMNS",
     "RUN_COLUMNS",
+    "STORY_COLUMNS",
     "TABLES",
     "ExportTable",
     "article_records",
     "date_columns",
     "headline_records",
     "run_records",
+    "story_records",
     "utc",
 ]
 
@@ -34,13 +36,13 @@ ARTICLE_COLUMNS = (
     "updated_date", "updated_at", "updated_at_utc",
     "author", "credit", "category", "tags", "language",
     "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision",
-    "headline_count", "headlines",
+    "headline_count", "headlines", "story_id",
 )  # fmt: skip
 
 HEADLINE_COLUMNS = (
     "article_id", "article_url", "site",
     "published_date", "published_at", "published_at_utc",
-    "position", "title", "url",
+    "position", "title", "url", "story_id",
 )  # fmt: skip
 
 #: Crawl run stats summarised: export column -> the Scrapy or newscrawler stat it reads.
@@ -131,6 +133,7 @@ def article_records(articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, An
             "first_seen_at": utc(a["first_seen_at"]), "last_seen_at": utc(a["last_seen_at"]),
             "content_hash": _text(a["content_hash"]), "revision": a["revision"],
             "headline_count": len(headlines), "headlines": headlines,
+            "story_id": a.get("story_id"),
         }  # fmt: skip
 
 
@@ -142,7 +145,7 @@ def headline_records(articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, A
             yield {
                 "article_id": a["id"], "article_url": _text(a["url"]), "site": _text(a["site"]),
                 **dates, "position": h["position"], "title": _text(h["title"]),
-                "url": _text(h["url"]),
+                "url": _text(h["url"]), "story_id": a.get("story_id"),
             }  # fmt: skip
 
 
@@ -174,6 +177,27 @@ def run_records(runs: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         }  # fmt: skip
 
 
+#: One row per story (``archive.storyreport.iter_stories``); singletons too.
+STORY_COLUMNS = (
+    "id", "first_article_id", "first_site",
+    "first_published_date", "first_published_at", "first_published_at_utc",
+    "copies", "sites", "last_delay_minutes", "title", "url",
+)  # fmt: skip
+
+
+def story_records(stories: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Export records (``STORY_COLUMNS``) of stories as ``iter_stories`` yields them."""
+    for s in stories:
+        yield {
+            "id": s["id"], "first_article_id": s["first_article_id"],
+            "first_site": _text(s["first_site"]),
+            **date_columns("first_published", s["first_published_at"]),
+            "copies": s["copies"], "sites": s["sites"],
+            "last_delay_minutes": s["last_delay_minutes"],
+            "title": _text(s["title"]), "url": _text(s["url"]),
+        }  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ExportTable:
     """One table ``export --table`` writes: its columns and how its records are made."""
@@ -192,4 +216,5 @@ TABLES = {
     "headlines": ExportTable("headlines", HEADLINE_COLUMNS, "headlines", True,
                              headline_records),
     "runs": ExportTable("runs", RUN_COLUMNS, "crawl runs", False, run_records),
+    "stories": ExportTable("stories", STORY_COLUMNS, "stories", False, story_records),
 }
