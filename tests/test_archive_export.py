@@ -77,6 +77,7 @@ def first_row(archive: Archive) -> dict[str, Any]:
             "SELECT content_hash FROM articles WHERE id = 1"
         ).fetchone()[0],
         "revision": 1,
+        "story_id": 1,
         "headlines": [
             {"position": 1, "title": "Ankara’da öğrenciler", "url": "https://hibya.example/2"},
             {"position": 2, "title": "Kepez’de tarama", "url": None},

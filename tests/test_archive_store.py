@@ -91,6 +91,7 @@ def row(**changes: Any) -> dict[str, Any]:
         "revision": 1,
         "title_fold": fold(title),
         "body_fold": fold(body),
+        "story_id": 1,
     }
     return {**base, **changes}
 
