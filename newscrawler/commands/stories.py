@@ -114,7 +114,8 @@ def _print_table(found: list[dict[str, Any]], out: TextIO) -> None:
 
     for story in found:
         day = (story["first_published_at"] or "????-??-??")[:16].replace("T", " ")
-        click.echo(f"story {story['id']}: {story['sites']} sites, {story['copies']} copies, "
+        sites = f"{story['sites']} site{'s' if story['sites'] != 1 else ''}"
+        click.echo(f"story {story['id']}: {sites}, {story['copies']} copies, "
                    f"first {day} [{story['first_site']}]  {story['title']}", file=out)
         for copy in story["copies_list"]:
             click.echo(f"  {format_delay(copy['delay_minutes']):>10}  [{copy['site']}]  "
