@@ -20,6 +20,7 @@ shares one paragraph: contained at most 0.3-0.5 one way, a small part of the oth
 The thresholds come from the labelled set in ``tests/fixtures/stories/``
 (``bench/eval_stories.py``).
 
+>>> from archive.fold import fold
 >>> a = "KONYA (İHA) - Belediye parkında yeni oyun alanı açıldı ve çocuklar ilk gün doldurdu."
 >>> b = "Belediye parkında yeni oyun alanı açıldı ve çocuklar ilk gün doldurdu."
 >>> score(shingles(fold(a)), shingles(fold(b))).containment
@@ -168,8 +169,8 @@ def band_keys(sig: Sequence[int]) -> list[int]:
 def moment(published_at: str | None) -> datetime | None:
     """A publication time as an aware datetime (a bare day: its midnight in Istanbul).
 
-    >>> moment("2025-11-16"), moment("x")
-    (datetime.datetime(2025, 11, 16, 0, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=10800))), None)
+    >>> moment("2025-11-16").isoformat(), moment("x")
+    ('2025-11-16T00:00:00+03:00', None)
     """
     if not published_at:
         return None

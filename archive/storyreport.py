@@ -55,7 +55,8 @@ def _where(
     since: str | date | None, until: str | date | None, site: str | None,
     min_sites: int, min_copies: int,
 ) -> tuple[str, list[Any]]:
-    sql, params = " WHERE s.sites >= ? AND s.copies >= ?", [min_sites, min_copies]
+    sql = " WHERE s.sites >= ? AND s.copies >= ?"
+    params: list[Any] = [min_sites, min_copies]
     start = _bound(since, "since")
     if start is not None:
         sql += " AND s.first_published_at >= ?"

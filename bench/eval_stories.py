@@ -178,8 +178,9 @@ def main(argv: list[str] | None = None) -> int:
                 (0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.85), (0.0, 0.2, 0.4)):
             stories.CONTAINMENT, stories.COVERAGE = containment, coverage
             c, r = run(items)
-            print(f"  containment {containment:.2f} coverage {coverage:.1f}: crawl P {c.precision:.3f} "
-                  f"R {c.recall:.3f} | rebuild P {r.precision:.3f} R {r.recall:.3f}")
+            print(f"  containment {containment:.2f} coverage {coverage:.1f}: "
+                  f"crawl P {c.precision:.3f} R {c.recall:.3f} | "
+                  f"rebuild P {r.precision:.3f} R {r.recall:.3f}")
         stories.CONTAINMENT, stories.COVERAGE = saved
     return 0
 

@@ -22,7 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _bench() -> Any:
-    spec = importlib.util.spec_from_file_location("eval_stories", REPO / "bench" / "eval_stories.py")
+    path = REPO / "bench" / "eval_stories.py"
+    spec = importlib.util.spec_from_file_location("eval_stories", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["eval_stories"] = module  # dataclasses look their module up
@@ -131,9 +132,11 @@ def test_a_copy_linking_two_stories_merges_them() -> None:
 
 def test_short_and_empty_bodies_are_their_own_stories() -> None:
     with Archive(":memory:") as archive:
+        bodies = ["", "Foto: AA", "Foto: AA"]
         archive.save_articles([{"url": f"https://x/{n}", "site": "x", "title": "Kısa",
-                                "body": body} for n, body in enumerate(["", "Foto: AA", "Foto: AA"])])
-        assert archive.conn.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0] == 3
+                                "body": body} for n, body in enumerate(bodies)])
+        distinct = archive.conn.execute("SELECT count(DISTINCT story_id) FROM articles")
+        assert distinct.fetchone()[0] == 3
 
 
 def test_rebuild_orders_by_publication_and_renumbers() -> None:

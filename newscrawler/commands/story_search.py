@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from newscrawler.commands.search import ConflictingOptionsError, UnknownSiteError
 
 
@@ -33,7 +32,8 @@ def story_hits(store: Any, filters: dict[str, Any], limit: int,
                                "(search WORDS --story ID --author NAME)")
     since, until = _bound(filters.get("since"), "since"), _bound(filters.get("until"), "until")
     copies = [c for c in story_articles(store, filters["story"])
-              if filters.get("site") in (None, c["site"]) and _within(c["published_at"], since, until)]
+              if filters.get("site") in (None, c["site"])
+              and _within(c["published_at"], since, until)]
     hits = [{"id": c["id"], "url": c["url"], "title": c["title"],
              "published_at": c["published_at"], "site": c["site"],
              "snippet": f"{format_delay(c['delay_minutes'])} (story {filters['story']})",
