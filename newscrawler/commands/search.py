@@ -109,8 +109,8 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
 
     query = " ".join(words)
     if not words and story is None:
-        raise ConflictingOptionsError("give a query (newscrawler search kadına), or --story ID for "
-                               "the copies of a story")
+        raise ConflictingOptionsError("Missing argument 'QUERY...': give a query (search kadına), "
+                                      "or --story ID for the copies of a story")
     if as_sql:
         _refuse_with_sql()
         if not words:
