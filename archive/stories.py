@@ -187,16 +187,19 @@ def _earlier(a: str | None, a_id: int, b: str | None, b_id: int) -> bool:
 
 
 def _candidates(conn: sqlite3.Connection, keys: list[int], article_id: int) -> list[int]:
-    """Articles sharing bands with these keys, those sharing most first."""
-    hits: Counter[int] = Counter()
+    """Articles sharing bands with these keys, those sharing most first (one statement:
+    the newest ``BUCKET_LIMIT`` of each bucket)."""
+    if not keys:
+        return []
+    bucket = ("SELECT * FROM (SELECT article_id FROM story_bands WHERE bucket = ? "
+              "ORDER BY article_id DESC LIMIT ?)")
+    params: list[int] = []
     for key in keys:
-        for (other,) in conn.execute(
-            "SELECT article_id FROM story_bands WHERE bucket = ? "
-            "ORDER BY article_id DESC LIMIT ?",
-            (key, BUCKET_LIMIT),
-        ):
-            if other != article_id:
-                hits[other] += 1
+        params += [key, BUCKET_LIMIT]
+    hits: Counter[int] = Counter(
+        other for (other,) in conn.execute(" UNION ALL ".join([bucket] * len(keys)), params)
+        if other != article_id
+    )
     return [other for other, _ in hits.most_common(MAX_CANDIDATES)]
 
 
