@@ -145,6 +145,12 @@ _ARTICLES = TableDoc(
                            "flash, a short notice); filter with `export --no-short` or "
                            "`flags IS NULL`. Null: no marks (and every article archived by "
                            "a version without this column).", "short"),
+        "story_id": ColumnDoc("INTEGER", "The story this text belongs to (`stories.id`): "
+                              "articles with one story id are copies of one text (an agency "
+                              "story reprinted with a new title, a local intro, a cut "
+                              "ending...); an article with no copy is a story of its own.",
+                              "311", "only in rows inserted by hand (saving an article sets "
+                              "it)"),
     },
 )
 
@@ -270,6 +276,35 @@ _SITE_TEMPLATES = TableDoc(
     },
 )
 
+_STORIES = TableDoc(
+    "One row per story: the articles that are copies of one text (`articles.story_id`), "
+    "found when they are archived (`newscrawler stories --rebuild` finds them again, "
+    "renumbering the stories). A story with one copy is an article nobody else printed.",
+    {
+        "id": ColumnDoc("INTEGER", "Story id, numbered as stories open.", "311"),
+        "first_article_id": ColumnDoc("INTEGER", "The copy published first (`articles.id`; "
+                                      "unknown dates count as last).", "1842", _BY_HAND),
+        "first_site": ColumnDoc("TEXT", "That copy's site.", "hibya", _BY_HAND),
+        "first_published_at": ColumnDoc("TEXT", "That copy's `published_at`.",
+                                        "2025-11-16T09:10:00+03:00",
+                                        "the first copy has no date"),
+        "copies": ColumnDoc("INTEGER", "Articles in the story (1: no copy).", "4", _BY_HAND),
+        "sites": ColumnDoc("INTEGER", "Distinct sites among them.", "3", _BY_HAND),
+    },
+)
+
+_STORY_BANDS = TableDoc(
+    "The stories' search index (`archive.stories`): one row per band of an article's "
+    "MinHash signature (32 per article with enough text). A new article's bands find the "
+    "articles that may be its copies in constant time; derived data, rebuilt by "
+    "`newscrawler stories --rebuild`.",
+    {
+        "bucket": ColumnDoc("INTEGER", "Hash of the band's number and its signature values.",
+                            "-4811530229735184433"),
+        "article_id": ColumnDoc("INTEGER", "The article (`articles.id`).", "1842"),
+    },
+)
+
 _FTS = TableDoc(
     "Full-text index (SQLite FTS5, external content: the text lives in `articles`) over the "
     "folded title and body; `rowid` is `articles.id`. Query it through `newscrawler search` "
@@ -292,6 +327,8 @@ TABLES: dict[str, TableDoc] = {
     "crawl_runs": _CRAWL_RUNS,
     "site_templates": _SITE_TEMPLATES,
     "places": _PLACES,
+    "stories": _STORIES,
+    "story_bands": _STORY_BANDS,
     FTS_TABLE: _FTS,
 }
 
@@ -350,6 +387,8 @@ EXPORTS: dict[str, TableDoc] = {
                                      "https://www.hibya.com/izmir-de-kadina-siddete-123456"),
             "site": ColumnDoc("TEXT", "The article's `site`.", "hibya"),
             **_dates("published", "The article's publication"),
+            "story_id": ColumnDoc("INTEGER", "The article's `story_id`.", "311",
+                                  "the article has none (inserted by hand)"),
         },
     ),
     "places": TableDoc(
@@ -386,11 +425,27 @@ EXPORTS: dict[str, TableDoc] = {
                                       "(`fetch/errors`).", "1"),
         },
     ),
+    "stories": TableDoc(
+        "One row per story (singletons too), with its first copy's title and URL. "
+        + _EXPORT_RULES,
+        {
+            **_dates("first_published", "The first copy's publication"),
+            "last_delay_minutes": ColumnDoc("INTEGER", "Minutes from the first copy's "
+                                            "publication to the last copy's: how long the "
+                                            "story kept spreading.", "240",
+                                            "a copy's time is unknown"),
+            "title": ColumnDoc("TEXT", "The first copy's title.",
+                               "Karşıyaka sahil parkı yenileniyor"),
+            "url": ColumnDoc("TEXT", "The first copy's URL.",
+                             "https://www.hibya.com/karsiyaka-sahil-parki-123456"),
+        },
+    ),
 }
 
 #: The archive table each export's other columns come from.
 EXPORT_SOURCES = {"articles": "articles", "headlines": "headlines", "runs": "crawl_runs",
-                  "places": "places"}
+                  "places": "places",
+"stories": "stories"}
 
 
 def _cell(text: str) -> str:

@@ -123,6 +123,7 @@ def _conditions(
     author: str | None = None,
     category: str | None = None,
     place: str | None = None,
+    story: int | None = None,
 ) -> list[tuple[str, list[Any]]]:
     """SQL conditions on ``a`` (articles) for the filters, each with its parameters."""
     conditions: list[tuple[str, list[Any]]] = []
@@ -144,6 +145,8 @@ def _conditions(
         conditions.append(_text_filter("category", category))
     if place is not None:
         conditions.append(place_filter(place))
+    if story is not None:
+        conditions.append(("a.story_id = ?", [story]))
     return conditions
 
 
@@ -162,6 +165,7 @@ def _filters(
     author: str | None = None,
     category: str | None = None,
     place: str | None = None,
+    story: int | None = None,
 ) -> tuple[str, list[Any]]:
     """SQL conditions on ``a`` (articles) for the filters: `` AND ...`` and parameters.
 
@@ -169,7 +173,7 @@ def _filters(
     case, with or without Turkish letters (``fold_sql`` on both sides).
     """
     sql, params = "", []
-    for condition, values in _conditions(site, since, until, author, category, place):
+    for condition, values in _conditions(site, since, until, author, category, place, story):
         sql += f" AND {condition}"
         params += values
     return sql, params
@@ -419,6 +423,7 @@ class _Matches:
         author: str | None = None,
         category: str | None = None,
         place: str | None = None,
+        story: int | None = None,
     ) -> None:
         self.conn = conn
         self.tables = FTS_TABLE
@@ -430,7 +435,7 @@ class _Matches:
         filters, params = _filters(site, since, until)
         # Author and category are read from the article row (no index holds them): they
         # narrow the matches, after the site and date index did what it could.
-        wide, wide_params = _filters(None, None, None, author, category, place)
+        wide, wide_params = _filters(None, None, None, author, category, place, story)
         if wide:
             self.tables += f" CROSS JOIN articles AS a ON a.id = {FTS_TABLE}.rowid"
             self.where += filters + wide
@@ -552,6 +557,7 @@ def search(
     author: str | None = None,
     category: str | None = None,
     place: str | None = None,
+    story: int | None = None,
     limit: int = 20,
     offset: int = 0,
     expand: bool = True,
@@ -579,6 +585,7 @@ def search(
     :param category: only articles of this category (compared the same way)
     :param place: only articles tagged with this province or district (compared the
         same way: ``bornova`` keeps articles about Bornova)
+    :param story: only the copies of this story (``articles.story_id``)
     :param limit: at most this many hits
     :param offset: skip this many hits (pagination)
     :param expand: also match inflected forms of each unquoted word (``belediye`` ->
@@ -599,7 +606,7 @@ def search(
     conn = get_connection(archive_or_db)
     ranked: list[tuple[int, float]] = []
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
-        matches = _Matches(conn, match, site, since, until, author, category, place)
+        matches = _Matches(conn, match, site, since, until, author, category, place, story)
         matches.drop_lookalikes(query, expand)
         position = offset
         while not matches.empty and len(ranked) < limit:
@@ -669,6 +676,7 @@ def count(
     author: str | None = None,
     category: str | None = None,
     place: str | None = None,
+    story: int | None = None,
     expand: bool = True,
 ) -> int:
     """How many articles ``search`` would find (same parameters, no paging)."""
@@ -677,6 +685,6 @@ def count(
         return 0
     conn = get_connection(archive_or_db)
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
-        matches = _Matches(conn, match, site, since, until, author, category, place)
+        matches = _Matches(conn, match, site, since, until, author, category, place, story)
         matches.drop_lookalikes(query, expand)
         return matches.count()

@@ -51,6 +51,7 @@ def match_sql(
     author: str | None = None,
     category: str | None = None,
     place: str | None = None,
+    story: int | None = None,
     expand: bool = True,
 ) -> tuple[str, list[Any]]:
     """The SELECT (with ``?`` placeholders) and parameters for a search.
@@ -66,7 +67,7 @@ def match_sql(
     True
     """
     match = match_expression(query, expand=expand)
-    conditions = _conditions(site, since, until, author, category, place)
+    conditions = _conditions(site, since, until, author, category, place, story)
     columns = ", ".join(f"a.{name}" for name in SELECT_COLUMNS)
     sql = (
         f"SELECT {columns},\n"

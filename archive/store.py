@@ -30,6 +30,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlite_utils import Database
 from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
 
+from archive import stories
 from archive.connection import is_locked, sqlite_errors, transaction
 from archive.errors import ArchiveCorruptError, ArchiveError, ArchiveMissingError, RecordError
 from archive.fold import fold
@@ -490,6 +491,7 @@ class Archive:
             row.update(last_seen_at=seen, revision=revision + 1)
             conn.execute(_UPDATE_ARTICLE, [*(row[c] for c in _UPDATED_COLUMNS), article_id])
             status = "updated"
+        self._assign_story(article_id, row, None if old is None else old[7])
         index.add(article_id)
         conn.execute("DELETE FROM headlines WHERE article_id = ?", (article_id,))
         conn.executemany(
@@ -500,6 +502,16 @@ class Archive:
             _save_places(conn, article_id, places)
         self._link_raw_pages(article_id, row)
         return status
+
+    def _assign_story(
+        self, article_id: int, row: Mapping[str, Any], old_body_fold: str | None
+    ) -> None:
+        """Put a new article, or one whose body changed, in its story (``archive.stories``)."""
+        if old_body_fold is not None:
+            if old_body_fold == row["body_fold"]:
+                return
+            stories.unassign(self.conn, article_id, old_body_fold)
+        stories.assign(self.conn, article_id, row["body_fold"], row["site"], row["published_at"])
 
     def _link_raw_pages(self, article_id: int, row: Mapping[str, Any]) -> None:
         for page_url in {row["url"], row["fetched_url"] or row["url"]}:
@@ -521,6 +533,19 @@ class Archive:
                 self.conn.execute(FTS_REBUILD_SQL)
 
         self._write(write)
+
+    @_translated
+    def rebuild_stories(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Find the stories of every article again (``archive.stories.rebuild``); how many.
+
+        :param progress: called with (done, total) every 1,000 articles
+        """
+
+        def write() -> int:
+            with transaction(self.conn):
+                return stories.rebuild(self.conn, progress)
+
+        return self._write(write)
 
     @_translated
     def optimize(self) -> None:

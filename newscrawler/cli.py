@@ -640,6 +640,13 @@ main.command(name="reextract")(db_option(
     click.option("--site", help="Only this site's articles.")(
         day_option("--since", "Only pages fetched on or after this day.")(_reextract))))
 
+# --- stories -------------------------------------------------------------------------------
+
+from newscrawler.commands.stories import stories as _stories  # noqa: E402 -- wired here, defined there
+from newscrawler.commands.stories import stories_options  # noqa: E402
+
+main.command(name="stories")(db_option(stories_options(_stories)))
+
 
 if __name__ == "__main__":
     main()

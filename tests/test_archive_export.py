@@ -79,6 +79,7 @@ def first_row(archive: Archive) -> dict[str, Any]:
         "revision": 1,
         "flags": None,
         "places": [],
+        "story_id": 1,
         "headlines": [
             {"position": 1, "title": "Ankara’da öğrenciler", "url": "https://hibya.example/2"},
             {"position": 2, "title": "Kepez’de tarama", "url": None},

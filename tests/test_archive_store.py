@@ -92,6 +92,7 @@ def row(**changes: Any) -> dict[str, Any]:
         "title_fold": fold(title),
         "body_fold": fold(body),
         "flags": None,
+        "story_id": 1,
     }
     return {**base, **changes}
 

@@ -1,7 +1,8 @@
 """Streaming exports of the archive as tables researchers load with defaults.
 
 Three tables (``TABLES``): ``articles`` (one row per article), ``headlines`` (one row per
-headline of an article) and ``runs`` (one row per crawl run). Rows are read from a cursor
+headline of an article) and ``runs`` (one row per crawl run); ``stories`` (one row per
+story, ``archive.storyreport``). Rows are read from a cursor
 and written as they come, in constant memory, as CSV, JSON Lines (``writers``) or xlsx
 (``xlsx``). What each column holds: docs/export.md.
 
@@ -26,12 +27,14 @@ from archive.export.tables import (
     HEADLINE_COLUMNS,
     LIST_COLUMNS,
     RUN_COLUMNS,
+    STORY_COLUMNS,
     TABLES,
     ExportTable,
     article_records,
     date_columns,
     headline_records,
     run_records,
+    story_records,
     utc,
 )
 from archive.export.writers import EXCEL_DELIMITER, cell, write_csv, write_jsonl
@@ -52,6 +55,7 @@ __all__ = [
     "NOTE_COLUMN",
     "RUN_COLUMNS",
     "RUN_FIELDS",
+    "STORY_COLUMNS",
     "TABLES",
     "ExportTable",
     "article_records",
@@ -61,6 +65,7 @@ __all__ = [
     "iter_articles",
     "iter_runs",
     "run_records",
+    "story_records",
     "utc",
     "write_csv",
     "write_jsonl",

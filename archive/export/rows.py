@@ -24,7 +24,7 @@ __all__ = ["ARTICLE_FIELDS", "RUN_FIELDS", "iter_articles", "iter_runs"]
 ARTICLE_FIELDS = (
     "id", "url", "site", "title", "body", "published_at", "updated_at", "date_precision",
     "date_source", "date_raw", "author", "credit", "category", "tags", "language",
-    "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision", "flags",
+    "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision", "flags", "story_id",
 )  # fmt: skip
 #: Keeps articles without the ``short`` flag (``articles.flags``): ``no_short=True``.
 NO_SHORT_SQL = " AND (a.flags IS NULL OR instr(',' || a.flags || ',', ',short,') = 0)"

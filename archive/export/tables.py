@@ -19,6 +19,7 @@ __all__ = [
     "LIST_COLUMNS",
     "PLACE_COLUMNS",
     "RUN_COLUMNS",
+    "STORY_COLUMNS",
     "TABLES",
     "ExportTable",
     "article_records",
@@ -26,6 +27,7 @@ __all__ = [
     "headline_records",
     "place_records",
     "run_records",
+    "story_records",
     "utc",
 ]
 
@@ -36,7 +38,7 @@ ARTICLE_COLUMNS = (
     "updated_date", "updated_at", "updated_at_utc",
     "author", "credit", "category", "tags", "language",
     "fetched_at", "first_seen_at", "last_seen_at", "content_hash", "revision", "flags",
-    "headline_count", "headlines", "provinces",
+    "headline_count", "headlines", "provinces", "story_id",
 )  # fmt: skip
 
 PLACE_COLUMNS = (
@@ -48,7 +50,7 @@ PLACE_COLUMNS = (
 HEADLINE_COLUMNS = (
     "article_id", "article_url", "site",
     "published_date", "published_at", "published_at_utc",
-    "position", "title", "url",
+    "position", "title", "url", "story_id",
 )  # fmt: skip
 
 #: Crawl run stats summarised: export column -> the Scrapy or newscrawler stat it reads.
@@ -141,6 +143,7 @@ def article_records(articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, An
             "flags": _text(a.get("flags")),
             "headline_count": len(headlines), "headlines": headlines,
             "provinces": list(dict.fromkeys(p["province"] for p in a.get("places") or [])),
+            "story_id": a.get("story_id"),
         }  # fmt: skip
 
 
@@ -152,7 +155,7 @@ def headline_records(articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, A
             yield {
                 "article_id": a["id"], "article_url": _text(a["url"]), "site": _text(a["site"]),
                 **dates, "position": h["position"], "title": _text(h["title"]),
-                "url": _text(h["url"]),
+                "url": _text(h["url"]), "story_id": a.get("story_id"),
             }  # fmt: skip
 
 
@@ -196,6 +199,27 @@ def run_records(runs: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         }  # fmt: skip
 
 
+#: One row per story (``archive.storyreport.iter_stories``); singletons too.
+STORY_COLUMNS = (
+    "id", "first_article_id", "first_site",
+    "first_published_date", "first_published_at", "first_published_at_utc",
+    "copies", "sites", "last_delay_minutes", "title", "url",
+)  # fmt: skip
+
+
+def story_records(stories: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Export records (``STORY_COLUMNS``) of stories as ``iter_stories`` yields them."""
+    for s in stories:
+        yield {
+            "id": s["id"], "first_article_id": s["first_article_id"],
+            "first_site": _text(s["first_site"]),
+            **date_columns("first_published", s["first_published_at"]),
+            "copies": s["copies"], "sites": s["sites"],
+            "last_delay_minutes": s["last_delay_minutes"],
+            "title": _text(s["title"]), "url": _text(s["url"]),
+        }  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ExportTable:
     """One table ``export --table`` writes: its columns and how its records are made."""
@@ -215,4 +239,5 @@ TABLES = {
                              headline_records),
     "runs": ExportTable("runs", RUN_COLUMNS, "crawl runs", False, run_records),
     "places": ExportTable("places", PLACE_COLUMNS, "places", True, place_records),
+    "stories": ExportTable("stories", STORY_COLUMNS, "stories", False, story_records),
 }

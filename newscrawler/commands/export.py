@@ -19,7 +19,7 @@ from newscrawler.commands.search import ConflictingOptionsError, filter_options
 F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS = ("csv", "jsonl", "xlsx")
-TABLE_NAMES = ("articles", "headlines", "runs", "places")
+TABLE_NAMES = ("articles", "headlines", "runs", "places", "stories")
 
 
 def _given(name: str) -> bool:
@@ -46,7 +46,8 @@ def export_options(func: F) -> F:
         click.option("--table", type=click.Choice(TABLE_NAMES), default="articles",
                      show_default=True, help="articles: one row per article; headlines: one "
                      "row per headline of an article; runs: one row per crawl run; places: "
-                     "one row per place an article is about."),
+                     "one row per place an article is about; stories: one row per story "
+                     "(copies of one text)."),
         click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv",
                      show_default=True),
         click.option("--query", help="Only articles matching this search."),
@@ -86,6 +87,12 @@ def _check_options(table: str, fmt: str, excel: bool, delimiter: str | None,
         if given:
             raise ConflictingOptionsError(f"{', '.join(given)}: only for articles and headlines; "
                                           "--table runs takes only --site")
+    if table == "stories":
+        given = [f"--{name}" for name in ("query", "author", "category")
+                 if filters.get(name) is not None]
+        if given:
+            raise ConflictingOptionsError(f"{', '.join(given)}: only for articles and headlines; "
+                                          "--table stories takes --site, --since, --until")
     if fmt == "xlsx" and output == "-" and sys.stdout.isatty():
         raise ConflictingOptionsError("an xlsx file is binary: pass -o FILE.xlsx, or pipe "
                                       "the output")
@@ -137,6 +144,10 @@ def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None
 
                 _check_site(store, site, db_path)
             rows: Iterator[dict[str, Any]] = iter_articles(store, **filters, no_short=no_short)
+        elif table == "stories":
+            from archive.storyreport import iter_stories
+
+            rows = iter_stories(store, since=since, until=until, site=site)
         else:
             rows = iter_runs(store, site=site)
         records = spec.records(rows)

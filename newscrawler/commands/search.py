@@ -75,6 +75,9 @@ def search_options(func: F) -> F:
         # QUERY may be left out with --place: the place's articles, newest first (#10)
         click.argument("words", nargs=-1, required=False, metavar="QUERY..."),
         *filter_options("Only this site (a site profile name)."),
+        click.option("--story", type=click.IntRange(1), metavar="ID",
+                     help="Only the copies of this story (`newscrawler stories` lists them); "
+                     "without a query, all its copies, first published first."),
         click.option("--limit", type=click.IntRange(1, MAX_SEARCH_LIMIT), default=20,
                      show_default=True,
                      help=f"Most results to print (1 to {MAX_SEARCH_LIMIT:,})."),
@@ -94,7 +97,8 @@ def search_options(func: F) -> F:
 
 def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | None,
            since: str | None, until: str | None, author: str | None, category: str | None,
-           place: str | None, limit: int, offset: int, fmt: str, as_sql: bool) -> None:
+           place: str | None, limit: int, offset: int, fmt: str, as_sql: bool,
+           story: int | None = None) -> None:
     """Full-text search the way a Turkish reader types.
 
     Any case, with or without Turkish letters (kadina = KADINA = kadına), inflected
@@ -108,25 +112,42 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
     from newscrawler.cli import _output, open_archive
 
     query = " ".join(words)
-    if not words and place is None:
-        raise click.UsageError("Missing argument 'QUERY...'.")
-    if not words:
+    if not words and place is None and story is None:
+        raise click.UsageError("Missing argument 'QUERY...': give a query (search kadına), "
+                               "--place NAME for a place's articles or --story ID for the "
+                               "copies of a story")
+    if not words and story is None:
         return _place_only(db_path, timeout, place or "", fmt, limit, offset, as_sql,
                            {"site": site, "since": since, "until": until, "author": author,
                             "category": category})
     if as_sql:
         _refuse_with_sql()
+        if not words:
+            raise ConflictingOptionsError("--sql needs a query: the copies of a story are "
+                                   "SELECT * FROM articles WHERE story_id = ID")
     with open_archive(db_path, timeout=timeout) as store:
         if site is not None:
             _check_site(store, site, db_path)
         filters: dict[str, Any] = {"site": site, "since": since, "until": until,
                                    "author": author, "category": category, "place": place}
+        if story is not None:
+            from newscrawler.commands.story_search import check_story
+
+            check_story(store, story, db_path)
+            filters["story"] = story
+            if not words:
+                query = "*"  # the story's copies: see story_search
         if as_sql:
             with _output("-") as out:
                 click.echo(_sql_text(query, filters, limit, offset), file=out)
             return
-        total = count(store, query, **filters)
-        hits = run_search(store, query, limit=limit, offset=offset, **filters) if total else []
+        if query == "*" and story is not None:
+            from newscrawler.commands.story_search import story_hits
+
+            total, hits = story_hits(store, filters, limit, offset)
+        else:
+            total = count(store, query, **filters)
+            hits = run_search(store, query, limit=limit, offset=offset, **filters) if total else []
     with _output("-") as out:
         if fmt == "json":
             click.echo(json.dumps(hits, ensure_ascii=False, indent=2), file=out)
