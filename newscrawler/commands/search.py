@@ -113,9 +113,9 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
 
     query = " ".join(words)
     if not words and place is None and story is None:
-        raise click.UsageError("Missing argument 'QUERY...': give a query (search kadına), "
-                               "--place NAME for a place's articles or --story ID for the "
-                               "copies of a story")
+        raise ConflictingOptionsError(
+            "Missing argument 'QUERY...': give a query (search kadına), --place NAME for a "
+            "place's articles or --story ID for the copies of a story")
     if not words and story is None:
         return _place_only(db_path, timeout, place or "", fmt, limit, offset, as_sql,
                            {"site": site, "since": since, "until": until, "author": author,
