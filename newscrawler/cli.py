@@ -369,8 +369,13 @@ def _fetched_at(value: str | None) -> datetime:
 def extract(file: Path, url: str | None, fetched_at: str | None, site: str | None) -> None:
     """Extract one saved .html page or .txt dump and print it as one JSON object."""
     from newscrawler.offline import UnreadableFileError, article_from_file
+    from newscrawler.pipelines.validate import article_flags, problem
     from newscrawler.places.tagger import place_records
-    from newscrawler.settings import SPLIT_CREDIT_LINES
+    from newscrawler.settings import (
+        SPLIT_CREDIT_LINES,
+        VALIDATE_MIN_BODY_CHARS,
+        VALIDATE_MIN_SENTENCE_CHARS,
+    )
 
     profile = resolve_sites([site])[0] if site else None
     try:
@@ -381,6 +386,8 @@ def extract(file: Path, url: str | None, fetched_at: str | None, site: str | Non
         raise click.ClickException(f"{file} is refused: {exc}") from None
     except (OSError, EOFError) as exc:
         raise click.ClickException(f"cannot read {file}: {exc}") from None
+    skip = problem(item, min_body_chars=VALIDATE_MIN_BODY_CHARS,
+                   min_sentence_chars=VALIDATE_MIN_SENTENCE_CHARS)
     out = {
         "url": item.canonical_url or item.url,
         "title": item.title,
@@ -396,6 +403,9 @@ def extract(file: Path, url: str | None, fetched_at: str | None, site: str | Non
         "body": item.body,
         "headlines": [{"title": h["title"], "url": h["url"]} for h in item.headlines],
         "is_article": item.is_article and bool(item.body),
+        # what `import` would do with it: the reason it is skipped (null: archived), flags
+        "skip_reason": skip,
+        "flags": [] if skip else article_flags(item, min_body_chars=VALIDATE_MIN_BODY_CHARS),
         "encoding": item.encoding,
         "places": [{"province": p["province"], "district": p["district"]}
                    for p in place_records(item.title, item.body, item.credit,

@@ -166,12 +166,14 @@ def _checked(key: str, annotation: str, value: object, *, css: bool = False) -> 
         if parts.scheme not in ("http", "https") or not parts.hostname or " " in str(checked):
             raise _Bad(f"base_url must be an http:// or https:// URL, got {_shown(value)}")
         return str(checked).rstrip("/") + "/"
-    if key == "region":
-        from newscrawler.places.gazetteer import gazetteer
+    if key == "region":  # any case or ASCII spelling, kept as the official name
+        from newscrawler.places.gazetteer import resolve_place
 
-        if checked not in gazetteer().plates:
-            raise _Bad(f"region must be a province name as spelled officially (e.g. "
-                       f"\"İzmir\", \"Şanlıurfa\"), got {_shown(value)}")
+        provinces = [p for p, district in resolve_place(str(checked)) if district is None]
+        if not provinces:
+            raise _Bad(f"region must be a province name (e.g. \"İzmir\", \"izmir\", "
+                       f"\"Şanlıurfa\"), got {_shown(value)}")
+        return provinces[0]
     if key == "article_pattern":
         try:
             re.compile(str(checked))

@@ -51,11 +51,16 @@ def lock_path(db_path: str | os.PathLike[str], site: str) -> tuple[Path, tuple[i
 
 
 class RunLock:
-    """An exclusive lock named for (database file, site); ``wait`` seconds before giving up."""
+    """An exclusive lock named for (database file, site); ``wait`` seconds before giving up.
+
+    ``advice`` ends the message of a held lock: what the user of this command can do.
+    """
 
     def __init__(self, db_path: str | os.PathLike[str], site: str, *, wait: float = 0,
-                 join: bool = False) -> None:
+                 join: bool = False,
+                 advice: str = "wait for it to finish or pass --wait SECONDS") -> None:
         self.db = Path(db_path)
+        self.advice = advice
         self.site = site
         self.wait = wait
         self.join = join
@@ -88,7 +93,7 @@ class RunLock:
                     os.close(fd)
                     raise RunLockedError(
                         f"another crawl of {self.site!r} into {self.db.name} is running "
-                        f"(pid {holder}); wait for it to finish or pass --wait SECONDS"
+                        f"(pid {holder}); {self.advice}"
                     ) from None
                 time.sleep(0.2)
         os.ftruncate(fd, 0)

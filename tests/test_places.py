@@ -161,6 +161,10 @@ def test_profile_region_is_a_province(tmp_path: Path) -> None:
 
     base = 'base_url = "https://x.example/"\narticle_pattern = "^/a"\n'
     assert parse_profile(base + 'region = "İzmir"\n', tmp_path / "x.toml").region == "İzmir"
+    for typed in ("izmir", "IZMIR"):  # typed as --place takes it, kept as the official name
+        assert parse_profile(base + f'region = "{typed}"\n', tmp_path / "x.toml").region == "İzmir"
+    with pytest.raises(ProfileError, match="region must be a province name"):
+        parse_profile(base + 'region = "Bornova"\n', tmp_path / "x.toml")  # a district
     with pytest.raises(ProfileError, match="region must be a province name"):
         parse_profile(base + 'region = "Izmirr"\n', tmp_path / "x.toml")
 
@@ -211,6 +215,12 @@ def test_search_and_export_by_place(sample_db: Path, tmp_path: Path) -> None:
     assert nothing.returncode == 0 and "no articles about 'Hakkari'" in nothing.stderr
     missing = run_cli("search", "--db", str(sample_db))
     assert missing.returncode == 2 and "Missing argument" in missing.stderr
+    for command in ("search", "export"):  # a typo is an error, never "no articles"
+        typo = run_cli(command, "--place", "Izmirr", "--db", str(sample_db))
+        assert typo.returncode == 2 and "did you mean İzmir?" in typo.stderr, typo.stderr
+        assert typo.stderr.count("\n") == 1 and not typo.stdout
+    alias = run_cli("search", "--place", "Antep", "--db", str(sample_db))
+    assert alias.returncode == 0 and "no articles about 'Gaziantep'" in alias.stderr
 
     out = tmp_path / "izmir.jsonl"
     exported = run_cli("export", "--place", "izmir", "--format", "jsonl", "-o", str(out),
@@ -246,3 +256,10 @@ def test_pipeline_switches_off() -> None:
 
     with pytest.raises(NotConfigured):
         PlacesPipeline.from_crawler(get_crawler(settings_dict={"PLACES_TAGGING": False}))
+
+
+def test_place_names_inside_person_names_are_not_places() -> None:
+    body = "Vali Yardımcısı Mehmet Denizli ve Müdür Hatay Aksoy törene katıldı."
+    assert tag_places("Tören yapıldı", body) == []
+    cued = tag_places("Tören", "Denizli Büyükşehir Belediyesi Başkanı ile Ayşe Bolu'da buluştu.")
+    assert [p.province for p in cued] == ["Denizli", "Bolu"]  # a cue or a suffix still counts

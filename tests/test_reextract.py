@@ -97,3 +97,20 @@ def test_failed_page_keeps_its_text_and_is_reported(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         kept = conn.execute("SELECT title FROM articles WHERE url = ?", (TRUTH[0]["url"],))
         assert kept.fetchone()[0] == "Eski başlık"
+
+
+def test_reextract_waits_for_no_running_crawl_and_says_so(tmp_path: Path) -> None:
+    from newscrawler.runlock import RunLock
+
+    db = tmp_path / "news.db"
+    old_archive(db)
+    site = TRUTH[0]["site"]
+    lock = RunLock(db, site).acquire()  # a crawl of the site is running
+    try:
+        busy = run_cli("reextract", "--db", str(db))
+    finally:
+        lock.release()
+    assert busy.returncode == 75
+    assert busy.stderr.count("\n") == 1 and "run reextract again" in busy.stderr
+    assert "--wait" not in busy.stderr  # reextract has no --wait to offer
+    assert run_cli("reextract", "--db", str(db)).returncode == 0

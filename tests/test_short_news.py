@@ -242,3 +242,16 @@ def test_short_real_items_of_the_shared_corpus_are_imported(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     flags = [r["flags"] for r in rows(db, "SELECT flags FROM articles")]
     assert flags == ["short"] * short, result.stderr
+
+
+def test_extract_says_what_import_would_do(tmp_path: Path) -> None:
+    verdicts = {}
+    for name in ("flash.txt", "long.txt", "removed.txt"):
+        dump = tmp_path / name
+        dump.write_text(DUMPS[name], encoding="utf-8")
+        result = run_cli("extract", str(dump))
+        assert result.returncode == 0, result.stderr
+        out = json.loads(result.stdout)
+        verdicts[name] = ((out["skip_reason"] or "").split(" (")[0], out["flags"])
+    assert verdicts == {"flash.txt": ("", ["short"]), "long.txt": ("", []),
+                        "removed.txt": ("notice page", [])}

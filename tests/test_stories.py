@@ -259,6 +259,9 @@ def test_exports_carry_story_ids(labelled_db: Path) -> None:
             bodrum["first_published_at_utc"]) == (5, 5, 300, "2025-08-14T13:45:00Z")
     wrong = run_cli("export", "--db", str(labelled_db), "--table", "stories", "--author", "x")
     assert wrong.returncode == 2 and "--table stories takes" in wrong.stderr
+    for option in (["--place", "izmir"], ["--no-short"]):  # never silently ignored
+        ignored = run_cli("export", "--db", str(labelled_db), "--table", "stories", *option)
+        assert ignored.returncode == 2 and "--table stories takes" in ignored.stderr, option
 
 
 def test_sample_site_has_syndicated_copies(manifest: dict[str, Any], tmp_path: Path) -> None:

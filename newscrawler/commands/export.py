@@ -88,7 +88,7 @@ def _check_options(table: str, fmt: str, excel: bool, delimiter: str | None,
             raise ConflictingOptionsError(f"{', '.join(given)}: only for articles and headlines; "
                                           "--table runs takes only --site")
     if table == "stories":
-        given = [f"--{name}" for name in ("query", "author", "category")
+        given = [f"--{name}" for name in ("query", "author", "category", "place")
                  if filters.get(name) is not None]
         if given:
             raise ConflictingOptionsError(f"{', '.join(given)}: only for articles and headlines; "
@@ -133,9 +133,10 @@ def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None
                                "author": author, "category": category, "site": site,
                                "place": place}
     _check_options(table, fmt, excel, delimiter, filters, output)
-    if no_short and table == "runs":
-        raise ConflictingOptionsError("--no-short: only for articles and headlines; "
-                                      "--table runs takes only --site")
+    if no_short and table in ("runs", "stories"):
+        raise ConflictingOptionsError(
+            f"--no-short: only for articles, headlines and places; --table {table} takes "
+            + ("only --site" if table == "runs" else "--site, --since, --until"))
     chosen = _columns(columns, spec.columns, table)
     with open_archive(db_path, timeout=timeout) as store:
         if spec.article_filters:

@@ -93,7 +93,8 @@ def reextract(db_path: str, timeout: float, site: str | None, since: str | None)
         locks = []
         try:
             for name in names:
-                locks.append(RunLock(db_path, name).acquire())
+                locks.append(RunLock(db_path, name, advice="wait for it to finish, then run "
+                                     "reextract again").acquire())
         except RunLockError as exc:
             for lock in locks:
                 lock.release()

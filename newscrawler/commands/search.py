@@ -35,6 +35,25 @@ class ConflictingOptionsError(click.ClickException):
     exit_code = 2
 
 
+def _check_place(_ctx: click.Context, _param: click.Parameter,
+                 value: str | None) -> str | None:
+    """``--place``: a province or district of the gazetteer (its official name), or exit 2
+    with one line naming the closest names, so a typo never reads as "no articles"."""
+    if value is None:
+        return None
+    from newscrawler.places.gazetteer import resolve_place, suggest_places
+
+    found = resolve_place(value)
+    if not found:
+        close = suggest_places(value)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        raise UnknownSiteError(f"--place {value!r} is not a province or district of Türkiye; "
+                               f"{hint}(any case, with or without Turkish letters: izmir, "
+                               "bornova)")
+    names = {district or province for province, district in found}
+    return names.pop() if len(names) == 1 else value
+
+
 def period_option(name: str, help_text: str) -> Callable[[F], F]:
     """A ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` option, checked at parse time as
     ``archive.search`` checks it (an ISO date-time is accepted too)."""
@@ -64,7 +83,8 @@ def filter_options(site_help: str) -> list[Callable[[F], F]]:
         click.option("--author", help="Only this author (the whole name, any case, with or "
                      "without Turkish letters)."),
         click.option("--category", help="Only this category (compared as --author)."),
-        click.option("--place", help="Only articles about this province or district "
+        click.option("--place", callback=_check_place,
+                     help="Only articles about this province or district "
                      "(izmir, IZMIR, Bornova: any case, with or without Turkish letters)."),
     ]
 

@@ -73,3 +73,21 @@ def resolve_place(name: str) -> list[tuple[str, str | None]]:
     found = [pair for key, pairs in gazetteer().names.items() if fold(key) == wanted
              for pair in pairs]
     return sorted(set(found), key=lambda p: (p[1] is not None, p[0], p[1] or ""))
+
+
+def suggest_places(name: str, n: int = 3) -> list[str]:
+    """Official names closest to a mistyped place name (folded comparison).
+
+    >>> suggest_places("Izmirr")
+    ['İzmir']
+    >>> suggest_places("qqqq")
+    []
+    """
+    from difflib import get_close_matches
+
+    official: dict[str, str] = {}
+    for pairs in gazetteer().names.values():
+        for province, district in pairs:
+            official.setdefault(fold(district or province), district or province)
+    wanted = " ".join(fold(name).split())
+    return [official[key] for key in get_close_matches(wanted, official, n=n, cutoff=0.75)]

@@ -94,6 +94,8 @@ def _lists() -> dict[str, frozenset[str]]:
         "locative": frozenset(r["cues"]["locative"]),
         "partners": frozenset(r["government"]["partners"]),
         "gov_words": frozenset(r["government"]["words"]),
+        "given_names": frozenset(case_fold(n) for n in r["people"]["given_names"]),
+        "titles": frozenset(r["people"]["titles"]),
     }
 
 
@@ -182,6 +184,9 @@ def _mentions(text: str, section: str, sport: bool) -> list[_Mention]:
             continue
         locative = (suffix.startswith("'") and suffix[1:] in lists["locative"]
                     and name not in lists["strict"])
+        if not suffix and not cued and _person(tokens, i, used):
+            i += used
+            continue
         found.append(_Mention(pairs, section, i, j, name, cued, locative))
         i += used
     # "Pazar ve Çayeli ilçelerinde": a cue after the last name of a list covers them all.
@@ -193,6 +198,21 @@ def _mentions(text: str, section: str, sport: bool) -> list[_Mention]:
     return [m for m in found if m.name not in restricted or m.cued
             or _next_to_province(m, found, tokens)
             or (m.locative and not (sport and m.name in lists["teams"]))]
+
+
+def _person(tokens: list[_Token], i: int, used: int) -> bool:
+    """Whether the bare name at token ``i`` is part of a person's name: right after a
+    given name ("Mehmet Denizli"), or after a title and before a capitalised word
+    ("Müdür Hatay Aksoy")."""
+    lists = _lists()
+    if i == 0 or tokens[i].gap.strip():
+        return False
+    before = tokens[i - 1]
+    if before.upper and before.word in lists["given_names"]:
+        return True
+    after = tokens[i + used] if i + used < len(tokens) else None
+    return (before.word in lists["titles"] and after is not None and after.upper
+            and not after.suffix and not tokens[i + used].gap.strip())
 
 
 def _next_to_province(m: _Mention, found: list[_Mention], tokens: list[_Token]) -> bool:
