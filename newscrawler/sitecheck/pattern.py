@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from newscrawler.profiles import article_target, matches_query
-from newscrawler.urls import is_tracking
+from newscrawler.urls import canonical_url, is_tracking
 
 _WORDS = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 #: Segment shapes, tried in order: (name, regex on one segment, regex piece of the pattern).
@@ -193,7 +193,7 @@ def infer_pattern(urls: Iterable[str]) -> Inferred | None:
     (True, False)
     """
     by_sig: dict[tuple[str, ...], list[str]] = {}
-    unique = list(dict.fromkeys(urls))
+    unique = list(dict.fromkeys(canonical_url(u) for u in urls))  # one page, one link
     for url in unique:
         sig = signature(url) or query_signature(url)
         if sig is not None:
