@@ -3,6 +3,13 @@
 A profile is a TOML file in ``newscrawler/sites/`` (or a folder named by the
 ``NEWSCRAWLER_SITES_DIR`` setting / environment variable). The generic spider reads
 it; no site gets code of its own.
+
+``article_pattern`` is a regex searched in an article URL's path (``/haber/kres-1``), or,
+when it contains an escaped question mark ``\\?``, in its path and query string
+(``'^/news\\.php\\?id=\\d+$'`` for ``/news.php?id=101``; ``'^/\\?p=\\d+$'`` for
+WordPress without permalinks). The query is matched as the archive keys the URL: tracking
+parameters (``utm_*``, ``fbclid``, ``gclid``...; see ``newscrawler.urls``) removed, the
+others in the site's order, so ``?id=101&utm_source=x`` is the article ``?id=101``.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from newscrawler.urls import canonical_query
 
 SITES_DIR = Path(__file__).with_name("sites")
 
@@ -73,15 +82,46 @@ class SiteProfile:
         True
         >>> p.is_article_url("https://www.hibya.com/kategori/gundem")
         False
+        >>> q = SiteProfile("x", "X", "http://x.org/", r"^/news\\.php\\?id=\\d+$")
+        >>> q.is_article_url("http://x.org/news.php?id=101&utm_source=x")
+        True
+        >>> q.is_article_url("http://x.org/kategori.php?id=3")
+        False
         """
-        parts = urlsplit(url)
-        return bool(re.search(self.article_pattern, parts.path))
+        return bool(re.search(self.article_pattern, article_target(url, self.article_pattern)))
 
     def with_base_url(self, base_url: str) -> SiteProfile:
         """The same profile pointed at another host (the demo serves the sample on a free port)."""
         from dataclasses import replace
 
         return replace(self, base_url=base_url.rstrip("/") + "/")
+
+
+def matches_query(pattern: str) -> bool:
+    """Whether an article pattern is meant for the path and query (it has ``\\?``).
+
+    >>> matches_query(r"^/news\\.php\\?id=\\d+$"), matches_query(r"^/[a-z-]+-\\d+/?$")
+    (True, False)
+    """
+    return "\\?" in pattern
+
+
+def article_target(url: str, pattern: str) -> str:
+    """What ``pattern`` is searched in: the URL's path, or for a pattern with ``\\?`` its
+    path, ``?`` and query without tracking parameters (nothing after the path when none is
+    left).
+
+    >>> article_target("http://x.org/index.php?page=haber&gclid=1&id=77#yorum", r"\\?id=")
+    '/index.php?page=haber&id=77'
+    >>> article_target("http://x.org/a-1?id=2", r"^/a-\\d+$")
+    '/a-1'
+    """
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if not matches_query(pattern):
+        return path
+    query = canonical_query(parts.query)
+    return f"{path}?{query}" if query else path
 
 
 # Keys of the ``[discovery]`` table; every other SiteProfile field (but ``selectors`` and

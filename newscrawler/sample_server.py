@@ -1,6 +1,8 @@
 """A real HTTP server for the bundled sample site (and any folder laid out like it).
 
-``/x`` serves ``ROOT/x``, else ``ROOT/x.html``, else ``ROOT/x/index.html``. The text
+``/x`` serves ``ROOT/x``, else ``ROOT/x.html``, else ``ROOT/x/index.html``; ``/x?q`` serves
+``ROOT/x@q`` (or ``.html``) when there is one, else what ``/x`` serves (``/news.php?id=101``:
+``ROOT/news.php@id=101.html``; ``/?p=5``: ``ROOT/@p=5.html``). The text
 ``{{ORIGIN}}`` in served text files becomes ``http://127.0.0.1:PORT``, so feeds and
 sitemaps carry absolute URLs of the running server. ``ROOT/_headers.json`` maps a path to
 the ``Content-Type`` to send (a page in windows-1254 declared only in its ``<meta>``, for
@@ -62,7 +64,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         if path in overrides:
             self._send(int(overrides[path]), b"", "text/plain", head)
             return
-        file = self._resolve(path)
+        query = urlsplit(self.path).query
+        file = (self._resolve(f"{path.rstrip('/')}/@{query}" if path.endswith("/") else
+                              f"{path}@{query}") if query else None) or self._resolve(path)
         if file is None:
             self._send(404, b"<html><body><h1>404</h1><p>Sayfa bulunamadi.</p></body></html>",
                        "text/html; charset=utf-8", head)

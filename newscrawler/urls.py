@@ -24,15 +24,30 @@ def canonical_url(url: str) -> str:
     port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS
-    ]
     path = parts.path or "/"
     if len(path) > 1:
         path = path.rstrip("/")
-    return urlunsplit((scheme, host, path, urlencode(query), ""))
+    return urlunsplit((scheme, host, path, canonical_query(parts.query), ""))
+
+
+def is_tracking(key: str) -> bool:
+    """Whether a query parameter only tracks the click (``utm_*``, ``fbclid``...).
+
+    >>> is_tracking("utm_source"), is_tracking("FBCLID"), is_tracking("id")
+    (True, True, False)
+    """
+    key = key.lower()
+    return key.startswith("utm_") or key in TRACKING_PARAMS
+
+
+def canonical_query(query: str) -> str:
+    """A query string without tracking parameters, the others in their order.
+
+    >>> canonical_query("page=haber&utm_source=x&id=77&fbclid=abc")
+    'page=haber&id=77'
+    """
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking(k)]
+    return urlencode(pairs)
 
 
 def same_site(url: str, other: str) -> bool:

@@ -1,5 +1,6 @@
 """add-site and check-site on loopback copies of common Turkish news site layouts
-(tests/fixtures/sites/: WordPress, a "haber scripti" CMS, an agency), served for real."""
+(tests/fixtures/sites/: WordPress, a "haber scripti" CMS, an agency, an older PHP script
+with query-string URLs), served for real."""
 
 from __future__ import annotations
 
@@ -194,6 +195,52 @@ def test_check_site_without_history_compares_nothing(site_root: Path, served: st
     assert unknown.returncode == exitcodes.USAGE and "unknown site" in unknown.stderr
 
 
+@pytest.mark.parametrize("feed", [True, False], ids=["rss.php", "home-page-only"])
+def test_add_site_on_query_string_urls_crawls_every_article_and_no_category(
+        feed: bool, site_root: Path, served: str, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(SITES / "phpscript", copy)
+    if not feed:
+        (copy / "rss.php.html").unlink()
+    site_root.symlink_to(copy)
+    sites = tmp_path / "sites"
+    result = add_site(served, "bakircay", sites)
+    assert result.returncode == 0, result.stderr
+    assert "article URLs:  ^/(?:news\\.php\\?id=\\d+)$" in result.stdout
+    assert "8 article links on the home page" in result.stdout  # utm_/fbclid copies: same
+    assert "pages that are articles 8/8 100%" in result.stdout
+    if feed:  # linked only by an icon: found at the usual path
+        assert f"feed:          {served}/rss.php (8 URLs; from usual path)" in result.stdout
+    profile = load_profile(sites / "bakircay.toml")
+    assert profile.is_article_url(served + "/news.php?id=101&utm_source=anasayfa")
+    assert not [u for u in ("/kategori.php?id=3", "/sayfa.php?id=1", "/", "/index.php",
+                            "/rss.php") if profile.is_article_url(served + u)]
+    db = tmp_path / "news.db"
+    crawl = run_cli("crawl", "bakircay", "--db", str(db), "--set", "PROGRESS_INTERVAL=0",
+                    env={"NEWSCRAWLER_SITES_DIR": str(sites)})
+    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    got = rows(db, "SELECT url, title FROM articles WHERE site = ? ORDER BY url", "bakircay")
+    assert [r["url"] for r in got] == [f"{served}/news.php?id={n}" for n in range(101, 109)]
+    assert got[0]["title"] == "Kemalpaşa'da yeni kreş açıldı"  # windows-1254 read right
+
+
+def test_infer_pattern_keeps_permalinks_over_wordpress_shortlinks() -> None:
+    inferred = infer_pattern("http://x.org" + u for u in (
+        "/2025/11/14/meclis-toplandi-bugun/", "/2025/11/13/yeni-yol-acildi-bugun/",
+        "/?p=123", "/?p=124&utm_source=rss", "/category/gundem/"))
+    assert inferred is not None and "\\?" not in inferred.pattern
+    assert (inferred.matched, inferred.links) == (2, 5)
+
+
+def test_infer_pattern_counts_a_tracked_link_once() -> None:
+    inferred = infer_pattern("http://x.org" + u for u in (
+        "/news.php?id=101", "/news.php?id=101&utm_source=anasayfa", "/news.php?fbclid=a&id=102",
+        "/kategori.php?id=3"))
+    assert inferred is not None
+    assert (inferred.pattern, inferred.matched, inferred.links) == (
+        r"^/(?:news\.php\?id=\d+)$", 2, 3)
+
+
 @pytest.mark.parametrize("urls, article, other", [
     (["/haber/belediye-meclisi-toplandi-12345", "/haber/yeni-yol-acildi-12346",
       "/haber/kres-acildi-12347", "/kunye", "/kategori/gundem"],
@@ -205,6 +252,22 @@ def test_check_site_without_history_compares_nothing(site_root: Path, served: st
      "/kultur-sanat/festival-basladi-h4.html", "/kunye.html"),
     (["/izmirde-stk-bulusmasi-604100", "/torbalida-takim-kuruldu-604101", "/kurumsal"],
      "/foca-sahilinde-fok-goruldu-604106", "/kurumsal"),
+    # a two-word slug under a date is an article too (not a day archive)
+    (["/2025/11/14/meclis-toplandi-bugun/", "/2025/11/yangin-cikti/",
+      "/2025/11/13/yeni-yol-acildi/"], "/2025/11/15/yangin-cikti/", "/2025/11/15/"),
+    (["/2025/11/meclis-toplandi-bugun/", "/2025/11/yeni-yol-acildi-ilcede/"],
+     "/2025/11/yangin-cikti/", "/2025/11/14/"),
+    # an older PHP script: the article id is in the query; categories and pages are not
+    (["/news.php?id=101", "/news.php?id=102&utm_source=x", "/kategori.php?id=3",
+      "/kategori.php?id=4", "/kategori.php?id=5", "/sayfa.php?id=1", "/index.php"],
+     "/news.php?id=999", "/kategori.php?id=3"),
+    (["/index.php?page=haber&id=77", "/index.php?page=haber&id=78",
+      "/index.php?page=kategori&id=3", "/index.php?page=kategori&id=4"],
+     "/index.php?page=haber&id=79", "/index.php?page=kategori&id=3"),
+    (["/haber.php?id=12345", "/haber.php?id=12346", "/haber_kategori.php?id=2"],
+     "/haber.php?id=12347", "/haber_kategori.php?id=2"),
+    (["/?p=123", "/?p=124", "/?cat=3", "/?page_id=2"], "/?p=125", "/?cat=3"),
+    (["/?p=123", "/?p=124", "/?cat=3", "/?page_id=2"], "/?p=125", "/?page_id=2"),
 ])
 def test_infer_pattern_shapes(urls: list[str], article: str, other: str) -> None:
     inferred = infer_pattern("http://x.org" + u for u in urls)

@@ -44,3 +44,44 @@ def test_bad_profiles(tmp_path: Path, text: str, message: str) -> None:
     path.write_text(text)
     with pytest.raises(ValueError, match=message):
         load_profile(path)
+
+
+# A hand-written profile of an older PHP site: the pattern has \? so it sees the query.
+QUERY_PROFILE = """name = "bakircay"
+base_url = "http://bakircay.example/"
+article_pattern = '^/(?:news\\.php\\?id=\\d+|index\\.php\\?page=haber&id=\\d+|\\?p=\\d+)$'
+"""
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("http://bakircay.example/news.php?id=101", True),
+    ("http://bakircay.example/news.php?id=101&utm_source=x&utm_medium=manset", True),
+    ("http://bakircay.example/news.php?fbclid=IwAR0&id=101&gclid=9", True),
+    ("http://bakircay.example/news.php?id=101#yorumlar", True),
+    ("http://bakircay.example/index.php?page=haber&id=77", True),
+    ("http://bakircay.example/?p=123", True),
+    ("http://bakircay.example/?p=123&utm_campaign=rss", True),
+    ("http://bakircay.example/kategori.php?id=3", False),
+    ("http://bakircay.example/index.php?page=kategori&id=3", False),
+    ("http://bakircay.example/news.php?id=101&sayfa=2", False),  # another page of it
+    ("http://bakircay.example/news.php", False),
+    ("http://bakircay.example/news.php?id=abc", False),
+    ("http://bakircay.example/?cat=3", False),
+    ("http://bakircay.example/", False),
+])
+def test_is_article_url_matches_path_and_query(url: str, expected: bool,
+                                               tmp_path: Path) -> None:
+    path = tmp_path / "bakircay.toml"
+    path.write_text(QUERY_PROFILE, "utf-8")
+    assert load_profile(path).is_article_url(url) is expected
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://www.hibya.com/izmirde-stk-bulusmasi-412345", True),
+    ("https://www.hibya.com/izmirde-stk-bulusmasi-412345?utm_source=x", True),
+    ("https://www.hibya.com/izmirde-stk-bulusmasi-412345?id=3", True),  # query not looked at
+    ("https://www.hibya.com/?p=412345", False),
+])
+def test_is_article_url_without_a_query_pattern_matches_the_path(url: str,
+                                                                 expected: bool) -> None:
+    assert get_profile("hibya").is_article_url(url) is expected

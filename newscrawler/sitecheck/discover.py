@@ -15,7 +15,8 @@ from newscrawler.text.encoding import decode_html
 from newscrawler.urls import canonical_url, same_site
 
 #: Feed paths tried, in order, when the home page links no feed (the first that answers wins).
-FEED_PATHS = ("/rss.xml", "/rss", "/feed/", "/feed", "/rss/", "/atom.xml", "/feed.xml")
+FEED_PATHS = ("/rss.xml", "/rss", "/feed/", "/feed", "/rss/", "/atom.xml", "/feed.xml",
+              "/rss.php")
 #: Sitemap paths tried when robots.txt names none (every one that answers is kept, unless
 #: a sitemap index already found lists it).
 SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml", "/news-sitemap.xml",
@@ -237,7 +238,9 @@ def discover(fetcher: Fetcher, url: str) -> Discovery:
     prober = Prober(fetcher, found)
     prober.seen.add(canonical_url(home.url))
     links = [urljoin(home.url, h) for h in doc.xpath("//a/@href")]
-    found.home_links = [u for u in dict.fromkeys(links) if same_site(u, origin)]
+    # canonical: a headline tagged ?utm_source=... is the same page as its plain link
+    found.home_links = [u for u in dict.fromkeys(canonical_url(u) for u in links)
+                        if same_site(u, origin)]
     for feed in home_feed_links(doc, home.url):
         prober.feed(feed, "home page")
     if not found.feeds:
