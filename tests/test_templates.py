@@ -131,7 +131,7 @@ def test_pipeline_learns_during_a_crawl_and_keeps_it_in_the_archive(tmp_path: Pa
     bodies = [pipeline.process_item(item(n)).body for n in range(3)]
     assert "WhatsApp" not in "".join(bodies)
     assert ["destekleyin" in b for b in bodies] == [True, False, False]
-    pipeline.spider_closed()
+    pipeline.close_spider()
     assert crawler.stats.get_value("template/learned") == 1
     with Archive(db) as store:
         pages, lines = load_site_templates(store, "ege")
@@ -139,3 +139,44 @@ def test_pipeline_learns_during_a_crawl_and_keeps_it_in_the_archive(tmp_path: Pa
     # a new crawl starts with what the last one learned
     fresh = TemplatePipeline.from_crawler(get_crawler(settings_dict=settings))
     assert "destekleyin" not in fresh.process_item(item(9)).body
+
+
+def test_reclean_rewrites_in_place_without_a_revision(tmp_path: Path) -> None:
+    box = "Ege Postası'nı destekleyin"
+    first = {"url": "https://e.example/1", "site": "ege", "title": "Köprü açıldı",
+             "body": f"Vali köprüyü açtı.\n\n{box}\n\nTören sürdü."}
+    edited = {"url": "https://e.example/2", "site": "ege", "title": "Yol",
+              "body": "Yol yapıldı.\n\nAsfalt döküldü."}
+    with Archive(tmp_path / "news.db") as store:
+        store.save_articles([first, edited])
+        store.save_articles([{**edited, "body": f"Yol yapıldı.\n\n{box}\n\nAsfalt bitti."}])
+        n = store.reclean_articles(
+            [first["url"], edited["url"], "https://e.example/none"],
+            lambda body: "\n\n".join(p for p in body.split("\n\n") if p != box))
+        assert n == 2
+        got = {r[0]: r[1:] for r in store.conn.execute(
+            "SELECT url, body, revision FROM articles")}
+        assert got == {first["url"]: ("Vali köprüyü açtı.\n\nTören sürdü.", 1),
+                       edited["url"]: ("Yol yapıldı.\n\nAsfalt bitti.", 2)}
+        assert store.conn.execute("SELECT count(*) FROM revisions").fetchone()[0] == 1
+        # the cleaned text is what a recrawl that knows the box saves: unchanged
+        again = store.save_articles([{**first, "body": "Vali köprüyü açtı.\n\nTören sürdü."}])
+        assert again == ["unchanged"]
+        hits = store.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'destekleyin'")
+        assert hits.fetchone()[0] == 0
+        hits = store.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'toren'")
+        assert hits.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("clean", [
+    lambda body: body.replace("köprüyü", "yolu"),  # words changed, not lines removed
+    lambda body: "",  # nothing left
+    lambda body: "Tören sürdü.\n\nVali köprüyü açtı.",  # reordered
+])
+def test_reclean_refuses_anything_but_removing_lines(tmp_path: Path, clean) -> None:
+    body = "Vali köprüyü açtı.\n\nTören sürdü."
+    with Archive(tmp_path / "news.db") as store:
+        store.save_articles([{"url": "u", "site": "ege", "title": "T", "body": body}])
+        assert store.reclean_articles(["u"], clean) == 0
+        assert store.conn.execute("SELECT body FROM articles").fetchone()[0] == body
