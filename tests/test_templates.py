@@ -35,9 +35,41 @@ def test_every_fixture_wording_is_a_box(line: str) -> None:
     "Telegram kanalına katılan öğrenciler ders notlarını paylaştı.",
     "İlgili haberde belirtilen rakamlar yanlış çıktı.",
     "Kaynak: İHA",
+    # about WhatsApp, phone numbers, follow verbs and notifications, but article text
+    "Dolandırıcılar, WhatsApp üzerinden kendilerini banka görevlisi olarak tanıtıyor.",
+    "Emniyet, WhatsApp'tan gelen ve 0532 ile başlayan numaralara itibar edilmemesini istedi.",
+    "İhbar için 155'i arayın.",
+    "Telefon: 0232 123 45 67",
+    "Vali, 'Bizi takip edin, sizi bilgilendireceğiz' diyerek açıklamasını sürdürdü.",
+    "Takipte kalın diyen Başkan, yeni projeleri de duyuracaklarını söyledi.",
+    "Uygulamayı indiren vatandaşlar bildirimleri açarak deprem uyarılarını alabilecek.",
+    "Bakanlık, bildirimleri açık tutan öğrencilerin dikkatinin dağıldığını açıkladı.",
+    "Sponsorlu bağlantılar üzerinden yapılan dolandırıcılıklar arttı.",
+    "Yazının devamında yazar, kentin tarihine değindi.",
+    "Kaymakamlık, X'ten yaptığı paylaşımla yolların kapalı olduğunu duyurdu.",
+    "Sponsor firma yetkilileri törene katıldı.",
 ])
 def test_real_sentences_are_not_boxes(line: str) -> None:
     assert not is_cta(line)
+
+
+@pytest.mark.parametrize("line", [
+    # wordings of the same families that no fixture page holds
+    "Bizi Telegram'dan takip edin",
+    "Resmi Instagram hesabımızı takip edin",
+    "Son dakika gelişmeleri için YouTube kanalımıza abone olunuz",
+    "Haberlerimizi Bluesky'dan izleyebilirsiniz",
+    "Yazının devamı reklamdan sonra",
+    "Makalenin devamını okumak için tıklayın",
+    "Uygulamamızı Google Play'den indirin",
+    "Bildirim zilini aktif edin",
+    "Son dakika gelişmelerini kaçırmayın",
+    "Sponsorlu Haberler",
+    "Haberleriniz için bize WhatsApp'tan ulaşın: 0532 123 45 67",
+    "Haber ve görüntüleriniz için WhatsApp hattımız: 0 (533) 765 43 21",
+])
+def test_family_variants_are_boxes(line: str) -> None:
+    assert is_cta(line)
 
 
 def test_box_glued_inside_jsonld_article_body_is_cut() -> None:
@@ -165,7 +197,8 @@ def test_reclean_rewrites_in_place_without_a_revision(tmp_path: Path) -> None:
         hits = store.conn.execute(
             "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'destekleyin'")
         assert hits.fetchone()[0] == 0
-        hits = store.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'toren'")
+        hits = store.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'toren'")
         assert hits.fetchone()[0] == 1
 
 
