@@ -503,6 +503,54 @@ class Archive:
         self._link_raw_pages(article_id, row)
         return status
 
+    @_translated
+    def reclean_articles(self, urls: Iterable[str], clean: Callable[[str], str]) -> int:
+        """Clean archived bodies in place, in one transaction: for a crawl that learned a
+        site's boilerplate lines after it had saved the site's first articles.
+
+        Each article's body becomes ``clean(body)`` when that is the body with some whole
+        lines left out (anything else, an empty body included, is refused and the article
+        left as it is). The article stays the same version: no revision is kept and
+        ``revision`` does not move. ``content_hash``, the folded body, the full-text index
+        and the article's story follow the new body; title, dates, flags and places stay.
+
+        :param urls: canonical URLs of articles (unknown ones are skipped)
+        :param clean: the body without its boilerplate lines (pure; may return it as is)
+        :return: how many articles were rewritten
+        """
+        wanted = list(dict.fromkeys(urls))
+
+        def write() -> int:
+            index = _IndexQueue(self.conn)
+            done = 0
+            with transaction(self.conn):
+                for url in wanted:
+                    done += self._reclean_article(url, clean, index)
+                index.flush()
+            return done
+
+        return self._write(write) if wanted else 0
+
+    def _reclean_article(self, url: str, clean: Callable[[str], str], index: _IndexQueue) -> bool:
+        old = self.conn.execute(
+            "SELECT id, title, body, title_fold, body_fold, site, published_at FROM articles "
+            "WHERE url = ?", (url,)).fetchone()
+        if old is None:
+            return False
+        article_id, title, body, title_fold, body_fold = old[:5]
+        new = unicodedata.normalize("NFC", clean(body))
+        if new == body or not _only_lines_removed(body, new):
+            return False
+        new_fold = fold(new)
+        index.remove(article_id, title_fold, body_fold)
+        self.conn.execute(
+            "UPDATE articles SET body = ?, body_fold = ?, content_hash = ? WHERE id = ?",
+            (new, new_fold, content_hash(title, new), article_id))
+        self._assign_story(article_id, {"body_fold": new_fold, "site": old[5],
+                                        "published_at": old[6]}, body_fold)
+        index.add(article_id)
+        return True
+
     def _assign_story(
         self, article_id: int, row: Mapping[str, Any], old_body_fold: str | None
     ) -> None:
@@ -814,6 +862,22 @@ class Archive:
         from archive.stats import summary
 
         return summary(self, days=days, today=today)
+
+
+def _only_lines_removed(old: str, new: str) -> bool:
+    """Whether ``new`` is ``old`` with some whole lines left out (blank lines aside), and
+    not empty.
+
+    >>> _only_lines_removed("Giriş.\\n\\nBizi destekleyin\\n\\nSon.", "Giriş.\\n\\nSon.")
+    True
+    >>> _only_lines_removed("Giriş.\\n\\nSon.", "Son.\\n\\nGiriş."), _only_lines_removed("A", "")
+    (False, False)
+    >>> _only_lines_removed("Giriş. Bizi destekleyin", "Giriş.")
+    False
+    """
+    rest = iter([line for line in old.split("\n") if line.strip()])
+    kept = [line for line in new.split("\n") if line.strip()]
+    return bool(kept) and all(any(line == was for was in rest) for line in kept)
 
 
 def first_problem(rows: Iterable[str]) -> str:

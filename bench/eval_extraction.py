@@ -19,7 +19,8 @@ bytes) on two corpora from ``../shared/corpus``:
 Pages per second is the number of pages over the time spent inside each extractor's call
 (after one untimed warm-up call each).
 Figures vary from run to run: compare the rows of one run. Needs trafilatura
-(``pip install -e '.[bench]'``); exits 0 with a message when ``../shared`` is absent.
+(``pip install -e '.[bench]'``); exits 0 with a message when ``../shared`` is absent
+(from a git worktree, point ``NEWSCRAWLER_SHARED`` at it).
 
     python bench/eval_extraction.py [--corpus fundus-tr|scrapinghub-aeb|all]
                                     [--per-page] [--limit N] [--json results.json]
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import re
 import statistics
 import sys
@@ -48,7 +50,9 @@ from newscrawler.offline import article_from_html
 from newscrawler.profiles import SiteProfile, all_profiles
 from newscrawler.settings import SPLIT_CREDIT_LINES
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+#: ``../shared`` beside the checkout, or ``$NEWSCRAWLER_SHARED`` (from a git worktree).
+SHARED = Path(os.environ.get("NEWSCRAWLER_SHARED")
+              or Path(__file__).resolve().parents[1].parent / "shared")
 CORPUS = SHARED / "corpus"
 NGRAM = 4
 # Headings of the related-stories boxes whose link titles must stay out of a body (folded).

@@ -1,8 +1,8 @@
 """Boilerplate that leaks into bodies: call-to-action boxes and sites' own recurring boxes.
 
 Runs ``newscrawler.offline.article_from_html`` on the pages of ``tests/fixtures/templates``
-(three invented sites, six articles each; 18 call-to-action wordings between the lead and
-the first paragraph, and each site's own box that no phrase list knows), site by site in
+(three invented sites, six articles each; two call-to-action boxes a page, 42 lines in 36
+wordings, and each site's own box that no phrase list knows), site by site in
 page order, and counts, against ``truth.json``:
 
 * ``cta leaked``: call-to-action box lines found in a body;

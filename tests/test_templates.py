@@ -35,9 +35,41 @@ def test_every_fixture_wording_is_a_box(line: str) -> None:
     "Telegram kanalına katılan öğrenciler ders notlarını paylaştı.",
     "İlgili haberde belirtilen rakamlar yanlış çıktı.",
     "Kaynak: İHA",
+    # about WhatsApp, phone numbers, follow verbs and notifications, but article text
+    "Dolandırıcılar, WhatsApp üzerinden kendilerini banka görevlisi olarak tanıtıyor.",
+    "Emniyet, WhatsApp'tan gelen ve 0532 ile başlayan numaralara itibar edilmemesini istedi.",
+    "İhbar için 155'i arayın.",
+    "Telefon: 0232 123 45 67",
+    "Vali, 'Bizi takip edin, sizi bilgilendireceğiz' diyerek açıklamasını sürdürdü.",
+    "Takipte kalın diyen Başkan, yeni projeleri de duyuracaklarını söyledi.",
+    "Uygulamayı indiren vatandaşlar bildirimleri açarak deprem uyarılarını alabilecek.",
+    "Bakanlık, bildirimleri açık tutan öğrencilerin dikkatinin dağıldığını açıkladı.",
+    "Sponsorlu bağlantılar üzerinden yapılan dolandırıcılıklar arttı.",
+    "Yazının devamında yazar, kentin tarihine değindi.",
+    "Kaymakamlık, X'ten yaptığı paylaşımla yolların kapalı olduğunu duyurdu.",
+    "Sponsor firma yetkilileri törene katıldı.",
 ])
 def test_real_sentences_are_not_boxes(line: str) -> None:
     assert not is_cta(line)
+
+
+@pytest.mark.parametrize("line", [
+    # wordings of the same families that no fixture page holds
+    "Bizi Telegram'dan takip edin",
+    "Resmi Instagram hesabımızı takip edin",
+    "Son dakika gelişmeleri için YouTube kanalımıza abone olunuz",
+    "Haberlerimizi Bluesky'dan izleyebilirsiniz",
+    "Yazının devamı reklamdan sonra",
+    "Makalenin devamını okumak için tıklayın",
+    "Uygulamamızı Google Play'den indirin",
+    "Bildirim zilini aktif edin",
+    "Son dakika gelişmelerini kaçırmayın",
+    "Sponsorlu Haberler",
+    "Haberleriniz için bize WhatsApp'tan ulaşın: 0532 123 45 67",
+    "Haber ve görüntüleriniz için WhatsApp hattımız: 0 (533) 765 43 21",
+])
+def test_family_variants_are_boxes(line: str) -> None:
+    assert is_cta(line)
 
 
 def test_box_glued_inside_jsonld_article_body_is_cut() -> None:
@@ -131,7 +163,7 @@ def test_pipeline_learns_during_a_crawl_and_keeps_it_in_the_archive(tmp_path: Pa
     bodies = [pipeline.process_item(item(n)).body for n in range(3)]
     assert "WhatsApp" not in "".join(bodies)
     assert ["destekleyin" in b for b in bodies] == [True, False, False]
-    pipeline.spider_closed()
+    pipeline.close_spider()
     assert crawler.stats.get_value("template/learned") == 1
     with Archive(db) as store:
         pages, lines = load_site_templates(store, "ege")
@@ -139,3 +171,45 @@ def test_pipeline_learns_during_a_crawl_and_keeps_it_in_the_archive(tmp_path: Pa
     # a new crawl starts with what the last one learned
     fresh = TemplatePipeline.from_crawler(get_crawler(settings_dict=settings))
     assert "destekleyin" not in fresh.process_item(item(9)).body
+
+
+def test_reclean_rewrites_in_place_without_a_revision(tmp_path: Path) -> None:
+    box = "Ege Postası'nı destekleyin"
+    first = {"url": "https://e.example/1", "site": "ege", "title": "Köprü açıldı",
+             "body": f"Vali köprüyü açtı.\n\n{box}\n\nTören sürdü."}
+    edited = {"url": "https://e.example/2", "site": "ege", "title": "Yol",
+              "body": "Yol yapıldı.\n\nAsfalt döküldü."}
+    with Archive(tmp_path / "news.db") as store:
+        store.save_articles([first, edited])
+        store.save_articles([{**edited, "body": f"Yol yapıldı.\n\n{box}\n\nAsfalt bitti."}])
+        n = store.reclean_articles(
+            [first["url"], edited["url"], "https://e.example/none"],
+            lambda body: "\n\n".join(p for p in body.split("\n\n") if p != box))
+        assert n == 2
+        got = {r[0]: r[1:] for r in store.conn.execute(
+            "SELECT url, body, revision FROM articles")}
+        assert got == {first["url"]: ("Vali köprüyü açtı.\n\nTören sürdü.", 1),
+                       edited["url"]: ("Yol yapıldı.\n\nAsfalt bitti.", 2)}
+        assert store.conn.execute("SELECT count(*) FROM revisions").fetchone()[0] == 1
+        # the cleaned text is what a recrawl that knows the box saves: unchanged
+        again = store.save_articles([{**first, "body": "Vali köprüyü açtı.\n\nTören sürdü."}])
+        assert again == ["unchanged"]
+        hits = store.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'destekleyin'")
+        assert hits.fetchone()[0] == 0
+        hits = store.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'toren'")
+        assert hits.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("clean", [
+    lambda body: body.replace("köprüyü", "yolu"),  # words changed, not lines removed
+    lambda body: "",  # nothing left
+    lambda body: "Tören sürdü.\n\nVali köprüyü açtı.",  # reordered
+])
+def test_reclean_refuses_anything_but_removing_lines(tmp_path: Path, clean) -> None:
+    body = "Vali köprüyü açtı.\n\nTören sürdü."
+    with Archive(tmp_path / "news.db") as store:
+        store.save_articles([{"url": "u", "site": "ege", "title": "T", "body": body}])
+        assert store.reclean_articles(["u"], clean) == 0
+        assert store.conn.execute("SELECT body FROM articles").fetchone()[0] == body

@@ -13,7 +13,7 @@ from archive import Archive, ArchiveError
 from archive.templates import load_site_templates, save_site_templates
 from newscrawler.items import ArticleItem
 from newscrawler.text.cta import is_cta
-from newscrawler.text.templates import TemplateBook
+from newscrawler.text.templates import TemplateBook, line_hash
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +49,19 @@ class TemplatePipeline:
     (``newscrawler.text.templates``) go once learned. What earlier runs learned is loaded
     from ``ARCHIVE_DB`` (table ``site_templates``) when the spider opens and what this run
     counted is saved when it closes; without an archive the run learns in memory only.
+
+    A site's first pages pass before its template is learned, and reach the archive with
+    it. When the crawl closes (after the archive wrote its last batch), the articles this
+    run archived whose bodies hold lines that are template by then are cleaned in place
+    (``Archive.reclean_articles``: the same version, no revision), so a recrawl of an
+    unchanged site finds them unchanged. Nothing is held back meanwhile: a crawl killed
+    mid-way has archived every article it fetched, its first ones with the box (the next
+    crawl saves them cleaned, as a revision).
+
     Settings: ``TEMPLATE_ENABLED``, ``TEMPLATE_MIN_PAGES``, ``TEMPLATE_MIN_SHARE``.
     Stats: ``template/items``, ``template/cta_dropped``, ``template/lines_dropped`` (learned
     lines dropped), ``template/learned`` (template lines known at the end),
+    ``template/recleaned`` (archived articles cleaned in place at the end),
     ``template/error`` (the archive could not be read or written: learning stays in memory).
     """
 
@@ -64,6 +74,8 @@ class TemplatePipeline:
         self.min_share = min_share
         self.timeout = timeout
         self.books: dict[str, TemplateBook] = {}
+        #: Per site, the articles this run archived: (canonical URL, hashes of body lines).
+        self.archived: dict[str, list[tuple[str, frozenset[str]]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TemplatePipeline:
@@ -74,7 +86,7 @@ class TemplatePipeline:
                        min_pages=max(1, s.getint("TEMPLATE_MIN_PAGES", 5)),
                        min_share=s.getfloat("TEMPLATE_MIN_SHARE", 0.25),
                        timeout=s.getfloat("ARCHIVE_TIMEOUT", 30.0))
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
         return pipeline
 
     def book(self, site: str) -> TemplateBook:
@@ -106,8 +118,20 @@ class TemplatePipeline:
             self.stats.inc_value("template/lines_dropped", learned)
         return item
 
-    def spider_closed(self, **_: Any) -> None:
-        """Save what each site's book counted (lines seen on two pages or more)."""
+    def item_scraped(self, item: Any, **_: Any) -> None:
+        """Remember an article every pipeline kept (the archive has it, or holds it)."""
+        if isinstance(item, ArticleItem) and self.path:
+            keys = frozenset(line_hash(line) for line in item.body.split("\n") if line.strip())
+            self.archived.setdefault(item.site, []).append(
+                (item.canonical_url or item.url, keys))
+
+    def close_spider(self) -> None:
+        """Clean this run's archived articles of lines learned since they were saved, then
+        save what each site's book counted (lines seen on two pages or more).
+
+        Pipelines close in reverse order: the archive (a later pipeline) has written its
+        last batch by now.
+        """
         assert self.stats is not None
         self.stats.set_value("template/learned",
                              sum(len(b.templates()) for b in self.books.values()))
@@ -115,10 +139,24 @@ class TemplatePipeline:
             return
         try:
             with Archive(self.path, timeout=self.timeout) as store:
+                recleaned = sum(self._reclean(store, site, book)
+                                for site, book in self.books.items())
+                if recleaned:
+                    self.stats.inc_value("template/recleaned", recleaned)
                 for site, book in self.books.items():
                     save_site_templates(store, site, book.site_pages, book.rows())
         except ArchiveError as exc:
             self._error(exc)
+
+    def _reclean(self, store: Archive, site: str, book: TemplateBook) -> int:
+        """Rewrite the site's articles of this run whose bodies hold template lines."""
+        template = {line_hash(t.text) for t in book.templates()}
+        urls = [url for url, keys in self.archived.get(site, ()) if not keys.isdisjoint(template)]
+
+        def clean(body: str) -> str:
+            return "\n\n".join(book.strip(body.split("\n\n"))[0])
+
+        return store.reclean_articles(urls, clean) if urls else 0
 
     def _error(self, exc: ArchiveError) -> None:
         assert self.stats is not None

@@ -91,6 +91,8 @@ def _cut_line(line: str) -> str:
     while i < len(words):
         starts = i == 0 or words[i - 1].endswith(_SENTENCE_END)
         cut = 0
+        if starts and not run.match(" ".join(filter(None, map(fold_key, words[i:i + 40])))):
+            starts = False  # no family starts here: spare the 40 whole-run tries
         if starts:
             keys: list[str] = []
             for j in range(i, min(len(words), i + 40)):
