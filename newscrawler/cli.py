@@ -145,6 +145,15 @@ class ArchiveErrorsGroup(click.Group):
     """A command group that turns archive errors met mid-command into one clear line and
     the exit code ``exitcodes.for_archive_error`` gives them; never a traceback."""
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, its module imported now if it lives in one (``LAZY_COMMANDS``)."""
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            self.add_command(LAZY_COMMANDS[cmd_name](), cmd_name)
+        return self.commands.get(cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -289,6 +298,8 @@ def demo(db_path: str, timeout: float, query: str, port: int) -> None:
                          base_urls={"sample": origin})
     if code:
         sys.exit(code)
+    from newscrawler.commands.search import _print_table
+
     with open_archive(db_path) as store:
         hits = search(store, query, limit=5)
     click.echo(f"\nExample: newscrawler search {query!r} --db {db_path}")
@@ -566,21 +577,36 @@ def _output(target: str) -> Iterator[TextIO]:
         raise click.ClickException(str(exc)) from None
 
 
-from newscrawler.commands.search import (  # noqa: E402 -- wired here, defined there
-    _print_table,
-    search_options,
-)
-from newscrawler.commands.search import search as _search  # noqa: E402
+#: Commands defined in a module of their own (``newscrawler.commands``), wired here and
+#: imported only when run (or listed by ``--help``): a search does not pay for the others.
+LAZY_COMMANDS: dict[str, Callable[[], click.Command]] = {}
 
-main.command(name="search", cls=QueryCommand)(db_option(search_options(_search)))
+
+def lazy_command(name: str) -> Callable[[Callable[[], click.Command]], Callable[[], click.Command]]:
+    """Register a function that imports and builds the command ``name``."""
+
+    def register(build: Callable[[], click.Command]) -> Callable[[], click.Command]:
+        LAZY_COMMANDS[name] = build
+        return build
+
+    return register
+
+
+@lazy_command("search")
+def _search_command() -> click.Command:
+    from newscrawler.commands.search import search, search_options
+
+    return click.command(name="search", cls=QueryCommand)(db_option(search_options(search)))
 
 
 # --- export --------------------------------------------------------------------------------
 
-from newscrawler.commands.export import export as _export  # noqa: E402 -- wired here, defined there
-from newscrawler.commands.export import export_options  # noqa: E402
 
-main.command(name="export")(db_option(export_options(_export)))
+@lazy_command("export")
+def _export_command() -> click.Command:
+    from newscrawler.commands.export import export, export_options
+
+    return click.command(name="export")(db_option(export_options(export)))
 
 
 # --- optimize ------------------------------------------------------------------------------
@@ -604,48 +630,65 @@ def optimize(db_path: str, timeout: float) -> None:
 # --- stats ---------------------------------------------------------------------------------
 
 
-from newscrawler.commands.stats import stats as _stats  # noqa: E402 -- wired here, defined there
+@lazy_command("stats")
+def _stats_command() -> click.Command:
+    from newscrawler.commands.stats import stats
 
-main.command(name="stats")(db_option(_stats))
+    return click.command(name="stats")(db_option(stats))
 
 
 # --- check ---------------------------------------------------------------------------------
 
-from newscrawler.commands.check import check as _check  # noqa: E402 -- wired here, defined there
+@lazy_command("check")
+def _check_command() -> click.Command:
+    from newscrawler.commands.check import check
 
-main.command(name="check")(db_option(_check))
+    return click.command(name="check")(db_option(check))
+
 
 # --- serve ---------------------------------------------------------------------------------
 
-from newscrawler.commands.serve import serve as _serve  # noqa: E402 -- wired here, defined there
-from newscrawler.commands.serve import serve_options  # noqa: E402
+@lazy_command("serve")
+def _serve_command() -> click.Command:
+    from newscrawler.commands.serve import serve, serve_options
 
-main.command(name="serve")(db_option(serve_options(_serve)))
+    return click.command(name="serve")(db_option(serve_options(serve)))
+
 
 # --- add-site, check-site ------------------------------------------------------------------
 
-from newscrawler.commands.addsite import add_site as _add_site  # noqa: E402 -- wired there
-from newscrawler.commands.addsite import add_site_options  # noqa: E402
-from newscrawler.commands.checksite import check_site as _check_site  # noqa: E402
-from newscrawler.commands.checksite import check_site_options  # noqa: E402
+@lazy_command("add-site")
+def _add_site_command() -> click.Command:
+    from newscrawler.commands.addsite import add_site, add_site_options
 
-main.command(name="add-site")(add_site_options(_add_site))
-main.command(name="check-site")(db_option(check_site_options(_check_site)))
+    return click.command(name="add-site")(add_site_options(add_site))
+
+
+@lazy_command("check-site")
+def _check_site_command() -> click.Command:
+    from newscrawler.commands.checksite import check_site, check_site_options
+
+    return click.command(name="check-site")(db_option(check_site_options(check_site)))
+
 
 # --- reextract -----------------------------------------------------------------------------
 
-from newscrawler.commands.reextract import reextract as _reextract  # noqa: E402 -- wired here
+@lazy_command("reextract")
+def _reextract_command() -> click.Command:
+    from newscrawler.commands.reextract import reextract
 
-main.command(name="reextract")(db_option(
-    click.option("--site", help="Only this site's articles.")(
-        day_option("--since", "Only pages fetched on or after this day.")(_reextract))))
+    return click.command(name="reextract")(db_option(
+        click.option("--site", help="Only this site's articles.")(
+            day_option("--since", "Only pages fetched on or after this day.")(reextract))))
+
 
 # --- stories -------------------------------------------------------------------------------
 
-from newscrawler.commands.stories import stories as _stories  # noqa: E402 -- wired here, defined there
-from newscrawler.commands.stories import stories_options  # noqa: E402
+@lazy_command("stories")
+def _stories_command() -> click.Command:
+    from newscrawler.commands.stories import stories, stories_options
 
-main.command(name="stories")(db_option(stories_options(_stories)))
+    return click.command(name="stories")(db_option(stories_options(stories)))
 
 
 if __name__ == "__main__":
