@@ -21,19 +21,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from archive import Archive, ArchiveError, search
 from newscrawler.exitcodes import for_archive_error
-from newscrawler.profiles import (
-    ProfileError,
-    SiteProfile,
-    UnknownSiteError,
-    get_profile,
-    scan_profiles,
-)
+
+if TYPE_CHECKING:  # profiles are read by the commands that need them (tomllib: 6 ms)
+    from newscrawler.profiles import SiteProfile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -133,6 +129,8 @@ class BrokenProfileError(click.ClickException):
 def resolve_sites(names: Sequence[str]) -> list[SiteProfile]:
     """Profiles for the given names, or a usage error naming the known sites (or the
     broken profile's file, line and problem)."""
+    from newscrawler.profiles import ProfileError, UnknownSiteError, get_profile
+
     try:
         return [get_profile(n) for n in names]
     except UnknownSiteError as exc:
@@ -321,6 +319,8 @@ def sites(names: tuple[str, ...], fmt: str) -> None:
     A broken profile is listed with its file, line and problem; it never hides the
     others. Exits 2 when a SITE asked for is broken or unknown, else 0.
     """
+    from newscrawler.profiles import scan_profiles
+
     profiles, broken = scan_profiles()
     unknown = [n for n in names if n not in profiles and n not in broken]
     if unknown:
@@ -442,6 +442,7 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
     from newscrawler.offline import UnreadableFileError, article_from_file
     from newscrawler.pipelines.validate import article_flags, problem
     from newscrawler.places.tagger import place_records
+    from newscrawler.profiles import scan_profiles
     from newscrawler.settings import (
         SPLIT_CREDIT_LINES,
         VALIDATE_MIN_BODY_CHARS,
