@@ -51,7 +51,8 @@ def write_csv(
     writer.writerow(columns)
     count = 0
     for record in records:
-        writer.writerow([cell(record.get(name)) for name in columns])
+        # text, the most common cell, as it is; anything else through ``cell``
+        writer.writerow([v if type(v) is str else cell(v) for v in map(record.get, columns)])
         count += 1
     return count
 
