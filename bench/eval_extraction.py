@@ -19,7 +19,8 @@ bytes) on two corpora from ``../shared/corpus``:
 Pages per second is the number of pages over the time spent inside each extractor's call
 (after one untimed warm-up call each).
 Figures vary from run to run: compare the rows of one run. Needs trafilatura
-(``pip install -e '.[bench]'``); exits 0 with a message when ``../shared`` is absent.
+(``pip install -e '.[bench]'``); exits 0 with a message when ``../shared`` is absent
+(from a git worktree, point ``NEWSCRAWLER_SHARED`` at it).
 
     python bench/eval_extraction.py [--corpus fundus-tr|scrapinghub-aeb|all]
                                     [--per-page] [--limit N] [--json results.json]
@@ -33,6 +34,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import re
 import statistics
 import sys
@@ -51,10 +53,10 @@ from newscrawler.offline import article_from_html
 from newscrawler.profiles import SiteProfile, all_profiles
 from newscrawler.settings import SPLIT_CREDIT_LINES
 
-ROOT = Path(__file__).resolve().parents[1]
-# ../shared beside the repository (a worktree sits one level deeper); --corpus-dir overrides.
-CORPUS = next((p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent)
-               if (p / "shared" / "corpus").is_dir()), ROOT.parent / "shared" / "corpus")
+#: ``../shared`` beside the checkout, or ``$NEWSCRAWLER_SHARED`` (from a git worktree).
+SHARED = Path(os.environ.get("NEWSCRAWLER_SHARED")
+              or Path(__file__).resolve().parents[1].parent / "shared")
+CORPUS = SHARED / "corpus"
 NGRAM = 4
 # Headings of the related-stories boxes whose link titles must stay out of a body (folded).
 RELATED_HEADINGS = ("benzer haber", "ilgili haber")
@@ -414,7 +416,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each corpus")
     parser.add_argument("--json", type=Path, help="write per-page results to this file")
     parser.add_argument("--corpus-dir", type=Path, default=CORPUS,
-                        help="the folder holding fundus-tr/ and scrapinghub-aeb/")
+                        help="the folder holding fundus-tr/ and scrapinghub-aeb/ "
+                        "(default: $NEWSCRAWLER_SHARED/corpus or ../shared/corpus)")
     parser.add_argument("--quick", action="store_true", help="3 pages of each corpus")
     args = parser.parse_args(argv)
     CORPUS = args.corpus_dir
