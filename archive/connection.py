@@ -32,8 +32,8 @@ class HasConnection(Protocol):
 
 def get_connection(source: object) -> sqlite3.Connection:
     """The ``sqlite3.Connection`` behind an ``Archive``, a sqlite-utils ``Database`` or itself."""
-    db = getattr(source, "db", source)
-    conn = getattr(db, "conn", db)
+    # An Archive's and a Database's ``conn`` (not ``Archive.db``: it imports sqlite-utils)
+    conn = getattr(source, "conn", source)
     if not isinstance(conn, sqlite3.Connection):
         raise TypeError(
             f"expected an Archive, a sqlite_utils.Database or a sqlite3.Connection, "

@@ -14,13 +14,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from archive.connection import transaction
 from archive.errors import ArchiveForeignError, ArchiveVersionError
 from archive.fold import fold
 from archive.hashing import content_hash
+
+if TYPE_CHECKING:  # sqlite-utils is imported by the code that migrates, not by readers
+    from sqlite_utils import Database
 
 __all__ = [
     "APPLICATION_ID",

@@ -25,10 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Concatenate, ParamSpec, TypeVar
-
-from sqlite_utils import Database
-from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from archive import stories
 from archive.connection import is_locked, sqlite_errors, transaction
@@ -42,9 +39,14 @@ from archive.schema import (
     FTS_OPTIMIZE_SQL,
     FTS_REBUILD_SQL,
     RUN_STATUSES,
+    SCHEMA_VERSION,
     check_archive,
     migrate,
 )
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from tenacity import RetryCallState
 
 __all__ = [
     "ATTEMPT_BUSY_SECONDS",
@@ -315,9 +317,10 @@ class Archive:
                 # unchanged (no journal-mode change, no migration).
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 check_archive(conn, self.name)
-                self.db = Database(conn, execute_plugins=False)
+                self._conn = conn
                 conn.execute("PRAGMA foreign_keys = ON")
-                if not memory and self.db.journal_mode != "wal":
+                journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if not memory and journal.lower() != "wal":
                     # Switching to WAL rewrites the header: check a file first (new
                     # archives are WAL from the start, so this runs once per file at most).
                     if check_archive(conn, self.name) > 0:
@@ -326,7 +329,9 @@ class Archive:
                 # WAL + NORMAL: durable across crashes of the crawler, one fsync a checkpoint.
                 conn.execute("PRAGMA synchronous = NORMAL")
                 #: Schema versions applied when this archive was opened (usually none).
-                self.migrated = self._write(lambda: migrate(self.db, name=self.name))
+                self.migrated: list[int] = []
+                if check_archive(conn, self.name) != SCHEMA_VERSION:
+                    self.migrated = self._write(lambda: migrate(self.db, name=self.name))
         except BaseException:
             conn.close()
             raise
@@ -334,7 +339,16 @@ class Archive:
     @property
     def conn(self) -> sqlite3.Connection:
         """The underlying ``sqlite3`` connection."""
-        return self.db.conn
+        return self._conn
+
+    @functools.cached_property
+    def db(self) -> Database:
+        """The sqlite-utils ``Database`` on ``conn``, made on first use: importing
+        sqlite-utils imports pandas and numpy when installed (0.3 s), which reading the
+        archive (search, export, stats) never needs."""
+        from sqlite_utils import Database
+
+        return Database(self._conn, execute_plugins=False)
 
     def __repr__(self) -> str:
         return f"Archive({str(self.path)!r})"
@@ -352,7 +366,7 @@ class Archive:
 
     def close(self) -> None:
         """Close the database (the WAL is checkpointed into the file)."""
-        self.db.close()
+        self._conn.close()
 
     def _write(self, work: Callable[[], R]) -> R:
         """Run one write transaction, trying again while the database is locked.
@@ -365,6 +379,8 @@ class Archive:
         """
         if self._writing or self.conn.in_transaction:
             return work()
+        from tenacity import Retrying, retry_if_exception, wait_random_exponential
+
         deadline = time.monotonic() + self.timeout
         backoff = wait_random_exponential(multiplier=0.05, max=2.0)
 

@@ -5,7 +5,9 @@ sitemap), serves it on 127.0.0.1 with the same server as the demo, and crawls it
 through the real Scrapy engine with the ``newscrawler crawl`` command: once with every
 pipeline on, once with ``ITEM_PIPELINES={}``.
 
-    python bench/crawl_bench.py [--pages 1000]
+    python bench/crawl_bench.py [--pages 1000] [--quick]
+
+``--quick``: 30 pages (seconds; CI runs it to keep the script working).
 """
 
 from __future__ import annotations
@@ -68,7 +70,10 @@ def crawl(origin: str, sites: Path, db: Path, *extra: str) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="30 pages")
     args = parser.parse_args()
+    if args.quick:
+        args.pages = 30
     with tempfile.TemporaryDirectory() as tmp:
         root, sites = Path(tmp) / "site", Path(tmp) / "sites"
         root.mkdir()

@@ -24,6 +24,9 @@ Figures vary from run to run: compare the rows of one run. Needs trafilatura
 
     python bench/eval_extraction.py [--corpus fundus-tr|scrapinghub-aeb|all]
                                     [--per-page] [--limit N] [--json results.json]
+                                    [--corpus-dir PATH] [--quick]
+
+``--quick``: the first 3 pages of each corpus (for CI; figures mean nothing).
 """
 
 from __future__ import annotations
@@ -218,14 +221,19 @@ def profile_for(url: str, profiles: dict[str, SiteProfile]) -> SiteProfile | Non
     return None
 
 
-def newscrawler_extractor(profiles: dict[str, SiteProfile]) -> Extractor:
-    """Our pipeline (decode, extract, clean, split, date) with the site's profile, if any."""
+def newscrawler_extractor(profiles: dict[str, SiteProfile], *,
+                          saved_file: bool = False) -> Extractor:
+    """Our pipeline (decode, extract, clean, split, date) with the site's profile, if any;
+    ``saved_file``: as ``newscrawler extract page.html`` reads it (a ``file:`` URL, the
+    page's canonical link then stands for it)."""
 
     def run(body: bytes, url: str, fetched_at: datetime) -> Output:
         profile = profile_for(url, profiles)
         site = profile.name if profile else (urlsplit(url).hostname or "page")
+        page_url = f"file:///corpus/{urlsplit(url).path.strip('/').replace('/', '_')}.html"
         t0 = time.perf_counter()
-        item = article_from_html(body, url, site=site, fetched_at=fetched_at,
+        item = article_from_html(body, page_url if saved_file else url, site=site,
+                                 fetched_at=fetched_at,
                                  profile=profile, credit_lines=SPLIT_CREDIT_LINES)
         seconds = time.perf_counter() - t0
         return Output(item.body, item.title, item.published_at, seconds, len(item.headlines))
@@ -233,14 +241,15 @@ def newscrawler_extractor(profiles: dict[str, SiteProfile]) -> Extractor:
     return run
 
 
-def trafilatura_extractor() -> Extractor:
-    """trafilatura's main function with metadata, comments left out of the text."""
+def trafilatura_extractor(*, fast: bool = False) -> Extractor:
+    """trafilatura's main function with metadata, comments left out of the text
+    (``fast``: without its fallback extractors)."""
     import trafilatura
 
     def run(body: bytes, url: str, fetched_at: datetime) -> Output:
         t0 = time.perf_counter()
         doc = trafilatura.bare_extraction(body, url=url, with_metadata=True,
-                                          include_comments=False)
+                                          include_comments=False, fast=fast)
         seconds = time.perf_counter() - t0
         if not isinstance(doc, trafilatura.settings.Document):
             return Output("", None, None, seconds)
@@ -389,19 +398,31 @@ def print_summary(corpus: str, runs: Sequence[Run]) -> None:
     print(f"== {corpus}: {len(runs[0].pages)} pages")
     for run in runs:
         s = run.summary()
-        print(f"  {s['name']:<22} F1={s['f1']:.3f} P={s['precision']:.3f} R={s['recall']:.3f}"
+        print(f"  {s['name']:<25} F1={s['f1']:.3f} P={s['precision']:.3f} R={s['recall']:.3f}"
               f"  leaked={s['leaked']} (pages {s['pages_leaking']})"
               f"  title={s['title']} date={s['date']}  {s['pages_per_s']:.1f} pages/s")
+    rates = {run.name: run.summary()["pages_per_s"] for run in runs}
+    if rates.get("trafilatura (fast)"):
+        print(f"  speed: newscrawler {rates['newscrawler'] / rates['trafilatura (fast)']:.2f}x "
+              f"trafilatura (fast) in this process (goal of issue 11: >= 2x)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    global CORPUS
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--corpus", choices=["fundus-tr", "scrapinghub-aeb", "all"],
                         default="all")
     parser.add_argument("--per-page", action="store_true", help="print every page's scores")
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each corpus")
     parser.add_argument("--json", type=Path, help="write per-page results to this file")
+    parser.add_argument("--corpus-dir", type=Path, default=CORPUS,
+                        help="the folder holding fundus-tr/ and scrapinghub-aeb/ "
+                        "(default: $NEWSCRAWLER_SHARED/corpus or ../shared/corpus)")
+    parser.add_argument("--quick", action="store_true", help="3 pages of each corpus")
     args = parser.parse_args(argv)
+    CORPUS = args.corpus_dir
+    if args.quick:
+        args.limit = 3
 
     if not CORPUS.is_dir():
         print(f"skipped: {CORPUS} is not here (the evaluation corpora live in ../shared)")
@@ -416,12 +437,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours = newscrawler_extractor(profiles)
     generic = newscrawler_extractor({})
     traf = trafilatura_extractor()
+    fast = trafilatura_extractor(fast=True)
+    saved = newscrawler_extractor(profiles, saved_file=True)
     print(f"trafilatura {trafilatura.__version__}")
     results: dict[str, list[dict[str, Any]]] = {}
     jobs: list[tuple[str, Callable[..., list[Run]], dict[str, Extractor]]] = [
         ("fundus-tr", eval_fundus,
          {"newscrawler": ours, "newscrawler (generic)": generic, "trafilatura": traf}),
-        ("scrapinghub-aeb", eval_scrapinghub, {"newscrawler": ours, "trafilatura": traf}),
+        ("scrapinghub-aeb", eval_scrapinghub,
+         {"newscrawler": ours, "newscrawler (saved file)": saved, "trafilatura": traf,
+          "trafilatura (fast)": fast}),
     ]
     for corpus, evaluate, extractors in jobs:
         if args.corpus not in ("all", corpus):

@@ -15,7 +15,7 @@ With ``--corpus`` it also runs over the saved pages of ``../shared/corpus`` (no 
 there: it prints how many articles got a place and the most frequent primary provinces),
 skipping cleanly when the folder is absent.
 
-    python bench/eval_places.py [--per-article] [--corpus]
+    python bench/eval_places.py [--per-article] [--corpus] [--quick]
 """
 
 from __future__ import annotations
@@ -120,7 +120,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-article", action="store_true", help="print every miss")
     parser.add_argument("--corpus", action="store_true", help="also run on ../shared/corpus")
+    parser.add_argument("--quick", action="store_true",
+                        help="the labelled sets only (they take a second): for CI")
     args = parser.parse_args()
+    if args.quick:
+        args.corpus = False
     for name, path in (("labelled", LABELLED), ("held-out", HELDOUT)):
         scores = evaluate(path, verbose=args.per_article)
         print(f"{name}: {scores['articles']} articles")

@@ -2,6 +2,7 @@
 
     python bench/eval_stories.py            # the figures, in crawl order and in rebuild order
     python bench/eval_stories.py --sweep    # the same for other thresholds (why this one)
+    python bench/eval_stories.py --quick    # no sweep (what CI runs)
 
 The labelled set (``tests/fixtures/stories/labelled.json``, see its README) holds agency
 originals, their edited copies on other sites and look-alike distractors. Every article is
@@ -154,7 +155,10 @@ def score_margins(items: list[Labelled]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sweep", action="store_true", help="also try other thresholds")
+    parser.add_argument("--quick", action="store_true", help="no sweep (for CI)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sweep = False
     items = articles()
     kinds = Counter(i.kind for i in items)
     print(f"labelled set: {len(items)} articles, {kinds['original']} stories with "

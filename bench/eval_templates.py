@@ -14,7 +14,7 @@ of a site still hold its own box), ``reextract`` (the same pages again with what
 site taught, as ``newscrawler reextract`` does). On code without site templates (the
 ``before`` figure: run it with ``PYTHONPATH`` pointing at an older checkout) only one pass.
 
-    python bench/eval_templates.py [--min-pages N]
+    python bench/eval_templates.py [--min-pages N] [--quick]
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--min-pages", type=int, default=5,
                         help="TEMPLATE_MIN_PAGES for the learning passes (default 5)")
+    parser.add_argument("--quick", action="store_true",
+                        help="the same run (it takes seconds): for CI")
     args = parser.parse_args(argv)
     truth = json.loads((PAGES / "truth.json").read_text(encoding="utf-8"))
     try:

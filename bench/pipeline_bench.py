@@ -4,7 +4,9 @@ Runs the same functions the crawl's item pipelines run (``newscrawler.offline``)
 bundled sample pages, repeated under fresh URLs, and writes them to a fresh archive in
 batches. Prints pages/s per stage and the peak memory of the process.
 
-    python bench/pipeline_bench.py [--repeat 40]
+    python bench/pipeline_bench.py [--repeat 40] [--quick]
+
+``--quick``: one pass over the sample pages.
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=40, help="passes over the sample pages")
     parser.add_argument("--batch", type=int, default=100, help="articles per transaction")
+    parser.add_argument("--quick", action="store_true", help="one pass (--repeat 1)")
     args = parser.parse_args()
+    if args.quick:
+        args.repeat = 1
 
     pages = sample_pages()
     profile = get_profile("sample")

@@ -7,7 +7,12 @@ phrase, an expanded inflected word, a very common word, an ASCII-typed word, a r
 and a few combinations. Prints the build time, the file size and a table.
 
     python bench/search_bench.py [--articles 100000] [--runs 50] [--db PATH] [--rebuild]
-                                 [--optimize]
+                                 [--optimize] [--cli-runs 20] [--quick]
+
+It also times ``newscrawler search`` end to end (a new process each time: imports, opening
+the archive, the search, printing) against ``python -c pass`` (goal of issue 11: ≤ 60 ms
+at 100,000 articles, with pandas installed or not). ``--quick``: 1,000 articles in a
+temporary archive, 2 runs each (seconds; no goal).
 
 The articles (~3.5 KB of body each) come from a seeded generator: a few hundred real
 news words and place names, each occurrence inflected by the rules of ``archive.inflect``,
@@ -25,7 +30,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -360,6 +367,47 @@ def measure(
         yield label, q, matches, statistics.median(times), percentile(times, 95)
 
 
+#: Queries timed through the command line.
+CLI_QUERIES = ("zeytinyağı", "belediye", "şirket")
+
+
+def wall_ms(command: list[str], runs: int) -> list[float]:
+    """Wall times (ms) of ``runs`` runs of ``command`` after one untimed run."""
+    times = []
+    # bytecode written on the untimed run, as an installed package has it
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for i in range(runs + 1):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                       env=env)
+        if i:
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def time_cli(path: Path, runs: int) -> None:
+    """Print median and p95 wall time of ``newscrawler search`` and of ``python -c pass``."""
+    script = Path(sys.executable).with_name("newscrawler")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "newscrawler.cli"]
+    pandas = "installed" if _installed("pandas") else "not installed"
+    print(f"\ncommand line: {Path(command[0]).name} search QUERY --db ... ({runs} runs each, "
+          f"pandas {pandas}; hyperfine {'is' if shutil.which('hyperfine') else 'is not'} "
+          "here for a second opinion)")
+    base = wall_ms([sys.executable, "-c", "pass"], runs)
+    print(f"{'python -c pass':<36} median {statistics.median(base):6.1f} ms  "
+          f"p95 {percentile(base, 95):6.1f} ms")
+    for q in CLI_QUERIES:
+        times = wall_ms([*command, "search", q, "--db", str(path)], runs)
+        print(f"{'newscrawler search ' + q:<36} median {statistics.median(times):6.1f} ms  "
+              f"p95 {percentile(times, 95):6.1f} ms")
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000, help="archive size")
@@ -382,8 +430,22 @@ def main() -> None:
         action="store_true",
         help="merge the index segments first (Archive.optimize; a crawl does not do it)",
     )
+    parser.add_argument("--cli-runs", type=int, default=20,
+                        help="runs of `newscrawler search` end to end per query (0: none)")
+    parser.add_argument("--quick", action="store_true",
+                        help="1,000 articles in a temporary archive, 2 runs (for CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.articles, args.runs, args.warmup, args.cli_runs = 1000, 2, 1, 2
+        with tempfile.TemporaryDirectory() as tmp:
+            args.db = Path(tmp) / "quick.db"
+            run(args)
+        return
+    run(args)
 
+
+def run(args: argparse.Namespace) -> None:
+    """Build or reuse the archive, then time every query."""
     path = args.db or default_db(args.articles)
     if args.rebuild or not path.exists():
         print(f"building {args.articles} articles into {path} ...", file=sys.stderr)
@@ -418,6 +480,8 @@ def main() -> None:
         print(f"{'query type':<30} {'query':<26} {'matches':>8} {'median ms':>10} {'p95 ms':>8}")
         for label, q, matches, median, p95 in measure(archive, args.runs, args.warmup):
             print(f"{label:<30} {q:<26} {matches:>8,} {median:>10.1f} {p95:>8.1f}", flush=True)
+    if args.cli_runs:
+        time_cli(path, args.cli_runs)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """What finding stories costs: per article at archive time, and a full rebuild.
 
     python bench/stories_bench.py              # 100,000 articles (several minutes)
-    python bench/stories_bench.py --quick      # 5,000 articles (seconds)
+    python bench/stories_bench.py --quick      # 2,000 articles (seconds; CI runs it)
     python bench/stories_bench.py --articles 20000 --db /tmp/stories.db
 
 Generates synthetic articles from a seeded generator (made-up words in Turkish-like
@@ -96,10 +96,10 @@ def _per_article(archive: Archive, records: list[dict[str, Any]]) -> tuple[float
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--quick", action="store_true", help="5,000 articles")
+    parser.add_argument("--quick", action="store_true", help="2,000 articles")
     parser.add_argument("--db", type=Path, help="archive file (default: a temporary one)")
     args = parser.parse_args(argv)
-    n = 5_000 if args.quick else args.articles
+    n = 2_000 if args.quick else args.articles
     records = list(generate(n))
     stories.signature(range(10))  # import datasketch (0.5 s, once a process) before timing
     probe_n = min(1000, n // 10)

@@ -21,19 +21,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from archive import Archive, ArchiveError, search
 from newscrawler.exitcodes import for_archive_error
-from newscrawler.profiles import (
-    ProfileError,
-    SiteProfile,
-    UnknownSiteError,
-    get_profile,
-    scan_profiles,
-)
+
+if TYPE_CHECKING:  # profiles are read by the commands that need them (tomllib: 6 ms)
+    from newscrawler.profiles import SiteProfile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -133,6 +129,8 @@ class BrokenProfileError(click.ClickException):
 def resolve_sites(names: Sequence[str]) -> list[SiteProfile]:
     """Profiles for the given names, or a usage error naming the known sites (or the
     broken profile's file, line and problem)."""
+    from newscrawler.profiles import ProfileError, UnknownSiteError, get_profile
+
     try:
         return [get_profile(n) for n in names]
     except UnknownSiteError as exc:
@@ -144,6 +142,15 @@ def resolve_sites(names: Sequence[str]) -> list[SiteProfile]:
 class ArchiveErrorsGroup(click.Group):
     """A command group that turns archive errors met mid-command into one clear line and
     the exit code ``exitcodes.for_archive_error`` gives them; never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, its module imported now if it lives in one (``LAZY_COMMANDS``)."""
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            self.add_command(LAZY_COMMANDS[cmd_name](), cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -289,6 +296,8 @@ def demo(db_path: str, timeout: float, query: str, port: int) -> None:
                          base_urls={"sample": origin})
     if code:
         sys.exit(code)
+    from newscrawler.commands.search import _print_table
+
     with open_archive(db_path) as store:
         hits = search(store, query, limit=5)
     click.echo(f"\nExample: newscrawler search {query!r} --db {db_path}")
@@ -310,6 +319,8 @@ def sites(names: tuple[str, ...], fmt: str) -> None:
     A broken profile is listed with its file, line and problem; it never hides the
     others. Exits 2 when a SITE asked for is broken or unknown, else 0.
     """
+    from newscrawler.profiles import scan_profiles
+
     profiles, broken = scan_profiles()
     unknown = [n for n in names if n not in profiles and n not in broken]
     if unknown:
@@ -441,6 +452,7 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
     from newscrawler.offline import UnreadableFileError, article_from_file
     from newscrawler.pipelines.validate import article_flags, problem
     from newscrawler.places.tagger import place_records
+    from newscrawler.profiles import scan_profiles
     from newscrawler.settings import (
         SPLIT_CREDIT_LINES,
         VALIDATE_MIN_BODY_CHARS,
@@ -576,21 +588,36 @@ def _output(target: str) -> Iterator[TextIO]:
         raise click.ClickException(str(exc)) from None
 
 
-from newscrawler.commands.search import (  # noqa: E402 -- wired here, defined there
-    _print_table,
-    search_options,
-)
-from newscrawler.commands.search import search as _search  # noqa: E402
+#: Commands defined in a module of their own (``newscrawler.commands``), wired here and
+#: imported only when run (or listed by ``--help``): a search does not pay for the others.
+LAZY_COMMANDS: dict[str, Callable[[], click.Command]] = {}
 
-main.command(name="search", cls=QueryCommand)(db_option(search_options(_search)))
+
+def lazy_command(name: str) -> Callable[[Callable[[], click.Command]], Callable[[], click.Command]]:
+    """Register a function that imports and builds the command ``name``."""
+
+    def register(build: Callable[[], click.Command]) -> Callable[[], click.Command]:
+        LAZY_COMMANDS[name] = build
+        return build
+
+    return register
+
+
+@lazy_command("search")
+def _search_command() -> click.Command:
+    from newscrawler.commands.search import search, search_options
+
+    return click.command(name="search", cls=QueryCommand)(db_option(search_options(search)))
 
 
 # --- export --------------------------------------------------------------------------------
 
-from newscrawler.commands.export import export as _export  # noqa: E402 -- wired here, defined there
-from newscrawler.commands.export import export_options  # noqa: E402
 
-main.command(name="export")(db_option(export_options(_export)))
+@lazy_command("export")
+def _export_command() -> click.Command:
+    from newscrawler.commands.export import export, export_options
+
+    return click.command(name="export")(db_option(export_options(export)))
 
 
 # --- optimize ------------------------------------------------------------------------------
@@ -614,48 +641,65 @@ def optimize(db_path: str, timeout: float) -> None:
 # --- stats ---------------------------------------------------------------------------------
 
 
-from newscrawler.commands.stats import stats as _stats  # noqa: E402 -- wired here, defined there
+@lazy_command("stats")
+def _stats_command() -> click.Command:
+    from newscrawler.commands.stats import stats
 
-main.command(name="stats")(db_option(_stats))
+    return click.command(name="stats")(db_option(stats))
 
 
 # --- check ---------------------------------------------------------------------------------
 
-from newscrawler.commands.check import check as _check  # noqa: E402 -- wired here, defined there
+@lazy_command("check")
+def _check_command() -> click.Command:
+    from newscrawler.commands.check import check
 
-main.command(name="check")(db_option(_check))
+    return click.command(name="check")(db_option(check))
+
 
 # --- serve ---------------------------------------------------------------------------------
 
-from newscrawler.commands.serve import serve as _serve  # noqa: E402 -- wired here, defined there
-from newscrawler.commands.serve import serve_options  # noqa: E402
+@lazy_command("serve")
+def _serve_command() -> click.Command:
+    from newscrawler.commands.serve import serve, serve_options
 
-main.command(name="serve")(db_option(serve_options(_serve)))
+    return click.command(name="serve")(db_option(serve_options(serve)))
+
 
 # --- add-site, check-site ------------------------------------------------------------------
 
-from newscrawler.commands.addsite import add_site as _add_site  # noqa: E402 -- wired there
-from newscrawler.commands.addsite import add_site_options  # noqa: E402
-from newscrawler.commands.checksite import check_site as _check_site  # noqa: E402
-from newscrawler.commands.checksite import check_site_options  # noqa: E402
+@lazy_command("add-site")
+def _add_site_command() -> click.Command:
+    from newscrawler.commands.addsite import add_site, add_site_options
 
-main.command(name="add-site")(add_site_options(_add_site))
-main.command(name="check-site")(db_option(check_site_options(_check_site)))
+    return click.command(name="add-site")(add_site_options(add_site))
+
+
+@lazy_command("check-site")
+def _check_site_command() -> click.Command:
+    from newscrawler.commands.checksite import check_site, check_site_options
+
+    return click.command(name="check-site")(db_option(check_site_options(check_site)))
+
 
 # --- reextract -----------------------------------------------------------------------------
 
-from newscrawler.commands.reextract import reextract as _reextract  # noqa: E402 -- wired here
+@lazy_command("reextract")
+def _reextract_command() -> click.Command:
+    from newscrawler.commands.reextract import reextract
 
-main.command(name="reextract")(db_option(
-    click.option("--site", help="Only this site's articles.")(
-        day_option("--since", "Only pages fetched on or after this day.")(_reextract))))
+    return click.command(name="reextract")(db_option(
+        click.option("--site", help="Only this site's articles.")(
+            day_option("--since", "Only pages fetched on or after this day.")(reextract))))
+
 
 # --- stories -------------------------------------------------------------------------------
 
-from newscrawler.commands.stories import stories as _stories  # noqa: E402 -- wired here, defined there
-from newscrawler.commands.stories import stories_options  # noqa: E402
+@lazy_command("stories")
+def _stories_command() -> click.Command:
+    from newscrawler.commands.stories import stories, stories_options
 
-main.command(name="stories")(db_option(stories_options(_stories)))
+    return click.command(name="stories")(db_option(stories_options(stories)))
 
 
 if __name__ == "__main__":

@@ -121,12 +121,9 @@ def article_from_html(body: bytes, url: str, *, site: str, fetched_at: datetime,
     """Decode, extract, clean, split, drop boxes and template lines, and date one saved
     HTML page (``learn``: count its lines in ``templates`` first, as a crawl does)."""
     text, encoding = decode_html(body, None)
-    ex = extract_page(text, url, profile)
-    if url.startswith("file:") and (ex.canonical_url or "").startswith(("http:", "https:")):
-        # A saved page without --url: its links resolve against the page's own address.
-        assert ex.canonical_url is not None
-        url = ex.canonical_url
-        ex = extract_page(text, url, profile)
+    # A saved page without --url: its links resolve against its canonical http(s) address.
+    ex = extract_page(text, url, profile, follow_canonical=True)
+    url = ex.url
     item = ArticleItem(
         url=url, site=site, fetched_at=fetched_at.isoformat(),
         canonical_url=canonical_url(ex.canonical_url or url), encoding=encoding,

@@ -22,7 +22,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -141,6 +140,8 @@ def _straight(target: str, encoding: str, newline: str) -> Iterator[TextIO]:
 def _replacing(target: str, real: Path, st: os.stat_result | None, encoding: str,
                newline: str) -> Iterator[TextIO]:
     """Write a temporary file beside ``real`` and rename it over ``real`` at the end."""
+    import tempfile  # here: it imports shutil, 10-25 ms that printing to stdout never needs
+
     folder = real.parent
     if not folder.is_dir():
         raise OutputError(f"cannot write {target}: the folder {folder} does not exist; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from newscrawler import settings
@@ -32,8 +33,10 @@ def test_every_setting_is_in_the_readme_table() -> None:
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     runner = CliRunner()
-    for name, command in main.commands.items():
-        assert command.help, name
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
+        assert command is not None and command.help, name
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert f"newscrawler {name}" in README, name

@@ -84,7 +84,8 @@ def test_lock_file_of_another_user_is_one_line(tmp_path: Path) -> None:
         db.chmod(0o666)
         # Imports as root (the interpreter may live in root's home), then crawls as nobody.
         code = ("import os, sys; import newscrawler.cli, newscrawler.runner, "
-                "newscrawler.runlock, newscrawler.overrides, archive, newscrawler.extract.dom; "
+                "newscrawler.runlock, newscrawler.overrides, archive, newscrawler.extract.dom, "
+                "sqlite_utils; "
                 "newscrawler.profiles.get_profile('sample'); "
                 f"os.setgid({nobody.pw_gid}); os.setuid({nobody.pw_uid}); "
                 "sys.argv = ['newscrawler'] + sys.argv[1:]; newscrawler.cli.main()")

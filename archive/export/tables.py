@@ -125,7 +125,8 @@ def article_records(articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, An
     """Export records (``ARTICLE_COLUMNS``) of articles as ``iter_articles`` yields them."""
     for a in articles:
         headlines = [
-            {"position": h["position"], "title": _text(h["title"]), "url": _text(h["url"])}
+            h if len(h) == 3 and type(h["title"]) is str and type(h["url"]) is str  # as is
+            else {"position": h["position"], "title": _text(h["title"]), "url": _text(h["url"])}
             for h in a.get("headlines") or []
         ]
         yield {

@@ -212,12 +212,23 @@ def _cross_check(root: Element, base: str, region: list[Element], forced: tuple[
     return region, reference_blocks(reference) + following
 
 
-def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Extracted:
-    """Extract metadata, date candidates and blocks (region, then what follows) from a page."""
+def extract_page(html: str, url: str, profile: SiteProfile | None = None, *,
+                 follow_canonical: bool = False) -> Extracted:
+    """Extract metadata, date candidates and blocks (region, then what follows) from a page.
+
+    ``follow_canonical``: a page saved under a ``file:`` URL whose canonical link is
+    http(s) is read as fetched from that link (its links, dates and site resolve against
+    it; ``Extracted.url`` says which URL was used), in one pass.
+    """
     root = parse_html(html)
     meta = extract_metadata(root)
     base_el = root.find(".//base[@href]")
     base = urljoin(url, base_el.get("href", "")) if base_el is not None else url
+    canonical = meta.canonical or meta.og_url
+    if follow_canonical and canonical and url.startswith("file:"):
+        if (page_url := urljoin(base, canonical)).startswith(("http:", "https:")):
+            url = page_url
+            base = urljoin(url, base_el.get("href", "")) if base_el is not None else url
     strip_invisible(root)
     sel = profile.selectors if profile is not None else Selectors()
 
@@ -251,7 +262,6 @@ def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> Ext
     dates.from_bylines(_byline_scopes(h1, region))
     dates.from_url(url)
 
-    canonical = meta.canonical or meta.og_url
     own = {canonical_url(url)} | ({canonical_url(urljoin(base, canonical))} if canonical else set())
     blocks = _without_self_links(blocks, own)
     author = choose_author(root, meta, sel, marked)
