@@ -225,10 +225,16 @@ def _check_base_url(_ctx: click.Context, _param: click.Parameter,
               "checked against the setting's type.")
 @click.option("--base-url", callback=_check_base_url,
               help="Crawl a mirror of the site at this origin (one SITE only).")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Work with other workers through Redis (redis://HOST:6379/0): start the "
+              "site's run, items go to Redis for `newscrawler writer` (docs/scale.md).")
+@click.option("--join", is_flag=True,
+              help="With --redis: join the site's run in progress (waits --wait seconds).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO level).")
 def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: int,
           since: str | None, only_new: bool, wait: float, jobdir: str | None,
-          overrides: tuple[str, ...], base_url: str | None, verbose: bool) -> None:
+          overrides: tuple[str, ...], base_url: str | None, redis_url: str | None,
+          join: bool, verbose: bool) -> None:
     """Crawl SITE... (see `newscrawler sites`) into the archive.
 
     Shows live progress on stderr and ends with a summary per site. Exit codes: 0 done,
@@ -250,10 +256,13 @@ def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: in
         settings["JOBDIR"] = jobdir
     if base_url and len(profiles) != 1:
         raise click.UsageError("--base-url works with exactly one SITE")
+    if join and not redis_url:
+        raise click.UsageError("--join works with --redis URL")
     settings.setdefault("ARCHIVE_TIMEOUT", timeout)
     code = run_crawl(profiles, db_path=db_path, max_articles=max_articles, since=since,
                      only_new=only_new, wait=wait, settings=settings, verbose=verbose,
-                     base_urls={profiles[0].name: base_url} if base_url else None)
+                     base_urls={profiles[0].name: base_url} if base_url else None,
+                     redis_url=redis_url, join=join)
     sys.exit(code)
 
 
@@ -646,6 +655,16 @@ from newscrawler.commands.stories import stories as _stories  # noqa: E402 -- wi
 from newscrawler.commands.stories import stories_options  # noqa: E402
 
 main.command(name="stories")(db_option(stories_options(_stories)))
+
+# --- writer, status (distributed crawls, docs/scale.md) ------------------------------------
+
+from newscrawler.commands.status import status as _status  # noqa: E402 -- wired here
+from newscrawler.commands.status import status_options  # noqa: E402
+from newscrawler.commands.writer import writer as _writer  # noqa: E402 -- wired here
+from newscrawler.commands.writer import writer_options  # noqa: E402
+
+main.command(name="writer")(db_option(writer_options(_writer)))
+main.command(name="status")(status_options(_status))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,51 @@
+"""Connecting to Redis, and riding out a Redis restart with backoff (tenacity)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import redis
+from tenacity import (
+    Retrying,
+    retry_if_exception_type,
+    stop_after_delay,
+    wait_exponential,
+)
+
+logger = logging.getLogger(__name__)
+R = TypeVar("R")
+
+#: What a Redis restart looks like to the client.
+TRANSIENT = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
+
+
+class RedisUnavailable(RuntimeError):
+    """Redis could not be reached for longer than the retry window."""
+
+
+def connect(url: str) -> redis.Redis:
+    """A client for ``url`` (``redis://HOST:PORT/DB``); raises ValueError on a bad URL."""
+    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=5,
+                                health_check_interval=10)
+
+
+def retrying(work: Callable[[], R], *, seconds: float = 120.0, what: str = "Redis") -> R:
+    """Run ``work``; while Redis is unreachable retry with exponential backoff up to ``seconds``."""
+
+    def warn(state: object) -> None:
+        logger.warning("%s unreachable, retrying (attempt %s)", what,
+                       getattr(state, "attempt_number", "?"))
+
+    try:
+        for attempt in Retrying(retry=retry_if_exception_type(TRANSIENT),
+                                wait=wait_exponential(multiplier=0.1, max=2.0),
+                                stop=stop_after_delay(seconds), before_sleep=warn,
+                                reraise=True):
+            with attempt:
+                return work()
+    except TRANSIENT as exc:
+        raise RedisUnavailable(f"{what} unreachable for {seconds:g} s ({exc}); start it or "
+                               "check the --redis URL") from None
+    raise AssertionError("unreachable")  # pragma: no cover
