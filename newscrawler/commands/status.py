@@ -95,8 +95,8 @@ def status(redis_url: str, fmt: str) -> None:
         click.echo("no sites queued")
     for site, s in sorted(info["sites"].items()):
         run = s.get("run")
-        state = (f"run {run['id']} in progress since {time.strftime('%H:%M:%S', time.localtime(run['started']))}"
-                 if run else "no run in progress")
+        since = time.strftime("%H:%M:%S", time.localtime(run["started"])) if run else ""
+        state = f"run {run['id']} in progress since {since}" if run else "no run in progress"
         click.echo(f"site {site:<14} {s.get('queued', 0)} queued; {state}")
     for w in info["workers"]:
         click.echo(f"worker {w['worker']} ({w['site']}, run {w.get('run')}) seen "

@@ -31,8 +31,19 @@ def connect(url: str) -> redis.Redis:
                                 health_check_interval=10)
 
 
-def retrying(work: Callable[[], R], *, seconds: float = 120.0, what: str = "Redis") -> R:
-    """Run ``work``; while Redis is unreachable retry with exponential backoff up to ``seconds``."""
+#: Seconds :func:`retrying` keeps trying by default (``REDIS_RETRY_SECONDS``).
+RETRY_SECONDS = [120.0]
+
+
+def configure(seconds: float) -> None:
+    """Set the default retry window of this process."""
+    RETRY_SECONDS[0] = seconds
+
+
+def retrying(work: Callable[[], R], *, seconds: float | None = None, what: str = "Redis") -> R:
+    """Run ``work``; while Redis is unreachable retry with exponential backoff up to ``seconds``
+    (default ``REDIS_RETRY_SECONDS``)."""
+    seconds = RETRY_SECONDS[0] if seconds is None else seconds
 
     def warn(state: object) -> None:
         logger.warning("%s unreachable, retrying (attempt %s)", what,

@@ -1,4 +1,4 @@
-"""The names of every Redis key newscrawler uses, in one place (``newscrawler status`` reads them)."""
+"""The names of every Redis key newscrawler uses, in one place (``status`` reads them)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def site_workers(site: str) -> str:
 
 
 def inflight(worker: str) -> str:
-    """The requests a worker took off the queue and has not finished (sorted set, like the queue)."""
+    """The requests a worker took off the queue and has not finished (a sorted set)."""
     return f"{PREFIX}:worker:{worker}:inflight"
 
 

@@ -82,7 +82,7 @@ def start(server: redis.Redis, site: str, *, ttl: float = DEFAULT_TTL) -> Run:
 
 
 def join(server: redis.Redis, site: str, *, wait: float = 0.0) -> Run:
-    """The run in progress of ``site``, waiting up to ``wait`` seconds for one; else :class:`NoRun`."""
+    """The run in progress of ``site``, waiting up to ``wait`` seconds; else :class:`NoRun`."""
     deadline = time.monotonic() + wait
     while True:
         run = current(server, site)

@@ -11,6 +11,7 @@ fits Scrapy's scheduler interface, its ``PriorityQueue`` (a sorted set) and
 - ``enqueue_request`` is its own, only to count stats without the ``spider`` argument
   Scrapy 2.19 deprecates;
 - requests are serialized as JSON (:mod:`.serializer`), not pickle;
+- every Redis call is retried with backoff while Redis restarts (:mod:`.connection`);
 - the queue always persists (``SCHEDULER_PERSIST``): a worker's end must not clear the
   frontier other workers share; a new run clears it (:mod:`.runlock`).
 """
@@ -26,6 +27,7 @@ from scrapy.utils.request import request_from_dict
 from scrapy_redis.scheduler import Scheduler
 
 from newscrawler.distributed import keys
+from newscrawler.distributed.connection import retrying
 from newscrawler.distributed.inflight import InFlight
 
 
@@ -38,6 +40,7 @@ class DistributedScheduler(Scheduler):
     """
 
     inflight: InFlight | None = None
+    df: Any
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistributedScheduler:
@@ -70,17 +73,19 @@ class DistributedScheduler(Scheduler):
                                  heartbeat_ttl=self.heartbeat_ttl)
 
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        seen = not request.dont_filter and retrying(lambda: self.df.request_seen(request),
+                                                    what="Redis (duplicate filter)")
+        if seen:
             self.df.log(request, self.spider)
             return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
+        retrying(lambda: self.queue.push(request), what="Redis (request queue)")
         return True
 
     def next_request(self) -> Request | None:
         assert self.inflight is not None
-        data = self.inflight.pop()
+        data = retrying(self.inflight.pop, what="Redis (request queue)")
         if data is None:
             return None
         request = request_from_dict(self.queue.serializer.loads(data), spider=self.spider)
@@ -100,7 +105,8 @@ class DistributedScheduler(Scheduler):
         for data in gone:
             del self.held[data]
         if active is None:
-            self.inflight.clear()
+            retrying(self.inflight.clear)
         else:
-            self.inflight.done(gone)
+            inflight = self.inflight
+            retrying(lambda: inflight.done(gone))
         return len(gone)

@@ -25,11 +25,11 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
-from twisted.internet import reactor, task
+from twisted.internet import task
 
 from newscrawler.distributed import keys, runlock
+from newscrawler.distributed.connection import TRANSIENT, configure, connect, retrying
 from newscrawler.distributed.dates import SharedDates
-from newscrawler.distributed.connection import TRANSIENT, connect, retrying
 from newscrawler.distributed.outbox import post
 from newscrawler.distributed.scheduler import DistributedScheduler
 
@@ -57,6 +57,7 @@ class WorkerExtension:
         s = crawler.settings
         if not s.get("REDIS_URL") or not s.get("NEWSCRAWLER_RUN_ID"):
             raise NotConfigured("not a distributed crawl")
+        configure(s.getfloat("REDIS_RETRY_SECONDS", 120.0))
         ext = cls(crawler, s.get("REDIS_URL"), s.getint("NEWSCRAWLER_RUN_ID"),
                   interval=s.getfloat("NEWSCRAWLER_HEARTBEAT", 1.0),
                   grace=s.getfloat("NEWSCRAWLER_DRAIN_GRACE", 2.0),
@@ -138,7 +139,7 @@ class WorkerExtension:
         slot = getattr(self.crawler.engine, "_slot", None)
         nextcall = getattr(slot, "nextcall", None)
         if nextcall is not None:
-            reactor.callLater(min(0.5, self.interval), nextcall.schedule)  # type: ignore[attr-defined]
+            nextcall.schedule(min(0.5, self.interval))
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Hand back what is held, add this worker's stats to the run's, end a drained run."""

@@ -55,7 +55,7 @@ class Writer:
 
     def __init__(self, server: redis.Redis, store: Archive, *, name: str = "writer",
                  batch: int = 500, block_ms: int = 1000, claim_idle: float = 60.0,
-                 retry_seconds: float = 120.0) -> None:
+                 retry_seconds: float | None = None) -> None:
         self.server = server
         self.store = store
         self.name = name
@@ -114,8 +114,8 @@ class Writer:
             self.write(entries)
         start = "0-0"
         while True:
-            result = self._redis(lambda: self.server.xautoclaim(
-                keys.ITEMS, keys.GROUP, self.name, self.claim_idle_ms, start, count=self.batch))
+            result = self._redis(lambda begin=start: self.server.xautoclaim(
+                keys.ITEMS, keys.GROUP, self.name, self.claim_idle_ms, begin, count=self.batch))
             start, claimed = _text(result[0]), [e for e in result[1] if e and e[1]]
             if claimed:
                 self.write(claimed)
@@ -125,7 +125,7 @@ class Writer:
     def read(self, start: str) -> list[Entry]:
         """The next entries for this consumer (``>``: new ones; ``0``: its pending ones)."""
         block = self.block_ms if start == ">" else None
-        reply = self.server.xreadgroup(keys.GROUP, self.name, {keys.ITEMS: start},
+        reply: Any = self.server.xreadgroup(keys.GROUP, self.name, {keys.ITEMS: start},
                                        count=self.batch, block=block)
         if not reply:
             return []
