@@ -206,6 +206,23 @@ def test_three_workers_and_a_writer_make_the_single_process_archive(
     assert stats["downloader/response_count"] == sum(fetched)
 
 
+def test_each_run_crawls_the_site_again(redis_server: RedisServer, gen_site: dict[str, Any],
+                                        tmp_path: Path) -> None:
+    """A new run starts from a fresh frontier: the last run's seen URLs do not filter it."""
+    from newscrawler.distributed import keys
+
+    db = tmp_path / "news.db"
+    for run in (1, 2):
+        procs = [*workers(1, redis_server.url, gen_site, tmp_path),
+                 writer(redis_server.url, db, tmp_path, idle=2)]
+        assert finish(procs, tmp_path) == [0, 0], logs(tmp_path)
+        assert redis_server.client().exists(keys.dupefilter("gen")), "the shared filter"
+    with sqlite3.connect(db) as conn:
+        runs = conn.execute("SELECT status, reason FROM crawl_runs ORDER BY id").fetchall()
+    assert runs == [("finished", f"{PAGES} new, 0 updated, 0 unchanged"),
+                    ("finished", f"0 new, 0 updated, {PAGES} unchanged")], runs
+
+
 def test_kill_9_of_a_worker_and_of_the_writer_loses_nothing(
         redis_server: RedisServer, gen_site: dict[str, Any], single: Path,
         tmp_path: Path) -> None:

@@ -24,7 +24,8 @@ def writer_options(func: Any) -> Any:
                         help="Stream entries per transaction.")(func)
     func = click.option("--idle-exit", type=click.FloatRange(min=0), default=None,
                         metavar="SECONDS",
-                        help="Exit 0 once nothing has arrived for this long.")(func)
+                        help="Exit 0 once nothing has arrived for this long and no run is "
+                        "in progress.")(func)
     return click.option("--redis", "redis_url", required=True, metavar="URL",
                         help="Redis of the workers (redis://HOST:6379/0).")(func)
 

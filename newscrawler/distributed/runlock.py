@@ -102,9 +102,21 @@ def refresh(server: redis.Redis, run: Run, *, ttl: float = DEFAULT_TTL) -> bool:
     return bool(server.pexpire(keys.run_lock(run.site), int(ttl * 1000)))
 
 
+def mark_ended(server: redis.Redis, run: Run) -> bool:
+    """Mark the run ended; True for the first caller only."""
+    return bool(server.set(keys.run_ended(run.id), "1", nx=True, ex=7 * 86400))
+
+
+def release(server: redis.Redis, run: Run) -> None:
+    """Release the run lock if it still names ``run``."""
+    raw = server.get(keys.run_lock(run.site))
+    if raw is not None and json.loads(raw).get("id") == run.id:
+        server.delete(keys.run_lock(run.site))
+
+
 def end(server: redis.Redis, run: Run) -> bool:
     """Mark the run ended (once: True for the first caller) and release its lock."""
-    first = bool(server.set(keys.run_ended(run.id), "1", nx=True, ex=7 * 86400))
+    first = mark_ended(server, run)
     raw = server.get(keys.run_lock(run.site))
     if raw is not None and json.loads(raw).get("id") == run.id:
         server.delete(keys.run_lock(run.site))

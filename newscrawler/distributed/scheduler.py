@@ -24,6 +24,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.utils.misc import load_object
 from scrapy.utils.request import request_from_dict
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from newscrawler.distributed import keys
@@ -67,8 +68,10 @@ class DistributedScheduler(Scheduler):
         self.queue = load_object(self.queue_cls)(
             server=self.server, spider=spider, key=self.queue_key % {"spider": spider.name},
             serializer=self.serializer)
-        if not self.df:
-            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        # scrapy-redis's from_spider reads the key template from the crawler's settings,
+        # not the ones given to this scheduler: name the key here.
+        self.df = RFPDupeFilter(self.server, key=keys.dupefilter(spider.name),
+                                debug=spider.settings.getbool("DUPEFILTER_DEBUG"))
         self.inflight = InFlight(self.server, spider.name, self.worker,
                                  heartbeat_ttl=self.heartbeat_ttl)
 

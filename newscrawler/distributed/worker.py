@@ -168,8 +168,10 @@ class WorkerExtension:
             worker = scheduler.worker if scheduler is not None else "?"
             post(self.server, "worker_done", self.run_id, site,
                  {"worker": worker, "reason": reason})
-            if self.drained and self.run is not None and runlock.end(self.server, self.run):
-                post(self.server, "run_end", self.run_id, site, {"reason": reason})
+            if self.drained and self.run is not None:
+                if runlock.mark_ended(self.server, self.run):
+                    post(self.server, "run_end", self.run_id, site, {"reason": reason})
+                runlock.release(self.server, self.run)  # after run_end: the writer waits
         except Exception as exc:  # the worker's own result stands; say why the run's did not
             logger.error("could not report the end of this worker to Redis: %s", exc)
 

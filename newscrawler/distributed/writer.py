@@ -94,8 +94,14 @@ class Writer:
                 self.write(entries)
                 last = time.monotonic()
             elif idle_exit is not None and time.monotonic() - last >= idle_exit:
-                break
+                if not self._redis(self.runs_in_progress):
+                    break
+                last = time.monotonic()
         return self.stats
+
+    def runs_in_progress(self) -> bool:
+        """Whether any site's run lock is held (its workers may still send entries)."""
+        return any(True for _ in self.server.scan_iter(match=f"{keys.PREFIX}:*:run", count=100))
 
     def beat(self) -> None:
         """Tell ``newscrawler status`` this writer is alive."""
