@@ -26,8 +26,8 @@ import pytest
 from newscrawler.sample_server import serve
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import run_cli  # noqa: E402
-from generated_site import make_site  # noqa: E402
+from conftest import run_cli
+from generated_site import make_site
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed "
@@ -212,7 +212,7 @@ def test_each_run_crawls_the_site_again(redis_server: RedisServer, gen_site: dic
     from newscrawler.distributed import keys
 
     db = tmp_path / "news.db"
-    for run in (1, 2):
+    for _run in (1, 2):
         procs = [*workers(1, redis_server.url, gen_site, tmp_path),
                  writer(redis_server.url, db, tmp_path, idle=2)]
         assert finish(procs, tmp_path) == [0, 0], logs(tmp_path)
