@@ -258,6 +258,8 @@ def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: in
         raise click.UsageError("--base-url works with exactly one SITE")
     if join and not redis_url:
         raise click.UsageError("--join works with --redis URL")
+    if jobdir and redis_url:
+        raise click.UsageError("--jobdir does not apply with --redis: the frontier is in Redis")
     settings.setdefault("ARCHIVE_TIMEOUT", timeout)
     code = run_crawl(profiles, db_path=db_path, max_articles=max_articles, since=since,
                      only_new=only_new, wait=wait, settings=settings, verbose=verbose,

@@ -32,10 +32,11 @@ def collect(server: Any, now: float | None = None) -> dict[str, Any]:
 
     now = time.time() if now is None else now
     sites: dict[str, dict[str, Any]] = {}
-    for raw in server.scan_iter(match=f"{keys.PREFIX}:*:requests", count=1000):
+    for raw in server.scan_iter(match=f"{keys.PREFIX}:*:requests", count=1000,
+                               _type="ZSET"):
         site = raw.decode().split(":")[1]
         sites.setdefault(site, {})["queued"] = int(server.zcard(raw))
-    for raw in server.scan_iter(match=f"{keys.PREFIX}:*:run", count=1000):
+    for raw in server.scan_iter(match=f"{keys.PREFIX}:*:run", count=1000, _type="STRING"):
         site = raw.decode().split(":")[1]
         run = runlock.current(server, site)
         if run is not None:

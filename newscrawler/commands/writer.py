@@ -20,6 +20,9 @@ def writer_options(func: Any) -> Any:
     func = click.option("--name", default="writer", show_default=True,
                         help="Consumer name in the stream's group (keep it the same across "
                         "restarts: a restarted writer first writes what it left pending).")(func)
+    func = click.option("--retry-seconds", type=click.FloatRange(min=0), default=120.0,
+                        show_default=True,
+                        help="How long to keep retrying while Redis is unreachable.")(func)
     func = click.option("--batch", type=click.IntRange(min=1), default=500, show_default=True,
                         help="Stream entries per transaction.")(func)
     func = click.option("--idle-exit", type=click.FloatRange(min=0), default=None,
@@ -31,7 +34,7 @@ def writer_options(func: Any) -> Any:
 
 
 def writer(db_path: str, timeout: float, redis_url: str, idle_exit: float | None,
-           batch: int, name: str) -> None:
+           batch: int, name: str, retry_seconds: float) -> None:
     """Write the articles and raw pages the workers sent to Redis into the archive.
 
     The one process writing the archive of a distributed crawl (docs/scale.md): batched
@@ -57,7 +60,7 @@ def writer(db_path: str, timeout: float, redis_url: str, idle_exit: float | None
         raise click.BadParameter(str(exc), param_hint="--redis") from None
     try:
         with Archive(db_path, create=True, timeout=timeout) as store:
-            work = Writer(server, store, name=name, batch=batch)
+            work = Writer(server, store, name=name, batch=batch, retry_seconds=retry_seconds)
             stats = work.run(idle_exit=idle_exit, stop=lambda: bool(stopping))
     except ArchiveError as exc:
         click.echo(f"Error: {exc}", err=True)

@@ -46,8 +46,10 @@ def retrying(work: Callable[[], R], *, seconds: float | None = None, what: str =
     seconds = RETRY_SECONDS[0] if seconds is None else seconds
 
     def warn(state: object) -> None:
-        logger.warning("%s unreachable, retrying (attempt %s)", what,
-                       getattr(state, "attempt_number", "?"))
+        attempt = int(getattr(state, "attempt_number", 1))
+        if attempt == 1 or attempt % 20 == 0:  # said once, then about every 40 s
+            logger.warning("%s unreachable, retrying for up to %g s (attempt %d)", what,
+                           seconds, attempt)
 
     try:
         for attempt in Retrying(retry=retry_if_exception_type(TRANSIENT),

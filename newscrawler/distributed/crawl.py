@@ -56,9 +56,13 @@ def run_distributed(profiles: Sequence[SiteProfile], *, redis_url: str, join: bo
 
     try:
         server = connect(redis_url)
+    except ValueError as exc:
+        click.echo(f"Error: --redis {redis_url!r}: {exc}", err=True)
+        return exitcodes.USAGE
+    try:
         retrying(server.ping, seconds=float((settings or {}).get("REDIS_RETRY_SECONDS", 10)),
                  what=f"Redis at {redis_url}")
-    except (ValueError, RedisUnavailable, redis.RedisError) as exc:
+    except (RedisUnavailable, redis.RedisError) as exc:
         click.echo(f"Error: {exc}", err=True)
         return exitcodes.FAILED
     runs: dict[str, tuple[runlock.Run, str]] = {}
@@ -103,7 +107,7 @@ def worker_outcome(stats: dict[str, Any]) -> tuple[int, str]:
     >>> worker_outcome({"finish_reason": "finished", "outbox/articles": 3})
     (0, 'finished')
     >>> worker_outcome({"finish_reason": "finished"})
-    (0, 'finished')
+    (0, 'finished (nothing left to fetch)')
     >>> worker_outcome({"finish_reason": "shutdown", "shutdown/signal": "SIGTERM"})[0]
     143
     """

@@ -101,7 +101,8 @@ class Writer:
 
     def runs_in_progress(self) -> bool:
         """Whether any site's run lock is held (its workers may still send entries)."""
-        return any(True for _ in self.server.scan_iter(match=f"{keys.PREFIX}:*:run", count=100))
+        return any(True for _ in self.server.scan_iter(match=f"{keys.PREFIX}:*:run", count=100,
+                                                          _type="STRING"))
 
     def beat(self) -> None:
         """Tell ``newscrawler status`` this writer is alive."""
