@@ -21,13 +21,22 @@ import redis
 
 from newscrawler.distributed import keys
 
-#: Pop the best (lowest score) request into the worker's in-flight set; nil when empty.
+#: Pop the best (lowest score) request into the worker's in-flight set (and register the
+#: worker, so the drain check counts what it holds); nil when empty.
 _POP = """
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #r == 0 then return false end
 redis.call('ZREM', KEYS[1], r[1])
 redis.call('ZADD', KEYS[2], r[2], r[1])
+redis.call('SADD', KEYS[3], ARGV[1])
 return r[1]
+"""
+#: Queue a request unless its fingerprint was seen, in one step: a retry after a lost reply
+#: finds it seen *and* queued (SADD and ZADD separately could lose it). 1: queued, 0: seen.
+_PUSH = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
 """
 #: Move every in-flight request of a worker back onto the queue; returns how many.
 _REQUEUE = """
@@ -54,10 +63,20 @@ class InFlight:
         self.ttl_ms = max(1000, int(heartbeat_ttl * 1000))
         self._pop = server.register_script(_POP)
         self._requeue = server.register_script(_REQUEUE)
+        self._push = server.register_script(_PUSH)
+
+    def push(self, fingerprint: str | None, score: float, data: bytes) -> bool:
+        """Queue a request (``fingerprint`` None: unfiltered); False when already seen."""
+        if fingerprint is None:
+            self.server.zadd(keys.queue(self.site), {data: score})
+            return True
+        return bool(self._push(keys=[keys.dupefilter(self.site), keys.queue(self.site)],
+                               args=[fingerprint, score, data]))
 
     def pop(self) -> bytes | None:
         """The next request's encoded form, now recorded in flight; None when the queue is empty."""
-        data = self._pop(keys=[keys.queue(self.site), keys.inflight(self.worker)])
+        data = self._pop(keys=[keys.queue(self.site), keys.inflight(self.worker),
+                               keys.site_workers(self.site)], args=[self.worker])
         return data or None
 
     def done(self, members: list[bytes]) -> None:
@@ -65,9 +84,10 @@ class InFlight:
         if members:
             self.server.zrem(keys.inflight(self.worker), *members)
 
-    def clear(self) -> None:
-        """Forget every in-flight request (the engine holds none)."""
-        self.server.delete(keys.inflight(self.worker))
+    def requeue_own(self) -> int:
+        """Put back on the queue whatever this worker's record still holds (the engine holds
+        nothing: a pop whose reply was lost in a Redis restart, never received); how many."""
+        return int(self._requeue(keys=[keys.inflight(self.worker), keys.queue(self.site)]))
 
     def beat(self, run: int | None, info: dict[str, Any] | None = None) -> None:
         """Say this worker is alive (TTL key, registry of the site, the status hash)."""

@@ -8,8 +8,10 @@ fits Scrapy's scheduler interface, its ``PriorityQueue`` (a sorted set) and
 - ``next_request`` pops through :class:`~newscrawler.distributed.inflight.InFlight`, so a
   popped request is recorded in flight in the same atomic step (scrapy-redis's pop forgets it);
 - ``open`` is its own (scrapy-redis's logs through ``Spider.log``, deprecated in Scrapy 2.19);
-- ``enqueue_request`` is its own, only to count stats without the ``spider`` argument
-  Scrapy 2.19 deprecates;
+- ``enqueue_request`` checks the duplicate filter and queues in one Lua script (the
+  filter's own fingerprint, the queue's own encoding), so that a retry after a reply lost
+  in a Redis restart cannot drop the request as "seen"; it also counts stats without the
+  ``spider`` argument Scrapy 2.19 deprecates;
 - requests are serialized as JSON (:mod:`.serializer`), not pickle;
 - every Redis call is retried with backoff while Redis restarts (:mod:`.connection`);
 - the queue always persists (``SCHEDULER_PERSIST``): a worker's end must not clear the
@@ -76,14 +78,17 @@ class DistributedScheduler(Scheduler):
                                  heartbeat_ttl=self.heartbeat_ttl)
 
     def enqueue_request(self, request: Request) -> bool:
-        seen = not request.dont_filter and retrying(lambda: self.df.request_seen(request),
-                                                    what="Redis (duplicate filter)")
-        if seen:
+        assert self.inflight is not None
+        inflight = self.inflight
+        fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
+        data = self.queue._encode_request(request)
+        queued = retrying(lambda: inflight.push(fingerprint, -request.priority, data),
+                          what="Redis (request queue)")
+        if not queued:
             self.df.log(request, self.spider)
             return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        retrying(lambda: self.queue.push(request), what="Redis (request queue)")
         return True
 
     def next_request(self) -> Request | None:
@@ -107,9 +112,10 @@ class DistributedScheduler(Scheduler):
                 if active is None or request not in active]
         for data in gone:
             del self.held[data]
-        if active is None:
-            retrying(self.inflight.clear)
-        else:
-            inflight = self.inflight
-            retrying(lambda: inflight.done(gone))
+        inflight = self.inflight
+        retrying(lambda: inflight.done(gone))
+        if active is None:  # anything still recorded was never received: put it back
+            requeued = retrying(inflight.requeue_own)
+            if requeued and self.stats:
+                self.stats.inc_value("distributed/requeued_lost_pops", requeued)
         return len(gone)

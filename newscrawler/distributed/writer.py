@@ -89,7 +89,11 @@ class Writer:
                 self.beat()
                 entries = self.read(">")
             except TRANSIENT:
-                entries = self._redis(lambda: self.read(">"), "Redis (item stream)")
+                # Entries delivered in a reply lost to the outage are pending for this
+                # consumer: read them again first.
+                self._redis(self.server.ping, "Redis (item stream)")
+                self.recover()
+                continue
             if entries:
                 self.write(entries)
                 last = time.monotonic()
