@@ -129,6 +129,16 @@ def archive(db: Path) -> dict[str, Any]:
     return {"articles": articles, "raw": raw, "dupes": dupes}
 
 
+def differences(got: dict[str, Any], want: dict[str, Any]) -> str:
+    """What differs between two archives, for assertion messages."""
+    lines = []
+    for key in ("articles", "raw"):
+        g, w = set(got[key]), set(want[key])
+        lines.append(f"{key}: {len(g)} vs {len(w)}; missing {sorted(w - g)[:5]}; "
+                     f"extra {sorted(g - w)[:5]}")
+    return "\n".join(lines)
+
+
 def spawn(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[str]:
     """``newscrawler ARGS`` in the background, its output in ``log``."""
     full = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
@@ -240,8 +250,8 @@ def test_kill_9_of_a_worker_and_of_the_writer_loses_nothing(
     assert first_writer.wait(timeout=10) == -signal.SIGKILL
     second_writer = writer(redis_server.url, db, tmp_path, "writer2.log")
     assert finish([procs[0], procs[2], second_writer], tmp_path) == [0, 0, 0], logs(tmp_path)
-    got = archive(db)
-    assert got == archive(single), logs(tmp_path)
+    got, want = archive(db), archive(single)
+    assert got == want, differences(got, want) + logs(tmp_path)
     assert "requeued" in logs(tmp_path)
 
 
@@ -274,7 +284,8 @@ def test_a_redis_restart_mid_run_loses_nothing(
     time.sleep(1.5)
     redis_server.start()
     assert finish(procs, tmp_path, timeout=90) == [0, 0, 0], logs(tmp_path)
-    assert archive(db) == archive(single), logs(tmp_path)
+    got, want = archive(db), archive(single)
+    assert got == want, differences(got, want) + logs(tmp_path)
     assert "unreachable" in logs(tmp_path)
 
 

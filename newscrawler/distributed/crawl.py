@@ -84,6 +84,10 @@ def run_distributed(profiles: Sequence[SiteProfile], *, redis_url: str, join: bo
         click.echo(str(exc), err=True)
         if not runs:
             return exitcodes.OK
+    except redis.RedisError as exc:
+        click.echo(f"Error: Redis at {redis_url} failed ({exc}); check it and try again",
+                   err=True)
+        return exitcodes.FAILED
     crawlers = _crawl([p for p in profiles if p.name in runs], runs, redis_url=redis_url,
                       settings=settings, verbose=verbose, max_articles=max_articles,
                       since=since, base_urls=base_urls)

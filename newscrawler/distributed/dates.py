@@ -15,6 +15,7 @@ from typing import Any
 import redis
 
 from newscrawler.distributed import keys
+from newscrawler.distributed.connection import retrying
 from newscrawler.text.dates import DateCandidate
 
 
@@ -26,8 +27,15 @@ class _Appender:
         self.url = url
 
     def append(self, candidate: DateCandidate) -> None:
-        self.owner.server.rpush(self.owner.key(self.url), json.dumps(asdict(candidate)))
-        self.owner.server.expire(self.owner.key(self.url), 7 * 86400)
+        key, value = self.owner.key(self.url), json.dumps(asdict(candidate))
+
+        def push() -> None:
+            pipe = self.owner.server.pipeline()
+            pipe.rpush(key, value)
+            pipe.expire(key, 7 * 86400)
+            pipe.execute()
+
+        retrying(push, what="Redis (feed dates)")
 
 
 class SharedDates:
@@ -45,10 +53,11 @@ class SharedDates:
         return _Appender(self, url)
 
     def pop(self, url: str, default: Any = ()) -> list[DateCandidate] | Any:
-        pipe = self.server.pipeline()
-        pipe.lrange(self.key(url), 0, -1)
-        pipe.delete(self.key(url))
-        found, _ = pipe.execute()
+        """The dates kept for ``url``. Read, not removed: a retry after a reply lost in a
+        Redis restart must find them again; a new run clears them (``runlock.start``)."""
+        found = retrying(lambda: self.server.lrange(self.key(url), 0, -1),
+                         what="Redis (feed dates)")
         if not found:
             return default
-        return [DateCandidate(**json.loads(raw)) for raw in found]
+        unique = list(dict.fromkeys(found))  # an append retried after a lost reply
+        return [DateCandidate(**json.loads(raw)) for raw in unique]

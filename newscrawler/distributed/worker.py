@@ -117,7 +117,7 @@ class WorkerExtension:
             return seeded and ours, queued, held
 
         live, queued, held = retrying(frontier, what="Redis (frontier)")
-        current = runlock.current(self.server, spider.name)
+        current = retrying(lambda: runlock.current(self.server, spider.name))
         if current is None or current.id != self.run_id:
             if retrying(lambda: self.server.exists(keys.run_ended(self.run_id))):
                 self.drained = True
