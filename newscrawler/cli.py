@@ -232,10 +232,16 @@ def _check_base_url(_ctx: click.Context, _param: click.Parameter,
               "checked against the setting's type.")
 @click.option("--base-url", callback=_check_base_url,
               help="Crawl a mirror of the site at this origin (one SITE only).")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Work with other workers through Redis (redis://HOST:6379/0): start the "
+              "site's run, items go to Redis for `newscrawler writer` (docs/scale.md).")
+@click.option("--join", is_flag=True,
+              help="With --redis: join the site's run in progress (waits --wait seconds).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO level).")
 def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: int,
           since: str | None, only_new: bool, wait: float, jobdir: str | None,
-          overrides: tuple[str, ...], base_url: str | None, verbose: bool) -> None:
+          overrides: tuple[str, ...], base_url: str | None, redis_url: str | None,
+          join: bool, verbose: bool) -> None:
     """Crawl SITE... (see `newscrawler sites`) into the archive.
 
     Shows live progress on stderr and ends with a summary per site. Exit codes: 0 done,
@@ -257,10 +263,15 @@ def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: in
         settings["JOBDIR"] = jobdir
     if base_url and len(profiles) != 1:
         raise click.UsageError("--base-url works with exactly one SITE")
+    if join and not redis_url:
+        raise click.UsageError("--join works with --redis URL")
+    if jobdir and redis_url:
+        raise click.UsageError("--jobdir does not apply with --redis: the frontier is in Redis")
     settings.setdefault("ARCHIVE_TIMEOUT", timeout)
     code = run_crawl(profiles, db_path=db_path, max_articles=max_articles, since=since,
                      only_new=only_new, wait=wait, settings=settings, verbose=verbose,
-                     base_urls={profiles[0].name: base_url} if base_url else None)
+                     base_urls={profiles[0].name: base_url} if base_url else None,
+                     redis_url=redis_url, join=join)
     sys.exit(code)
 
 
@@ -700,6 +711,22 @@ def _stories_command() -> click.Command:
     from newscrawler.commands.stories import stories, stories_options
 
     return click.command(name="stories")(db_option(stories_options(stories)))
+
+
+# --- writer, status (distributed crawls, docs/scale.md) ------------------------------------
+
+@lazy_command("writer")
+def _writer_command() -> click.Command:
+    from newscrawler.commands.writer import writer, writer_options
+
+    return click.command(name="writer")(db_option(writer_options(writer)))
+
+
+@lazy_command("status")
+def _status_command() -> click.Command:
+    from newscrawler.commands.status import status, status_options
+
+    return click.command(name="status")(status_options(status))
 
 
 if __name__ == "__main__":

@@ -50,11 +50,22 @@ def worst(codes: Sequence[int]) -> int:
 def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: int = 0,
               since: str | None = None, only_new: bool = False, wait: float = 0,
               settings: dict[str, Any] | None = None, verbose: bool = False,
-              base_urls: dict[str, str] | None = None) -> int:
-    """Run one Scrapy crawl per profile in this process; print summaries; return the exit code."""
+              base_urls: dict[str, str] | None = None, redis_url: str | None = None,
+              join: bool = False) -> int:
+    """Run one Scrapy crawl per profile in this process; print summaries; return the exit code.
+
+    With ``redis_url`` the crawl is a worker of a distributed run (``docs/scale.md``): no
+    archive here, see :func:`newscrawler.distributed.crawl.run_distributed`.
+    """
     from newscrawler.runlock import RunLock, RunLockedError, RunLockError
 
     profiles = unique(profiles)
+    if redis_url:
+        from newscrawler.distributed.crawl import run_distributed
+
+        return run_distributed(profiles, redis_url=redis_url, join=join, wait=wait,
+                               settings=settings, verbose=verbose, max_articles=max_articles,
+                               since=since, base_urls=base_urls)
     # Outside the project folder there is no scrapy.cfg: name the settings module directly.
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     timeout = float((settings or {}).get("ARCHIVE_TIMEOUT", 30.0))

@@ -80,6 +80,17 @@ RETRY_AFTER_DEFAULT = 10.0
 # Bytes a sitemap may take once inflated (the sitemap protocol's own limit is 50 MB); a
 # larger one, compressed or not, is skipped and counted (discovery/sitemap_too_large).
 SITEMAP_MAXSIZE = 50 * 1024 * 1024
+# Distributed crawls (`crawl --redis`, docs/scale.md). Seconds between a worker's heartbeats
+# (in-flight records cleaned, run lock refreshed, dead workers' requests requeued) ...
+NEWSCRAWLER_HEARTBEAT = 1.0
+# ... seconds without a heartbeat after which a worker counts as dead and its in-flight
+# requests go back on the shared queue ...
+NEWSCRAWLER_HEARTBEAT_TTL = 10.0
+# ... and seconds the run's frontier must stay empty (nothing queued, nothing in flight on
+# any worker) before a worker ends (exit 0).
+NEWSCRAWLER_DRAIN_GRACE = 2.0
+# Seconds a worker or the writer keeps retrying (with backoff) while Redis is unreachable.
+REDIS_RETRY_SECONDS = 120.0
 
 ITEM_PIPELINES = {
     "newscrawler.pipelines.clean.CleanTextPipeline": 100,
