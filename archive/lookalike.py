@@ -1,16 +1,25 @@
-"""Look-alikes that folding creates: ``su`` is not ``şu``, ``Çin`` is not ``cin``.
+"""Look-alikes that folding creates: ``su`` is not ``şu``, ``şiş`` is not ``sis``.
 
-The index holds folded words, so ``su`` matches ``şu`` and ``Çin`` matches the surname
-``Cin``. For a word whose folded form is in ``archive.inflect.LOOKALIKES``, the Turkish
-word it stands for is known (typed letters, or ``ASCII_READINGS``); an article matched
-only through forms of that word counts when one of them is written in the article with
-the intended letters (``ı``/``i`` not told apart: capitals blur them), or when the article
-has no Turkish letters at all (it was typed in ASCII: nothing tells the words apart).
+The index holds folded words, so ``su`` matches ``şu``, ``Çin`` the surname ``Cin`` and
+``ön`` the pronoun ``onu`` (``önü``). A query word is checked when
+
+- it was typed with a letter that tells Turkish words apart (``ç ğ ö ş ü``; ``ı``/``İ``
+  do not count: capitals blur them) and its folded form has at most
+  ``TYPED_CHECK_LENGTH`` letters: the word meant is the one typed;
+- or its folded form is in ``archive.inflect.LOOKALIKES`` (``su``, ``cin``, ``isim``,
+  ``is``, ``un``): the word meant is ``ASCII_READINGS``'s.
+
+An article matched only through forms of a checked word counts when one of them is
+written in the article with the letters of the word meant (``ı``/``i`` not told apart),
+or when the article has no Turkish letters at all (it was typed in ASCII: nothing tells
+the words apart).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,9 +27,19 @@ from archive import inflect
 from archive.fold import TURKISH_LETTERS, case_fold, fold
 from archive.query import Query
 
-__all__ = ["Check", "checks", "rejects"]
+__all__ = ["TYPED_CHECK_LENGTH", "Check", "agrees", "checks", "rejects"]
 
-_WORD_RE = re.compile(r"[^\W\d_]+")
+#: Longest folded word whose typed Turkish letters are checked. Folding merges mostly
+#: short words (şu/su, ön/on, şiş/sis, göl/gol, köy/koy, kürt/kurt, başın/basın); longer
+#: ones rarely fold into another word, and the check reads the text of every match of
+#: the word (``çocuk``, 5 letters, in 10% of the articles: ~0.1 ms per match, see
+#: docs/search.md), so longer words are only ranked by exact letters.
+TYPED_CHECK_LENGTH = 5
+
+# Letters that tell Turkish words apart when typed (ı/İ do not: ISIK is ışık).
+_TELLING = frozenset("çğöşüÇĞÖŞÜ")
+_TURKISH_RE = re.compile(f"[{''.join(sorted(TURKISH_LETTERS))}]")
+_LETTER = r"[^\W\d_]"
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,13 @@ class Check:
 
     forms: frozenset[str]
     stems: tuple[str, ...]
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Words of folded text that begin like one of the forms (then looked up)."""
+        heads = sorted({form[:2] for form in self.forms})
+        alternatives = "|".join(re.escape(head) for head in heads)
+        return re.compile(f"(?<!{_LETTER})(?:{alternatives}){_LETTER}*")
 
 
 def _letters(text: str) -> str:
@@ -40,20 +66,32 @@ def _letters(text: str) -> str:
     return case_fold(text).replace("ı", "i")
 
 
+def _checked(word: str) -> bool:
+    """Whether the typed ``word`` needs a check (typed letters, or a listed look-alike).
+
+    >>> [_checked(w) for w in ("şiş", "ŞİŞ", "su", "çocuk", "öğrenci", "kadın", "sis")]
+    [True, True, True, True, False, False, False]
+    """
+    folded = fold(word)
+    if folded in inflect.LOOKALIKES:
+        return True
+    return len(folded) <= TYPED_CHECK_LENGTH and any(ch in _TELLING for ch in word)
+
+
 def checks(query: Query) -> list[Check]:
     """The look-alike checks a query needs: one per positive word that stands alone in
-    its group and whose folded form is a listed look-alike.
+    its group and needs one (``_checked``).
 
     >>> from archive.query import parse_query
-    >>> [c.stems for c in checks(parse_query("su cin belediye"))]
-    [('su',), ('çin',)]
+    >>> [c.stems for c in checks(parse_query("su cin belediye şiş"))]
+    [('su',), ('çin',), ('şiş',)]
     """
     found = []
     for group in query.groups:
         if len(group) != 1 or not group[0].expandable:
             continue
         word = group[0].words[0]
-        if fold(word) not in inflect.LOOKALIKES:
+        if not _checked(word):
             continue
         base, sure = inflect.intended(word)
         if not sure:
@@ -71,12 +109,14 @@ def agrees(text: str, check: Check) -> bool:
     >>> agrees("Şu an suyu kesildi.", c), agrees("Şu an kesildi.", c), agrees("Su an", c)
     (True, False, True)
     """
-    if not any(ch in TURKISH_LETTERS for ch in text):
+    if not _TURKISH_RE.search(text):
         return True
-    for match in _WORD_RE.finditer(text):
-        word = match.group()
-        if fold(word) in check.forms and _letters(word).startswith(check.stems):
-            return True
+    text = unicodedata.normalize("NFC", text)  # fold keeps the length of NFC text
+    for match in check.pattern.finditer(fold(text)):
+        if match.group() in check.forms:
+            written = text[match.start() : match.end()]
+            if _letters(written).startswith(check.stems):
+                return True
     return False
 
 
