@@ -380,6 +380,8 @@ def _typed_letters_archive(tmp_path):
         "için": ("Toplantı", "Belediye için önemli bir gün, proje için adım atıldı."),
         "iç": ("Ekonomi", "İç piyasada talep arttı, evin içi boyandı."),
         "karisik": ("Sokakta isik yok", "Mahalle karanlıkta kaldı."),
+        "ünlü": ("Konser", "Ünlü sanatçı sahneye çıktı."),
+        "un": ("Fırın", "Un fiyatları arttı, unlu mamuller pahalandı."),
         "ascii": ("Sis ve sis", "Sis var, onu ve onun sozlerini, as oyuncu."),
     }
     archive = Archive(tmp_path / "typed.db")
@@ -403,6 +405,8 @@ def _typed_letters_archive(tmp_path):
         ("iç", {"iç"}),  # için is not a form of iç
         ("ic", {"iç"}),
         ("ışık", set()),  # isik written in ASCII beside Turkish letters: a look-alike
+        ("un", {"un"}),  # flour, not ünlü (inflect.LOOKALIKES)
+        ("ün", {"ünlü"}),
     ],
 )
 def test_typed_turkish_letters_tell_short_words_apart(tmp_path, q, expected) -> None:
