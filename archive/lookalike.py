@@ -157,12 +157,13 @@ def accept_sql(found: Sequence[Check], title: str, body: str) -> tuple[str, list
     """
     if not found or not all(check.on_sight for check in found):
         return "", []
-    text = f"(' ' || coalesce({title}, '') || char(10) || coalesce({body}, ''))"
+    # " stem" never spans the newline between title and body: each is searched alone.
+    tests = f"instr(' ' || {title}, ?) > 0 OR instr({body}, ?) > 0"
     params: list[str] = []
     clauses = []
     for check in found:
-        clauses.append("(" + " OR ".join(f"instr({text}, ?) > 0" for _ in check.on_sight) + ")")
-        params += check.on_sight
+        clauses.append("(" + " OR ".join(tests for _ in check.on_sight) + ")")
+        params += [start for start in check.on_sight for _ in (title, body)]
     return " AND ".join(clauses), params
 
 
