@@ -26,7 +26,13 @@ from archive.fold import TURKISH_LETTERS, case_fold, fold
 from archive.query import Query
 
 __all__ = [
-    "SIGHT_LENGTH", "TYPED_CHECK_LENGTH", "Check", "accept_sql", "agrees", "checks", "rejects",
+    "SIGHT_LENGTH",
+    "TYPED_CHECK_LENGTH",
+    "Check",
+    "accept_sql",
+    "agrees",
+    "checks",
+    "rejects",
 ]
 
 #: Longest folded word whose typed Turkish letters are checked. Folding merges mostly
@@ -158,7 +164,7 @@ def accept_sql(found: Sequence[Check], title: str, body: str) -> tuple[str, list
     if not found or not all(check.on_sight for check in found):
         return "", []
     # " stem" never spans the newline between title and body: each is searched alone.
-    tests = f"instr(' ' || {title}, ?) > 0 OR instr({body}, ?) > 0"
+    tests = f"instr(' ' || coalesce({title}, ''), ?) > 0 OR instr(coalesce({body}, ''), ?) > 0"
     params: list[str] = []
     clauses = []
     for check in found:

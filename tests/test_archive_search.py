@@ -426,3 +426,20 @@ def test_longer_words_are_not_checked(tmp_path) -> None:
         ])
         assert TYPED_CHECK_LENGTH < len("ogrenci")
         assert _found(archive, "öğrenci") == {"1"}
+
+
+def test_lookalike_check_reads_articles_without_a_title(tmp_path) -> None:
+    """An untitled article is checked like any other (SQL NULL does not let it through)."""
+    from archive import Archive
+
+    with Archive(tmp_path / "untitled.db") as archive:
+        archive.save_articles([
+            {"url": "https://ornek.test/oldu", "site": "ornek", "title": "",
+             "body": "Toplantı verimli oldu, görüşme iyi geçti."},
+            {"url": "https://ornek.test/öldü", "site": "ornek", "title": "",
+             "body": "Kazada bir kişi öldü, iki kişi yaralandı."},
+        ])
+        archive.conn.execute("UPDATE articles SET title = NULL")
+        untitled = "SELECT count(*) FROM articles WHERE title IS NULL"
+        assert archive.conn.execute(untitled).fetchone()[0] == 2
+        assert _found(archive, "öldü") == {"öldü"}
