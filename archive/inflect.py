@@ -13,7 +13,10 @@ type ``kelime*`` for a prefix search.
 from __future__ import annotations
 
 import functools
+import tomllib
 import unicodedata
+from importlib.resources import files
+from typing import Any
 
 from archive.fold import case_fold, fold
 
@@ -23,6 +26,9 @@ __all__ = [
     "HOMOGRAPHS",
     "LOOKALIKES",
     "MIN_LENGTH",
+    "NOT_INFLECTED",
+    "PRONOUNS",
+    "SOFTENING_MONOSYLLABLES",
     "VOWEL_STEMS",
     "Y_STEMS",
     "expand",
@@ -35,23 +41,38 @@ __all__ = [
 #: are: their forms are whole words, never prefixes, so ``su`` still misses ``Suriye``.
 MIN_LENGTH = 2
 
+
+def _load_words() -> dict[str, Any]:
+    """The word lists of ``archive/data/search_words.toml``."""
+    text = files("archive").joinpath("data/search_words.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+_WORDS = _load_words()
+
 #: Words whose possessive and genitive take a ``y`` (``su`` -> ``suyu``, ``suyun``).
-Y_STEMS = frozenset({"su", "ne"})
+Y_STEMS = frozenset(_WORDS["y_stems"])
 
 #: Compounds ending in a possessive ``-(s)I``: the plural goes inside
 #: (``milletvekili`` -> ``milletvekilleri``), case endings take a pronominal ``n``.
-COMPOUNDS = frozenset(
-    "milletvekili cumhurbaşkanı başbakanı genelsekreteri başkonsolosu hanımeli "
-    "kuşbaşı ilköğretimi yönetmeliği".split()
-)
+COMPOUNDS = frozenset(_WORDS["compounds"])
 
 #: Forms left out of a word's expansion because they nearly always are another word:
-#: ``ile`` (with) is not ``il`` + dative, ``hakkında`` (about) is not ``hak``.
+#: ``ile`` (with) is not ``il`` + dative, ``için`` (for) is not ``iç`` + genitive.
 HOMOGRAPHS: dict[str, frozenset[str]] = {
-    "il": frozenset({"ile"}),
-    "hak": frozenset({"hakkında"}),
-    "iş": frozenset({"işte"}),
+    word: frozenset(forms) for word, forms in _WORDS["homographs"].items()
 }
+
+#: Words searched as typed, never inflected: conjunctions and particles (``ya`` does
+#: not find ``yaya`` or ``yaşında``).
+NOT_INFLECTED = frozenset(_WORDS["not_inflected"])
+
+#: Pronouns and the stem of their case forms (``bu`` -> ``bunu``, ``o`` -> ``onun``).
+PRONOUNS: dict[str, str] = dict(_WORDS["pronouns"])
+
+#: One-syllable words that soften before a vowel (``uç`` -> ``ucu``, ``dip`` -> ``dibi``);
+#: other one-syllable words keep their consonant (``at`` -> ``atı``, ``ok`` -> ``oku``).
+SOFTENING_MONOSYLLABLES = frozenset(_WORDS["softening_monosyllables"])
 
 _VOWELS = frozenset("aeıioöuüâîû")
 _FRONT = frozenset("eiöüî")
@@ -62,43 +83,26 @@ _TURKISH_TYPED = frozenset("çğıöşüâîûÇĞİÖŞÜÂÎÛ")
 
 #: Stems that change before a vowel-initial suffix: a dropped vowel (``şehir`` ->
 #: ``şehri``) or a doubled consonant (``hak`` -> ``hakkı``).
-VOWEL_STEMS: dict[str, str] = {
-    # vowel drop
-    "şehir": "şehr", "ağız": "ağz", "burun": "burn", "oğul": "oğl", "isim": "ism",
-    "resim": "resm", "vakit": "vakt", "akıl": "akl", "beyin": "beyn", "alın": "aln",
-    "gönül": "gönl", "boyun": "boyn", "karın": "karn", "omuz": "omz", "şekil": "şekl",
-    "fikir": "fikr", "nehir": "nehr", "kayıp": "kayb", "kayıt": "kayd", "nesil": "nesl",
-    "hüküm": "hükm", "kısım": "kısm", "metin": "metn", "zihin": "zihn", "sabır": "sabr",
-    "keyif": "keyf", "nakil": "nakl", "ömür": "ömr", "ilim": "ilm", "asır": "asr",
-    "göğüs": "göğs", "bağır": "bağr", "zulüm": "zulm",
-    # doubled consonant
-    "hak": "hakk", "his": "hiss", "ret": "redd", "zam": "zamm", "sır": "sırr",
-    "hat": "hatt", "tıp": "tıbb", "zan": "zann", "hac": "hacc", "had": "hadd",
-    "fen": "fenn", "zıt": "zıdd",
-}  # fmt: skip
+VOWEL_STEMS: dict[str, str] = dict(_WORDS["vowel_stems"])
 
 _ASCII_VOWEL_STEMS = {fold(word): fold(stem) for word, stem in VOWEL_STEMS.items()}
 _HOMOGRAPH_KEYS = {fold(word): word for word in HOMOGRAPHS}
 _COMPOUND_STEMS = {fold(word): word for word in COMPOUNDS}
+_ASCII_SOFTENING = frozenset(fold(word) for word in SOFTENING_MONOSYLLABLES)
 
 #: What a short or ambiguous word typed without Turkish letters stands for, when its
 #: folded form is also a frequent different word (``cin`` is mostly *Çin*, ``is`` *iş*).
 #: Words not listed are expanded for both spellings they may stand for.
-ASCII_READINGS: dict[str, str] = {
-    "is": "iş", "cin": "çin", "su": "su", "isim": "isim", "ay": "ay", "ev": "ev", "il": "il",
-}  # fmt: skip
+ASCII_READINGS: dict[str, str] = dict(_WORDS["ascii_readings"])
 
 #: Folded words that folding merges with a frequent different word (``su``/``şu``,
 #: ``cin``/``çin``, ``isim``/``işim``): a match of one of their forms counts only when
 #: its letters in the article agree with the typed (or ``ASCII_READINGS``) word.
-LOOKALIKES = frozenset({"su", "cin", "isim", "is"})
+LOOKALIKES = frozenset(_WORDS["lookalikes"])
 
 # Loanwords whose suffixes take front vowels although the last vowel is back
 # (``saat`` -> ``saate``, ``gol`` -> ``golü``).
-_FRONT_EXCEPTIONS = frozenset(
-    "saat dikkat kontrol futbol gol rol petrol alkol protokol hayal ihtimal kalp seyahat "
-    "hakikat istiklal sembol hal idrak harp kabahat".split()
-)
+_FRONT_EXCEPTIONS = frozenset(_WORDS["front_harmony"])
 _FRONT_EXCEPTIONS |= frozenset(fold(word) for word in _FRONT_EXCEPTIONS)
 
 _SOFTEN = {"k": "ğ", "p": "b", "t": "d", "ç": "c"}
@@ -178,11 +182,19 @@ def _vowel_stems(word: str) -> list[str]:
     if word in _ASCII_VOWEL_STEMS:  # typed without Turkish letters: sehir -> sehri
         return [_ASCII_VOWEL_STEMS[word]]
     last, before = word[-1], word[-2]
+    listed = word in SOFTENING_MONOSYLLABLES or (
+        word.isascii() and word in _ASCII_SOFTENING  # typed without Turkish letters: guc
+    )
+    if not listed and sum(ch in _VOWELS for ch in word) < 2:
+        return [word]  # one syllable: at-ı, ot-u, ek-i, iç-i (uç-u-cu is listed)
     if word.endswith("nk"):
-        return [word, word[:-1] + "g"]  # renk -> rengi
-    if last in _SOFTEN and (before in _VOWELS or (before in "rl" and last in "tp")):
-        return [word, word[:-1] + _SOFTEN[last]]  # çocuğu, kitabı, yurdu, kalbi
-    return [word]  # Türk-ü, kent-i (not kendi), park-ı
+        soft = word[:-1] + "g"  # renk -> rengi, ahenk -> ahengi
+    elif last in _SOFTEN and (before in _VOWELS or (before in "rl" and last in "tp")):
+        soft = word[:-1] + _SOFTEN[last]  # çocuğu, kitabı, yurdu, kalbi
+    else:
+        return [word]  # Türk-ü, kent-i (not kendi), park-ı
+    # A listed word surely softens; a longer one may not (millet-i, saat-i): both.
+    return [soft] if listed else [word, soft]
 
 
 def _frontify(stem: str) -> str:
@@ -211,11 +223,22 @@ def _y_stem(word: str, template: str) -> tuple[str, str] | None:
     return None
 
 
+def _pronoun(word: str, stem: str) -> list[str]:
+    """Case forms of a pronoun: bu, bunu, buna, bunun, bunda, bunlar, bununla..."""
+    forms = [word]
+    forms += [_attach(stem, case) for case in _CASES[1:]]
+    forms += [_attach(stem, "lAr" + case) for case in _CASES]
+    forms.append(_attach(_attach(stem, "In"), "lA"))
+    return forms
+
+
 def _generate(word: str) -> list[str]:
     front = word in _FRONT_EXCEPTIONS
     forms: list[str] = []
     if word in COMPOUNDS:
         return [word, *_compound(word)]
+    if word in PRONOUNS:
+        return _pronoun(word, PRONOUNS[word])
     for template in _CHAINS:
         if word in Y_STEMS:
             y = _y_stem(word, template)
@@ -304,12 +327,38 @@ def inflections(word: str) -> list[str]:
     if not _expandable(base):
         return [base]
     base, typed_turkish = intended(typed)
+    if base in NOT_INFLECTED:
+        return [base]
     seen: dict[str, None] = {base: None}
     for spelling in _spellings(base, typed_turkish):
         for form in _generate(spelling):
             seen.setdefault(form, None)
-    left_out = HOMOGRAPHS.get(base) or HOMOGRAPHS.get(_HOMOGRAPH_KEYS.get(base, ""), frozenset())
-    return [form for form in seen if form not in left_out]
+    if base in PRONOUNS:
+        return list(seen)
+    left_out = _left_out(base)
+    return [form for form in seen if form == base or not _is_left_out(form, left_out)]
+
+
+def _left_out(base: str) -> frozenset[str]:
+    """The word's ``HOMOGRAPHS`` (by its ASCII form when typed without Turkish letters)."""
+    homographs = HOMOGRAPHS.get(base)
+    if homographs is None and not any(ch in _TURKISH_TYPED for ch in base):
+        homographs = HOMOGRAPHS.get(_HOMOGRAPH_KEYS.get(base, ""))  # hakkinda, icin
+    return homographs or frozenset()
+
+
+def _is_left_out(form: str, left_out: frozenset[str]) -> bool:
+    """Whether ``form`` is another word: one of ``left_out`` or a pronoun's form (``onu``,
+    ``onların``). A form without Turkish letters stands for any spelling (``icin`` is
+    ``için``), one with them only for itself (``önü`` is not ``onu``)."""
+    if form in left_out or form in _PRONOUN_FORMS or form.startswith(_PRONOUN_PLURALS):
+        return True
+    return not any(ch in _TURKISH_TYPED for ch in form) and form in _folded(left_out)
+
+
+@functools.lru_cache(maxsize=256)
+def _folded(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(fold(word) for word in words)
 
 
 def expand(word: str) -> list[str]:
@@ -355,3 +404,9 @@ def stems(word: str) -> list[str]:
         if stem not in found:
             found.append(stem)
     return found
+
+
+#: Case forms of the pronouns (``onu``, ``onun``, ``bunlar``): never forms of another
+#: word, so ``on`` (ten) does not find ``onu``.
+_PRONOUN_FORMS = frozenset(form for word, stem in PRONOUNS.items() for form in _pronoun(word, stem))
+_PRONOUN_PLURALS = tuple(_attach(stem, "lAr") for stem in PRONOUNS.values())

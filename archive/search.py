@@ -476,7 +476,11 @@ class _Matches:
             f"SELECT a2.id, a2.title, a2.body FROM {self.tables} CROSS JOIN articles AS a2 "
             f"ON a2.id = {FTS_TABLE}.rowid WHERE {self.where}"
         )
-        rejected = lookalike.rejects(self.conn.execute(sql, self.params).fetchall(), found)
+        accepted, params = lookalike.accept_sql(found, "a2.title", "a2.body")
+        if accepted:  # rows that agree on sight are not read into Python
+            sql += f" AND NOT ({accepted})"
+        rows = self.conn.execute(sql, [*self.params, *params]).fetchall()
+        rejected = lookalike.rejects(rows, found)
         if rejected:
             self.where += f" AND {FTS_TABLE}.rowid NOT IN (SELECT value FROM json_each(?))"
             self.params.append(json.dumps(rejected))

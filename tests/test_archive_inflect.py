@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from archive.fold import fold
@@ -166,3 +168,89 @@ def test_ascii_readings_of_ambiguous_words() -> None:
     assert intended("is") == ("iş", True)
     assert intended("ISIM") == ("isim", True)
     assert "isi" in expand("is") and "isi" in expand("iş")
+
+
+@pytest.mark.parametrize("typing", ["iç", "İÇ", "ic", "IC"])
+def test_ic_does_not_find_icin_for(typing: str) -> None:
+    forms = expand(typing)
+    assert "icin" not in forms  # için (for) is in most articles
+    assert {"ici", "icinde", "icine", "icler"} <= set(forms)
+
+
+@pytest.mark.parametrize(
+    ("word", "found", "strangers"),
+    [
+        ("at", ["atı", "atın", "atında"], ["adı", "adına", "ada", "ata"]),
+        ("ot", ["otu", "otlar"], ["oda", "odun", "odası"]),
+        ("ak", ["akı", "aklar"], ["ağı", "ağa", "aklı", "akın"]),
+        ("et", ["eti", "etin", "etler"], ["edi", "edin", "ede"]),
+        ("ek", ["eki", "ekinde", "ekler"], ["eği", "eğe", "ekin"]),
+        ("ok", ["okun", "oklar"], ["oğu", "oğa", "oku"]),
+        ("it", ["iti", "itler"], ["idi", "idin"]),
+        ("üç", ["üçü", "üçüne", "üçlü"], ["ücü", "üce"]),
+        ("iç", ["içi", "içinde"], ["ici", "için"]),
+        # one-syllable words that do soften (the data list), and longer words (the rule)
+        ("uç", ["ucu", "ucunda", "uçlar"], ["uçu"]),
+        ("dip", ["dibi", "dibinde"], ["dipi"]),
+        ("kap", ["kabı"], ["kapı"]),
+        ("gök", ["göğü"], []),
+        ("renk", ["rengi"], ["renki"]),
+        ("çocuk", ["çocuğu"], []),
+    ],
+)
+def test_one_syllable_words_keep_their_consonant(
+    word: str, found: list[str], strangers: list[str]
+) -> None:
+    forms = inflections(word)
+    assert all(f in forms for f in found), (word, [f for f in found if f not in forms])
+    assert not [f for f in strangers if f in forms], word
+
+
+@pytest.mark.parametrize(
+    ("word", "strangers"),
+    [
+        ("on", ["onlar", "onun", "onu", "ona", "ondan", "onda", "onları", "onlarının"]),
+        ("ya", ["yaşında", "yası", "yaya", "yayla", "yayı", "yanın"]),
+        ("el", ["elli", "elliler"]),  # fifty
+        ("il", ["ille", "ile"]),
+        ("ad", ["ada"]),  # island
+        ("od", ["oda", "odun", "odunu"]),  # room, firewood
+        ("oy", ["oyun", "oyunda", "oyunun"]),  # game
+        ("ar", ["ara", "arı"]),
+        ("an", ["ana"]),
+        ("ön", ["önle", "önler"]),  # prevent
+        ("üs", ["üste", "üse", "üsü"]),  # üs doubles: üssü
+        ("şu", ["şular", "şusu", "şuyu"]),  # a pronoun: şunu, şuna
+    ],
+)
+def test_two_letter_words_leave_out_other_words(word: str, strangers: list[str]) -> None:
+    forms = inflections(word)
+    assert not [f for f in strangers if f in forms], word
+    if word.isascii():  # typed the same in ASCII
+        assert not [f for f in strangers if fold(f) in expand(word)], word
+
+
+def test_pronouns_and_particles() -> None:
+    assert inflections("ya") == ["ya"]
+    assert inflections("ve") == ["ve"]
+    assert {"şunu", "şuna", "şunun", "şunlar"} <= set(inflections("şu"))
+    assert {"bunu", "buna", "bundan", "bununla"} <= set(inflections("bu"))
+    assert {"üssü", "üssünde"} <= set(inflections("üs"))
+    assert {"onuncu"}.isdisjoint(inflections("on")) and "on" in inflections("on")
+
+
+def test_word_lists_are_data() -> None:
+    """The lists live in archive/data/search_words.toml, shipped with the package."""
+    import tomllib
+    from importlib.resources import files
+
+    from archive import inflect
+
+    data = tomllib.loads(files("archive").joinpath("data/search_words.toml").read_text("utf-8"))
+    assert inflect.HOMOGRAPHS["iç"] == frozenset(data["homographs"]["iç"])
+    assert inflect.LOOKALIKES == frozenset(data["lookalikes"])
+    assert inflect.ASCII_READINGS == data["ascii_readings"]
+    assert "uç" in inflect.SOFTENING_MONOSYLLABLES
+    with open(Path(__file__).parents[1] / "pyproject.toml", "rb") as fh:
+        package_data = tomllib.load(fh)["tool"]["setuptools"]["package-data"]
+    assert "data/*.toml" in package_data["archive"]

@@ -135,7 +135,9 @@ def test_index_follows_deletes_and_can_be_rebuilt(tmp_path: Path) -> None:
         assert search(archive, "ışık") == []
         db.execute("UPDATE articles SET title_fold = 'isik' WHERE id = 2")
         archive.rebuild_index()
-        assert [h["id"] for h in search(archive, "ışık")] == [2]
+        # typed in ASCII: "ışık" would leave the article out, its text has no ışık
+        # (archive/lookalike.py); the index is what is tested here
+        assert [h["id"] for h in search(archive, "isik")] == [2]
         assert search(archive, "ılıca") == []
         assert_index_ok(archive)
 

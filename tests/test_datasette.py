@@ -289,13 +289,16 @@ def test_search_drops_lookalikes_as_the_cli_does(tmp_path: Path) -> None:
         "şu": ("Açıklama", "Belediye şu an çalışıyor, şu sokakta yol yapılıyor."),
         "çin": ("Çin'de büyüme", "Çin ekonomisi bu ay büyüdü."),
         "cin": ("Röportaj", "Ahmet Cin konuştu, cin fikirli bir öğrenciymiş."),
+        "şiş": ("Kebap", "Şişi ateşe koydu, şiş kebap hazırlandı."),
+        "sis": ("Hava durumu", "İstanbul'da sis etkili oldu, sisli hava sürüyor."),
     }
     with Archive(tmp_path / "news.db") as store:
         store.save_articles([{"url": f"https://ornek.test/{k}", "site": "ornek", "title": t,
                               "body": b} for k, (t, b) in texts.items()])
     datasette = make_datasette([str(tmp_path / "news.db")])
     asyncio.run(datasette.invoke_startup())
-    for q, expected in [("su", {"su"}), ("şu", {"şu"}), ("Çin", {"çin"}), ("CIN", {"çin"})]:
+    for q, expected in [("su", {"su"}), ("şu", {"şu"}), ("Çin", {"çin"}), ("CIN", {"çin"}),
+                        ("şiş", {"şiş"}), ("ŞİŞ", {"şiş"}), ("sis", {"şiş", "sis"})]:
         rows = table_json(datasette, _search=q)["rows"]
         assert {row["url"].rsplit("/", 1)[1] for row in rows} == expected, q
         assert len(rows) == cli_count(tmp_path / "news.db", q)

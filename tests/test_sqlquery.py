@@ -28,7 +28,7 @@ ARTICLES = [
      "hibya"),
     ("Işık Mahallesi'nde yangın", "İtfaiye çocuğu kurtardı.", "2025-11-15", None, None,
      "hibya"),
-    ("Sokakta isik yok", "Mahalle karanlıkta kaldı. Belediye ekip gönderdi.", None, None,
+    ("Sokakta isik yok", "Mahalle karanlikta kaldi. Belediye ekip gonderdi.", None, None,
      "Gündem", "ege"),
     ("Su kesintisi", "Buca Belediyesi: su kesintisi yaşanacak.", "2025-11-16T23:30:00+03:00",
      "Ali Can", "Gündem", "hibya"),
