@@ -8,6 +8,7 @@ Issue 11, goal 7: benches that nobody runs rot. A bench that needs an optional p
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,7 @@ def test_every_bench_is_listed_here_and_in_the_readme() -> None:
 SCRIPTS = [
     "crawl_bench.py", "eval_extraction.py", "eval_places.py", "eval_search.py",
     "eval_stories.py", "eval_templates.py", "export_bench.py", "pipeline_bench.py",
-    "search_bench.py", "stories_bench.py", "text_bench.py",
+    "scale_bench.py", "search_bench.py", "stories_bench.py", "text_bench.py",
 ]
 
 
@@ -42,6 +43,8 @@ def test_quick_mode_runs(script: str, tmp_path: Path) -> None:
     missing = [m for m in NEEDS.get(script, ()) if importlib.util.find_spec(m) is None]
     if missing:
         pytest.skip(f"needs {', '.join(missing)} (pip install -e '.[bench]')")
+    if script == "scale_bench.py" and shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (apt-get install redis-server)")
     proc = subprocess.run(
         [sys.executable, str(BENCH / script), "--quick"], capture_output=True, text=True,
         cwd=BENCH.parent, timeout=120, env=_env(tmp_path))
