@@ -168,6 +168,18 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
         else:
             total = count(store, query, **filters)
             hits = run_search(store, query, limit=limit, offset=offset, **filters) if total else []
+    _print_hits(hits, fmt, offset)
+    # After the results (a terminal shows it below them), and only once they were written.
+    if not total:
+        click.echo(f"no articles match {query!r}", err=True)
+    else:
+        click.echo(_summary(total, offset, len(hits)), err=True)
+
+
+def _print_hits(hits: list[dict[str, Any]], fmt: str, offset: int) -> None:
+    """One page of hits on stdout, as a table, JSON or CSV."""
+    from newscrawler.cli import _output
+
     with _output("-") as out:
         if fmt == "json":
             click.echo(json.dumps(hits, ensure_ascii=False, indent=2), file=out)
@@ -178,18 +190,13 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
             writer.writerows(hits)
         else:
             _print_table(hits, out, first=offset + 1)
-    # After the results (a terminal shows it below them), and only once they were written.
-    if not total:
-        click.echo(f"no articles match {query!r}", err=True)
-    else:
-        click.echo(_summary(total, offset, len(hits)), err=True)
 
 
 def _place_only(db_path: str, timeout: float, place: str, fmt: str, limit: int, offset: int,
                 as_sql: bool, filters: dict[str, Any]) -> None:
     """``search --place NAME`` without query words: the place's articles, newest first."""
     from archive.places import articles_about, count_about
-    from newscrawler.cli import _output, open_archive
+    from newscrawler.cli import open_archive
 
     if as_sql:
         raise ConflictingOptionsError("--sql needs query words; add some after --place")
@@ -198,16 +205,7 @@ def _place_only(db_path: str, timeout: float, place: str, fmt: str, limit: int, 
             _check_site(store, filters["site"], db_path)
         total = count_about(store, place, **filters)
         hits = articles_about(store, place, limit=limit, offset=offset, **filters)
-    with _output("-") as out:
-        if fmt == "json":
-            click.echo(json.dumps(hits, ensure_ascii=False, indent=2), file=out)
-        elif fmt == "csv":
-            writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore",
-                                    lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(hits)
-        else:
-            _print_table(hits, out, first=offset + 1)
+    _print_hits(hits, fmt, offset)
     if not total:
         click.echo(f"no articles about {place!r} (a province or district name, e.g. "
                    "izmir or bornova)", err=True)
