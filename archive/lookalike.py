@@ -7,7 +7,8 @@ The index holds folded words, so ``su`` matches ``şu``, ``Çin`` the surname ``
   do not count: capitals blur them) and its folded form has at most
   ``TYPED_CHECK_LENGTH`` letters: the word meant is the one typed;
 - or its folded form is in ``archive.inflect.LOOKALIKES`` (``su``, ``cin``, ``isim``,
-  ``is``, ``un``): the word meant is ``ASCII_READINGS``'s.
+  ``kurt``, ``oldu``...): the word meant is the one typed with Turkish letters, else
+  ``ASCII_READINGS``'s.
 
 An article matched only through forms of a checked word counts when one of them is
 written in the article with the letters of the word meant (``ı``/``i`` not told apart),
@@ -35,12 +36,14 @@ __all__ = [
     "rejects",
 ]
 
-#: Longest folded word whose typed Turkish letters are checked. Folding merges mostly
-#: short words (şu/su, ön/on, şiş/sis, göl/gol, köy/koy, kürt/kurt, başın/basın); longer
-#: ones rarely fold into another word, and the check reads the text of every match of
-#: the word (``çocuk``, 5 letters, in 10% of the articles: ~0.1 ms per match, see
-#: docs/search.md), so longer words are only ranked by exact letters.
-TYPED_CHECK_LENGTH = 5
+#: Longest folded word whose typed Turkish letters are checked without being listed.
+#: Folding merges mostly short words (şu/su, ön/on, şiş/sis, göl/gol, köy/koy); the few
+#: longer pairs (kürt/kurt, öldü/oldu, başın/basın, sürat/surat) are listed in
+#: ``lookalikes`` (archive/data/search_words.toml). The check reads the text of every match
+#: of the word, and 4-5 letter words typed with Turkish letters are frequent queries that
+#: rarely fold into another word (``çocuk``, ``şehir``, ``kişi``, ``göre``: ~0.1 ms per
+#: match, 0.4 s for ``çocuk`` on 100,000 articles), so they are only ranked by exact letters.
+TYPED_CHECK_LENGTH = 3
 
 #: Stems this long agree wherever a word starts with them after a space (``Check.on_sight``):
 #: SQLite tests that without handing the text to Python (``accept_sql``).
@@ -90,7 +93,7 @@ def _letters(text: str) -> str:
 def _checked(word: str) -> bool:
     """Whether the typed ``word`` needs a check (typed letters, or a listed look-alike).
 
-    >>> [_checked(w) for w in ("şiş", "ŞİŞ", "su", "çocuk", "öğrenci", "kadın", "sis")]
+    >>> [_checked(w) for w in ("şiş", "ŞİŞ", "su", "kürt", "çocuk", "öğrenci", "sis")]
     [True, True, True, True, False, False, False]
     """
     folded = fold(word)

@@ -380,6 +380,7 @@ def _typed_letters_archive(tmp_path):
         "için": ("Toplantı", "Belediye için önemli bir gün, proje için adım atıldı."),
         "iç": ("Ekonomi", "İç piyasada talep arttı, evin içi boyandı."),
         "karisik": ("Sokakta isik yok", "Mahalle karanlıkta kaldı."),
+        "kurt": ("Orman", "Köyde kurt görüldü."),
         "ünlü": ("Konser", "Ünlü sanatçı sahneye çıktı."),
         "un": ("Fırın", "Un fiyatları arttı, unlu mamuller pahalandı."),
         "ascii": ("Sis ve sis", "Sis var, onu ve onun sozlerini, as oyuncu."),
@@ -404,7 +405,9 @@ def _typed_letters_archive(tmp_path):
         ("aş", {"aş", "ascii"}),  # not "as oyuncusu"
         ("iç", {"iç"}),  # için is not a form of iç
         ("ic", {"iç"}),
-        ("ışık", set()),  # isik written in ASCII beside Turkish letters: a look-alike
+        # 4 letters: not checked (ranked by exact letters only); "isik" is ışık typed in ASCII
+        ("ışık", {"karisik"}),
+        ("kürt", set()),  # kurt is listed: "kurt" in an article with Turkish letters is the wolf
         ("un", {"un"}),  # flour, not ünlü (inflect.LOOKALIKES)
         ("ün", {"ünlü"}),
     ],
@@ -424,7 +427,7 @@ def test_longer_words_are_not_checked(tmp_path) -> None:
             {"url": "https://ornek.test/1", "site": "ornek", "title": "Ogrenci",
              "body": "Ogrenciler okula döndü."},
         ])
-        assert TYPED_CHECK_LENGTH < len("ogrenci")
+        assert TYPED_CHECK_LENGTH < len("ogrenci") and TYPED_CHECK_LENGTH < len("cocuk")
         assert _found(archive, "öğrenci") == {"1"}
 
 
