@@ -127,12 +127,18 @@ def _crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: int,
     for profile in profiles:
         crawler = process.create_crawler(profile.name)
         crawlers.append((profile, crawler))
-        kwargs = {}
-        if base_urls and profile.name in base_urls:
-            kwargs["base_url"] = base_urls[profile.name]
-        process.crawl(crawler, **kwargs)
+        schedule(process, crawler, profile, base_urls)
     process.start()
     return crawlers
+
+
+def schedule(process: Any, crawler: Any, profile: SiteProfile,
+             base_urls: dict[str, str] | None) -> None:
+    """Add ``crawler`` to ``process``, on the site's ``--base-url`` copy when one is given."""
+    kwargs = {}
+    if base_urls and profile.name in base_urls:
+        kwargs["base_url"] = base_urls[profile.name]
+    process.crawl(crawler, **kwargs)
 
 
 def _unfinished(stats: dict[str, Any]) -> str:

@@ -132,6 +132,8 @@ def _crawl(profiles: Sequence[SiteProfile], runs: dict[str, tuple[runlock.Run, s
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from newscrawler.runner import schedule
+
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     project = get_project_settings()
     project.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
@@ -158,9 +160,6 @@ def _crawl(profiles: Sequence[SiteProfile], runs: dict[str, tuple[runlock.Run, s
             "__module__": base.__module__})
         crawler = process.create_crawler(spidercls)
         crawlers.append((profile, crawler))
-        kwargs = {}
-        if base_urls and profile.name in base_urls:
-            kwargs["base_url"] = base_urls[profile.name]
-        process.crawl(crawler, **kwargs)
+        schedule(process, crawler, profile, base_urls)
     process.start()
     return crawlers
