@@ -61,19 +61,9 @@ def reextract(db_path: str, timeout: float, site: str | None, since: str | None)
     Exits 0 when done, 1 when there is no archive, no saved page matches or every page
     failed, 74 when the archive is locked or damaged, 75 when a crawl of a site is running.
     """
-    from archive.templates import load_site_templates, save_site_templates
     from newscrawler.cli import open_archive, resolve_sites
-    from newscrawler.offline import article_from_html
-    from newscrawler.pipelines.validate import problem
     from newscrawler.profiles import scan_profiles
     from newscrawler.runlock import RunLock, RunLockedError, RunLockError
-    from newscrawler.settings import (
-        SPLIT_CREDIT_LINES,
-        TEMPLATE_MIN_PAGES,
-        TEMPLATE_MIN_SHARE,
-        VALIDATE_MIN_BODY_CHARS,
-    )
-    from newscrawler.text.templates import TemplateBook
 
     with open_archive(db_path, timeout=timeout) as store:
         pages = _pages(store, site, since)
@@ -101,11 +91,7 @@ def reextract(db_path: str, timeout: float, site: str | None, since: str | None)
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exitcodes.LOCKED if isinstance(exc, RunLockedError) else exitcodes.ARCHIVE)
         try:
-            counts, failures, learned = _run(
-                store, pages, profiles, article_from_html, problem, TemplateBook,
-                load_site_templates, save_site_templates,
-                min_pages=TEMPLATE_MIN_PAGES, min_share=TEMPLATE_MIN_SHARE,
-                min_body=VALIDATE_MIN_BODY_CHARS, credits=SPLIT_CREDIT_LINES)
+            counts, failures, learned = _run(store, pages, profiles)
         finally:
             for lock in locks:
                 lock.release()
@@ -124,12 +110,21 @@ def reextract(db_path: str, timeout: float, site: str | None, since: str | None)
 
 
 def _run(store: Any, pages: list[tuple[str, str, int]], profiles: dict[str, Any],
-         extract: Any, problem: Any, book_type: Any, load: Any, save: Any, *, min_pages: int,
-         min_share: float, min_body: int, credits: Any,
          ) -> tuple[Counter[str], list[tuple[str, str]], int]:
-    """Learn each site's template from its pages, then extract and save every page."""
-    from newscrawler.pipelines.validate import article_flags
+    """Learn each site's template from its pages, then extract and save every page, with
+    the crawl's settings (templates, validation, flags, places)."""
+    from archive.templates import load_site_templates, save_site_templates
+    from newscrawler.offline import article_from_html
+    from newscrawler.pipelines.validate import article_flags, problem
     from newscrawler.places.tagger import place_records
+    from newscrawler.settings import (
+        SPLIT_CREDIT_LINES,
+        TEMPLATE_MIN_PAGES,
+        TEMPLATE_MIN_SHARE,
+        VALIDATE_MIN_BODY_CHARS,
+        VALIDATE_MIN_SENTENCE_CHARS,
+    )
+    from newscrawler.text.templates import TemplateBook
 
     books: dict[str, Any] = {}
     total = 2 * len(pages)
@@ -145,21 +140,22 @@ def _run(store: Any, pages: list[tuple[str, str, int]], profiles: dict[str, Any]
             click.echo(f"reextract: {step} {done}/{total} pages", err=True)
 
     for url, site, _ in pages:  # pass 1: learn from the saved pages
-        book = books.setdefault(site, book_type(min_pages=min_pages, min_share=min_share))
+        book = books.setdefault(site, TemplateBook(min_pages=TEMPLATE_MIN_PAGES,
+                                                   min_share=TEMPLATE_MIN_SHARE))
         raw = store.raw_page(url)
         try:
-            extract(raw["body"], url, site=site, fetched_at=_fetched(raw["fetched_at"]),
-                    profile=profiles.get(site), credit_lines=credits, templates=book,
-                    learn=True)
+            article_from_html(raw["body"], url, site=site,
+                              fetched_at=_fetched(raw["fetched_at"]), profile=profiles.get(site),
+                              credit_lines=SPLIT_CREDIT_LINES, templates=book, learn=True)
         except Exception:  # pass 2 reports this page's failure
             pass
         progress("learning")
     learned = 0
     for site, book in books.items():
-        save(store, site, book.site_pages, book.rows())
-        pages_seen, lines = load(store, site)
-        books[site] = book_type.from_rows(pages_seen, lines, min_pages=min_pages,
-                                          min_share=min_share)
+        save_site_templates(store, site, book.site_pages, book.rows())
+        pages_seen, lines = load_site_templates(store, site)
+        books[site] = TemplateBook.from_rows(pages_seen, lines, min_pages=TEMPLATE_MIN_PAGES,
+                                             min_share=TEMPLATE_MIN_SHARE)
         learned += len(books[site].templates())
 
     counts: Counter[str] = Counter()
@@ -176,18 +172,20 @@ def _run(store: Any, pages: list[tuple[str, str, int]], profiles: dict[str, Any]
         row = store.conn.execute("SELECT url, fetched_at FROM articles WHERE id = ?",
                                  (article_id,)).fetchone()
         try:
-            item = extract(raw["body"], url, site=site, fetched_at=_fetched(raw["fetched_at"]),
-                           profile=profiles.get(site), credit_lines=credits,
-                           templates=books[site])
+            item = article_from_html(raw["body"], url, site=site,
+                                     fetched_at=_fetched(raw["fetched_at"]),
+                                     profile=profiles.get(site),
+                                     credit_lines=SPLIT_CREDIT_LINES, templates=books[site])
         except Exception as exc:  # a page the extractor cannot read
             failures.append((url, f"extraction failed ({type(exc).__name__}: {exc})"))
             progress("extracting")
             continue
-        reason = problem(item, min_body_chars=min_body)
+        reason = problem(item, min_body_chars=VALIDATE_MIN_BODY_CHARS,
+                         min_sentence_chars=VALIDATE_MIN_SENTENCE_CHARS)
         if reason:
             failures.append((url, f"{reason}; the archived text is kept"))
         else:
-            item.flags = article_flags(item, min_body_chars=min_body)
+            item.flags = article_flags(item, min_body_chars=VALIDATE_MIN_BODY_CHARS)
             profile = profiles.get(site)
             item.places = place_records(item.title, item.body, item.credit,
                                         profile.region if profile else None)
