@@ -308,6 +308,7 @@ class Archive:
             )
         if not memory:
             _refuse_hard_links(Path(path), self.name)
+            _refuse_other_bytes(Path(path), self.name)
         with sqlite_errors(self.name, timeout=timeout):
             conn = sqlite3.connect(str(path), timeout=timeout)
         try:
@@ -922,6 +923,26 @@ def _refuse_hard_links(path: Path, name: str) -> None:
             f"{name} has {links} names (hard links); SQLite keeps its journal beside each "
             "name, so writers using two names damage the file: keep one name (remove the "
             "other links) or work on a copy (cp)"
+        )
+
+
+#: The smallest SQLite database file: one page of the smallest page size.
+SQLITE_MIN_BYTES = 512
+
+
+def _refuse_other_bytes(path: Path, name: str) -> None:
+    """Refuse a file too short to be a SQLite database: SQLite refuses a foreign file of
+    100 bytes or more, but turns a shorter one into a new database, overwriting it. Only
+    its size is read: opening and closing the file would drop the POSIX locks another
+    connection of this process holds on it."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return  # missing (created next) or unreadable: sqlite3 says which
+    if 0 < size < SQLITE_MIN_BYTES:
+        raise ArchiveCorruptError(
+            f"{name} is not a newscrawler archive or is damaged (not a SQLite file); move it "
+            "aside and run again, or restore a backup"
         )
 
 

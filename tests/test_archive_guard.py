@@ -110,9 +110,13 @@ def test_new_and_empty_files_become_archives(tmp_path: Path, how: str) -> None:
         assert archive.save_articles([ARTICLE]) == ["new"]
 
 
-def test_random_bytes_are_refused_untouched(tmp_path: Path) -> None:
+@pytest.mark.parametrize("data", [random.Random(7).randbytes(8192), b"x",
+                                  "notlar: yarın toplantı var\n".encode()],
+                         ids=["8 KiB of random bytes", "1 byte", "a short text file"])
+def test_random_bytes_are_refused_untouched(tmp_path: Path, data: bytes) -> None:
+    # SQLite itself turns a file shorter than its 100-byte header into a new database
     path = tmp_path / "news.db"
-    path.write_bytes(random.Random(7).randbytes(8192))
+    path.write_bytes(data)
     before = sha(path)
     with pytest.raises(ArchiveCorruptError, match="not a newscrawler archive or is damaged"):
         Archive(path)
