@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from archive import Archive
-from archive.export import article_records, iter_articles, write_csv
+from archive.export import article_records, iter_articles, write_csv, write_csv_rows
 from archive.export.tables import ARTICLE_COLUMNS
 from tests.conftest import FIXTURES, run_cli
 
@@ -163,3 +163,25 @@ def main(folder: Path) -> None:
 
 if __name__ == "__main__":
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else GOLDEN)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", " ", "|", "a", "1", "-"])
+@pytest.mark.parametrize("excel", [False, True])
+def test_csv_rows_writer_is_csv_writer(delimiter: str, excel: bool) -> None:
+    """``write_csv_rows`` quotes every value as ``csv.writer`` does, with any delimiter."""
+    import csv
+    import io
+
+    values: list[Any] = [chr(c) for c in range(1, 0x80)] + [
+        "", None, 0, -12, 1.5, b"x,y", "İzmir", "a\r\nb", 'say "hi"', " lead", "trail ",
+        "\u2028", "tab\there", "a,b;c|d e-1", "\r", "\n", '"', "ş" * 50]  # fmt: skip
+    rows = [values[i:i + 3] for i in range(0, len(values), 3)] + [[v, v, v] for v in values]
+    rows += [[None, None, None], ["", "", ""]]
+    ours, theirs = io.StringIO(newline=""), io.StringIO(newline="")
+    write_csv_rows(rows, ours, ["a", "b c", 'd"e'], delimiter=delimiter, excel=excel)
+    if excel:
+        theirs.write("\ufeff")
+    writer = csv.writer(theirs, delimiter=";" if excel else delimiter,
+                        lineterminator="\r\n" if excel else "\n")
+    writer.writerows([["a", "b c", 'd"e'], *rows])
+    assert ours.getvalue() == theirs.getvalue()

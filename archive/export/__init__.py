@@ -21,6 +21,7 @@ id,published_date,published_at_utc,tags
 1,2025-11-16,2025-11-16T07:00:00Z,"[""kadın"", ""İzmir""]"
 """
 
+from archive.export.cells import iter_article_cells
 from archive.export.rows import ARTICLE_FIELDS, RUN_FIELDS, iter_articles, iter_runs
 from archive.export.tables import (
     ARTICLE_COLUMNS,
@@ -37,7 +38,7 @@ from archive.export.tables import (
     story_records,
     utc,
 )
-from archive.export.writers import EXCEL_DELIMITER, cell, write_csv, write_jsonl
+from archive.export.writers import EXCEL_DELIMITER, cell, write_csv, write_csv_rows, write_jsonl
 from archive.export.xlsx import MAX_CELL_CHARS, MAX_ROWS, NOTE_COLUMN, write_xlsx
 
 #: The CSV header of the articles table (kept for callers of the earlier name).
@@ -62,12 +63,14 @@ __all__ = [
     "cell",
     "date_columns",
     "headline_records",
+    "iter_article_cells",
     "iter_articles",
     "iter_runs",
     "run_records",
     "story_records",
     "utc",
     "write_csv",
+    "write_csv_rows",
     "write_jsonl",
     "write_xlsx",
 ]

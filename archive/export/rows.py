@@ -18,7 +18,7 @@ from archive.query import parse_query, to_fts
 from archive.schema import FTS_TABLE
 from archive.search import _filters
 
-__all__ = ["ARTICLE_FIELDS", "RUN_FIELDS", "iter_articles", "iter_runs"]
+__all__ = ["ARTICLE_FIELDS", "RUN_FIELDS", "article_source", "iter_articles", "iter_runs"]
 
 #: The article columns read (the folded search columns are left out).
 ARTICLE_FIELDS = (
@@ -62,24 +62,13 @@ def iter_articles(
         a list of ``{"position", "title", "url"}``, and ``places``, a list of
         ``{"rank", "province", "district", "found_in"}``
     """
-    filters, params = _filters(site, since, until, author, category, place)
-    if no_short:
-        filters += NO_SHORT_SQL
+    found = article_source(query=query, site=site, since=since, until=until, author=author,
+                           category=category, expand=expand, no_short=no_short, place=place)
+    if found is None:
+        return
+    source, params = found
     columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
-    if query is not None:
-        match = to_fts(parse_query(query), inflect.expand if expand else None)
-        if match is None:
-            return
-        # CROSS JOIN keeps the full-text index the outer loop: driven from the site index,
-        # SQLite would run the whole MATCH once per article of the site (minutes).
-        sql = (
-            f"SELECT {columns} FROM {FTS_TABLE} CROSS JOIN articles AS a "
-            f"ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH ?{filters} "
-            f"ORDER BY {FTS_TABLE}.rowid"
-        )
-        params = [match, *params]
-    else:
-        sql = f"SELECT {columns} FROM articles AS a WHERE 1{filters} ORDER BY a.id"
+    sql = f"SELECT {columns} {source}"
     conn = get_connection(db)
     with sqlite_errors(getattr(db, "name", "the archive")):
         cursor = conn.execute(sql, params)
@@ -93,6 +82,34 @@ def iter_articles(
                 article["headlines"] = headlines.get(article["id"], [])
                 article["places"] = places.get(article["id"], [])
                 yield article
+
+
+def article_source(
+    *,
+    query: str | None = None,
+    site: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    author: str | None = None,
+    category: str | None = None,
+    expand: bool = True,
+    no_short: bool = False,
+    place: str | None = None,
+) -> tuple[str, list[Any]] | None:
+    """``FROM ... ORDER BY ...`` on ``articles AS a`` picking the articles of the filters
+    (see ``iter_articles``), and its parameters; None when the query matches nothing."""
+    filters, params = _filters(site, since, until, author, category, place)
+    if no_short:
+        filters += NO_SHORT_SQL
+    if query is None:
+        return f"FROM articles AS a WHERE 1{filters} ORDER BY a.id", params
+    match = to_fts(parse_query(query), inflect.expand if expand else None)
+    if match is None:
+        return None
+    # CROSS JOIN keeps the full-text index the outer loop: driven from the site index,
+    # SQLite would run the whole MATCH once per article of the site (minutes).
+    return (f"FROM {FTS_TABLE} CROSS JOIN articles AS a ON a.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH ?{filters} ORDER BY {FTS_TABLE}.rowid", [match, *params])
 
 
 #: Articles read at a time: their headlines and places come in one query each (a query

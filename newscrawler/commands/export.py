@@ -144,6 +144,17 @@ def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None
                 from newscrawler.commands.search import _check_site
 
                 _check_site(store, site, db_path)
+            if table == "articles" and fmt == "csv":  # cells made by SQLite (archive.export.cells)
+                from archive.export import iter_article_cells, write_csv_rows
+                from newscrawler.cli import _output
+
+                cells = iter_article_cells(store, chosen, **filters, no_short=no_short)
+                with _output(output) as fh:
+                    n = write_csv_rows(cells, fh, chosen, delimiter=delimiter or ",",
+                                       excel=excel)
+                if output != "-":
+                    click.echo(f"wrote {n} {spec.unit} to {output}", err=True)
+                return
             rows: Iterator[dict[str, Any]] = iter_articles(store, **filters, no_short=no_short)
         elif table == "stories":
             from archive.storyreport import iter_stories
