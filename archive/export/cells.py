@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from datetime import date
 from typing import Any
 
@@ -153,7 +153,7 @@ def iter_article_cells(
     expand: bool = True,
     no_short: bool = False,
     place: str | None = None,
-) -> Iterator[tuple[Any, ...]]:
+) -> Generator[tuple[Any, ...], None, None]:
     """The CSV cells of the articles ``iter_articles`` yields (same filters, same order),
     one tuple per article, straight from the cursor (constant memory)."""
     found = article_source(query=query, site=site, since=since, until=until, author=author,
@@ -165,5 +165,9 @@ def iter_article_cells(
     with sqlite_errors(getattr(db, "name", "the archive")):
         conn.create_function("export_date", 2, _export_date, deterministic=True)
         conn.create_function("export_tags", 1, _export_tags, deterministic=True)
-        yield from conn.execute(article_cells_sql(columns, source, _has_places(conn)), params)
+        # a loop, not ``yield from``: that would close the cursor when the generator is
+        # collected, maybe after the archive was closed (an error writing the output)
+        rows = conn.execute(article_cells_sql(columns, source, _has_places(conn)), params)
+        for row in rows:  # noqa: UP028
+            yield row
 

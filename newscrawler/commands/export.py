@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from typing import Any, TypeVar
 
 import click
@@ -149,7 +150,7 @@ def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None
                 from newscrawler.cli import _output
 
                 cells = iter_article_cells(store, chosen, **filters, no_short=no_short)
-                with _output(output) as fh:
+                with closing(cells), _output(output) as fh:
                     n = write_csv_rows(cells, fh, chosen, delimiter=delimiter or ",",
                                        excel=excel)
                 if output != "-":
