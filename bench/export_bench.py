@@ -7,7 +7,9 @@ turns, ``newscrawler export --format csv`` and ``sqlite-utils query ... --csv`` 
 query that writes the same columns (dates split into day / local time / UTC, headlines
 and provinces as JSON arrays, headline counts). Prints each command's best wall time and
 peak RSS, and the ratio (goal of issue 11: export ≤ 1.0× sqlite-utils, memory that does
-not grow with the archive).
+not grow with the archive). Both outputs are then compared cell by cell (JSON cells
+decoded: sqlite-utils' JSON has no space after ``,`` and ``:``, ours has Python's); a
+difference stops the bench: the ratio is only printed for the same content.
 
     python bench/export_bench.py [--articles 100000] [--runs 3] [--db PATH] [--quick]
 
@@ -17,6 +19,8 @@ not grow with the archive).
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import os
 import random
 import subprocess
@@ -129,6 +133,31 @@ def run(command: list[str], output: Path) -> tuple[float, float]:
     return seconds, int(proc.stderr.split()[-1]) / 1024
 
 
+#: Columns holding JSON: compared decoded (sqlite-utils' JSON has no spaces after , and :).
+JSON_COLUMNS = ("tags", "headlines", "provinces")
+
+
+def same_content(ours: Path, theirs: Path) -> str | None:
+    """None when the two CSV files hold the same header and cells (JSON cells decoded, line
+    ends aside), else the first difference."""
+    with ours.open(newline="", encoding="utf-8") as a, theirs.open(newline="",
+                                                                   encoding="utf-8") as b:
+        rows_a, rows_b = csv.reader(a), csv.reader(b)
+        header = next(rows_a)
+        if header != next(rows_b):
+            return "the headers differ"
+        decoded = [header.index(name) for name in JSON_COLUMNS if name in header]
+        count = 0
+        for count, (row_a, row_b) in enumerate(zip(rows_a, rows_b, strict=True), 1):
+            for k in decoded:
+                row_a[k], row_b[k] = json.loads(row_a[k]), json.loads(row_b[k])
+            if row_a != row_b:
+                column = next(h for h, x, y in zip(header, row_a, row_b, strict=True) if x != y)
+                return f"row {count}, column {column}: {row_a[header.index(column)]!r:.80} "\
+                       f"against {row_b[header.index(column)]!r:.80}"
+    return None if count else "no rows"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -167,6 +196,13 @@ def main() -> None:
         for name in times:
             print(f"{name:<20} best {min(times[name]):6.2f} s of {runs}, peak RSS "
                   f"{memory[name]:5.0f} MB, {sizes[name]:,.0f} MB of CSV")
+        try:
+            differs = same_content(folder / "newscrawler.csv", folder / "sqlite-utils.csv")
+        except ValueError as exc:  # zip(strict=True): not the same number of rows
+            differs = str(exc)
+        if differs:
+            sys.exit(f"the two commands did not write the same content: {differs}")
+        print(f"same content: {n:,} articles, cell by cell (JSON decoded)")
         ratio = min(times["newscrawler export"]) / min(times["sqlite-utils query"])
         print(f"ratio export / sqlite-utils: {ratio:.2f}x (goal <= 1.0x) at {n:,} articles")
 
