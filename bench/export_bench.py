@@ -112,17 +112,20 @@ def build(path: Path, n: int, batch: int = 100) -> float:
     return time.perf_counter() - started
 
 
-#: Runs argv[1:] and prints its peak RSS in KB last on stderr. Launched from a small process:
+#: Runs argv[1:] and prints its peak RSS in KB and its CPU seconds (user + system) last on
+#: stderr. Launched from a small process:
 #: a child forked from this one would count this process's memory as its own peak.
 LAUNCHER = (
     "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime, file=sys.stderr); "
     "sys.exit(code)"
 )
 
 
-def run(command: list[str], output: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of ``command`` writing its stdout to ``output``."""
+def run(command: list[str], output: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds of ``command`` writing its stdout to
+    ``output``."""
     with output.open("wb") as out:
         started = time.perf_counter()
         proc = subprocess.run([sys.executable, "-c", LAUNCHER, *command], stdout=out,
@@ -130,7 +133,8 @@ def run(command: list[str], output: Path) -> tuple[float, float]:
         seconds = time.perf_counter() - started
     if proc.returncode:
         sys.exit(f"failed ({proc.returncode}): {' '.join(command[:4])}...: {proc.stderr}")
-    return seconds, int(proc.stderr.split()[-1]) / 1024
+    rss, cpu = proc.stderr.split()[-2:]
+    return seconds, int(rss) / 1024, float(cpu)
 
 
 #: Columns holding JSON: compared decoded (sqlite-utils' JSON has no spaces after , and :).
@@ -185,17 +189,19 @@ def main() -> None:
                 pass
         times: dict[str, list[float]] = {"newscrawler export": [], "sqlite-utils query": []}
         memory: dict[str, float] = {}
+        cpu: dict[str, list[float]] = {name: [] for name in times}
         for turn in range(runs):
             pairs = [("newscrawler export", ours), ("sqlite-utils query", theirs)]
             for name, command in pairs[:: -1 if turn % 2 else 1]:  # each goes first in turn
                 out = folder / f"{name.split()[0]}.csv"
-                seconds, rss = run(command, out)
+                seconds, rss, cpu_seconds = run(command, out)
                 times[name].append(seconds)
+                cpu[name].append(cpu_seconds)
                 memory[name] = max(memory.get(name, 0.0), rss)
         sizes = {name: (folder / f"{name.split()[0]}.csv").stat().st_size / 1e6 for name in times}
         for name in times:
-            print(f"{name:<20} best {min(times[name]):6.2f} s of {runs}, peak RSS "
-                  f"{memory[name]:5.0f} MB, {sizes[name]:,.0f} MB of CSV")
+            print(f"{name:<20} best {min(times[name]):6.2f} s of {runs} (CPU {min(cpu[name]):6.2f}"
+                  f" s), peak RSS {memory[name]:5.0f} MB, {sizes[name]:,.0f} MB of CSV")
         try:
             differs = same_content(folder / "newscrawler.csv", folder / "sqlite-utils.csv")
         except ValueError as exc:  # zip(strict=True): not the same number of rows
@@ -204,7 +210,9 @@ def main() -> None:
             sys.exit(f"the two commands did not write the same content: {differs}")
         print(f"same content: {n:,} articles, cell by cell (JSON decoded)")
         ratio = min(times["newscrawler export"]) / min(times["sqlite-utils query"])
-        print(f"ratio export / sqlite-utils: {ratio:.2f}x (goal <= 1.0x) at {n:,} articles")
+        cpu_ratio = min(cpu["newscrawler export"]) / min(cpu["sqlite-utils query"])
+        print(f"ratio export / sqlite-utils: {ratio:.2f}x (goal <= 1.0x) at {n:,} articles; "
+              f"CPU time {cpu_ratio:.2f}x")
 
 
 if __name__ == "__main__":
