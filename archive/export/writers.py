@@ -48,13 +48,10 @@ def write_csv(
     :param excel: what Excel opens directly in a Turkish locale: a byte-order mark (else it
         shows ``Ä°zmir`` for ``İzmir``), ``;`` between cells and CRLF line ends
     """
-    writer = _csv_writer(fh, columns, delimiter=delimiter, excel=excel)
-    count = 0
-    for record in records:
-        # text, the most common cell, as it is; anything else through ``cell``
-        writer.writerow([v if type(v) is str else cell(v) for v in map(record.get, columns)])
-        count += 1
-    return count
+    # text, the most common cell, as it is; anything else through ``cell``
+    rows = ([v if type(v) is str else cell(v) for v in map(record.get, columns)]
+            for record in records)
+    return write_csv_rows(rows, fh, columns, delimiter=delimiter, excel=excel)
 
 
 def _csv_writer(fh: IO[str], columns: Sequence[str], *, delimiter: str, excel: bool) -> Any:
