@@ -7,8 +7,10 @@ is a JSON array in JSON Lines and the same array as JSON text in a CSV cell.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import IO, Any
 
 __all__ = ["EXCEL_DELIMITER", "cell", "csv_cell", "write_csv", "write_csv_rows", "write_jsonl"]
@@ -64,23 +66,34 @@ def _csv_writer(fh: IO[str], columns: Sequence[str], *, delimiter: str, excel: b
     return writer
 
 
+@cache
+def _csv_quotes_cr() -> bool:
+    """Whether ``csv`` quotes a carriage return with ``\\n`` line ends (Python 3.13 does,
+    3.11 does not)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(["a\rb", "c"])
+    return out.getvalue().startswith('"')
+
+
 def csv_cell(delimiter: str, crlf: bool) -> Callable[[Any], str]:
     """A function writing one value as ``csv.writer`` does with ``delimiter`` and
-    ``QUOTE_MINIMAL`` (None empty, other values ``str``; quoted when holding the delimiter,
-    a quote or a character of the line end, quotes doubled), with str methods instead of
-    ``csv``'s loop over each character (most of an export's time).
+    ``QUOTE_MINIMAL``, with str methods instead of ``csv``'s loop over each character (most
+    of an export's time): None empty, other values ``str``; quoted when holding the
+    delimiter, a quote, a character of the line end, or ``\\r`` where ``csv`` quotes it;
+    quotes doubled.
 
     >>> cell_of = csv_cell(",", crlf=False)
     >>> [cell_of(v) for v in ('a "b" c', "c,d", "c;d", None, 3)]
     ['"a ""b"" c"', '"c,d"', 'c;d', '', '3']
     """
+    quote_cr = crlf or _csv_quotes_cr()
 
     def quoted(value: Any) -> str:
         if type(value) is not str:
             value = "" if value is None else str(value)
         if '"' in value:
             return '"' + value.replace('"', '""') + '"'
-        if delimiter in value or "\n" in value or (crlf and "\r" in value):
+        if delimiter in value or "\n" in value or (quote_cr and "\r" in value):
             return '"' + value + '"'
         return value
 
