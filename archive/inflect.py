@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import tomllib
 import unicodedata
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from archive.fold import case_fold, fold
@@ -43,8 +43,9 @@ MIN_LENGTH = 2
 
 
 def _load_words() -> dict[str, Any]:
-    """The word lists of ``archive/data/search_words.toml``."""
-    text = files("archive").joinpath("data/search_words.toml").read_text("utf-8")
+    """The word lists of ``archive/data/search_words.toml`` (read as a plain file:
+    ``importlib.resources`` cost 4-5 ms of every search's start-up)."""
+    text = (Path(__file__).parent / "data" / "search_words.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 
