@@ -7,8 +7,6 @@ without importing click, ``newscrawler.commands.search`` with ``click.echo``.
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -38,8 +36,12 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, offset: int, out: TextIO,
     """One page of hits as a table, JSON (each through ``echo``, which adds the newline)
     or CSV (written to ``out``)."""
     if fmt == "json":
+        import json
+
         echo(json.dumps(hits, ensure_ascii=False, indent=2))
     elif fmt == "csv":
+        import csv
+
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore",
                                 lineterminator="\n")
         writer.writeheader()
