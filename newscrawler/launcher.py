@@ -7,9 +7,11 @@ the 60 ms a search may take end to end (issue 11, goal 3). ``main`` answers
 ``newscrawler.cli.main``. It prints exactly what the click command prints. Anything it
 does not fully understand goes to click before a byte is written: another option or a
 help flag, a word starting with ``-``, a value click would refuse, an unknown site, an
-archive that cannot be opened or searched, a terminal encoding other than UTF-8. Click then
+unexpected failure, a terminal encoding other than UTF-8. Click then
 runs the command from the start and reports the problem its usual way (one line, the
-right exit code).
+right exit code). An archive error (missing, locked, damaged, not ours) is reported here,
+in the same words and with the same exit code, so that a locked archive is not waited for
+twice.
 """
 
 from __future__ import annotations
@@ -79,9 +81,12 @@ def plain_search(args: list[str]) -> dict[str, Any] | None:
             "site": values.get("--site"), "limit": limit, "offset": offset, "fmt": fmt}
 
 
-def _find(plan: dict[str, Any]) -> tuple[int, list[dict[str, Any]]] | None:
-    """(matches, hits) of the search, or None when anything went wrong (click redoes it
-    and reports it)."""
+def _find(plan: dict[str, Any]) -> tuple[int, list[dict[str, Any]]] | int | None:
+    """(matches, hits) of the search; the exit code of an archive error, reported here as
+    click reports it (a locked archive is not waited for twice); None when anything else
+    went wrong (click redoes it and reports it)."""
+    from archive.errors import ArchiveError
+
     try:
         from archive import count, search
         from archive.store import Archive
@@ -94,6 +99,11 @@ def _find(plan: dict[str, Any]) -> tuple[int, list[dict[str, Any]]] | None:
             total = count(store, plan["query"], site=site)
             hits = search(store, plan["query"], site=site, limit=plan["limit"],
                           offset=plan["offset"]) if total else []
+    except ArchiveError as exc:  # as cli.ArchiveCommandError: one line, its exit code
+        from newscrawler.exitcodes import for_archive_error
+
+        _echo(f"Error: {exc}", sys.stderr)
+        return for_archive_error(exc)
     except Exception:  # click runs the command again and reports it
         return None
     return total, hits
@@ -148,6 +158,8 @@ def main() -> None:
         except KeyboardInterrupt:  # as click: "Aborted!", exit 1
             _echo("\nAborted!", sys.stderr)
             sys.exit(1)
+        if isinstance(found, int):
+            sys.exit(found)
         if found is not None:
             sys.exit(_print(plan, *found))
     from newscrawler.cli import main as cli_main

@@ -5,6 +5,7 @@ printing exactly what the click command prints; every other command line goes to
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -81,7 +82,6 @@ SLOW = [
     ["search", "kadına", "--since", "2025-01-03"],
     ["search", "--help"],
     ["search"],
-    ["search", "kadına", "--db", "missing.db"],
     ["stats"],
 ]
 
@@ -93,6 +93,21 @@ def test_anything_else_goes_to_click(args: list[str], db: Path) -> None:
     assert (code, out, err) == run("cli", argv, db.parent)[:3]
     assert "click" in loaded
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["missing.db", "page.html", "other.db"])
+def test_archive_errors_are_reported_as_click_reports_them(name: str, db: Path) -> None:
+    """One line, the same words and exit code, without handing over to click (a locked
+    archive would be waited for twice)."""
+    (db.parent / "page.html").write_text("<html>" + "x" * 5000, "utf-8")
+    with sqlite3.connect(db.parent / "other.db") as other:  # another program's database
+        other.execute("CREATE TABLE IF NOT EXISTS notes (text TEXT)")
+    other.close()
+    argv = ["search", "kadına", "--db", str(db.parent / name)]
+    code, out, err, loaded = run("launcher", argv, db.parent)
+    assert (code, out, err) == run("cli", argv, db.parent)[:3]
+    assert code != 0 and err.startswith("Error: ") and err.count("\n") == 1
+    assert "click" not in loaded
 
 
 def test_plain_search_reads_options_as_click_does() -> None:
