@@ -12,6 +12,8 @@ archive, never the reverse.
 ['KADINA ŞİDDETE HAYIR']
 """
 
+from typing import TYPE_CHECKING, Any
+
 from archive.errors import (
     ArchiveCorruptError,
     ArchiveError,
@@ -23,12 +25,44 @@ from archive.errors import (
     QueryError,
     RecordError,
 )
-from archive.export import iter_articles, write_csv, write_jsonl
+
+# Imported now, not lazily: importing the module ``archive.search`` (or ``archive.fold``)
+# binds the package's ``search`` (``fold``) to the module, so the function of that name
+# must be bound here first, as before.
 from archive.fold import case_fold, fold
-from archive.query import parse_query, to_fts
-from archive.schema import SCHEMA_VERSION
 from archive.search import count, search
-from archive.store import Archive, content_hash
+
+if TYPE_CHECKING:
+    from archive.export import iter_articles, write_csv, write_jsonl
+    from archive.query import parse_query, to_fts
+    from archive.schema import SCHEMA_VERSION
+    from archive.store import Archive, content_hash
+
+#: Names imported from their module on first use (PEP 562): ``from archive import
+#: Archive`` does not pay for the export code (issue 11: a search starts fast).
+_LAZY = {
+    "SCHEMA_VERSION": "archive.schema",
+    "Archive": "archive.store",
+    "content_hash": "archive.store",
+    "iter_articles": "archive.export",
+    "parse_query": "archive.query",
+    "to_fts": "archive.query",
+    "write_csv": "archive.export",
+    "write_jsonl": "archive.export",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module when the name is first asked for."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'archive' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archive import inflect
 from archive.fold import TURKISH_LETTERS, case_fold, fold
@@ -55,8 +55,7 @@ _TURKISH_LETTERS = "".join(sorted(TURKISH_LETTERS))
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """One query word to check: its folded forms and the letters its stems must have."""
 
     forms: frozenset[str]

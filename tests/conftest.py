@@ -42,7 +42,7 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     full_env.pop("NEWSCRAWLER_DB", None)
     return subprocess.run(
-        [sys.executable, "-m", "newscrawler.cli", *args],
+        [sys.executable, "-m", "newscrawler.launcher", *args],  # what the script runs
         cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, input=input,
     )
 

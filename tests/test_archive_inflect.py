@@ -254,3 +254,29 @@ def test_word_lists_are_data() -> None:
     with open(Path(__file__).parents[1] / "pyproject.toml", "rb") as fh:
         package_data = tomllib.load(fh)["tool"]["setuptools"]["package-data"]
     assert "data/*.toml" in package_data["archive"]
+
+
+def test_word_lists_are_parsed_once_per_version_of_the_file(tmp_path: Path) -> None:
+    """The parsed lists are kept as JSON beside the file, named by its content: a changed
+    file is parsed again, a folder that cannot be written only costs the parsing."""
+    import tomllib
+
+    from archive.inflect import WORDS_FILE, _load_words
+
+    source = tmp_path / "words.toml"
+    source.write_bytes(WORDS_FILE.read_bytes())
+    expected = tomllib.loads(WORDS_FILE.read_text("utf-8"))
+    assert _load_words(source) == expected  # parsed, then kept
+    (kept,) = (tmp_path / "__pycache__").glob("words.*.json")
+    assert _load_words(source) == expected  # read back
+    source.write_text('y_stems = ["su"]\n', "utf-8")
+    assert _load_words(source) == {"y_stems": ["su"]}
+    assert len(list((tmp_path / "__pycache__").glob("words.*.json"))) == 2
+    kept.write_text('{"y_stems": ["not this"]}', "utf-8")  # another version's copy
+    assert _load_words(source) == {"y_stems": ["su"]}
+    for copy in (tmp_path / "__pycache__").iterdir():
+        copy.unlink()
+    (tmp_path / "__pycache__").rmdir()
+    (tmp_path / "__pycache__").write_text("not a folder")  # (chmod does not stop root)
+    source.write_text('y_stems = ["ne"]\n', "utf-8")
+    assert _load_words(source) == {"y_stems": ["ne"]}

@@ -6,21 +6,24 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Callable
 from typing import Any, TextIO, TypeVar
 
 import click
 
+from newscrawler.commands.hits import (
+    CSV_FIELDS,
+    MAX_SEARCH_LIMIT,
+    MAX_SEARCH_OFFSET,
+    no_match,
+    print_hits,
+    summary,
+    table_lines,
+)
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: The most results one search prints (``--limit``).
-MAX_SEARCH_LIMIT = 100_000
-#: The largest ``--offset``.
-MAX_SEARCH_OFFSET = 10_000_000
-#: The columns ``--format csv`` writes.
-CSV_FIELDS = ("url", "title", "published_at", "site", "snippet")
+__all__ = ["CSV_FIELDS", "MAX_SEARCH_LIMIT", "MAX_SEARCH_OFFSET", "search", "search_options"]
 
 
 class UnknownSiteError(click.ClickException):
@@ -171,25 +174,17 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
     _print_hits(hits, fmt, offset)
     # After the results (a terminal shows it below them), and only once they were written.
     if not total:
-        click.echo(f"no articles match {query!r}", err=True)
+        click.echo(no_match(query), err=True)
     else:
         click.echo(_summary(total, offset, len(hits)), err=True)
 
 
 def _print_hits(hits: list[dict[str, Any]], fmt: str, offset: int) -> None:
-    """One page of hits on stdout, as a table, JSON or CSV."""
+    """One page of hits on stdout, as a table, JSON or CSV (``commands.hits``)."""
     from newscrawler.cli import _output
 
     with _output("-") as out:
-        if fmt == "json":
-            click.echo(json.dumps(hits, ensure_ascii=False, indent=2), file=out)
-        elif fmt == "csv":
-            writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore",
-                                    lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(hits)
-        else:
-            _print_table(hits, out, first=offset + 1)
+        print_hits(hits, fmt, offset, out, lambda text: click.echo(text, file=out))
 
 
 def _place_only(db_path: str, timeout: float, place: str, fmt: str, limit: int, offset: int,
@@ -213,16 +208,8 @@ def _place_only(db_path: str, timeout: float, place: str, fmt: str, limit: int, 
         click.echo(_summary(total, offset, len(hits)), err=True)
 
 
-def _summary(total: int, offset: int, shown: int) -> str:
-    """``N matches, showing 21–40`` (or what to do when the page is past the end).
-
-    >>> _summary(45, 20, 20), _summary(1, 0, 1), _summary(3, 10, 0)
-    ('45 matches, showing 21–40', '1 match, showing 1–1', '3 matches, none from --offset 10 on')
-    """
-    noun = "match" if total == 1 else "matches"
-    if not shown:
-        return f"{total:,} {noun}, none from --offset {offset:,} on" if total else "0 matches"
-    return f"{total:,} {noun}, showing {offset + 1:,}–{offset + shown:,}"
+#: ``N matches, showing 21–40`` (``commands.hits.summary``).
+_summary = summary
 
 
 def _refuse_with_sql() -> None:
@@ -267,9 +254,5 @@ def _check_site(store: Any, site: str, db_path: str) -> None:
 
 def _print_table(hits: list[dict[str, Any]], out: TextIO | None = None, first: int = 1) -> None:
     """Numbered hits (from ``first``): date, site, title; the snippet; the URL."""
-    for n, hit in enumerate(hits, first):
-        day = (hit.get("published_at") or "????-??-??")[:10]
-        click.echo(f"{n:>3}. {day}  [{hit.get('site')}]  {hit.get('title')}", file=out)
-        snippet = str(hit.get("snippet") or "").replace("\n", " ")
-        click.echo(f"     {snippet}", file=out)
-        click.echo(f"     {hit.get('url')}", file=out)
+    for line in table_lines(hits, first):
+        click.echo(line, file=out)
