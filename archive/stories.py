@@ -39,6 +39,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zlib import crc32
 
+from archive.fold import fold
+
 __all__ = [
     "BANDS",
     "CONTAINMENT",
@@ -210,11 +212,11 @@ def _stories_of_copies(
     matched: dict[int, None] = {}
     for other in candidates:
         row = conn.execute(
-            "SELECT body_fold, story_id FROM articles WHERE id = ?", (other,)
+            "SELECT body, story_id FROM articles WHERE id = ?", (other,)
         ).fetchone()
         if row is None or row[1] is None:
             continue  # deleted by hand, or not assigned yet
-        if is_copy(found, shingles(row[0] or "")):
+        if is_copy(found, shingles(fold(row[0] or ""))):
             matched[row[1]] = None
     return list(matched)
 
@@ -344,14 +346,14 @@ def rebuild(
         fetched = {
             row[0]: row
             for row in conn.execute(
-                f"SELECT id, body_fold, site, published_at FROM articles "
+                f"SELECT id, body, site, published_at FROM articles "
                 f"WHERE id IN ({placeholders})",
                 chunk,
             )
         }
         for n, article_id in enumerate(chunk, start):
-            _, body_fold, site, published_at = fetched[article_id]
-            assign(conn, article_id, body_fold or "", site, published_at)
+            _, body, site, published_at = fetched[article_id]
+            assign(conn, article_id, fold(body or ""), site, published_at)
             if progress is not None and (n + 1) % 1000 == 0:
                 progress(n + 1, total)
     if progress is not None:
