@@ -65,8 +65,6 @@ def row(**changes: Any) -> dict[str, Any]:
     """The articles row that ``record()`` becomes."""
     title = changes.pop("title", "İzmir'de STK buluşması")
     body = changes.pop("body", "Kadına yönelik şiddetle mücadele konuşuldu.")
-    from archive.fold import fold
-
     base: dict[str, Any] = {
         "id": 1,
         "url": "https://www.hibya.com/izmir-stk-bulusmasi",
