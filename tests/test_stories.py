@@ -276,3 +276,11 @@ def test_sample_site_has_syndicated_copies(manifest: dict[str, Any], tmp_path: P
         assert archive.conn.execute(
             "SELECT copies FROM stories WHERE copies >= 2 ORDER BY copies").fetchall() == [
             (2,), (3,)]
+
+
+def test_shingle_cache_answers_only_for_the_same_text() -> None:
+    text = "bir iki uc dort bes alti yedi sekiz dokuz on on bir on iki"
+    stories._remember(7, text, stories.shingles(text))
+    assert stories._shingles_of(7, text) == stories.shingles(text)
+    assert stories._shingles_of(7, text + " yeni") == stories.shingles(text + " yeni")
+    assert stories._shingles_of(8, "baska") == stories.shingles("baska")  # not cached: computed
