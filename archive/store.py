@@ -40,7 +40,7 @@ from archive.schema import (
     check_archive,
     migrate,
 )
-from archive.textindex import IndexQueue, pending_changes, reindex
+from archive.textindex import IndexQueue, reindex
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -299,8 +299,6 @@ class Archive:
                 self.migrated: list[int] = []
                 if check_archive(conn, self.name) != SCHEMA_VERSION:
                     self.migrated = self._write(lambda: migrate(self.db, name=self.name))
-                if pending_changes(conn):  # rows deleted or edited by hand since
-                    self._write(lambda: self._apply_index_changes())
         except BaseException:
             conn.close()
             raise
@@ -552,11 +550,6 @@ class Archive:
                 "UPDATE raw_pages SET article_id = ? WHERE url = ? AND article_id IS NOT ?",
                 (article_id, page_url, article_id),
             )
-
-    def _apply_index_changes(self) -> None:
-        """Bring the index up to date with the rows edited or deleted by hand."""
-        with transaction(self.conn):
-            IndexQueue(self.conn).flush()
 
     @_translated
     def rebuild_index(self) -> None:

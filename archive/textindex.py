@@ -8,10 +8,12 @@ find it; the folded columns it names exist only in the index). Storing the folds
 FTS5 removes a document only when given the exact text it indexed, so every change of an
 article's title or body goes through ``search_changes``: triggers copy the old title and
 body of any row updated or deleted (by the archive or by hand, in the sqlite3 shell or
-Datasette), and the next write of the archive, or the next ``Archive`` opened on it
-(:class:`IndexQueue`), removes ``fold(old text)`` from the index and indexes the current
-text. Until then a hand-deleted article may still be counted by a search (never shown:
-hits are read from ``articles``), and a hand-edited one found by its old words.
+Datasette), and the next write of the archive (:class:`IndexQueue`: ``save_articles``,
+``reclean_articles``; a crawl writes every batch) removes ``fold(old text)`` from the index
+and indexes the current text. Until then a hand-deleted article may still be counted by a
+search (never shown: hits are read from ``articles``), and a hand-edited one found by its
+old words. Opening an archive does not apply them: a search must not wait for a crawl's
+write lock.
 """
 
 from __future__ import annotations

@@ -99,7 +99,11 @@ def test_hand_edits_and_deletes_reach_the_index(tmp_path: Path) -> None:
     conn.commit()
     assert [h["id"] for h in search(conn, "ılıca")] == []  # never shown before the next write
     conn.close()
-    with Archive(path) as archive:  # opening applies the queued changes
+    with Archive(path) as archive:
+        assert textindex.pending_changes(archive.conn)  # a search does not write
+        assert [h["id"] for h in search(archive, "yepyeni")] == []
+        archive.save_articles([])  # the next write applies the queued changes
+        assert not textindex.pending_changes(archive.conn)
         assert textindex.check(archive.conn) is None
         assert count(archive, "zeytinyağı") == 0 and count(archive, "ılıca") == 0
         assert [h["id"] for h in search(archive, "yepyeni")] == [2]
