@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive import textindex
 from archive.connection import sqlite_errors
 from archive.errors import ArchiveCorruptError, ArchiveError, ArchiveMissingError
 from archive.schema import (
@@ -192,9 +193,15 @@ def _check(conn: sqlite3.Connection, report: CheckReport, timeout: float) -> Non
 
 def _fts_check(conn: sqlite3.Connection) -> str:
     """``"ok"``, or what the FTS5 integrity check says is wrong with the search index."""
+    stored = {row[1] for row in conn.execute("PRAGMA table_info(articles)")} >= {"body_fold"}
     conn.execute("BEGIN")
     try:
-        conn.execute(_FTS_CHECK)
+        if stored:  # schema 1-7: the index against the folded columns
+            conn.execute(_FTS_CHECK)
+        else:  # the index against fold() of the text (archive.textindex)
+            problem = textindex.check(conn)
+            if problem:
+                return f"does not match the articles ({problem})"
     except sqlite3.DatabaseError as exc:
         if "malformed" not in str(exc) and "corrupt" not in str(exc).lower():
             raise

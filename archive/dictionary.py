@@ -134,11 +134,6 @@ _ARTICLES = TableDoc(
                                  "the page was fetched from its canonical URL"),
         "revision": ColumnDoc("INTEGER", "1 for the first text; +1 each time a refetch changed "
                               "the title or body.", "1"),
-        "title_fold": ColumnDoc("TEXT", "`title` folded for search (lower case, Turkish letters "
-                                "to ASCII, apostrophes to spaces): what the full-text index "
-                                "sees.", "izmir de kadina siddete hayir yuruyusu"),
-        "body_fold": ColumnDoc("TEXT", "`body` folded the same way.",
-                               "bornova da toplanan kadinlar ..."),
         "flags": ColumnDoc("TEXT", "Marks for research, comma-separated, sorted: `short` = "
                            "a real article whose body is shorter than "
                            "`VALIDATE_MIN_BODY_CHARS` (150) characters (a \"son dakika\" "
@@ -306,15 +301,35 @@ _STORY_BANDS = TableDoc(
 )
 
 _FTS = TableDoc(
-    "Full-text index (SQLite FTS5, external content: the text lives in `articles`) over the "
-    "folded title and body; `rowid` is `articles.id`. Query it through `newscrawler search` "
-    "(or `search --sql`), which folds and inflects Turkish words the same way: a raw `MATCH "
-    "'kadına'` finds nothing.",
+    "Full-text index (SQLite FTS5, declared with `content=\"articles\"` so that Datasette "
+    "and `sqlite-utils search` find it) over the folded title and body, which only the index "
+    "holds (schema version 8; `archive.textindex`); `rowid` is `articles.id`. Query it "
+    "through `newscrawler search` (or `search --sql`), which folds and inflects Turkish "
+    "words the same way: a raw `MATCH 'kadına'` finds nothing. Its columns can be matched "
+    "(`title_fold : izmir`) but not read back, and `'rebuild'` does not work: use "
+    "`Archive.rebuild_index()`.",
     {
-        "title_fold": ColumnDoc("TEXT", "Indexed copy of `articles.title_fold`.",
+        "title_fold": ColumnDoc("TEXT", "`fold(title)`: the title folded for search (lower "
+                                "case, Turkish letters to ASCII, apostrophes to spaces).",
                                 "izmir de kadina siddete hayir yuruyusu"),
-        "body_fold": ColumnDoc("TEXT", "Indexed copy of `articles.body_fold`.",
+        "body_fold": ColumnDoc("TEXT", "`fold(body)`, the same way.",
                                "bornova da toplanan kadinlar ..."),
+    },
+)
+
+_SEARCH_CHANGES = TableDoc(
+    "Old title and body of articles updated or deleted since the full-text index last saw "
+    "them, written by triggers (by hand in the sqlite3 shell too): the next write of the "
+    "archive takes their folded text out of the index and indexes the current text, then "
+    "empties the table. Usually empty.",
+    {
+        "id": ColumnDoc("INTEGER", "Order of the changes.", "1"),
+        "article_id": ColumnDoc("INTEGER", "The article (`articles.id`; may be deleted).",
+                                "1842"),
+        "title": ColumnDoc("TEXT", "Its title before the change.", "İzmir'de kadına şiddete "
+                           "hayır yürüyüşü", "the title was null"),
+        "body": ColumnDoc("TEXT", "Its body before the change.", "Bornova'da toplanan "
+                          "kadınlar ...", "the body was null"),
     },
 )
 
@@ -329,6 +344,7 @@ TABLES: dict[str, TableDoc] = {
     "places": _PLACES,
     "stories": _STORIES,
     "story_bands": _STORY_BANDS,
+    "search_changes": _SEARCH_CHANGES,
     FTS_TABLE: _FTS,
 }
 

@@ -3,7 +3,9 @@
 ``PRAGMA user_version`` holds the number of migrations applied; ``migrate`` runs the
 missing ones in order, in one transaction. Migrations only ever add: tables, columns,
 indexes, triggers. Nothing stored is dropped or rewritten, so no archive loses data; the
-full-text index, derived from the folded columns, may be declared again and rebuilt.
+full-text index, derived data, may be declared again and rebuilt. The one exception,
+version 8, drops derived data only: the folded copies of title and body (the index is
+rebuilt from ``fold()`` of the originals) and indexes no query needs.
 
 What each column means, its values and when it is null: ``archive.dictionary`` (and
 ``docs/data-dictionary.md``, generated from it); a test keeps the two in step.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from archive.connection import transaction
@@ -101,8 +103,6 @@ ARTICLES = Table(
         "content_hash": str,  # sha1 of normalized title + body
         "fetched_url": str,  # the URL the page came from, when not the canonical one
         "revision": int,  # 1, then +1 per change of title or body
-        "title_fold": str,  # fold(title): what the index sees
-        "body_fold": str,
         "flags": str,  # comma-separated marks for researchers ("short"); null: none (v4)
         "story_id": int,  # stories.id: the story this text is a copy of (#10)
     },
@@ -111,7 +111,7 @@ ARTICLES = Table(
     defaults={"revision": 1},
     indexes=(
         Index(("url",), unique=True),
-        Index(("site",)),
+        # (site) alone: dropped in version 8, (site, published_at) serves its queries.
         Index(("published_at",)),
         Index(("content_hash",)),
         Index(("fetched_url",)),
@@ -246,6 +246,13 @@ ARTICLE_RECORD_KEYS = frozenset(
     }
 )  # fmt: skip
 
+# Versions 1-7 stored the folded text in articles (title_fold, body_fold, filled by the
+# archive); version 8 drops them. The released migrations build that older layout.
+_ARTICLES_V7 = replace(ARTICLES, columns={
+    **{k: v for k, v in ARTICLES.columns.items() if k not in ("flags", "story_id")},
+    "title_fold": str, "body_fold": str, "flags": str, "story_id": int})
+_TABLES_V7 = tuple(_ARTICLES_V7 if t is ARTICLES else t for t in TABLES)
+
 #: "NCRW": marks the file as a newscrawler archive (``PRAGMA application_id``).
 APPLICATION_ID = 0x4E435257
 
@@ -273,18 +280,16 @@ CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
 END;
 """
 
-#: Index the articles whose ids are bound as ``?`` placeholders (format ``{ids}`` first).
-FTS_INDEX_SQL = (
-    f"INSERT INTO {FTS_TABLE}(rowid, title_fold, body_fold) "
-    "SELECT id, title_fold, body_fold FROM articles WHERE id IN ({ids})"
-)
+#: Index one article's folded text: (rowid, fold(title), fold(body)) (``archive.textindex``).
+FTS_INDEX_SQL = f"INSERT INTO {FTS_TABLE}(rowid, title_fold, body_fold) VALUES (?, ?, ?)"
 #: Remove one article's old folded text from the index: (rowid, title_fold, body_fold).
 FTS_DELETE_SQL = (
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_fold, body_fold) VALUES ('delete', ?, ?, ?)"
 )
 #: Merge the index's segments into one (faster queries after many batches).
 FTS_OPTIMIZE_SQL = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"
-#: Rebuild the whole index from the articles table.
+#: Rebuild the whole index from the articles table: versions 1-7 only (the folded columns
+#: exist no more since version 8: ``archive.textindex.reindex``).
 FTS_REBUILD_SQL = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
 
 
@@ -339,7 +344,7 @@ def _fill_derived(conn: sqlite3.Connection) -> None:
 
 def _v1_initial(db: Database) -> None:
     """Tables, indexes, the folded full-text index and its triggers."""
-    for table in TABLES:
+    for table in _TABLES_V7:
         _ensure_table(db, table)
     conn = db.conn
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -397,7 +402,7 @@ def _v5_short(db: Database) -> None:
 
     Older archives dropped every body under 150 characters: their rows get no flag (null).
     """
-    _ensure_table(db, ARTICLES)
+    _ensure_table(db, _ARTICLES_V7)
 
 
 #: LSH band buckets of the articles' MinHash signatures (``archive.stories``): one row per
@@ -416,7 +421,7 @@ def _v7_stories(db: Database) -> None:
     100,000 articles, once; bench/stories_bench.py)."""
     from archive.stories import rebuild
 
-    _ensure_table(db, ARTICLES)
+    _ensure_table(db, _ARTICLES_V7)
     _ensure_table(db, STORIES)
     db.conn.execute(STORY_BANDS_SQL)
     rebuild(db.conn)
@@ -429,8 +434,38 @@ def _v6_places(db: Database) -> None:
     _ensure_table(db, PLACES)
 
 
+def _v8_folds_once(db: Database) -> None:
+    """The folded text lives only in the full-text index: ``articles.title_fold`` and
+    ``body_fold`` are dropped and the index is rebuilt from ``fold(title)`` and
+    ``fold(body)`` (``archive.textindex``); ``search_changes`` and its triggers keep the
+    index right when rows are updated or deleted by hand. The file keeps its size until
+    ``VACUUM`` (new articles reuse the freed pages).
+    """
+    from archive.textindex import create_changes, reindex
+
+    conn = db.conn
+    conn.execute("DROP TRIGGER IF EXISTS articles_fts_delete")
+    conn.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    for index in _DROPPED_V8:
+        conn.execute(f"DROP INDEX IF EXISTS {index}")
+    _create_indexes(db, ARTICLES)
+    columns = {name.lower() for name in db["articles"].columns_dict}
+    for column in ("title_fold", "body_fold"):
+        if column in columns:
+            conn.execute(f"ALTER TABLE articles DROP COLUMN {column}")
+    conn.execute(_FTS_V2_SQL)
+    create_changes(conn)
+    reindex(conn)
+
+
+#: Indexes version 8 drops: (site) is the prefix of (site, published_at), which serves its
+#: queries (EXPLAIN QUERY PLAN of the stats, export and search queries; every other
+#: index is some query's only way to avoid reading every row).
+_DROPPED_V8 = ("idx_articles_site",)
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_initial, _v2_search, _v3_run_reason, _v4_templates, _v5_short, _v6_places, _v7_stories,
+    _v8_folds_once,
 ]
 
 #: The schema version this code writes.

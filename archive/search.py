@@ -545,7 +545,8 @@ def _ranked_slice(
     if patterns and ranked:
         head = ranked[:window]
         rows = _rows(matches.conn, [rowid for rowid, _ in head], "title, body")
-        scores = {rowid: _exact_score(rows[rowid], patterns) for rowid, _ in head}
+        scores = {rowid: _exact_score(rows.get(rowid, (rowid, "", "")), patterns)
+                  for rowid, _ in head}  # (a hand-deleted article: archive.textindex)
         head.sort(key=lambda hit: -scores[hit[0]])  # stable: bm25 order within a score
         ranked = head + ranked[window:]
     return ranked[:need], low is None
@@ -627,7 +628,9 @@ def search(
     highlight = _highlighter(query, expander)
     hits = []
     for rowid, rank in ranked:
-        url, title, published_at, site_name, body, body_fold = rows[rowid][1:]
+        if rowid not in rows:
+            continue  # deleted by hand; the index forgets it at the archive's next write
+        url, title, published_at, site_name, body = rows[rowid][1:]
         hits.append(
             {
                 "id": rowid,
@@ -636,7 +639,7 @@ def search(
                 "published_at": published_at,
                 "site": site_name,
                 "snippet": _snippet(
-                    body or "", body_fold or "", highlight, start=start, end=end, words=words
+                    body or "", fold(body or ""), highlight, start=start, end=end, words=words
                 ),
                 "rank": rank,
             }
@@ -644,7 +647,7 @@ def search(
     return hits
 
 
-_HIT_COLUMNS = "url, title, published_at, site, body, body_fold"
+_HIT_COLUMNS = "url, title, published_at, site, body"
 
 
 def _rows(conn: sqlite3.Connection, ids: list[int], columns: str) -> dict[int, tuple[Any, ...]]:

@@ -34,15 +34,13 @@ from archive.fold import fold
 from archive.hashing import content_hash
 from archive.schema import (
     ARTICLE_RECORD_KEYS,
-    FTS_DELETE_SQL,
-    FTS_INDEX_SQL,
     FTS_OPTIMIZE_SQL,
-    FTS_REBUILD_SQL,
     RUN_STATUSES,
     SCHEMA_VERSION,
     check_archive,
     migrate,
 )
+from archive.textindex import IndexQueue, reindex
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -50,6 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ATTEMPT_BUSY_SECONDS",
+    "CACHE_KIB",
     "QUICK_CHECK_MAX_BYTES",
     "RAW_COMPRESSION_LEVEL",
     "Archive",
@@ -65,6 +64,12 @@ RAW_COMPRESSION_LEVEL = 1
 #: page cache, ~1 s per 100 MB from disk (measured on a 103 MB archive).
 QUICK_CHECK_MAX_BYTES = 256 * 2**20
 
+#: SQLite page cache of an archive connection (KiB). The default 2 MB let stories' band
+#: lookups and inserts (``story_bands``, 32 rows an article) read from the OS at every
+#: batch once the archive outgrew it: 16 MB measured 5.1 -> 4.1 ms an article at 20,000
+#: articles (bench/archive_bench.py); no change without stories; 64 MB no better.
+CACHE_KIB = 16 * 1024
+
 #: Seconds SQLite's own busy handler waits within one write attempt (a crawl's batch
 #: holds the lock for ~0.1 s). Between attempts tenacity waits a random, exponentially
 #: growing time (jitter: waiting writers do not retry in step) until ``timeout`` is spent.
@@ -76,8 +81,7 @@ _TEXT_FIELDS = (
 )  # fmt: skip
 _ARTICLE_COLUMNS = (
     "url", "site", "title", "body", *_TEXT_FIELDS, "tags", "fetched_at", "first_seen_at",
-    "last_seen_at", "content_hash", "fetched_url", "revision", "title_fold", "body_fold",
-    "flags",
+    "last_seen_at", "content_hash", "fetched_url", "revision", "flags",
 )  # fmt: skip
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
@@ -237,45 +241,6 @@ def _flags(record: Mapping[str, Any], url: str) -> str | None:
     return ",".join(sorted({f.strip() for f in flags if f.strip()})) or None
 
 
-class _IndexQueue:
-    """Full-text index changes, applied in bulk at the end of a chunk of articles.
-
-    One ``INSERT ... SELECT`` per 500 articles measured 1.5-1.7x faster than a trigger
-    per row. Deletions wait too: FTS5 writes its pending data out at every statement
-    savepoint, so interleaving index writes with other updates cost 0.4 ms a statement.
-    """
-
-    CHUNK = 500
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.pending: dict[int, None] = {}
-        self.removals: list[tuple[int, str | None, str | None]] = []
-
-    def add(self, article_id: int) -> None:
-        """Index this article's current folded text at the next flush."""
-        self.pending[article_id] = None
-        if len(self.pending) >= self.CHUNK:
-            self.flush()
-
-    def remove(self, article_id: int, title_fold: str | None, body_fold: str | None) -> None:
-        """Take an article's old text out of the index (unless it was never indexed)."""
-        if article_id not in self.pending:
-            self.removals.append((article_id, title_fold, body_fold))
-
-    def flush(self) -> None:
-        """Apply the queued removals, then index the pending articles."""
-        if self.removals:
-            self.conn.executemany(FTS_DELETE_SQL, self.removals)
-            self.removals = []
-        ids = list(self.pending)
-        self.pending.clear()
-        for start in range(0, len(ids), self.CHUNK):
-            chunk = ids[start : start + self.CHUNK]
-            placeholders = ", ".join("?" for _ in chunk)
-            self.conn.execute(FTS_INDEX_SQL.format(ids=placeholders), chunk)
-
-
 class Archive:
     """A newscrawler archive file: articles, revisions, headlines, raw pages, runs.
 
@@ -314,6 +279,7 @@ class Archive:
         try:
             with sqlite_errors(self.name, timeout=timeout):
                 conn.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
                 # Read before any write: a damaged, foreign or newer file fails here,
                 # unchanged (no journal-mode change, no migration).
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -460,7 +426,7 @@ class Archive:
         batch = list(records)
 
         def write() -> list[str]:
-            index = _IndexQueue(self.conn)
+            index = IndexQueue(self.conn)
             with transaction(self.conn):
                 statuses = [self._save_article(record, index) for record in batch]
                 index.flush()
@@ -468,14 +434,14 @@ class Archive:
 
         return self._write(write)
 
-    def _save_article(self, record: Mapping[str, Any], index: _IndexQueue) -> str:
+    def _save_article(self, record: Mapping[str, Any], index: IndexQueue) -> str:
         conn = self.conn
         row = _article_row(record)
         headlines = _headlines(record, row["url"])
         seen = row["fetched_at"]
         old = conn.execute(
-            "SELECT id, content_hash, revision, title, body, fetched_at, title_fold, body_fold "
-            "FROM articles WHERE url = ?",
+            "SELECT id, content_hash, revision, title, body, fetched_at FROM articles "
+            "WHERE url = ?",
             (row["url"],),
         ).fetchone()
         places = _places(record, row["url"])
@@ -489,7 +455,7 @@ class Archive:
             )
             self._link_raw_pages(old[0], row)
             return "unchanged"
-        row.update(title_fold=fold(row["title"]), body_fold=fold(row["body"]))
+        title_fold, body_fold = fold(row["title"]), fold(row["body"])
         if old is None:
             row.update(first_seen_at=seen, last_seen_at=seen, revision=1)
             cursor = conn.execute(_INSERT_ARTICLE, [row[c] for c in _ARTICLE_COLUMNS])
@@ -504,12 +470,13 @@ class Archive:
                 "content_hash, fetched_at, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (article_id, revision, old_title, old_body, old_hash, old_fetched, seen),
             )
-            index.remove(article_id, old[6], old[7])
             row.update(last_seen_at=seen, revision=revision + 1)
             conn.execute(_UPDATE_ARTICLE, [*(row[c] for c in _UPDATED_COLUMNS), article_id])
             status = "updated"
-        self._assign_story(article_id, row, None if old is None else old[7])
-        index.add(article_id)
+        self._assign_story(
+            article_id, body_fold, row, None if old is None else fold(old[4] or "")
+        )
+        index.add(article_id, title_fold, body_fold, new=old is None)
         conn.execute("DELETE FROM headlines WHERE article_id = ?", (article_id,))
         conn.executemany(
             "INSERT INTO headlines (article_id, position, title, url) VALUES (?, ?, ?, ?)",
@@ -538,7 +505,7 @@ class Archive:
         wanted = list(dict.fromkeys(urls))
 
         def write() -> int:
-            index = _IndexQueue(self.conn)
+            index = IndexQueue(self.conn)
             done = 0
             with transaction(self.conn):
                 for url in wanted:
@@ -548,35 +515,34 @@ class Archive:
 
         return self._write(write) if wanted else 0
 
-    def _reclean_article(self, url: str, clean: Callable[[str], str], index: _IndexQueue) -> bool:
+    def _reclean_article(self, url: str, clean: Callable[[str], str], index: IndexQueue) -> bool:
         old = self.conn.execute(
-            "SELECT id, title, body, title_fold, body_fold, site, published_at FROM articles "
-            "WHERE url = ?", (url,)).fetchone()
+            "SELECT id, title, body, site, published_at FROM articles WHERE url = ?", (url,)
+        ).fetchone()
         if old is None:
             return False
-        article_id, title, body, title_fold, body_fold = old[:5]
+        article_id, title, body = old[:3]
         new = unicodedata.normalize("NFC", clean(body))
         if new == body or not _only_lines_removed(body, new):
             return False
         new_fold = fold(new)
-        index.remove(article_id, title_fold, body_fold)
         self.conn.execute(
-            "UPDATE articles SET body = ?, body_fold = ?, content_hash = ? WHERE id = ?",
-            (new, new_fold, content_hash(title, new), article_id))
-        self._assign_story(article_id, {"body_fold": new_fold, "site": old[5],
-                                        "published_at": old[6]}, body_fold)
-        index.add(article_id)
+            "UPDATE articles SET body = ?, content_hash = ? WHERE id = ?",
+            (new, content_hash(title, new), article_id))
+        self._assign_story(article_id, new_fold, {"site": old[3], "published_at": old[4]},
+                           fold(body))
+        index.add(article_id, fold(title or ""), new_fold, new=False)
         return True
 
     def _assign_story(
-        self, article_id: int, row: Mapping[str, Any], old_body_fold: str | None
+        self, article_id: int, body_fold: str, row: Mapping[str, Any], old_body_fold: str | None
     ) -> None:
         """Put a new article, or one whose body changed, in its story (``archive.stories``)."""
         if old_body_fold is not None:
-            if old_body_fold == row["body_fold"]:
+            if old_body_fold == body_fold:
                 return
             stories.unassign(self.conn, article_id, old_body_fold)
-        stories.assign(self.conn, article_id, row["body_fold"], row["site"], row["published_at"])
+        stories.assign(self.conn, article_id, body_fold, row["site"], row["published_at"])
 
     def _link_raw_pages(self, article_id: int, row: Mapping[str, Any]) -> None:
         for page_url in {row["url"], row["fetched_url"] or row["url"]}:
@@ -589,13 +555,15 @@ class Archive:
     def rebuild_index(self) -> None:
         """Rebuild the full-text index from the articles table.
 
-        Only needed after editing ``title_fold``/``body_fold`` outside the archive (e.g. in
-        the sqlite3 shell); ``save_articles`` keeps the index up to date.
+        Only needed after inserting articles outside the archive (e.g. in the sqlite3 shell)
+        or when ``newscrawler check`` finds the index out of step: ``save_articles`` keeps
+        the index up to date, and applies updates and deletions made by hand at its next
+        write (``archive.textindex``).
         """
 
         def write() -> None:
             with transaction(self.conn):
-                self.conn.execute(FTS_REBUILD_SQL)
+                reindex(self.conn)
 
         self._write(write)
 

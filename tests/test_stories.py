@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from archive import Archive, stories
-from archive.schema import SCHEMA_VERSION
+from archive.schema import MIGRATIONS, SCHEMA_VERSION
 from archive.storyreport import iter_stories, list_stories
 from tests.conftest import import_sample, run_cli
 
@@ -158,11 +158,12 @@ def test_migration_fills_an_archive_from_before_stories(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.executescript("DROP TABLE stories; DROP TABLE story_bands; "
                        "UPDATE articles SET story_id = NULL;")
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    before = [m.__name__ for m in MIGRATIONS].index("_v7_stories")  # versions before it
+    conn.execute(f"PRAGMA user_version = {before}")
     conn.commit()
     conn.close()
     with Archive(path) as archive:
-        assert archive.migrated == [SCHEMA_VERSION]
+        assert archive.migrated == list(range(before + 1, SCHEMA_VERSION + 1))
         assert archive.conn.execute(
             "SELECT count(DISTINCT story_id), count(story_id) FROM articles").fetchone() == (1, 3)
 
@@ -275,3 +276,11 @@ def test_sample_site_has_syndicated_copies(manifest: dict[str, Any], tmp_path: P
         assert archive.conn.execute(
             "SELECT copies FROM stories WHERE copies >= 2 ORDER BY copies").fetchall() == [
             (2,), (3,)]
+
+
+def test_shingle_cache_answers_only_for_the_same_text() -> None:
+    text = "bir iki uc dort bes alti yedi sekiz dokuz on on bir on iki"
+    stories._remember(7, text, stories.shingles(text))
+    assert stories._shingles_of(7, text) == stories.shingles(text)
+    assert stories._shingles_of(7, text + " yeni") == stories.shingles(text + " yeni")
+    assert stories._shingles_of(8, "baska") == stories.shingles("baska")  # not cached: computed
