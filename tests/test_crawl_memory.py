@@ -8,8 +8,12 @@ the block pipeline keeps at most ``SAME_BODY_URLS`` URL hashes a short text.
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
+import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
@@ -87,3 +91,27 @@ def test_block_pipeline_keeps_a_few_url_hashes_a_short_text() -> None:
     assert all(_short(pipeline, f"http://127.0.0.1/{n}", notice) for n in range(50))
     assert _short(pipeline, "http://127.0.0.1/a", notice)
     assert [len(urls) for urls in pipeline.bodies.values()] == [SAME_BODY_URLS]
+
+
+def test_import_sqlite_utils_hides_pandas_only_while_importing_it() -> None:
+    pytest.importorskip("pandas")
+    code = ("import sys; from newscrawler.nopandas import import_sqlite_utils; "
+            "import_sqlite_utils(); import sqlite_utils; "
+            "print('pandas' in sys.modules, sqlite_utils.Database(memory=True)"
+            ".table('t').insert({'a': 1}).count); import pandas; print(pandas.__name__)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.stdout.split() == ["False", "1", "pandas"], proc.stderr
+
+
+def test_a_crawl_does_not_import_pandas(sample_origin: str, tmp_path: Path) -> None:
+    pytest.importorskip("pandas")
+    code = ("import atexit, sys; atexit.register(lambda: print('PANDAS', 'pandas' in "
+            "sys.modules)); from newscrawler.cli import main; sys.argv[0] = 'newscrawler'; "
+            "main()")
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "crawl", "sample", "--db", str(tmp_path / "news.db"),
+         "--base-url", sample_origin, "--set", "PROGRESS_INTERVAL=0", "--max-articles", "3"],
+        capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "PANDAS False" in proc.stdout
