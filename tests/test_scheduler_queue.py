@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import scrapy
 from scrapy.core.scheduler import Scheduler
+from scrapy.http import JsonRequest
 from scrapy.utils.test import get_crawler
 
 from newscrawler import settings as project_settings
@@ -75,3 +77,16 @@ def test_scrapys_scheduler_takes_it() -> None:
     request = scheduler.next_request()
     assert request is not None and request.url.endswith("/haber/1")
     scheduler.close("finished")
+
+
+def test_another_request_class_comes_back_as_itself() -> None:
+    crawler = _crawler()
+    queue = CompactLifoQueue.from_crawler(crawler, "key")
+    queue.push(JsonRequest("http://127.0.0.1/api", data={"a": 1},
+                           callback=crawler.spider.parse_article))
+    queue.push(_request(crawler.spider, 7))
+    assert isinstance(pickle.loads(queue.items[1]), list)  # the plain request: its attributes
+    plain, json_request = queue.pop(), queue.pop()
+    assert type(plain) is scrapy.Request and plain.url.endswith("/haber/7")
+    assert isinstance(json_request, JsonRequest) and json_request.body == b'{"a": 1}'
+    assert json_request.callback == crawler.spider.parse_article
