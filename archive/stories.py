@@ -1,7 +1,7 @@
 """Stories: the copies of one text (an agency story reprinted by many sites) as one story.
 
 Each article's folded body is cut into word shingles (``SHINGLE_WORDS`` words, within a
-paragraph, so reordered paragraphs keep theirs); a MinHash signature of them (datasketch,
+paragraph, so reordered paragraphs keep theirs); a MinHash signature of them (``archive.minhash``,
 ``NUM_PERM`` values) is cut into ``BANDS`` bands of ``ROWS`` values, and each band's hash is
 a row of ``story_bands``. A new article looks up its bands (one indexed lookup each),
 takes the few articles sharing most of them as candidates and verifies each on the
@@ -37,9 +37,9 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
 from zlib import crc32
 
+from archive import minhash
 from archive.fold import fold
 
 __all__ = [
@@ -67,6 +67,8 @@ __all__ = [
 SHINGLE_WORDS = 4
 #: MinHash values per article.
 NUM_PERM = 64
+#: Seed of the MinHash permutations (the stored bands depend on it: never change it).
+SEED = 1
 #: LSH bands x rows = NUM_PERM. Two rows a band: a pair with Jaccard 0.3 (a copy cut to
 #: half with a new intro) shares a band with probability 1 - (1 - 0.3^2)^32 = 0.95.
 BANDS = 32
@@ -90,7 +92,6 @@ MIN_SHINGLES = 8
 
 _WORD_RE = re.compile(r"[^\W_]+")
 _ISTANBUL = timezone(timedelta(hours=3))
-_permutations: Any = None
 
 #: Shingles of the articles this process archived last, so that verifying a candidate
 #: (most are recent: a copy follows its original within hours) does not fold and shingle
@@ -166,17 +167,8 @@ def is_copy(a: frozenset[int], b: frozenset[int]) -> bool:
 
 
 def signature(found: Iterable[int]) -> Sequence[int]:
-    """The MinHash signature (``NUM_PERM`` values) of a set of shingle hashes (datasketch)."""
-    global _permutations
-    from datasketch import MinHash  # numpy and scipy: imported only when a text is hashed
-
-    if _permutations is None:
-        _permutations = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
-    minhash = MinHash(
-        num_perm=NUM_PERM, hashfunc=int, permutations=_permutations, scheme="affine32"
-    )
-    minhash.update_batch(list(found))
-    return [int(v) for v in minhash.hashvalues]
+    """The MinHash signature (``NUM_PERM`` values) of a set of shingle hashes (archive.minhash)."""
+    return minhash.signature(found, NUM_PERM, SEED)
 
 
 def band_keys(sig: Sequence[int]) -> list[int]:

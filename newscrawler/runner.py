@@ -57,8 +57,10 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
     With ``redis_url`` the crawl is a worker of a distributed run (``docs/scale.md``): no
     archive here, see :func:`newscrawler.distributed.crawl.run_distributed`.
     """
+    from newscrawler.nopandas import import_sqlite_utils
     from newscrawler.runlock import RunLock, RunLockedError, RunLockError
 
+    import_sqlite_utils()  # pandas (34 MB) is of no use to a crawl
     profiles = unique(profiles)
     if redis_url:
         from newscrawler.distributed.crawl import run_distributed

@@ -128,6 +128,9 @@ CONCURRENT_REQUESTS = 16
 # Scrapy's default of 8 per domain caps a one-site crawl; news sites are one domain.
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0.0
+# Requests wait in the scheduler pickled (~180 bytes each, not ~1.7 KB live): a 20,000-entry
+# sitemap's requests take 4 MB instead of 34 MB (newscrawler/scheduler_queue.py).
+SCHEDULER_MEMORY_QUEUE = "newscrawler.scheduler_queue.CompactLifoQueue"
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2

@@ -7,11 +7,19 @@ site's counted pages, is template ("Ege Postası'nı destekleyin, abone olun", a
 disclaimer), and :meth:`TemplateBook.strip` drops it from bodies. Pure: the crawl
 (``newscrawler.pipelines.template``) and ``newscrawler reextract`` feed it pages, and
 ``archive.templates`` keeps it in the archive between runs.
+
+Memory: nearly every line of a news site is seen once (the article's own paragraphs), so a
+book forgets a line seen on one page once ``FORGET_AFTER`` more pages have been counted
+without it (while one page is too few to make a template). A template line recurs on a
+share of the pages, so it is seen again long before; a line forgotten and seen again later
+counts from 1. A book then holds the lines seen twice or more plus ``FORGET_AFTER`` pages'
+worth of new lines, however many pages a crawl counts.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +34,8 @@ MIN_CHARS = 3
 #: Lines seen on fewer pages than this are not kept in the archive (every paragraph of
 #: every article would be).
 KEEP_MIN_PAGES = 2
+#: A line seen on one page is forgotten after this many more pages counted without it.
+FORGET_AFTER = 500
 
 
 def line_hash(line: str) -> str:
@@ -55,14 +65,19 @@ class TemplateBook:
     min_share: float = 0.25
     site_pages: int = 0
     lines: dict[str, TemplateLine] = field(default_factory=dict)
-    _counted: set[str] = field(default_factory=set, repr=False)
+    #: Hashes of the pages counted (a page counts once).
+    _counted: set[int] = field(default_factory=set, repr=False)
+    #: (site page number, line hash) of each line when first seen, oldest first.
+    _new: deque[tuple[int, str]] = field(default_factory=deque, repr=False)
 
     def observe(self, page: str, paragraphs: Iterable[str]) -> None:
         """Count the short lines of one page (a page counts once, however often seen)."""
-        if page in self._counted:
+        page_key = hash(page)
+        if page_key in self._counted:
             return
-        self._counted.add(page)
+        self._counted.add(page_key)
         self.site_pages += 1
+        self._forget()
         seen: set[str] = set()
         for paragraph in paragraphs:
             for line in paragraph.split("\n"):
@@ -76,8 +91,21 @@ class TemplateBook:
                 known = self.lines.get(key)
                 if known is None:
                     self.lines[key] = TemplateLine(line, 1)
+                    self._new.append((self.site_pages, key))
                 else:
                     known.pages += 1
+
+    def _forget(self) -> None:
+        """Drop the lines seen on one page only, ``FORGET_AFTER`` pages ago or earlier
+        (none while one page could still make a line template)."""
+        if self.min_pages <= 1 and self.min_share * self.site_pages <= 1:
+            return
+        new, lines, oldest = self._new, self.lines, self.site_pages - FORGET_AFTER
+        while new and new[0][0] <= oldest:
+            _, key = new.popleft()
+            known = lines.get(key)
+            if known is not None and known.pages == 1:
+                del lines[key]
 
     def is_template(self, line: str) -> bool:
         """Whether the line recurs on enough of the site's pages to be template.
