@@ -187,7 +187,7 @@ def measure(size: str, pages: int, args: argparse.Namespace, tmp: Path) -> None:
     variants: dict[str, list[str]] = {
         "nopipe": [*args.set, "ITEM_PIPELINES={}"],
         "full": list(args.set),
-        **{f"full+{c}": [*args.set, c] for c in args.compare},
+        **{f"full+{c.replace(' ', '+')}": [*args.set, *c.split()] for c in args.compare},
     }
     rates: dict[str, list[float]] = {name: [] for name in ("bare", *variants)}
     names = list(rates)
@@ -227,7 +227,8 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a setting for both newscrawler variants")
     parser.add_argument("--compare", action="append", default=[], metavar="NAME=VALUE",
-                        help="add a variant: full pipelines with this setting")
+                        help="add a variant: full pipelines with this setting "
+                        "(several: separated by spaces)")
     parser.add_argument("--verbose", "-v", action="store_true", help="print every run")
     parser.add_argument("--quick", action="store_true", help="60 + 20 pages, one round")
     args = parser.parse_args()

@@ -62,6 +62,11 @@ VALIDATE_MIN_SENTENCE_CHARS = 40
 # Drop a second article with the same text within one crawl (syndicated copies on other
 # sites are kept: they are data).
 DEDUPE_CONTENT = True
+# Processes that decode and extract article pages beside the crawl's own (0: in the crawl's
+# process). A worker imports only the extractor (forkserver) and ignores Ctrl-C/SIGTERM: the
+# crawl finishes the pages in flight and stops it; a worker that dies is replaced and its
+# page extracted in the crawl's process. Needs the asyncio reactor (Scrapy's default).
+EXTRACT_WORKERS = 0
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).

@@ -23,24 +23,29 @@ request queue and seen-requests file, so the next run with it is a full crawl ag
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from newscrawler.extract.page import extract_page
+from newscrawler.extract.page import Extracted
+from newscrawler.extract.pool import ExtractionPool, extract_bytes
 from newscrawler.items import ArticleItem
 from newscrawler.pipelines.block import html_block_reason
 from newscrawler.profiles import SiteProfile, get_profile
+from newscrawler.signals import force_stop
 from newscrawler.spiders.politeness import apply_politeness
 from newscrawler.spiders.responses import (
     content_type,
@@ -82,6 +87,7 @@ class NewsSpider(scrapy.Spider):
         self.sitemap_maxsize = 50 * 1024 * 1024
         self._discovery_seen = 0
         self._discovery_blocks = 0
+        self._pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -104,10 +110,39 @@ class NewsSpider(scrapy.Spider):
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE", 50 * 1024 * 1024)
         if settings.getbool("NEWSCRAWLER_ONLY_NEW"):
             spider._known = _known_urls(settings.get("ARCHIVE_DB"), profile.name)
+        spider._pool = _extraction_pool(crawler, profile)
+        if spider._pool is not None:
+            crawler.signals.connect(spider._check_reactor, signal=signals.spider_opened)
+            crawler.signals.connect(spider._stop_pool_now, signal=force_stop)
         return spider
 
+    def _check_reactor(self, **_: Any) -> None:
+        """Workers are awaited through asyncio: under another reactor, extract here.
+
+        Stats: ``extract/workers`` (worker processes the crawl runs).
+        """
+        from scrapy.utils.reactor import is_asyncio_reactor_installed
+
+        if self._pool is not None and not is_asyncio_reactor_installed():
+            self.logger.warning("EXTRACT_WORKERS needs the asyncio reactor (TWISTED_REACTOR); "
+                                "extracting in the crawl's process")
+            self._pool.close()
+            self._pool = None
+        if self._pool is not None and self.crawler.stats is not None:
+            self.crawler.stats.set_value("extract/workers", self._pool.workers)
+
+    def _stop_pool_now(self, **_: Any) -> None:
+        """The crawl is stopped at once (second signal): end the workers without waiting."""
+        if self._pool is not None:
+            self._pool.close(wait=False)
+            self._pool = None
+
     def closed(self, reason: str) -> None:
-        """After a normal end, forget the JOBDIR's queue so the next run crawls in full."""
+        """Stop the extraction workers; after a normal end, forget the JOBDIR's queue so the
+        next run crawls in full."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         jobdir = self.crawler.settings.get("JOBDIR")
         if jobdir and (reason == "finished" or reason.startswith("closespider_")):
             clear_jobdir(jobdir)
@@ -221,7 +256,7 @@ class NewsSpider(scrapy.Spider):
 
     # --- articles ----------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Decode, extract and yield one article item; follow its headline links."""
         if not response.body.strip():
             self._count("fetch/empty")
@@ -235,8 +270,8 @@ class NewsSpider(scrapy.Spider):
             return
         self._parsed.add(canonical_url(response.url))
         header = content_type(response)
-        text, encoding = decode_html(response.body, charset_from_content_type(header))
-        extracted = extract_page(text, response.url, self.profile)
+        encoding, extracted = await self._extract(response.body,
+                                                  charset_from_content_type(header), response.url)
         canonical = self._article_key(extracted.canonical_url, response.url)
         item = ArticleItem(
             url=response.url,
@@ -262,7 +297,27 @@ class NewsSpider(scrapy.Spider):
         yield item
         if self.follow_links:
             hrefs = [link.url for block in extracted.blocks for link in block.links if link.url]
-            yield from self._article_requests(hrefs, response, source="article")
+            for request in self._article_requests(hrefs, response, source="article"):
+                yield request
+
+    async def _extract(self, body: bytes, header_charset: str | None,
+                       url: str) -> tuple[str, Extracted]:
+        """Decode and extract a page: in a worker process (``EXTRACT_WORKERS``) or here.
+
+        A worker that died (killed, out of memory) breaks the pool: it is started again and
+        this page is extracted here, so no page is lost (``extract/worker_restarts``).
+        """
+        pool = self._pool
+        if pool is None:
+            return extract_bytes(body, header_charset, url, self.profile)
+        generation = pool.generation
+        try:
+            return await asyncio.wrap_future(pool.submit(body, header_charset, url))
+        except BrokenProcessPool:
+            if pool.restart(generation):
+                self._count("extract/worker_restarts")
+                self.logger.warning("an extraction worker died; started new workers")
+            return extract_bytes(body, header_charset, url, self.profile)
 
     def _article_key(self, canonical: str | None, url: str) -> str:
         """The canonical link when it is an article URL of this site, else the page's URL."""
@@ -395,6 +450,16 @@ def _before(raw: str, since: date) -> bool:
     value = parsed.value
     day = value.date() if isinstance(value, datetime) else value
     return day < since
+
+
+def _extraction_pool(crawler: Any, profile: SiteProfile) -> ExtractionPool | None:
+    """The worker processes ``EXTRACT_WORKERS`` asks for, started now; None for 0."""
+    workers = crawler.settings.getint("EXTRACT_WORKERS", 0)
+    if workers <= 0:
+        return None
+    pool = ExtractionPool(workers, profile)
+    pool.start()
+    return pool
 
 
 def _known_urls(db_path: str | None, site: str) -> set[str]:
