@@ -121,8 +121,8 @@ def nginx(root: Path, tmp: Path, port: int) -> Iterator[str]:
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("nginx did not start: "
-                                     + (proc.stderr.read().decode() if proc.stderr else ""))
+                    raise SystemExit("nginx did not start: " + (
+                        proc.stderr.read().decode() if proc.stderr else "")) from None
                 time.sleep(0.05)
         yield origin
     finally:

@@ -130,6 +130,10 @@ SHUTDOWN_SIGNALS = True
 USER_AGENT = "newscrawler/0.1 (+https://github.com/newscrawler/newscrawler; research archive)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+# A response yields one article item: Scrapy's default of 100 made it start ~100 asyncio tasks
+# per response to process its output (15% of a crawl's CPU); 1 measured x1.2-1.4 pages/s
+# (bench/crawl_bench.py). The pipelines are synchronous: nothing ran in parallel anyway.
+CONCURRENT_ITEMS = 1
 # Scrapy's default of 8 per domain caps a one-site crawl; news sites are one domain.
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0.0

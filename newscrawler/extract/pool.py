@@ -8,8 +8,10 @@ systemd sends to the whole process group: the crawl decides when to stop and fin
 pages in flight; a child ends when the pool is shut down or, when the crawl is killed, when
 its pipe to the crawl closes.
 
-The same function runs in-process when ``workers`` is 0, so both paths give the same
-``Extracted``. Nothing here imports Scrapy.
+Besides extracting, a worker can run the pipelines' pure steps ahead of them (:class:`Steps`:
+cleaning, splitting, places), the costly part of the pipelines. The same functions run
+in-process when ``workers`` is 0, so both paths give the same archive. Nothing here imports
+Scrapy (a test checks what a worker imports).
 """
 
 from __future__ import annotations
@@ -20,18 +22,42 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from newscrawler.extract.page import Extracted, extract_page
+from newscrawler.items import ArticleItem, Prepared
+from newscrawler.pipelines.clean import clean_item, replacement_chars
+from newscrawler.pipelines.split import split_item
+from newscrawler.places.tagger import place_records
 from newscrawler.text.encoding import decode_html
 
 if TYPE_CHECKING:
     from newscrawler.profiles import SiteProfile
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Steps:
+    """The pipelines' pure steps a worker runs ahead of them, right after extraction.
+
+    ``clean`` (CleanTextPipeline), ``split`` (SplitHeadlinesPipeline, with ``credits``) and
+    ``places`` (PlacesPipeline): the pipelines then only count what was done
+    (``ArticleItem.prepared``). The spider asks for a step only when its pipeline runs at
+    that point of ``ITEM_PIPELINES`` (see ``newscrawler.spiders.news.worker_steps``).
+    """
+
+    clean: bool = False
+    split: bool = False
+    places: bool = False
+    credits: tuple[str, ...] = ()
+
+
 _PROFILE: SiteProfile | None = None
+_STEPS = Steps()
 
 
 def extract_bytes(body: bytes, header_charset: str | None, url: str,
@@ -41,12 +67,37 @@ def extract_bytes(body: bytes, header_charset: str | None, url: str,
     return encoding, extract_page(text, url, profile)
 
 
-def _init_worker(profile: SiteProfile | None, crawl_pid: int) -> None:
+def prepare_text(extracted: Extracted, profile: SiteProfile | None,
+                 steps: Steps) -> ArticleItem | None:
+    """The item's text after the ``steps`` (None when there are none): the same functions
+    the pipelines run, on the same input; ``prepared`` says what was done."""
+    if not steps.clean:
+        return None
+    language = extracted.language or (profile.language if profile else None)
+    item = ArticleItem(url=extracted.url, site="", fetched_at="",
+                       is_article=extracted.is_article, title=extracted.title,
+                       author=extracted.author, category=extracted.category,
+                       tags=list(extracted.tags), description=extracted.description,
+                       language=language, blocks=list(extracted.blocks))
+    prepared = Prepared(cleaned=True, stray_chars=replacement_chars(item))
+    prepared.boilerplate_dropped = clean_item(item)
+    if steps.split:
+        split_item(item, steps.credits)
+        prepared.split = True
+        if steps.places:
+            prepared.places_for = (item.title, item.body, item.credit)
+            prepared.places = place_records(item.title, item.body, item.credit,
+                                            getattr(profile, "region", None))
+    item.prepared = prepared
+    return item
+
+
+def _init_worker(profile: SiteProfile | None, steps: Steps, crawl_pid: int) -> None:
     """Start a worker: keep the site's profile, leave shutdown signals to the crawl, end
     when the crawl's process is gone (a worker holds its queue's pipes open itself, so it
     would never read an end of file)."""
-    global _PROFILE
-    _PROFILE = profile
+    global _PROFILE, _STEPS
+    _PROFILE, _STEPS = profile, steps
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
     threading.Thread(target=_watch, args=(crawl_pid,), name="watch-crawl", daemon=True).start()
@@ -75,8 +126,9 @@ def _running(pid: int) -> bool:
 
 
 def _extract_in_worker(body: bytes, header_charset: str | None,
-                       url: str) -> tuple[str, Extracted]:
-    return extract_bytes(body, header_charset, url, _PROFILE)
+                       url: str) -> tuple[str, Extracted, ArticleItem | None]:
+    encoding, extracted = extract_bytes(body, header_charset, url, _PROFILE)
+    return encoding, extracted, prepare_text(extracted, _PROFILE, _STEPS)
 
 
 def _ready() -> int:
@@ -101,16 +153,18 @@ def _context() -> multiprocessing.context.BaseContext:
 class ExtractionPool:
     """``workers`` processes extracting the pages of one site (``profile``)."""
 
-    def __init__(self, workers: int, profile: SiteProfile | None) -> None:
+    def __init__(self, workers: int, profile: SiteProfile | None,
+                 steps: Steps = Steps()) -> None:
         self.workers = workers
         self.profile = profile
+        self.steps = steps
         self.generation = 0
         self._executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(),
                                    initializer=_init_worker,
-                                   initargs=(self.profile, os.getpid()))
+                                   initargs=(self.profile, self.steps, os.getpid()))
 
     def start(self, timeout: float = 60.0) -> list[int]:
         """Start every worker now (not at the first page); returns their process ids."""
@@ -120,8 +174,9 @@ class ExtractionPool:
         return self.pids()
 
     def submit(self, body: bytes, header_charset: str | None,
-               url: str) -> Future[tuple[str, Extracted]]:
-        """Extract one page in a worker; the future holds (encoding, Extracted)."""
+               url: str) -> Future[tuple[str, Extracted, ArticleItem | None]]:
+        """Extract one page in a worker; the future holds (encoding, Extracted, the text
+        after the pool's steps or None)."""
         return self._executor.submit(_extract_in_worker, body, header_charset, url)
 
     def restart(self, generation: int) -> bool:

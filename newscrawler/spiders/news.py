@@ -26,8 +26,8 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-from concurrent.futures.process import BrokenProcessPool
 from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -41,7 +41,7 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from newscrawler.extract.page import Extracted
-from newscrawler.extract.pool import ExtractionPool, extract_bytes
+from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes
 from newscrawler.items import ArticleItem
 from newscrawler.pipelines.block import html_block_reason
 from newscrawler.profiles import SiteProfile, get_profile
@@ -63,6 +63,13 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 PRIORITY = {"feed": 20, "sitemap": 10, "listing": 5, "article": 0}
 # Discovery pages are read on every run, even when a JOBDIR remembers them.
 REREAD = {"feed", "sitemap", "listing"}
+# The pipelines whose steps extraction workers may run ahead (EXTRACT_WORKERS), and the
+# item fields those steps set.
+CLEAN_PIPELINE = "newscrawler.pipelines.clean.CleanTextPipeline"
+SPLIT_PIPELINE = "newscrawler.pipelines.split.SplitHeadlinesPipeline"
+PLACES_PIPELINE = "newscrawler.pipelines.places.PlacesPipeline"
+PREPARED_FIELDS = ("title", "author", "category", "tags", "description", "blocks",
+                   "paragraphs", "body", "credit", "headlines", "prepared")
 
 
 class NewsSpider(scrapy.Spider):
@@ -268,10 +275,12 @@ class NewsSpider(scrapy.Spider):
                              content_type(response) or "no Content-Type",
                              response.url)
             return
-        self._parsed.add(canonical_url(response.url))
         header = content_type(response)
-        encoding, extracted = await self._extract(response.body,
-                                                  charset_from_content_type(header), response.url)
+        encoding, extracted, text = await self._extract(
+            response.body, charset_from_content_type(header), response.url)
+        # Marked parsed only now: feed and sitemap dates read while a worker extracted the
+        # page still reach its item.
+        self._parsed.add(canonical_url(response.url))
         canonical = self._article_key(extracted.canonical_url, response.url)
         item = ArticleItem(
             url=response.url,
@@ -294,6 +303,9 @@ class NewsSpider(scrapy.Spider):
             date_candidates=[*extracted.date_candidates,
                              *self._dates.pop(canonical_url(response.url), ())],
         )
+        if text is not None:  # cleaned (split, tagged) by a worker: the pipelines count it
+            for name in PREPARED_FIELDS:
+                setattr(item, name, getattr(text, name))
         yield item
         if self.follow_links:
             hrefs = [link.url for block in extracted.blocks for link in block.links if link.url]
@@ -301,7 +313,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     async def _extract(self, body: bytes, header_charset: str | None,
-                       url: str) -> tuple[str, Extracted]:
+                       url: str) -> tuple[str, Extracted, ArticleItem | None]:
         """Decode and extract a page: in a worker process (``EXTRACT_WORKERS``) or here.
 
         A worker that died (killed, out of memory) breaks the pool: it is started again and
@@ -309,7 +321,7 @@ class NewsSpider(scrapy.Spider):
         """
         pool = self._pool
         if pool is None:
-            return extract_bytes(body, header_charset, url, self.profile)
+            return (*extract_bytes(body, header_charset, url, self.profile), None)
         generation = pool.generation
         try:
             return await asyncio.wrap_future(pool.submit(body, header_charset, url))
@@ -317,7 +329,7 @@ class NewsSpider(scrapy.Spider):
             if pool.restart(generation):
                 self._count("extract/worker_restarts")
                 self.logger.warning("an extraction worker died; started new workers")
-            return extract_bytes(body, header_charset, url, self.profile)
+            return (*extract_bytes(body, header_charset, url, self.profile), None)
 
     def _article_key(self, canonical: str | None, url: str) -> str:
         """The canonical link when it is an article URL of this site, else the page's URL."""
@@ -457,9 +469,23 @@ def _extraction_pool(crawler: Any, profile: SiteProfile) -> ExtractionPool | Non
     workers = crawler.settings.getint("EXTRACT_WORKERS", 0)
     if workers <= 0:
         return None
-    pool = ExtractionPool(workers, profile)
+    pool = ExtractionPool(workers, profile, worker_steps(crawler.settings, profile))
     pool.start()
     return pool
+
+
+def worker_steps(settings: Any, profile: SiteProfile) -> Steps:
+    """The pipeline steps workers may run ahead: each only when its pipeline would see the
+    item exactly as the worker does (cleaning first, splitting right after it)."""
+    from scrapy.utils.conf import build_component_list
+
+    order = [p if isinstance(p, str) else f"{p.__module__}.{p.__qualname__}"
+             for p in build_component_list(settings.getwithbase("ITEM_PIPELINES"))]
+    clean = (settings.getbool("CLEAN_ENABLED", True) and order[:1] == [CLEAN_PIPELINE])
+    split = clean and order[1:2] == [SPLIT_PIPELINE]
+    places = (split and PLACES_PIPELINE in order and settings.getbool("PLACES_TAGGING", True))
+    credits = (*profile.credit, *settings.getlist("SPLIT_CREDIT_LINES"))
+    return Steps(clean=clean, split=split, places=places, credits=credits)
 
 
 def _known_urls(db_path: str | None, site: str) -> set[str]:
