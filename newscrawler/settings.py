@@ -62,10 +62,12 @@ VALIDATE_MIN_SENTENCE_CHARS = 40
 # Drop a second article with the same text within one crawl (syndicated copies on other
 # sites are kept: they are data).
 DEDUPE_CONTENT = True
-# Processes that decode and extract article pages beside the crawl's own (0: in the crawl's
-# process). A worker imports only the extractor (forkserver) and ignores Ctrl-C/SIGTERM: the
-# crawl finishes the pages in flight and stops it; a worker that dies is replaced and its
-# page extracted in the crawl's process. Needs the asyncio reactor (Scrapy's default).
+# Processes that decode and extract article pages, and clean, split and tag their text ahead
+# of the pipelines, beside the crawl's own (0: all in the crawl's process). A worker is
+# spawned (it imports the extractor, never Scrapy), ignores Ctrl-C/SIGTERM (the crawl
+# finishes the pages in flight, then stops it) and ends when the crawl's process is gone; a
+# worker that dies is replaced and its page extracted in the crawl's process (stats
+# extract/worker_restarts). Needs the asyncio reactor (Scrapy's default).
 EXTRACT_WORKERS = 0
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True

@@ -1,9 +1,9 @@
 """Extraction in worker processes, so a crawl uses more than one core.
 
 :class:`ExtractionPool` runs :func:`extract_bytes` (decode + :func:`extract_page`) in
-``workers`` child processes. The children are started by ``forkserver`` (``spawn`` where
-there is none): they import only the extractor, never Scrapy or the archive, and hold no
-copy of the crawler's memory. They ignore SIGINT, SIGTERM and SIGHUP, which a terminal or
+``workers`` child processes. The children are started by ``spawn``: they import the
+extractor and the crawl's main module (without running it), never Scrapy, and hold no copy
+of the crawler's memory. They ignore SIGINT, SIGTERM and SIGHUP, which a terminal or
 systemd sends to the whole process group: the crawl decides when to stop and finishes the
 pages in flight; a child ends when the pool is shut down or, when the crawl is killed, when
 its pipe to the crawl closes.
@@ -142,12 +142,9 @@ def imported(*names: str) -> list[bool]:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """forkserver, whose server imports only this module (and so the extractor)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
+    """spawn: a fresh interpreter that imports the extractor, not a copy of the crawl (fork
+    would copy its memory and its threads; a forkserver is one more process to keep)."""
+    return multiprocessing.get_context("spawn")
 
 
 class ExtractionPool:
