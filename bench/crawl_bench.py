@@ -11,7 +11,9 @@ absent) and crawls it, interleaved, with:
 
 all at the same concurrency. Pages/s = article pages / the crawl's own elapsed time
 (Scrapy's start to finish, process start-up excluded); the best of ``--rounds`` per
-variant. One line per page size gives the ratios to the bare spider (goal: full >= 0.70)::
+variant. CPU ms/page = user + system time of the whole process (start-up included, workers
+included, nginx not) per page, the least of the rounds: on a loaded machine it says more
+than pages/s. One line per page size gives the ratios to the bare spider (goal: full >= 0.70)::
 
     python bench/crawl_bench.py [--pages 2000] [--large-pages 1000] [--rounds 3]
         [--concurrency 32] [--sizes small,large] [--set NAME=VALUE ...]
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -145,6 +148,12 @@ def server(root: Path, tmp: Path, port: int) -> Iterator[str]:
         yield origin
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of the finished child processes and theirs (workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bare(origin: str, concurrency: int, tmp: Path) -> tuple[int, float]:
     """Run the bare spider; return (article pages, seconds)."""
     script = tmp / "bare_spider.py"  # a file: Scrapy reads callbacks' source
@@ -190,11 +199,13 @@ def measure(size: str, pages: int, args: argparse.Namespace, tmp: Path) -> None:
         **{f"full+{c.replace(' ', '+')}": [*args.set, *c.split()] for c in args.compare},
     }
     rates: dict[str, list[float]] = {name: [] for name in ("bare", *variants)}
+    cpu: dict[str, list[float]] = {name: [] for name in rates}
     names = list(rates)
     with server(site, folder, port) as served:
         for r in range(args.rounds):
             order = names[r % len(names):] + names[:r % len(names)]
             for name in order:
+                cpu_before = cpu_seconds()
                 if name == "bare":
                     n, seconds = bare(served, args.concurrency, folder)
                 else:
@@ -204,13 +215,17 @@ def measure(size: str, pages: int, args: argparse.Namespace, tmp: Path) -> None:
                     for extra in folder.glob(f"{name}-{r}.db*"):
                         extra.unlink()
                 rates[name].append(n / seconds if seconds else 0.0)
+                cpu[name].append((cpu_seconds() - cpu_before) / n * 1000)
                 if args.verbose:
                     print(f"  {size} round {r + 1} {name:<8} {n} pages in {seconds:.2f}s: "
-                          f"{n / seconds:.0f} pages/s", flush=True)
+                          f"{n / seconds:.0f} pages/s, {cpu[name][-1]:.1f} ms CPU/page",
+                          flush=True)
     best = {name: max(values) for name, values in rates.items()}
-    parts = [f"bare {best['bare']:.0f} p/s"]
+    least = {name: min(values) for name, values in cpu.items()}
+    parts = [f"bare {best['bare']:.0f} p/s ({least['bare']:.1f} ms CPU/page)"]
     for name in variants:
-        parts.append(f"{name} {best[name]:.0f} ({best[name] / best['bare']:.2f}x)")
+        parts.append(f"{name} {best[name]:.0f} ({best[name] / best['bare']:.2f}x; "
+                     f"{least[name]:.1f} ms CPU/page)")
     label = f"{size} pages (~{mean_kb:.0f} KB, {pages} distinct, c{args.concurrency})"
     print(f"{label}: " + ", ".join(parts)
           + f"; goal full >= {GOAL:.2f}x: "

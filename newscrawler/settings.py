@@ -68,7 +68,7 @@ DEDUPE_CONTENT = True
 # finishes the pages in flight, then stops it) and ends when the crawl's process is gone; a
 # worker that dies is replaced and its page extracted in the crawl's process (stats
 # extract/worker_restarts). Needs the asyncio reactor (Scrapy's default).
-EXTRACT_WORKERS = 0
+EXTRACT_WORKERS = 1
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).

@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from newscrawler.extract.pool import ExtractionPool, extract_bytes
 from newscrawler.profiles import get_profile
 from newscrawler.sample_server import SAMPLE_ROOT
@@ -112,13 +114,27 @@ def test_a_worker_extracts_what_the_crawl_process_extracts() -> None:
     assert wait_until(lambda: not alive(worker), 10)
 
 
+@pytest.fixture(scope="module")
+def crawled_without_workers(sample_origin: str, tmp_path_factory: pytest.TempPathFactory
+                            ) -> dict[str, Any]:
+    """The sample site crawled with extraction in the crawl's process (EXTRACT_WORKERS=0)."""
+    db = tmp_path_factory.mktemp("inprocess") / "news.db"
+    proc = start("sample", db, sample_origin, "PROGRESS_INTERVAL=0", "EXTRACT_WORKERS=0")
+    _out, err = proc.communicate(timeout=240)
+    assert proc.returncode == 0, err[-3000:]
+    stats = json.loads(rows(db, "select stats from crawl_runs")[0]["stats"])
+    assert "extract/workers" not in stats
+    return {"db": db, "origin": sample_origin, "returncode": proc.returncode}
+
+
 def test_the_archive_is_the_same_with_and_without_workers(
-        crawled_sample: dict[str, Any], tmp_path: Path) -> None:
+        crawled_without_workers: dict[str, Any], tmp_path: Path) -> None:
+    crawled_sample = crawled_without_workers
     db = tmp_path / "workers.db"
     proc = start("sample", db, crawled_sample["origin"], "PROGRESS_INTERVAL=0",
                  "EXTRACT_WORKERS=2")
     _out, err = proc.communicate(timeout=240)
-    assert proc.returncode == crawled_sample["result"].returncode == 0, err[-3000:]
+    assert proc.returncode == 0, err[-3000:]
     with_workers, without = archive_content(db), archive_content(crawled_sample["db"])
     assert len(with_workers["articles"]) > 30
     assert with_workers == without
@@ -154,7 +170,8 @@ def test_ctrl_c_finishes_the_pages_in_flight_and_stops_the_workers(
 
 
 def test_a_killed_worker_is_replaced_and_no_page_is_lost(
-        crawled_sample: dict[str, Any], tmp_path: Path) -> None:
+        crawled_without_workers: dict[str, Any], tmp_path: Path) -> None:
+    crawled_sample = crawled_without_workers
     db = tmp_path / "news.db"
     proc = start("sample", db, crawled_sample["origin"], "DOWNLOAD_DELAY=0.1",
                  "EXTRACT_WORKERS=1", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
