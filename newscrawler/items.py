@@ -10,6 +10,24 @@ from newscrawler.text.dates import DateCandidate
 
 
 @dataclass
+class Prepared:
+    """What an extraction worker did ahead of the pipelines (``EXTRACT_WORKERS``).
+
+    ``cleaned``: the text fields and blocks are cleaned (``stray_chars`` U+FFFD removed,
+    ``boilerplate_dropped`` blocks dropped); ``split``: ``paragraphs``, ``body``,
+    ``credit`` and ``headlines`` are filled; ``places``: the places of ``places_for``
+    (title, body, credit), None when not tagged.
+    """
+
+    cleaned: bool = False
+    stray_chars: int = 0
+    boilerplate_dropped: int = 0
+    split: bool = False
+    places_for: tuple[str | None, str, str | None] | None = None
+    places: list[dict[str, Any]] | None = None
+
+
+@dataclass
 class ArticleItem:
     """One fetched article page, filled in stage by stage.
 
@@ -53,6 +71,8 @@ class ArticleItem:
     #: ``{"province", "district", "found_in"}`` dicts, most salient first (PlacesPipeline);
     #: None: not tagged (the archive keeps the places it has).
     places: list[dict[str, Any]] | None = None
+    #: Steps an extraction worker ran ahead of the pipelines; None: none.
+    prepared: Prepared | None = field(default=None, repr=False)
 
     def record(self) -> dict[str, Any]:
         """The archive record (``archive.Archive.save_articles`` input) for this item."""

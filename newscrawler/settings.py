@@ -62,6 +62,13 @@ VALIDATE_MIN_SENTENCE_CHARS = 40
 # Drop a second article with the same text within one crawl (syndicated copies on other
 # sites are kept: they are data).
 DEDUPE_CONTENT = True
+# Processes that decode and extract article pages, and clean, split and tag their text ahead
+# of the pipelines, beside the crawl's own (0: all in the crawl's process). A worker is
+# spawned (it imports the extractor, never Scrapy), ignores Ctrl-C/SIGTERM (the crawl
+# finishes the pages in flight, then stops it) and ends when the crawl's process is gone; a
+# worker that dies is replaced and its page extracted in the crawl's process (stats
+# extract/worker_restarts). Needs the asyncio reactor (Scrapy's default).
+EXTRACT_WORKERS = 1
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).
@@ -125,6 +132,10 @@ SHUTDOWN_SIGNALS = True
 USER_AGENT = "newscrawler/0.1 (+https://github.com/newscrawler/newscrawler; research archive)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+# A response yields one article item: Scrapy's default of 100 made it start ~100 asyncio tasks
+# per response to process its output (15% of a crawl's CPU); 1 measured x1.2-1.4 pages/s
+# (bench/crawl_bench.py). The pipelines are synchronous: nothing ran in parallel anyway.
+CONCURRENT_ITEMS = 1
 # Scrapy's default of 8 per domain caps a one-site crawl; news sites are one domain.
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0.0

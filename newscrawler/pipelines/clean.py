@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from typing import TYPE_CHECKING, Any
 
 from newscrawler.extract.blocks import Block, Link
 from newscrawler.items import ArticleItem
 from newscrawler.text.clean import clean_text, is_boilerplate
 from newscrawler.text.compat import count_replacement_chars
+
+if TYPE_CHECKING:  # the module imports no Scrapy: extraction workers run clean_item
+    from scrapy.crawler import Crawler
 
 
 def clean_item(item: ArticleItem) -> int:
@@ -56,6 +56,9 @@ def replacement_chars(item: ArticleItem) -> int:
 class CleanTextPipeline:
     """Repair encodings, entities, invisible characters and boilerplate lines.
 
+    An item cleaned ahead by an extraction worker (``EXTRACT_WORKERS``, ``item.prepared``)
+    is only counted.
+
     Stats: ``clean/items``, ``clean/boilerplate_dropped``, ``clean/replacement_chars``
     (stray U+FFFD removed).
     """
@@ -65,6 +68,8 @@ class CleanTextPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanTextPipeline:
+        from scrapy.exceptions import NotConfigured
+
         if not crawler.settings.getbool("CLEAN_ENABLED", True):
             raise NotConfigured("CLEAN_ENABLED is off")
         return cls(crawler)
@@ -72,10 +77,13 @@ class CleanTextPipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem):
             assert self.stats is not None
-            stray = replacement_chars(item)
+            if item.prepared is not None and item.prepared.cleaned:
+                stray, dropped = item.prepared.stray_chars, item.prepared.boilerplate_dropped
+            else:
+                stray = replacement_chars(item)
+                dropped = clean_item(item)
             if stray:
                 self.stats.inc_value("clean/replacement_chars", stray)
-            dropped = clean_item(item)
             self.stats.inc_value("clean/items")
             if dropped:
                 self.stats.inc_value("clean/boilerplate_dropped", dropped)

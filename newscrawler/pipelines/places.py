@@ -15,8 +15,11 @@ class PlacesPipeline:
     """Tag articles with places (``newscrawler.places.tagger``), most salient first.
 
     The site profile's ``region`` is the default for an article that names no place.
-    Switched off by ``PLACES_TAGGING = False``. Stats: ``places/tagged``,
-    ``places/untagged``, ``places/region`` (tagged only by the site's region).
+    Switched off by ``PLACES_TAGGING = False``. Places an extraction worker found
+    (``EXTRACT_WORKERS``, ``item.prepared``) are taken when the title, body and credit are
+    still those it read (the template step may have changed the body since).
+    Stats: ``places/tagged``, ``places/untagged``, ``places/region`` (tagged only by the
+    site's region).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -32,9 +35,14 @@ class PlacesPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        profile = getattr(self.crawler.spider, "profile", None)
-        item.places = place_records(item.title, item.body, item.credit,
-                                    getattr(profile, "region", None))
+        prepared = item.prepared
+        if prepared is not None and prepared.places is not None and prepared.places_for == (
+                item.title, item.body, item.credit):
+            item.places = list(prepared.places)
+        else:
+            profile = getattr(self.crawler.spider, "profile", None)
+            item.places = place_records(item.title, item.body, item.credit,
+                                        getattr(profile, "region", None))
         assert self.stats is not None
         if not item.places:
             self.stats.inc_value("places/untagged")

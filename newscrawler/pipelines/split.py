@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-from scrapy.crawler import Crawler
+from typing import TYPE_CHECKING, Any
 
 from newscrawler.items import ArticleItem
 from newscrawler.text.split import split_blocks
+
+if TYPE_CHECKING:  # the module imports no Scrapy: extraction workers run split_item
+    from scrapy.crawler import Crawler
 
 
 def split_item(item: ArticleItem, credit_lines: Sequence[str]) -> None:
@@ -25,7 +26,8 @@ def split_item(item: ArticleItem, credit_lines: Sequence[str]) -> None:
 class SplitHeadlinesPipeline:
     """Keep the list of other headlines under an article as data, never in its body.
 
-    Credit lines come from the site profile and ``SPLIT_CREDIT_LINES``.
+    Credit lines come from the site profile and ``SPLIT_CREDIT_LINES``. An item split ahead
+    by an extraction worker (``EXTRACT_WORKERS``, ``item.prepared``) is only counted.
     Stats: ``split/headlines`` (headlines kept), ``split/with_headlines`` (articles that
     had a list), ``split/credit`` (articles with a credit line).
     """
@@ -39,12 +41,16 @@ class SplitHeadlinesPipeline:
     def from_crawler(cls, crawler: Crawler) -> SplitHeadlinesPipeline:
         return cls(crawler, crawler.settings.getlist("SPLIT_CREDIT_LINES"))
 
+    def credits(self) -> tuple[str, ...]:
+        """The credit lines: the site profile's, then ``SPLIT_CREDIT_LINES``."""
+        profile = getattr(self.crawler.spider, "profile", None)
+        return (*(profile.credit if profile else ()), *self.credit_lines)
+
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        profile = getattr(self.crawler.spider, "profile", None)
-        credits = (*(profile.credit if profile else ()), *self.credit_lines)
-        split_item(item, credits)
+        if item.prepared is None or not item.prepared.split:
+            split_item(item, self.credits())
         assert self.stats is not None
         if item.headlines:
             self.stats.inc_value("split/headlines", len(item.headlines))

@@ -23,24 +23,29 @@ request queue and seen-requests file, so the next run with it is a full crawl ag
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from newscrawler.extract.page import extract_page
+from newscrawler.extract.page import Extracted
+from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes
 from newscrawler.items import ArticleItem
 from newscrawler.pipelines.block import html_block_reason
 from newscrawler.profiles import SiteProfile, get_profile
+from newscrawler.signals import force_stop
 from newscrawler.spiders.politeness import apply_politeness
 from newscrawler.spiders.responses import (
     content_type,
@@ -58,6 +63,13 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 PRIORITY = {"feed": 20, "sitemap": 10, "listing": 5, "article": 0}
 # Discovery pages are read on every run, even when a JOBDIR remembers them.
 REREAD = {"feed", "sitemap", "listing"}
+# The pipelines whose steps extraction workers may run ahead (EXTRACT_WORKERS), and the
+# item fields those steps set.
+CLEAN_PIPELINE = "newscrawler.pipelines.clean.CleanTextPipeline"
+SPLIT_PIPELINE = "newscrawler.pipelines.split.SplitHeadlinesPipeline"
+PLACES_PIPELINE = "newscrawler.pipelines.places.PlacesPipeline"
+PREPARED_FIELDS = ("title", "author", "category", "tags", "description", "blocks",
+                   "paragraphs", "body", "credit", "headlines", "prepared")
 
 
 class NewsSpider(scrapy.Spider):
@@ -82,6 +94,7 @@ class NewsSpider(scrapy.Spider):
         self.sitemap_maxsize = 50 * 1024 * 1024
         self._discovery_seen = 0
         self._discovery_blocks = 0
+        self._pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -104,10 +117,39 @@ class NewsSpider(scrapy.Spider):
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE", 50 * 1024 * 1024)
         if settings.getbool("NEWSCRAWLER_ONLY_NEW"):
             spider._known = _known_urls(settings.get("ARCHIVE_DB"), profile.name)
+        spider._pool = _extraction_pool(crawler, profile)
+        if spider._pool is not None:
+            crawler.signals.connect(spider._check_reactor, signal=signals.spider_opened)
+            crawler.signals.connect(spider._stop_pool_now, signal=force_stop)
         return spider
 
+    def _check_reactor(self, **_: Any) -> None:
+        """Workers are awaited through asyncio: under another reactor, extract here.
+
+        Stats: ``extract/workers`` (worker processes the crawl runs).
+        """
+        from scrapy.utils.reactor import is_asyncio_reactor_installed
+
+        if self._pool is not None and not is_asyncio_reactor_installed():
+            self.logger.warning("EXTRACT_WORKERS needs the asyncio reactor (TWISTED_REACTOR); "
+                                "extracting in the crawl's process")
+            self._pool.close()
+            self._pool = None
+        if self._pool is not None and self.crawler.stats is not None:
+            self.crawler.stats.set_value("extract/workers", self._pool.workers)
+
+    def _stop_pool_now(self, **_: Any) -> None:
+        """The crawl is stopped at once (second signal): end the workers without waiting."""
+        if self._pool is not None:
+            self._pool.close(wait=False)
+            self._pool = None
+
     def closed(self, reason: str) -> None:
-        """After a normal end, forget the JOBDIR's queue so the next run crawls in full."""
+        """Stop the extraction workers; after a normal end, forget the JOBDIR's queue so the
+        next run crawls in full."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         jobdir = self.crawler.settings.get("JOBDIR")
         if jobdir and (reason == "finished" or reason.startswith("closespider_")):
             clear_jobdir(jobdir)
@@ -221,7 +263,7 @@ class NewsSpider(scrapy.Spider):
 
     # --- articles ----------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Decode, extract and yield one article item; follow its headline links."""
         if not response.body.strip():
             self._count("fetch/empty")
@@ -233,10 +275,12 @@ class NewsSpider(scrapy.Spider):
                              content_type(response) or "no Content-Type",
                              response.url)
             return
-        self._parsed.add(canonical_url(response.url))
         header = content_type(response)
-        text, encoding = decode_html(response.body, charset_from_content_type(header))
-        extracted = extract_page(text, response.url, self.profile)
+        encoding, extracted, text = await self._extract(
+            response.body, charset_from_content_type(header), response.url)
+        # Marked parsed only now: feed and sitemap dates read while a worker extracted the
+        # page still reach its item.
+        self._parsed.add(canonical_url(response.url))
         canonical = self._article_key(extracted.canonical_url, response.url)
         item = ArticleItem(
             url=response.url,
@@ -259,10 +303,33 @@ class NewsSpider(scrapy.Spider):
             date_candidates=[*extracted.date_candidates,
                              *self._dates.pop(canonical_url(response.url), ())],
         )
+        if text is not None:  # cleaned (split, tagged) by a worker: the pipelines count it
+            for name in PREPARED_FIELDS:
+                setattr(item, name, getattr(text, name))
         yield item
         if self.follow_links:
             hrefs = [link.url for block in extracted.blocks for link in block.links if link.url]
-            yield from self._article_requests(hrefs, response, source="article")
+            for request in self._article_requests(hrefs, response, source="article"):
+                yield request
+
+    async def _extract(self, body: bytes, header_charset: str | None,
+                       url: str) -> tuple[str, Extracted, ArticleItem | None]:
+        """Decode and extract a page: in a worker process (``EXTRACT_WORKERS``) or here.
+
+        A worker that died (killed, out of memory) breaks the pool: it is started again and
+        this page is extracted here, so no page is lost (``extract/worker_restarts``).
+        """
+        pool = self._pool
+        if pool is None:
+            return (*extract_bytes(body, header_charset, url, self.profile), None)
+        generation = pool.generation
+        try:
+            return await asyncio.wrap_future(pool.submit(body, header_charset, url))
+        except BrokenProcessPool:
+            if pool.restart(generation):
+                self._count("extract/worker_restarts")
+                self.logger.warning("an extraction worker died; started new workers")
+            return (*extract_bytes(body, header_charset, url, self.profile), None)
 
     def _article_key(self, canonical: str | None, url: str) -> str:
         """The canonical link when it is an article URL of this site, else the page's URL."""
@@ -395,6 +462,30 @@ def _before(raw: str, since: date) -> bool:
     value = parsed.value
     day = value.date() if isinstance(value, datetime) else value
     return day < since
+
+
+def _extraction_pool(crawler: Any, profile: SiteProfile) -> ExtractionPool | None:
+    """The worker processes ``EXTRACT_WORKERS`` asks for, started now; None for 0."""
+    workers = crawler.settings.getint("EXTRACT_WORKERS", 0)
+    if workers <= 0:
+        return None
+    pool = ExtractionPool(workers, profile, worker_steps(crawler.settings, profile))
+    pool.start()
+    return pool
+
+
+def worker_steps(settings: Any, profile: SiteProfile) -> Steps:
+    """The pipeline steps workers may run ahead: each only when its pipeline would see the
+    item exactly as the worker does (cleaning first, splitting right after it)."""
+    from scrapy.utils.conf import build_component_list
+
+    order = [p if isinstance(p, str) else f"{p.__module__}.{p.__qualname__}"
+             for p in build_component_list(settings.getwithbase("ITEM_PIPELINES"))]
+    clean = (settings.getbool("CLEAN_ENABLED", True) and order[:1] == [CLEAN_PIPELINE])
+    split = clean and order[1:2] == [SPLIT_PIPELINE]
+    places = (split and PLACES_PIPELINE in order and settings.getbool("PLACES_TAGGING", True))
+    credits = (*profile.credit, *settings.getlist("SPLIT_CREDIT_LINES"))
+    return Steps(clean=clean, split=split, places=places, credits=credits)
 
 
 def _known_urls(db_path: str | None, site: str) -> set[str]:
