@@ -82,7 +82,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=GOAL_PAGES)
     parser.add_argument("--quick", action="store_true", help="300 pages, no goal check")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a crawl setting, e.g. EXTRACT_WORKERS=0 (repeatable)")
     args = parser.parse_args()
+    settings = [arg for pair in args.set for arg in ("--set", pair)]
     pages = 300 if args.quick else args.pages
     with tempfile.TemporaryDirectory() as tmp:
         folder = make_site(Path(tmp), pages)
@@ -92,7 +95,7 @@ def main() -> None:
             started = time.monotonic()
             proc = subprocess.Popen(
                 [sys.executable, "-m", "newscrawler.cli", "crawl", "gen", "--db", str(db),
-                 "--base-url", origin, "--set", "PROGRESS_INTERVAL=0"],
+                 "--base-url", origin, "--set", "PROGRESS_INTERVAL=0", *settings],
                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             sampler = TreeSampler(proc.pid)
             sampler.start()
@@ -108,7 +111,7 @@ def main() -> None:
     print(f"crawl of {pages:,} distinct pages: {seconds:.1f} s, {pages / seconds:.1f} pages/s")
     print(f"peak RSS of the crawl process (ru_maxrss): {parent_mb:.0f} MB")
     print(f"peak RSS of the crawl process tree (sampled, parent + children): {tree_mb:.0f} MB")
-    print(f"archive: {size_mb:.1f} MB")
+    print(f"archive: {size_mb:.1f} MB" + (f"; settings: {' '.join(args.set)}" if args.set else ""))
     peak = max(parent_mb, tree_mb)
     verdict = "met" if peak < GOAL_MB else "NOT met"
     scope = "" if pages >= GOAL_PAGES else f" (only {pages:,} pages: the goal is at {GOAL_PAGES:,})"
