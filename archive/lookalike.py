@@ -52,15 +52,6 @@ SIGHT_LENGTH = 4
 # Letters that tell Turkish words apart when typed (ı/İ do not: ISIK is ışık).
 _TELLING = frozenset("çğöşüÇĞÖŞÜ")
 _TURKISH_LETTERS = "".join(sorted(TURKISH_LETTERS))
-#: Every character ``_lowered`` turns into each letter a stem may hold, one for one
-#: (the Kelvin sign lowers to ``k``); tests/test_lookalike_spellings.py checks it against
-#: all of Unicode.
-_READ_AS = {ch: ch + ch.upper() for ch in "abcçdefgğhjklmnoöpqrsştuüvwxyz"}
-_READ_AS["i"] = "iIİı"
-_READ_AS["k"] = "kK\u212a"
-#: Most spellings ``agrees`` looks for one by one (``öldü`` and ``çin`` have 16, ``isim``
-#: 64): beyond it, lowering the whole text once is faster.
-SPELLINGS_LIMIT = 16
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -80,20 +71,6 @@ class Check(NamedTuple):
                 variants = [v + c for v in variants for c in ("iı" if ch == "i" else ch)]
             found += variants
         return tuple(found)
-
-    @property
-    def spellings(self) -> tuple[str, ...] | None:
-        """Every way the stems may be written in any case (``_READ_AS``), or None when a
-        stem has a letter outside it or more than ``SPELLINGS_LIMIT`` of them are."""
-        found: list[str] = []
-        for stem in self.stems:
-            if any(ch not in _READ_AS for ch in stem):
-                return None
-            variants = [""]
-            for ch in stem:
-                variants = [v + c for v in variants for c in _READ_AS[ch]]
-            found += variants
-        return tuple(dict.fromkeys(found)) if len(found) <= SPELLINGS_LIMIT else None
 
     @property
     def on_sight(self) -> tuple[str, ...]:
@@ -165,37 +142,8 @@ def agrees(text: str, check: Check) -> bool:
         return True
     if not any(letter in text for letter in _TURKISH_LETTERS):
         return True
-    found = check.spellings
-    if found is None or "\u03a3" in text:  # str.lower reads a capital sigma by its neighbours
-        low = _lowered(text)
-        return any(_written(low, stem, check.forms) for stem in check.stems)
-    # The same answer without lowering the whole text: the stems are in the lowered text
-    # exactly where one of their spellings is in the text (``_READ_AS``).
-    return any(_written_lowered(text, spelling, check.forms) for spelling in found)
-
-
-def _lowered(text: str) -> str:
-    """Lowercase with ``ı`` and ``İ`` as ``i``, one character for each (``agrees``)."""
-    return text.replace("İ", "i").lower().replace("ı", "i")
-
-
-def _written_lowered(text: str, spelling: str, forms: frozenset[str]) -> bool:
-    """``_written(_lowered(text), stem, forms)`` at the places ``text`` has ``spelling``
-    of the stem, lowering only the words there."""
-    start = text.find(spelling)
-    while start != -1:
-        if start == 0 or not _lowered(text[start - 1]).isalpha():
-            end = start + 64
-            while True:  # the whole word, however long
-                window = _lowered(text[start:end])
-                word = _WORD.match(window)
-                if word is None or word.end() < len(window) or end >= len(text):
-                    break
-                end *= 2
-            if word and fold(word.group()) in forms:
-                return True
-        start = text.find(spelling, start + 1)
-    return False
+    low = text.replace("İ", "i").lower().replace("ı", "i")
+    return any(_written(low, stem, check.forms) for stem in check.stems)
 
 
 def _written(text: str, stem: str, forms: frozenset[str]) -> bool:
