@@ -34,7 +34,8 @@ def test_every_bench_is_listed_here_and_in_the_readme() -> None:
 SCRIPTS = [
     "crawl_bench.py", "crawl_memory.py", "eval_extraction.py", "eval_places.py", "eval_search.py",
     "eval_stories.py", "eval_templates.py", "export_bench.py", "pipeline_bench.py",
-    "scale_bench.py", "search_bench.py", "stories_bench.py", "text_bench.py",
+    "lookalike_bench.py", "scale_bench.py", "search_bench.py", "stories_bench.py",
+    "text_bench.py",
 ]
 
 
