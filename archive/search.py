@@ -466,21 +466,16 @@ class _Matches:
     def drop_lookalikes(self, query: Query, expand: bool) -> None:
         """Leave out the matches found only through a look-alike (``archive.lookalike``).
 
-        Reads the text of every match of a query with a listed look-alike word (``su``,
-        ``çin``, ``isim``); other queries cost nothing more.
+        Reads the text of the matches of a query with a checked word (``su``, ``çin``,
+        ``şiş``) that SQLite cannot accept on sight (``lookalike.accept_sql``); other
+        queries cost nothing more. The answer is kept for the next search of the same
+        matches while the archive is unchanged: ``count`` then ``search`` (the CLI) read
+        the texts once.
         """
         found = lookalike.checks(query) if expand and not self.empty else []
         if not found:
             return
-        sql = (
-            f"SELECT a2.id, a2.title, a2.body FROM {self.tables} CROSS JOIN articles AS a2 "
-            f"ON a2.id = {FTS_TABLE}.rowid WHERE {self.where}"
-        )
-        accepted, params = lookalike.accept_sql(found, "a2.title", "a2.body")
-        if accepted:  # rows that agree on sight are not read into Python
-            sql += f" AND NOT ({accepted})"
-        rows = self.conn.execute(sql, [*self.params, *params]).fetchall()
-        rejected = lookalike.rejects(rows, found)
+        rejected = _rejected_lookalikes(self.conn, self.tables, self.where, self.params, found)
         if rejected:
             self.where += f" AND {FTS_TABLE}.rowid NOT IN (SELECT value FROM json_each(?))"
             self.params.append(json.dumps(rejected))
@@ -515,6 +510,41 @@ class _Matches:
             return 0
         sql = f"SELECT count(*) FROM {self.tables} WHERE {self.where}"
         return int(self.conn.execute(sql, self.params).fetchone()[0])
+
+
+#: The last look-alike answer: (connection, its state, the matches' SQL) -> rejected ids.
+_LAST_REJECTED: list[tuple[sqlite3.Connection, tuple[Any, ...], list[int]]] = []
+
+
+def _rejected_lookalikes(
+    conn: sqlite3.Connection, tables: str, where: str, params: list[Any], found: list[Any]
+) -> list[int]:
+    """Ids of the matches (``tables``/``where``) that fail a look-alike check."""
+    # data_version changes with every commit of another connection, total_changes with
+    # this one's writes: the same key means the same rows (the connection is held, so
+    # its id is not reused).
+    state = (
+        conn.execute("PRAGMA data_version").fetchone()[0],
+        conn.total_changes,
+        tables,
+        where,
+        json.dumps(params, default=str),
+        tuple((sorted(c.forms), c.stems) for c in found),
+    )
+    for held, key, rejected in _LAST_REJECTED:
+        if held is conn and key == state:
+            return rejected
+    sql = (
+        f"SELECT a2.id, a2.title, a2.body FROM {tables} CROSS JOIN articles AS a2 "
+        f"ON a2.id = {FTS_TABLE}.rowid WHERE {where}"
+    )
+    accepted, accepted_params = lookalike.accept_sql(found, "a2.title", "a2.body")
+    if accepted:  # rows that agree on sight are not read into Python
+        sql += f" AND NOT ({accepted})"
+    rows = conn.execute(sql, [*params, *accepted_params]).fetchall()
+    rejected = lookalike.rejects(rows, found)
+    _LAST_REJECTED[:] = [(conn, state, rejected)]
+    return rejected
 
 
 def _ranked_slice(
