@@ -68,7 +68,12 @@ DEDUPE_CONTENT = True
 # finishes the pages in flight, then stops it) and ends when the crawl's process is gone; a
 # worker that dies is replaced and its page extracted in the crawl's process (stats
 # extract/worker_restarts). Needs the asyncio reactor (Scrapy's default).
-EXTRACT_WORKERS = 1
+# Off by default: a polite crawl of real sites waits on the network, not the CPU, and a worker
+# costs ~57 MB (with multiprocessing's resource tracker). Measured on a quiet 2-core machine
+# (bench/crawl_bench.py, nginx): 1 worker gives 1.5x the pages/s of a CPU-bound crawl (294
+# vs 192 pages/s on 7 KB pages, 158 vs 100 on 98 KB pages), and a 20,000-page crawl peaks at
+# 234 MB instead of 177 MB (bench/crawl_memory.py). Set 1 for bulk crawls of fast mirrors.
+EXTRACT_WORKERS = 0
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).
