@@ -494,3 +494,27 @@ def test_local_times_get_the_offset_of_their_moment(moment: datetime) -> None:
     expected = moment.replace(tzinfo=ISTANBUL)
     assert parsed.value == expected
     assert parsed.value.utcoffset() in (timedelta(hours=2), timedelta(hours=3))
+
+
+@pytest.mark.parametrize("feed_raw", [
+    "Tue, 04 Nov 2025 14:25:00 +0300",  # RSS pubDate
+    "2025-11-04T14:25:00+03:00",  # sitemap lastmod
+])
+def test_a_feed_date_saying_no_more_than_the_byline_does_not_replace_it(feed_raw: str) -> None:
+    """The chosen date must not depend on whether the feed was read before the page."""
+    fetched = datetime(2025, 11, 5, 9, 0, tzinfo=ISTANBUL)
+    page = [DateCandidate("byline", "04.11.2025 - 14:25")]
+    alone = choose_dates(page, fetched_at=fetched).published
+    with_feed = choose_dates([*page, DateCandidate("feed", feed_raw)], fetched_at=fetched).published
+    assert alone is not None and with_feed is not None
+    assert (with_feed.source, with_feed.precision, with_feed.raw) == (
+        alone.source, alone.precision, alone.raw) == ("byline", "minute", "04.11.2025 - 14:25")
+
+
+def test_a_feed_date_with_seconds_still_adds_them() -> None:
+    fetched = datetime(2025, 11, 5, 9, 0, tzinfo=ISTANBUL)
+    choice = choose_dates([DateCandidate("byline", "04.11.2025 - 14:25"),
+                           DateCandidate("feed", "Tue, 04 Nov 2025 14:25:37 +0300")],
+                          fetched_at=fetched)
+    assert choice.published is not None
+    assert (choice.published.source, choice.published.precision) == ("feed", "second")

@@ -589,14 +589,26 @@ def _source_rank(parsed: ParsedDate) -> int:
     return SOURCES.index(parsed.source) if parsed.source in SOURCES else len(SOURCES)
 
 
+def _information(parsed: ParsedDate) -> int:
+    """How much a value says: its precision, with ``:00`` seconds saying no more than minutes.
+
+    A feed's ``18:40:00`` tells nothing the byline's ``18:40`` does not, so which of them is
+    chosen must not depend on whether the feed was read before the page.
+    """
+    precision = parsed.precision
+    if precision == "second" and isinstance(parsed.value, datetime) and parsed.value.second == 0:
+        precision = "minute"
+    return PRECISIONS.index(precision)
+
+
 def _best(dates: list[ParsedDate]) -> ParsedDate | None:
-    """The most reliable source's value, or a more precise one that agrees on its day."""
+    """The most reliable source's value, or one that agrees on its day and says more."""
     if not dates:
         return None
     ranked = sorted(dates, key=_source_rank)
     day = _day(ranked[0].value)
     agreeing = [p for p in ranked if _day(p.value) == day]
-    return max(agreeing, key=lambda p: PRECISIONS.index(p.precision))
+    return max(agreeing, key=_information)  # max keeps the first (most reliable) of equals
 
 
 def choose_dates(candidates: Iterable[DateCandidate], *, fetched_at: datetime) -> DateChoice:
