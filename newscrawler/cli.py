@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 from archive import Archive, ArchiveError, search
+from newscrawler.dbpath import LOCK_TIMEOUT, db_path_problem, default_db
 from newscrawler.exitcodes import for_archive_error
 
 if TYPE_CHECKING:  # profiles are read by the commands that need them (tomllib: 6 ms)
@@ -34,28 +34,18 @@ if TYPE_CHECKING:  # profiles are read by the commands that need them (tomllib: 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def default_db() -> str:
-    """``$NEWSCRAWLER_DB`` or ``news.db``."""
-    return os.environ.get("NEWSCRAWLER_DB") or "news.db"
-
-
 def _check_db_path(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     """Refuse ``--db`` values that cannot hold an archive: ``:memory:``, "", a folder."""
-    if value.strip() == ":memory:" or value.startswith("file::memory:"):
-        raise click.BadParameter("':memory:' keeps nothing; pass a file path")
-    if not value.strip():
-        raise click.BadParameter("the path is empty; pass a file path (e.g. news.db)")
-    if os.path.isdir(value):
-        raise click.BadParameter(
-            f"{value!r} is a folder; pass the archive file's path (e.g. "
-            f"{os.path.join(value, 'news.db')})")
+    problem = db_path_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
     return value
 
 
 def db_option(func: F) -> F:
     """The shared ``--db`` and ``--timeout`` options."""
     func = click.option(
-        "--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
+        "--timeout", type=click.FloatRange(min=0), default=LOCK_TIMEOUT, show_default=True,
         help="Seconds to wait for a database locked by another process.",
     )(func)
     return click.option(
@@ -95,7 +85,7 @@ class ArchiveCommandError(click.ClickException):
 CHECK_BEFORE_WRITING: dict[str, int | None] = {"import": None, "optimize": None}
 
 
-def open_archive(db_path: str, *, create: bool = False, timeout: float = 30.0,
+def open_archive(db_path: str, *, create: bool = False, timeout: float = LOCK_TIMEOUT,
                  verify: bool | None = None) -> Archive:
     """Open the archive or stop with the archive's own advice (and exit code).
 

@@ -17,7 +17,6 @@ twice.
 from __future__ import annotations
 
 import math
-import os
 import re
 import sys
 from typing import Any
@@ -41,7 +40,13 @@ def plain_search(args: list[str]) -> dict[str, Any] | None:
     """
     if not args or args[0] != "search":
         return None
-    from newscrawler.commands.hits import MAX_SEARCH_LIMIT, MAX_SEARCH_OFFSET
+    from newscrawler.commands.hits import (
+        MAX_SEARCH_LIMIT,
+        MAX_SEARCH_OFFSET,
+        SEARCH_FORMATS,
+        SEARCH_LIMIT,
+    )
+    from newscrawler.dbpath import LOCK_TIMEOUT, db_path_problem, default_db
 
     values: dict[str, str] = {}
     words: list[str] = []
@@ -62,20 +67,18 @@ def plain_search(args: list[str]) -> dict[str, Any] | None:
     if not words:
         return None
     try:
-        limit = int(values.get("--limit", "20"))
-        offset = int(values.get("--offset", "0"))
-        timeout = float(values.get("--timeout", "30"))
+        limit = int(values.get("--limit", SEARCH_LIMIT))
+        offset = int(values.get("--offset", 0))
+        timeout = float(values.get("--timeout", LOCK_TIMEOUT))
     except ValueError:
         return None
-    fmt = values.get("--format", "table")
-    db_path = values["--db"] if "--db" in values else (os.environ.get("NEWSCRAWLER_DB")
-                                                       or "news.db")
+    fmt = values.get("--format", SEARCH_FORMATS[0])
+    db_path = values["--db"] if "--db" in values else default_db()  # "" is click's to refuse
     if not (1 <= limit <= MAX_SEARCH_LIMIT and 0 <= offset <= MAX_SEARCH_OFFSET):
         return None
-    if not (math.isfinite(timeout) and timeout >= 0) or fmt not in ("table", "json", "csv"):
+    if not (math.isfinite(timeout) and timeout >= 0) or fmt not in SEARCH_FORMATS:
         return None
-    if (not db_path.strip() or db_path.strip() == ":memory:"
-            or db_path.startswith("file::memory:") or os.path.isdir(db_path)):
+    if db_path_problem(db_path):
         return None
     return {"query": " ".join(words), "db_path": db_path, "timeout": timeout,
             "site": values.get("--site"), "limit": limit, "offset": offset, "fmt": fmt}

@@ -16,6 +16,9 @@ MAX_SEARCH_LIMIT = 100_000
 MAX_SEARCH_OFFSET = 10_000_000
 #: The columns ``--format csv`` writes.
 CSV_FIELDS = ("url", "title", "published_at", "site", "snippet")
+#: ``search --limit``'s default, and its output formats (the first is the default).
+SEARCH_LIMIT = 20
+SEARCH_FORMATS = ("table", "json", "csv")
 
 
 def table_lines(hits: list[dict[str, Any]], first: int = 1) -> list[str]:

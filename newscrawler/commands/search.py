@@ -15,6 +15,8 @@ from newscrawler.commands.hits import (
     CSV_FIELDS,
     MAX_SEARCH_LIMIT,
     MAX_SEARCH_OFFSET,
+    SEARCH_FORMATS,
+    SEARCH_LIMIT,
     no_match,
     print_hits,
     summary,
@@ -101,14 +103,14 @@ def search_options(func: F) -> F:
         click.option("--story", type=click.IntRange(1), metavar="ID",
                      help="Only the copies of this story (`newscrawler stories` lists them); "
                      "without a query, all its copies, first published first."),
-        click.option("--limit", type=click.IntRange(1, MAX_SEARCH_LIMIT), default=20,
+        click.option("--limit", type=click.IntRange(1, MAX_SEARCH_LIMIT), default=SEARCH_LIMIT,
                      show_default=True,
                      help=f"Most results to print (1 to {MAX_SEARCH_LIMIT:,})."),
         click.option("--offset", type=click.IntRange(0, MAX_SEARCH_OFFSET), default=0,
                      show_default=True, help="Skip this many results (the next page: "
                      "--offset 20)."),
-        click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
-                     default="table", show_default=True),
+        click.option("--format", "fmt", type=click.Choice(SEARCH_FORMATS),
+                     default=SEARCH_FORMATS[0], show_default=True),
         click.option("--sql", "as_sql", is_flag=True,
                      help="Print the SELECT that finds the same articles in sqlite3, "
                      "sqlite-utils, pandas or R, instead of searching."),
