@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive import textindex
+from archive import spellings, textindex
 from archive.connection import sqlite_errors
 from archive.errors import ArchiveCorruptError, ArchiveError, ArchiveMissingError
 from archive.schema import (
@@ -176,6 +176,10 @@ def _check(conn: sqlite3.Connection, report: CheckReport, timeout: float) -> Non
                 report.search_index = _fts_check(conn)
                 if report.search_index != "ok":
                     report.problems.append(f"search index: {report.search_index}")
+                spelling_problem = spellings.check(conn)  # a sample: ~0.2 s
+                if spelling_problem:
+                    report.problems.append(f"exact-spelling table: {spelling_problem} "
+                                           "(Archive.rebuild_index() rebuilds it)")
             if "articles" in table_names(conn):
                 report.articles = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     except ArchiveCorruptError as exc:

@@ -19,6 +19,7 @@ the words apart).
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -33,6 +34,7 @@ __all__ = [
     "accept_sql",
     "agrees",
     "checks",
+    "read_rejected",
     "rejects",
 ]
 
@@ -183,3 +185,20 @@ def rejects(rows: Sequence[tuple[int, str | None, str | None]], found: list[Chec
         if not all(agrees(text, check) for check in found):
             out.append(rowid)
     return out
+
+
+def read_rejected(
+    conn: sqlite3.Connection, tables: str, where: str, params: Sequence[object],
+    found: list[Check], rowid: str,
+) -> list[int]:
+    """Ids of the matches (``tables``/``where``, ids in ``rowid``) that fail one of the
+    checks, reading their text (rows that agree on sight stay inside SQLite)."""
+    sql = (
+        f"SELECT a2.id, a2.title, a2.body FROM {tables} CROSS JOIN articles AS a2 "
+        f"ON a2.id = {rowid} WHERE {where}"
+    )
+    accepted, accepted_params = accept_sql(found, "a2.title", "a2.body")
+    if accepted:  # rows that agree on sight are not read into Python
+        sql += f" AND NOT ({accepted})"
+    rows = conn.execute(sql, [*params, *accepted_params]).fetchall()
+    return rejects(rows, found)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from archive import inflect, lookalike
+from archive import inflect, lookalike, spellings
 from archive.connection import get_connection, sqlite_errors
 from archive.errors import QueryError
 from archive.fold import APOSTROPHES, TURKISH_LETTERS, case_fold, fold
@@ -534,15 +534,7 @@ def _rejected_lookalikes(
     for held, key, rejected in _LAST_REJECTED:
         if held is conn and key == state:
             return rejected
-    sql = (
-        f"SELECT a2.id, a2.title, a2.body FROM {tables} CROSS JOIN articles AS a2 "
-        f"ON a2.id = {FTS_TABLE}.rowid WHERE {where}"
-    )
-    accepted, accepted_params = lookalike.accept_sql(found, "a2.title", "a2.body")
-    if accepted:  # rows that agree on sight are not read into Python
-        sql += f" AND NOT ({accepted})"
-    rows = conn.execute(sql, [*params, *accepted_params]).fetchall()
-    rejected = lookalike.rejects(rows, found)
+    rejected = spellings.rejected_ids(conn, tables, where, params, found, f"{FTS_TABLE}.rowid")
     _LAST_REJECTED[:] = [(conn, state, rejected)]
     return rejected
 

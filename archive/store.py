@@ -476,7 +476,8 @@ class Archive:
         self._assign_story(
             article_id, body_fold, row, None if old is None else fold(old[4] or "")
         )
-        index.add(article_id, title_fold, body_fold, new=old is None)
+        index.add(article_id, title_fold, body_fold, new=old is None,
+                  title=row["title"] or "", body=row["body"] or "")
         conn.execute("DELETE FROM headlines WHERE article_id = ?", (article_id,))
         conn.executemany(
             "INSERT INTO headlines (article_id, position, title, url) VALUES (?, ?, ?, ?)",
@@ -531,7 +532,8 @@ class Archive:
             (new, content_hash(title, new), article_id))
         self._assign_story(article_id, new_fold, {"site": old[3], "published_at": old[4]},
                            fold(body))
-        index.add(article_id, fold(title or ""), new_fold, new=False)
+        index.add(article_id, fold(title or ""), new_fold, new=False,
+                  title=title or "", body=new)
         return True
 
     def _assign_story(

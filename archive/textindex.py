@@ -21,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from archive import spellings
 from archive.fold import fold
 from archive.schema import FTS_DELETE_SQL, FTS_INDEX_SQL, FTS_TABLE
 
@@ -85,11 +86,16 @@ class IndexQueue:
         self.pending: dict[int, tuple[str, str]] = {}
         #: Ids inserted since the last flush: nothing of theirs is in the index yet.
         self.new: set[int] = set()
+        #: The exact-spelling table (``archive.spellings``), kept in step with the index.
+        self.spellings = spellings.Queue(conn)
         self._apply_changes()
 
-    def add(self, article_id: int, title_fold: str, body_fold: str, *, new: bool) -> None:
-        """Index this text of the article at the next flush (``new``: a new row)."""
+    def add(self, article_id: int, title_fold: str, body_fold: str, *, new: bool,
+            title: str = "", body: str = "") -> None:
+        """Index this text of the article at the next flush (``new``: a new row;
+        ``title`` and ``body`` as written, for ``archive.spellings``)."""
         self.pending[article_id] = (title_fold, body_fold)
+        self.spellings.add(article_id, title, body, title_fold, body_fold, new=new)
         if new:
             self.new.add(article_id)
         if len(self.pending) >= _CHUNK:
@@ -103,6 +109,7 @@ class IndexQueue:
         self.new.clear()
         if rows:
             self.conn.executemany(FTS_INDEX_SQL, rows)
+        self.spellings.flush()
 
     def _apply_changes(self) -> None:
         """Remove the old text of every article in ``search_changes`` (the first one
@@ -120,6 +127,7 @@ class IndexQueue:
             if _indexed(self.conn, article_id):
                 removals[article_id] = (fold(title or ""), fold(body or ""))
         self.conn.execute(f"DELETE FROM {CHANGES_TABLE} WHERE id <= ?", (rows[-1][0],))
+        respell = self.spellings.changed(row[1] for row in rows)
         self.conn.executemany(FTS_DELETE_SQL, [(i, *text) for i, text in removals.items()])
         stale = [i for i in removals if i not in self.pending]
         for start in range(0, len(stale), _CHUNK):
@@ -129,6 +137,17 @@ class IndexQueue:
                 chunk,
             ):
                 self.pending[article_id] = (fold(title or ""), fold(body or ""))
+                self.spellings.add(article_id, title or "", body or "",
+                                   *self.pending[article_id], new=False)
+        respell = [i for i in respell if i not in self.spellings.pending]
+        for start in range(0, len(respell), _CHUNK):
+            chunk = respell[start : start + _CHUNK]
+            for article_id, title, body in self.conn.execute(
+                f"SELECT id, title, body FROM articles WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):  # changed by hand but not in the index (never indexed): spellings only
+                self.spellings.add(article_id, title or "", body or "", fold(title or ""),
+                                   fold(body or ""), new=False)
 
 
 def reindex(
@@ -140,6 +159,8 @@ def reindex(
     """
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
     conn.execute(f"DELETE FROM {CHANGES_TABLE}")
+    if spellings.exists(conn):
+        spellings.rebuild(conn)
     total = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     done, last = 0, -(2**63)
     while True:

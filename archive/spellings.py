@@ -1,0 +1,497 @@
+"""The exact-spelling table: what the look-alike check (``archive.lookalike``) reads
+instead of the articles' text.
+
+``lookalike.agrees`` accepts an article matched through a checked word (``su``, ``göl``,
+``öldü``) when it has a word that starts with one of the check's stems and folds to one
+of its forms (in the text lowercased, ``ı`` as ``i``), when the text has no Turkish
+letters, or when a space is followed by a stem of 4 letters or more (``on_sight``).
+Reading every match's text into Python for that took 1.3-2.6 s a query on 100,000
+articles. Instead, ``Queue`` (fed by ``archive.textindex.IndexQueue`` as it indexes the
+text) records for each article, in ``article_spellings``:
+
+- each distinct word (lowercased, ``ı`` as ``i``) that agrees with some check a query
+  may ask for (``keep``: a form of ``göl`` written ``göl...``, of ``su`` written
+  ``su...``...),
+- `` stem`` markers: a space (or the start of the title) followed by the letters of a
+  long stem (`` kürt``, `` oldu``),
+- the empty spelling when the text has no Turkish letters;
+
+each spelling once in ``spellings`` (``id``, ``spelling``). ``rejected`` then answers in
+SQL, one index lookup per match. A check the table cannot answer exactly (``covered``:
+stems outside what ``keep`` enumerates), an archive whose table was built under other
+rules (``rules_version``: the word lists and this code), and articles edited by hand
+since the last write (their text waits in ``search_changes``) keep the old check.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from archive import inflect, lookalike
+from archive.fold import fold
+from archive.lookalike import Check
+from archive.query import parse_query
+
+__all__ = [
+    "ARTICLE_SPELLINGS",
+    "RULES_TABLE",
+    "SPELLINGS",
+    "USE_TABLE",
+    "Queue",
+    "check",
+    "covered",
+    "create",
+    "current",
+    "exists",
+    "rebuild",
+    "rejected",
+    "rejected_ids",
+    "rules_version",
+    "spellings_of",
+]
+
+SPELLINGS = "spellings"
+ARTICLE_SPELLINGS = "article_spellings"
+RULES_TABLE = "spelling_rules"
+
+#: Whether searches read the table (False: the old check for every query; the bench
+#: times both).
+USE_TABLE = True
+
+_CREATE_SQL = (
+    f"CREATE TABLE IF NOT EXISTS {SPELLINGS} "
+    "(id INTEGER PRIMARY KEY, spelling TEXT NOT NULL UNIQUE)",
+    f"CREATE TABLE IF NOT EXISTS {ARTICLE_SPELLINGS} (article_id INTEGER NOT NULL, "
+    "spelling_id INTEGER NOT NULL, PRIMARY KEY (article_id, spelling_id)) WITHOUT ROWID",
+    f"CREATE TABLE IF NOT EXISTS {RULES_TABLE} (version TEXT NOT NULL)",
+)
+
+_TELLING = frozenset("çğöşüÇĞÖŞÜ")
+_TURKISH_LETTERS = "".join(sorted(lookalike.TURKISH_LETTERS))
+#: The longest stem a covered check may have (the listed look-alikes; others are 3).
+_MAX_STEM = max(lookalike.TYPED_CHECK_LENGTH, *(len(word) for word in inflect.LOOKALIKES))
+_HARD = {"ğ": "k", "b": "p", "d": "t", "c": "ç"}
+_CHUNK = 500
+
+
+# -- which words agree with some check -----------------------------------------------
+
+
+def _variants(stem: str) -> list[str]:
+    """``stem`` with each ``i`` as ``i`` or ``ı`` (how a base word may be typed)."""
+    found = [""]
+    for ch in stem:
+        found = [v + c for v in found for c in ("iı" if ch == "i" else ch)]
+    return found
+
+
+def _vowel_words() -> dict[str, set[str]]:
+    """Listed words by the letters of their vowel stem (``ism`` -> ``isim``)."""
+    found: dict[str, set[str]] = {}
+    for word, stem in inflect.VOWEL_STEMS.items():
+        found.setdefault(lookalike._letters(stem), set()).update((word, fold(word)))
+    for key, reading in inflect.ASCII_READINGS.items():
+        for stem in inflect.stems(reading):
+            found.setdefault(lookalike._letters(stem), set()).add(key)
+    return found
+
+
+_VOWEL_WORDS = _vowel_words()
+
+
+def _bases(stem: str) -> set[str]:
+    """Words whose typing may give a check with ``stem`` (its letters, hardened, listed)."""
+    found = set(_VOWEL_WORDS.get(stem, ()))
+    for variant in _variants(stem):
+        found.update((variant, fold(variant)))
+        if variant.endswith("ng"):
+            found.add(variant[:-1] + "k")
+        elif variant[-1] in _HARD:
+            found.add(variant[:-1] + _HARD[variant[-1]])
+    return found
+
+
+@functools.lru_cache(maxsize=65536)
+def checks_for_stem(stem: str) -> tuple[Check, ...]:
+    """Every check a query word may give that has ``stem`` among its stems."""
+    found: dict[Check, None] = {}
+    for base in sorted(_bases(stem)):
+        folded = fold(base)
+        if folded not in inflect.LOOKALIKES and not (
+            len(folded) <= lookalike.TYPED_CHECK_LENGTH and any(ch in _TELLING for ch in base)
+        ):
+            continue  # no check (``lookalike._checked``): the common case, kept cheap
+        for found_check in lookalike.checks(parse_query(base)):
+            if stem in found_check.stems:
+                found[found_check] = None
+    return tuple(found)
+
+
+def keep(word: str) -> bool:
+    """Whether ``word`` (lowercased, ``ı`` as ``i``) agrees with some check: it starts
+    with a stem of a check that has its fold among its forms.
+
+    >>> keep("göle"), keep("gole"), keep("suyu"), keep("şunu"), keep("belediye")
+    (True, False, True, True, False)
+    """
+    folded = fold(word)
+    for length in range(1, min(len(word), _MAX_STEM) + 1):
+        for found in checks_for_stem(word[:length]):
+            if folded in found.forms:
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _long_stems() -> frozenset[str]:
+    """Folded stems of ``SIGHT_LENGTH`` letters or more of the look-alikes' checks."""
+    found = set()
+    for word in inflect.LOOKALIKES:
+        for base in _bases_of(word):
+            for found_check in lookalike.checks(parse_query(base)):
+                found.update(fold(s) for s in found_check.stems
+                             if len(s) >= lookalike.SIGHT_LENGTH)
+    return frozenset(found)
+
+
+def _bases_of(folded: str) -> set[str]:
+    """Spellings in Turkish letters of a folded word (``su`` -> su, şu, sü, şü)."""
+    twins = {"c": "cç", "g": "gğ", "i": "iı", "o": "oö", "s": "sş", "u": "uü"}
+    found = [""]
+    for ch in folded:
+        found = [v + c for v in found for c in twins.get(ch, ch)]
+    return set(found)
+
+
+def covered(found: Check) -> bool:
+    """Whether the table answers this check exactly (``keep`` enumerates its stems)."""
+    if any(found not in checks_for_stem(stem) for stem in found.stems):
+        return False
+    if any(len(stem) > _MAX_STEM for stem in found.stems):
+        return False
+    return all(fold(start[1:]) in _long_stems() for start in found.on_sight)
+
+
+@functools.lru_cache(maxsize=1)
+def rules_version() -> str:
+    """CRC-32 of the word lists and of the code that decides what the table holds."""
+    here = Path(__file__).parent
+    crc = 0
+    for path in (inflect.WORDS_FILE, here / "inflect.py", here / "lookalike.py",
+                 here / "spellings.py", here / "fold.py"):
+        crc = zlib.crc32(path.read_bytes(), crc)
+    return f"{crc:08x}"
+
+
+# -- what an article holds ------------------------------------------------------------
+
+#: A byte that cp1254 leaves undefined: the scan table maps to it what needs the slow way.
+_SLOW = b"\x81"
+
+
+def _scan_table() -> bytes:
+    """``bytes.translate`` table of cp1254 text: a letter to its lowercase (``ı``, ``I``,
+    ``İ`` as ``i``), anything else to a space; ``_SLOW`` for what the regex of
+    ``lookalike`` reads otherwise (``²``, letters without one-byte lowercase)."""
+    table = bytearray(_SLOW * 256)
+    for byte in range(256):
+        try:
+            char = bytes([byte]).decode("cp1254")
+        except UnicodeDecodeError:
+            continue
+        is_word = lookalike._WORD.fullmatch(char) is not None
+        if is_word != char.isalpha():
+            continue
+        if not is_word:
+            table[byte] = ord(" ")
+            continue
+        low = char.replace("İ", "i").lower().replace("ı", "i")
+        encoded = low.encode("cp1254", "replace")
+        if len(low) == 1 and encoded.decode("cp1254") == low and low.isalpha():
+            table[byte] = encoded[0]
+    return bytes(table)
+
+
+_SCAN = _scan_table()
+#: Words already decided, and those kept (bytes of cp1254): most words repeat.
+_SEEN: set[bytes] = set()
+_KEPT: dict[bytes, str] = {}
+_SEEN_MAX = 300_000
+
+
+def _words(text: str) -> Iterable[str]:
+    """The distinct words ``lookalike._written`` may read: each run of letters of the
+    lowercased text, and the rest of a run after a letter-like non-letter (``²``)."""
+    try:
+        scanned = text.encode("cp1254").translate(_SCAN)
+        if _SLOW not in scanned:
+            words = set(scanned.split())
+            new = words - _SEEN
+            if new:
+                if len(_SEEN) > _SEEN_MAX:
+                    _SEEN.clear()
+                for word in new:
+                    spelled = word.decode("cp1254")
+                    if keep(spelled):
+                        _KEPT[word] = spelled
+                _SEEN.update(new)
+            return [_KEPT[word] for word in words & _KEPT.keys()]
+    except UnicodeEncodeError:
+        pass
+    low = text.replace("İ", "i").lower().replace("ı", "i")
+    found: set[str] = set()
+    for match in lookalike._WORD.finditer(low):
+        found.add(match.group())
+        if not match.group().isalpha():
+            for at in range(match.start() + 1, match.end()):
+                if not low[at - 1].isalpha():
+                    inner = lookalike._WORD.match(low, at)
+                    if inner:
+                        found.add(inner.group())
+    return [word for word in found if keep(word)]
+
+
+def _sights(title: str, body: str, title_fold: str, body_fold: str) -> set[str]:
+    """`` stem`` markers: a space, or the start of the title, then a long stem's letters
+    in lowercase as written (what ``Check.on_sight`` looks for)."""
+    found: set[str] = set()
+    for text, folded in ((" " + title, " " + title_fold), (body, body_fold)):
+        for stem in _long_stems():
+            if len(text) == len(folded):  # NFC text: the fold keeps the offsets
+                starts: Iterable[int] = _finds(folded, " " + stem)
+            else:
+                starts = (at for at in _finds(text, " ")
+                          if fold(text[at + 1 : at + 1 + len(stem)]) == stem)
+            for at in starts:
+                piece = text[at + 1 : at + 1 + len(stem)]
+                if text[at] == " " and piece.lower() == piece:  # (fold: ' -> space)
+                    found.add(" " + piece)
+    return found
+
+
+def _finds(text: str, part: str) -> Iterable[int]:
+    """Every offset of ``part`` in ``text``."""
+    at = text.find(part)
+    while at != -1:
+        yield at
+        at = text.find(part, at + 1)
+
+
+def spellings_of(title: str, body: str, title_fold: str | None = None,
+                 body_fold: str | None = None) -> set[str]:
+    """What the table holds for an article: kept words, `` stem`` markers, and ``""``
+    when the text has no Turkish letters.
+
+    >>> sorted(spellings_of("Göl kıyısı", "Şu an gölde su yok. Kürtaj"))
+    [' kürt', 'göl', 'gölde', 'su', 'şu']
+    """
+    text = f"{title}\n{body}"
+    found = set(_words(text))
+    if not any(letter in text for letter in _TURKISH_LETTERS):
+        found.add("")
+    found |= _sights(title, body, fold(title) if title_fold is None else title_fold,
+                     fold(body) if body_fold is None else body_fold)
+    return found
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """The tables (empty), marked as built under this code's rules."""
+    for statement in _CREATE_SQL:
+        conn.execute(statement)
+    conn.execute(f"DELETE FROM {RULES_TABLE}")
+    conn.execute(f"INSERT INTO {RULES_TABLE} (version) VALUES (?)", (rules_version(),))
+
+
+def exists(conn: sqlite3.Connection) -> bool:
+    """Whether the archive has the table (schema versions before it do not)."""
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (RULES_TABLE,))
+    return row.fetchone() is not None
+
+
+def current(conn: sqlite3.Connection) -> bool:
+    """Whether the table exists and was built under this code's rules."""
+    if not exists(conn):
+        return False
+    row = conn.execute(f"SELECT version FROM {RULES_TABLE}").fetchone()
+    return row is not None and row[0] == rules_version()
+
+
+class Queue:
+    """Spellings of the articles a write transaction changes, written in bulk.
+
+    Built under other rules (new word lists), the table is first rebuilt, in the
+    write's transaction (``rebuild``).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, *, stale_ok: bool = False) -> None:
+        self.conn = conn
+        self.ready = exists(conn)
+        if self.ready and not stale_ok and not current(conn):
+            rebuild(conn)
+        self.pending: dict[int, set[str]] = {}
+        self.old: set[int] = set()
+        self._ids: dict[str, int] = {}
+
+    def add(self, article_id: int, title: str, body: str, title_fold: str, body_fold: str,
+            *, new: bool) -> None:
+        """Record this text of the article at the next flush."""
+        if not self.ready:
+            return
+        self.pending[article_id] = spellings_of(title, body, title_fold, body_fold)
+        if not new:
+            self.old.add(article_id)
+
+    def changed(self, article_ids: Iterable[int]) -> list[int]:
+        """Forget the spellings of articles changed by hand; those still present and not
+        pending are read again (returned: the caller adds their text)."""
+        if not self.ready:
+            return []
+        ids = [i for i in dict.fromkeys(article_ids) if i not in self.pending]
+        self.old.update(ids)
+        return ids
+
+    def flush(self) -> None:
+        """Write the pending spellings (the old ones of changed articles removed)."""
+        if not self.ready:
+            return
+        if self.old:
+            self.conn.executemany(f"DELETE FROM {ARTICLE_SPELLINGS} WHERE article_id = ?",
+                                  [(i,) for i in self.old])
+            self.old.clear()
+        rows = [(article_id, self._id(spelling))
+                for article_id, found in self.pending.items() for spelling in found]
+        self.pending.clear()
+        self.conn.executemany(
+            f"INSERT OR IGNORE INTO {ARTICLE_SPELLINGS} (article_id, spelling_id) "
+            "VALUES (?, ?)", rows)
+
+    def _id(self, spelling: str) -> int:
+        """The id of a spelling, added when new."""
+        known = self._ids.get(spelling)
+        if known is None:
+            self.conn.execute(f"INSERT OR IGNORE INTO {SPELLINGS} (spelling) VALUES (?)",
+                              (spelling,))
+            known = int(self.conn.execute(f"SELECT id FROM {SPELLINGS} WHERE spelling = ?",
+                                          (spelling,)).fetchone()[0])
+            self._ids[spelling] = known
+        return known
+
+
+def rebuild(conn: sqlite3.Connection) -> int:
+    """Empty the table and record every article's spellings again; how many articles.
+
+    Runs in the caller's transaction.
+    """
+    create(conn)
+    conn.execute(f"DELETE FROM {ARTICLE_SPELLINGS}")
+    conn.execute(f"DELETE FROM {SPELLINGS}")
+    queue = Queue(conn, stale_ok=True)
+    done, last = 0, -(2**63)
+    while True:
+        rows = conn.execute(
+            "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+            (last, _CHUNK),
+        ).fetchall()
+        if not rows:
+            break
+        for article_id, title, body in rows:
+            queue.pending[article_id] = spellings_of(title or "", body or "")
+        queue.flush()
+        last, done = rows[-1][0], done + len(rows)
+    return done
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def _accepting_ids(conn: sqlite3.Connection, found: Check) -> list[int]:
+    """Ids of the spellings that make an article pass ``found``."""
+    wanted = ["", *found.on_sight]
+    ids = [int(row[0]) for row in conn.execute(
+        f"SELECT id FROM {SPELLINGS} WHERE spelling IN ({', '.join('?' * len(wanted))})",
+        wanted)]
+    for stem in found.stems:
+        for spelling_id, spelling in conn.execute(
+            f"SELECT id, spelling FROM {SPELLINGS} WHERE spelling >= ? AND spelling < ?",
+            (stem, stem + "\U0010ffff"),
+        ):
+            if fold(spelling) in found.forms:
+                ids.append(int(spelling_id))
+    return sorted(set(ids))
+
+
+def rejected(
+    conn: sqlite3.Connection, tables: str, where: str, params: Sequence[object],
+    found: Sequence[Check], rowid: str,
+) -> tuple[set[int], list[Check], list[int]]:
+    """Matches (``tables``/``where``, ids in ``rowid``) failing a check the table answers:
+    (their ids, the checks left to the old way, ids of matches edited by hand since the
+    last write, which the old way must check for every check)."""
+    if not USE_TABLE or not current(conn):
+        return set(), list(found), []
+    answered = [c for c in found if covered(c)]
+    rest = [c for c in found if c not in answered]
+    if not answered:
+        return set(), rest, []
+    fails = []
+    for one in answered:
+        ids = ", ".join(str(i) for i in _accepting_ids(conn, one)) or "NULL"
+        fails.append(f"NOT EXISTS (SELECT 1 FROM {ARTICLE_SPELLINGS} AS s WHERE "
+                     f"s.article_id = {rowid} AND s.spelling_id IN ({ids}))")
+    sql = f"SELECT {rowid} FROM {tables} WHERE {where} AND ({' OR '.join(fails)})"
+    ids = {int(row[0]) for row in conn.execute(sql, list(params))}
+    edited = [int(row[0]) for row in conn.execute("SELECT article_id FROM search_changes")]
+    return ids - set(edited), rest, edited
+
+
+def check(conn: sqlite3.Connection, sample: int = 2000) -> str | None:
+    """What is wrong with the table against the articles' text (a sample), or None."""
+    if not exists(conn):
+        return None
+    if not current(conn):
+        return "built under other word lists (it is rebuilt at the archive's next write)"
+    edited = {row[0] for row in conn.execute("SELECT article_id FROM search_changes")}
+    rows = conn.execute(
+        f"SELECT id, title, body FROM articles ORDER BY random() LIMIT {int(sample)}"
+    ).fetchall()
+    wrong = 0
+    for article_id, title, body in rows:
+        if article_id in edited:
+            continue
+        stored = {row[0] for row in conn.execute(
+            f"SELECT p.spelling FROM {ARTICLE_SPELLINGS} AS a JOIN {SPELLINGS} AS p "
+            "ON p.id = a.spelling_id WHERE a.article_id = ?", (article_id,))}
+        wrong += stored != spellings_of(title or "", body or "")
+    orphans = conn.execute(
+        f"SELECT count(DISTINCT article_id) FROM {ARTICLE_SPELLINGS} WHERE article_id NOT IN "
+        "(SELECT id FROM articles) AND article_id NOT IN (SELECT article_id FROM search_changes)"
+    ).fetchone()[0]
+    if wrong or orphans:
+        return (f"{wrong} of {len(rows)} sampled article(s) with other spellings than their "
+                f"text, {orphans} deleted article(s) still in it")
+    return None
+
+
+def rejected_ids(
+    conn: sqlite3.Connection, tables: str, where: str, params: Sequence[object],
+    found: list[Check], rowid: str,
+) -> list[int]:
+    """Ids of the matches (``tables``/``where``, ids in ``rowid``) failing one of the
+    checks: from the table where it answers, else by reading the text
+    (``lookalike.read_rejected``)."""
+    ids, rest, edited = rejected(conn, tables, where, params, found, rowid)
+    if rest:
+        ids.update(lookalike.read_rejected(conn, tables, where, params, rest, rowid))
+    if edited:
+        answered = [c for c in found if c not in rest]
+        ids.update(lookalike.read_rejected(
+            conn, tables, f"{where} AND {rowid} IN ({', '.join(str(i) for i in edited)})",
+            params, answered, rowid))
+    return sorted(ids)
