@@ -131,6 +131,13 @@ def checks_for_stem(stem: str) -> tuple[Check, ...]:
     return tuple(found)
 
 
+#: Letters of the suffixes after a stem, folded (``archive.inflect._CHAINS``, the ``y`` of
+#: ``suyu``, the ``n`` of ``şunu``), and the longest chain (``-larımızdaki``): a word whose
+#: rest after a stem has other letters, or more, is no form of it (no expansion needed).
+_TAIL_LETTERS = "adeiklmnrstuyz"
+_TAIL_LENGTH = 12
+
+
 def keep(word: str) -> bool:
     """Whether ``word`` (lowercased, ``ı`` as ``i``) agrees with some check: it starts
     with a stem of a check that has its fold among its forms.
@@ -140,6 +147,9 @@ def keep(word: str) -> bool:
     """
     folded = fold(word)
     for length in range(1, min(len(word), _MAX_STEM) + 1):
+        tail = folded[length:]
+        if len(tail) > _TAIL_LENGTH or tail.strip(_TAIL_LETTERS):
+            continue
         for found in checks_for_stem(word[:length]):
             if folded in found.forms:
                 return True

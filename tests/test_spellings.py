@@ -296,3 +296,22 @@ def test_archive_without_the_table_is_read_the_old_way(tmp_path: Path) -> None:
     assert not spellings.current(conn)
     Database(conn)  # no tables: the check reads the text
     assert spellings.check(conn) is None
+
+
+def test_count_then_search_share_the_table_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    real = spellings.rejected
+
+    def counting(*args: object) -> object:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(spellings, "rejected", counting)
+    sys.modules["archive.search"]._LAST_REJECTED.clear()
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_articles(_records([("Haber", "Suyu kesildi."), ("Haber", "Şu an.")]))
+        assert count(archive, "su") == 1
+        assert len(search(archive, "su")) == 1
+        assert calls == [1]
