@@ -333,6 +333,39 @@ _SEARCH_CHANGES = TableDoc(
     },
 )
 
+_SPELLINGS = TableDoc(
+    "Each spelling `article_spellings` refers to, once (`archive.spellings`): a word in "
+    "lower case with `ı` as `i` (`gölde`, `suyu`), a space and the letters of a long stem "
+    "(` kürt`: a space then `kürt` somewhere in the text), or the empty string (the text "
+    "has no Turkish letters). Derived data.",
+    {
+        "id": ColumnDoc("INTEGER", "The spelling's number.", "17"),
+        "spelling": ColumnDoc("TEXT", "The spelling.", "gölde"),
+    },
+)
+
+_ARTICLE_SPELLINGS = TableDoc(
+    "The exact spellings the look-alike check of searches reads instead of the text "
+    "(`archive.spellings`, schema version 9): one row per article and distinct word that "
+    "agrees with some checked query word (`su` written `suyu`, `göl` written `gölde`), "
+    "per long stem seen after a space, and one when the text has no Turkish letters. "
+    "Written with the full-text index; rebuilt at the next write when the word lists change "
+    "(`spelling_rules`) and by `Archive.rebuild_index()`.",
+    {
+        "article_id": ColumnDoc("INTEGER", "The article (`articles.id`).", "1842"),
+        "spelling_id": ColumnDoc("INTEGER", "The spelling (`spellings.id`).", "17"),
+    },
+)
+
+_SPELLING_RULES = TableDoc(
+    "One row: the version of the word lists and code the exact spellings were recorded "
+    "under. Searches read the text instead while it differs from the running code's.",
+    {
+        "version": ColumnDoc("TEXT", "CRC-32 of `archive/data/search_words.toml` and of "
+                             "the modules that decide what is recorded.", "5be0a1c3"),
+    },
+)
+
 #: Every table of the archive (``archive.schema.TABLES`` and the full-text index).
 TABLES: dict[str, TableDoc] = {
     "articles": _ARTICLES,
@@ -345,6 +378,9 @@ TABLES: dict[str, TableDoc] = {
     "stories": _STORIES,
     "story_bands": _STORY_BANDS,
     "search_changes": _SEARCH_CHANGES,
+    "spellings": _SPELLINGS,
+    "article_spellings": _ARTICLE_SPELLINGS,
+    "spelling_rules": _SPELLING_RULES,
     FTS_TABLE: _FTS,
 }
 

@@ -159,7 +159,7 @@ def keep(word: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _long_stems() -> frozenset[str]:
     """Folded stems of ``SIGHT_LENGTH`` letters or more of the look-alikes' checks."""
-    found = set()
+    found: set[str] = set()
     for word in inflect.LOOKALIKES:
         for base in _bases_of(word):
             for found_check in lookalike.checks(parse_query(base)):
@@ -452,9 +452,9 @@ def rejected(
         return set(), rest, []
     fails = []
     for one in answered:
-        ids = ", ".join(str(i) for i in _accepting_ids(conn, one)) or "NULL"
+        accepting = ", ".join(str(i) for i in _accepting_ids(conn, one)) or "NULL"
         fails.append(f"NOT EXISTS (SELECT 1 FROM {ARTICLE_SPELLINGS} AS s WHERE "
-                     f"s.article_id = {rowid} AND s.spelling_id IN ({ids}))")
+                     f"s.article_id = {rowid} AND s.spelling_id IN ({accepting}))")
     sql = f"SELECT {rowid} FROM {tables} WHERE {where} AND ({' OR '.join(fails)})"
     ids = {int(row[0]) for row in conn.execute(sql, list(params))}
     edited = [int(row[0]) for row in conn.execute("SELECT article_id FROM search_changes")]

@@ -315,3 +315,22 @@ def test_count_then_search_share_the_table_answer(
         assert count(archive, "su") == 1
         assert len(search(archive, "su")) == 1
         assert calls == [1]
+
+
+def test_forms_continue_their_stems_with_suffix_letters_only() -> None:
+    """``keep`` skips the stems after which a word's rest is no suffix: every form of a
+    check, after any of its stems, has only ``_TAIL_LETTERS``, at most ``_TAIL_LENGTH``."""
+    rng = random.Random(7)
+    letters = "abcçdefgğhıijklmnoöprsştuüvyzâîû"
+    words = set(QUERIES) | {a + b for a in letters for b in "aeıioöuü"}
+    words |= {"".join(rng.choice(letters) for _ in range(3)) for _ in range(600)}
+    for word in inflect.LOOKALIKES:
+        words |= spellings._bases_of(word)
+    for word in sorted(words):
+        for one in lookalike.checks(parse_query(word)):
+            for stem in one.stems:
+                for form in one.forms:
+                    if form.startswith(fold(stem)):
+                        tail = form[len(stem):]
+                        assert len(tail) <= spellings._TAIL_LENGTH, (word, form)
+                        assert not tail.strip(spellings._TAIL_LETTERS), (word, form)
