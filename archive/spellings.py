@@ -229,7 +229,7 @@ def _scan_table() -> bytes:
 _SCAN = _scan_table()
 #: Words already decided, and those kept (bytes of cp1254): most words repeat.
 _SEEN: set[bytes] = set()
-_KEPT: dict[bytes, str] = {}
+_KEPT: set[bytes] = set()
 _SEEN_MAX = 300_000
 
 
@@ -239,17 +239,16 @@ def _words(text: str) -> Iterable[str]:
     try:
         scanned = text.encode("cp1254").translate(_SCAN)
         if _SLOW not in scanned:
-            words = set(scanned.split())
-            new = words - _SEEN
-            if new:
+            words = scanned.split()  # no set: two C passes over the list cost less
+            if not _SEEN.issuperset(words):
                 if len(_SEEN) > _SEEN_MAX:
                     _SEEN.clear()
+                new = set(words) - _SEEN
                 for word in new:
-                    spelled = word.decode("cp1254")
-                    if keep(spelled):
-                        _KEPT[word] = spelled
+                    if keep(word.decode("cp1254")):
+                        _KEPT.add(word)
                 _SEEN.update(new)
-            return [_KEPT[word] for word in words & _KEPT.keys()]
+            return [word.decode("cp1254") for word in _KEPT.intersection(words)]
     except UnicodeEncodeError:
         pass
     low = text.replace("İ", "i").lower().replace("ı", "i")
