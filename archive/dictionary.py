@@ -349,8 +349,8 @@ _ARTICLE_SPELLINGS = TableDoc(
     "(`archive.spellings`, schema version 9): one row per article and distinct word that "
     "agrees with some checked query word (`su` written `suyu`, `göl` written `gölde`), "
     "per long stem seen after a space, and one when the text has no Turkish letters. "
-    "Written with the full-text index; rebuilt at the next write when the word lists change "
-    "(`spelling_rules`) and by `Archive.rebuild_index()`.",
+    "Written with the full-text index; recorded again, a chunk per write, when the word "
+    "lists or the code change (`spelling_rules`), and by `Archive.rebuild_index()`.",
     {
         "article_id": ColumnDoc("INTEGER", "The article (`articles.id`).", "1842"),
         "spelling_id": ColumnDoc("INTEGER", "The spelling (`spellings.id`).", "17"),
@@ -359,10 +359,15 @@ _ARTICLE_SPELLINGS = TableDoc(
 
 _SPELLING_RULES = TableDoc(
     "One row: the version of the word lists and code the exact spellings were recorded "
-    "under. Searches read the text instead while it differs from the running code's.",
+    "under. Searches read the text instead while it differs from the running code's or a "
+    "rebuild is under way.",
     {
         "version": ColumnDoc("TEXT", "CRC-32 of `archive/data/search_words.toml` and of "
                              "the modules that decide what is recorded.", "5be0a1c3"),
+        "rebuilt_to": ColumnDoc("INTEGER", "While the spellings are recorded again under "
+                                "new rules (some thousands of articles per write of the "
+                                "archive): the last `articles.id` done.", "52000",
+                                "every article is recorded under `version`"),
     },
 )
 

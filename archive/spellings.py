@@ -38,6 +38,7 @@ from archive.query import parse_query
 
 __all__ = [
     "ARTICLE_SPELLINGS",
+    "REBUILD_CHUNK",
     "RULES_TABLE",
     "SPELLINGS",
     "USE_TABLE",
@@ -67,7 +68,7 @@ _CREATE_SQL = (
     "(id INTEGER PRIMARY KEY, spelling TEXT NOT NULL UNIQUE)",
     f"CREATE TABLE IF NOT EXISTS {ARTICLE_SPELLINGS} (article_id INTEGER NOT NULL, "
     "spelling_id INTEGER NOT NULL, PRIMARY KEY (article_id, spelling_id)) WITHOUT ROWID",
-    f"CREATE TABLE IF NOT EXISTS {RULES_TABLE} (version TEXT NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {RULES_TABLE} (version TEXT NOT NULL, rebuilt_to INTEGER)",
 )
 
 _TELLING = frozenset("çğöşüÇĞÖŞÜ")
@@ -310,12 +311,17 @@ def spellings_of(title: str, body: str, title_fold: str | None = None,
 # -- writing ---------------------------------------------------------------------------
 
 
+#: Articles recorded again per write while the table catches up with new rules.
+REBUILD_CHUNK = 5000
+
+
 def create(conn: sqlite3.Connection) -> None:
     """The tables (empty), marked as built under this code's rules."""
     for statement in _CREATE_SQL:
         conn.execute(statement)
     conn.execute(f"DELETE FROM {RULES_TABLE}")
-    conn.execute(f"INSERT INTO {RULES_TABLE} (version) VALUES (?)", (rules_version(),))
+    conn.execute(f"INSERT INTO {RULES_TABLE} (version, rebuilt_to) VALUES (?, NULL)",
+                 (rules_version(),))
 
 
 def exists(conn: sqlite3.Connection) -> bool:
@@ -325,28 +331,57 @@ def exists(conn: sqlite3.Connection) -> bool:
 
 
 def current(conn: sqlite3.Connection) -> bool:
-    """Whether the table exists and was built under this code's rules."""
+    """Whether the table exists and holds every article under this code's rules."""
     if not exists(conn):
         return False
-    row = conn.execute(f"SELECT version FROM {RULES_TABLE}").fetchone()
-    return row is not None and row[0] == rules_version()
+    row = conn.execute(f"SELECT version, rebuilt_to FROM {RULES_TABLE}").fetchone()
+    return row is not None and row[0] == rules_version() and row[1] is None
 
 
 class Queue:
     """Spellings of the articles a write transaction changes, written in bulk.
 
-    Built under other rules (new word lists), the table is first rebuilt, in the
-    write's transaction (``rebuild``).
+    Built under other rules (new word lists, new code), the table is recorded again
+    ``REBUILD_CHUNK`` articles per write (``catch_up``), so that no write holds the lock
+    for long; searches read the text until it is done.
     """
 
-    def __init__(self, conn: sqlite3.Connection, *, stale_ok: bool = False) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.ready = exists(conn)
-        if self.ready and not stale_ok and not current(conn):
-            rebuild(conn)
         self.pending: dict[int, set[str]] = {}
         self.old: set[int] = set()
-        self._ids: dict[str, int] = {}
+        if self.ready:
+            self.catch_up()
+
+    def catch_up(self, chunk: int | None = None) -> None:
+        """Record the next ``chunk`` (``REBUILD_CHUNK``) articles again when the table is
+        not current."""
+        chunk = REBUILD_CHUNK if chunk is None else chunk
+        version, rebuilt_to = self.conn.execute(
+            f"SELECT version, rebuilt_to FROM {RULES_TABLE}").fetchone()
+        if version == rules_version() and rebuilt_to is None:
+            return
+        if version != rules_version():  # start over: every row may be wrong
+            self.conn.execute(f"DELETE FROM {ARTICLE_SPELLINGS}")
+            self.conn.execute(f"DELETE FROM {SPELLINGS}")
+            rebuilt_to = -(2**63)
+        done = 0
+        while done < chunk:
+            rows = self.conn.execute(
+                "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+                (rebuilt_to, min(_CHUNK, chunk - done)),
+            ).fetchall()
+            if not rows:
+                rebuilt_to = None
+                break
+            for article_id, title, body in rows:  # (rows of articles written since the
+                # rebuild began are already right: INSERT OR IGNORE keeps them)
+                self.pending[article_id] = spellings_of(title or "", body or "")
+            self.flush()
+            rebuilt_to, done = rows[-1][0], done + len(rows)
+        self.conn.execute(f"UPDATE {RULES_TABLE} SET version = ?, rebuilt_to = ?",
+                          (rules_version(), rebuilt_to))
 
     def add(self, article_id: int, title: str, body: str, title_fold: str, body_fold: str,
             *, new: bool) -> None:
@@ -374,47 +409,40 @@ class Queue:
             self.conn.executemany(f"DELETE FROM {ARTICLE_SPELLINGS} WHERE article_id = ?",
                                   [(i,) for i in self.old])
             self.old.clear()
-        rows = [(article_id, self._id(spelling))
+        ids = self._ids({spelling for found in self.pending.values() for spelling in found})
+        rows = [(article_id, ids[spelling])
                 for article_id, found in self.pending.items() for spelling in found]
         self.pending.clear()
         self.conn.executemany(
             f"INSERT OR IGNORE INTO {ARTICLE_SPELLINGS} (article_id, spelling_id) "
             "VALUES (?, ?)", rows)
 
-    def _id(self, spelling: str) -> int:
-        """The id of a spelling, added when new."""
-        known = self._ids.get(spelling)
-        if known is None:
-            self.conn.execute(f"INSERT OR IGNORE INTO {SPELLINGS} (spelling) VALUES (?)",
-                              (spelling,))
-            known = int(self.conn.execute(f"SELECT id FROM {SPELLINGS} WHERE spelling = ?",
-                                          (spelling,)).fetchone()[0])
-            self._ids[spelling] = known
-        return known
+    def _ids(self, wanted: set[str]) -> dict[str, int]:
+        """The ids of these spellings, the new ones added (a few statements a batch)."""
+        found: dict[str, int] = {}
+        for missing_only in (False, True):
+            todo = sorted(wanted - found.keys())
+            if missing_only and todo:
+                self.conn.executemany(f"INSERT OR IGNORE INTO {SPELLINGS} (spelling) "
+                                      "VALUES (?)", [(spelling,) for spelling in todo])
+            for start in range(0, len(todo), _CHUNK):
+                part = todo[start : start + _CHUNK]
+                found.update((spelling, int(spelling_id)) for spelling_id, spelling in
+                             self.conn.execute(f"SELECT id, spelling FROM {SPELLINGS} WHERE "
+                                               f"spelling IN ({', '.join('?' * len(part))})",
+                                               part))
+        return found
 
 
 def rebuild(conn: sqlite3.Connection) -> int:
-    """Empty the table and record every article's spellings again; how many articles.
-
-    Runs in the caller's transaction.
-    """
+    """Empty the table and record every article's spellings again, in the caller's
+    transaction; how many articles."""
     create(conn)
     conn.execute(f"DELETE FROM {ARTICLE_SPELLINGS}")
     conn.execute(f"DELETE FROM {SPELLINGS}")
-    queue = Queue(conn, stale_ok=True)
-    done, last = 0, -(2**63)
-    while True:
-        rows = conn.execute(
-            "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT ?",
-            (last, _CHUNK),
-        ).fetchall()
-        if not rows:
-            break
-        for article_id, title, body in rows:
-            queue.pending[article_id] = spellings_of(title or "", body or "")
-        queue.flush()
-        last, done = rows[-1][0], done + len(rows)
-    return done
+    conn.execute(f"UPDATE {RULES_TABLE} SET rebuilt_to = ?", (-(2**63),))
+    Queue(conn).catch_up(chunk=2**62)
+    return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -460,12 +488,13 @@ def rejected(
     return ids - set(edited), rest, edited
 
 
-def check(conn: sqlite3.Connection, sample: int = 2000) -> str | None:
+def check(conn: sqlite3.Connection, sample: int = 300) -> str | None:
     """What is wrong with the table against the articles' text (a sample), or None."""
     if not exists(conn):
         return None
     if not current(conn):
-        return "built under other word lists (it is rebuilt at the archive's next write)"
+        return ("recorded under other word lists or code: recorded again, "
+                f"{REBUILD_CHUNK:,} articles per write of the archive")
     edited = {row[0] for row in conn.execute("SELECT article_id FROM search_changes")}
     rows = conn.execute(
         f"SELECT id, title, body FROM articles ORDER BY random() LIMIT {int(sample)}"

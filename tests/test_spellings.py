@@ -334,3 +334,22 @@ def test_forms_continue_their_stems_with_suffix_letters_only() -> None:
                         tail = form[len(stem):]
                         assert len(tail) <= spellings._TAIL_LENGTH, (word, form)
                         assert not tail.strip(spellings._TAIL_LETTERS), (word, form)
+
+
+def test_new_rules_are_caught_up_a_chunk_per_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        texts = [("Haber", "Şu an kesildi."), ("Su", "Suyu kesildi."), ("Göl", "Gölde su.")]
+        archive.save_articles(_records(texts * 2))
+        conn = archive.conn
+        conn.execute("UPDATE spelling_rules SET version = 'old'")
+        conn.commit()
+        monkeypatch.setattr(spellings, "REBUILD_CHUNK", 4)
+        archive.save_articles(_records([("Köy", "Köyde.")], prefix="b"))
+        assert not spellings.current(conn)  # 4 of 7 done: searches read the text
+        assert count(archive, "su") == 4
+        archive.save_articles(_records([("Köy", "Köyde göl.")], prefix="b"))
+        assert spellings.current(conn)
+        assert _held(conn) == _expected(conn)
+        assert _both(archive, "su")[0] == _both(archive, "su")[1]
