@@ -362,8 +362,9 @@ _SPELLING_RULES = TableDoc(
     "under. Searches read the text instead while it differs from the running code's or a "
     "rebuild is under way.",
     {
-        "version": ColumnDoc("TEXT", "CRC-32 of `archive/data/search_words.toml` and of "
-                             "the modules that decide what is recorded.", "5be0a1c3"),
+        "version": ColumnDoc("TEXT", "`archive.spellings.RULES` and a CRC-32 of "
+                             "`archive/data/search_words.toml` and of the modules that "
+                             "expand and check words.", "1-5be0a1c3"),
         "rebuilt_to": ColumnDoc("INTEGER", "While the spellings are recorded again under "
                                 "new rules (some thousands of articles per write of the "
                                 "archive): the last `articles.id` done.", "52000",
