@@ -310,7 +310,7 @@ def spellings_of(title: str, body: str, title_fold: str | None = None,
     """What the table holds for an article: kept words, `` stem`` markers, and ``""``
     when the text has no Turkish letters.
 
-    >>> sorted(spellings_of("Göl kıyısı", "Şu an gölde su yok. Kürtaj"))
+    >>> sorted(spellings_of("Göl kıyısı", "Şu an gölde su yok, kürtaj da."))
     [' kürt', 'göl', 'gölde', 'su', 'şu']
     """
     text = f"{title}\n{body}"
