@@ -359,16 +359,16 @@ _ARTICLE_SPELLINGS = TableDoc(
 
 _SPELLING_RULES = TableDoc(
     "One row: the version of the word lists and code the exact spellings were recorded "
-    "under. Searches read the text instead while it differs from the running code's or a "
-    "rebuild is under way.",
+    "under, and how far. Searches read the text instead while it differs from the running "
+    "code's.",
     {
         "version": ColumnDoc("TEXT", "`archive.spellings.RULES` and a CRC-32 of "
                              "`archive/data/search_words.toml` and of the modules that "
                              "expand and check words.", "1-5be0a1c3"),
-        "rebuilt_to": ColumnDoc("INTEGER", "While the spellings are recorded again under "
-                                "new rules (some thousands of articles per write of the "
-                                "archive): the last `articles.id` done.", "52000",
-                                "every article is recorded under `version`"),
+        "filled_to": ColumnDoc("INTEGER", "The highest `articles.id` whose spellings are "
+                               "recorded: articles above it (archived since the end of the "
+                               "last crawl or `newscrawler optimize`) are checked from their "
+                               "text.", "52000"),
     },
 )
 

@@ -19,12 +19,15 @@ text) records for each article, in ``article_spellings``:
 each spelling once in ``spellings`` (``id``, ``spelling``). ``rejected`` then answers in
 SQL, one index lookup per match. A check the table cannot answer exactly (``covered``:
 stems outside what ``keep`` enumerates), an archive whose table was built under other
-rules (``rules_version``: the word lists and this code; ``Queue.catch_up`` records it
-again, ``REBUILD_CHUNK`` articles per write), and articles edited by hand since the last
+rules (``rules_version``: the word lists and this code), articles archived since the
+table was last filled (above ``filled_to``), and articles edited by hand since the last
 write (their text waits in ``search_changes``) keep the old check.
 
-Cost (``python bench/lookalike_bench.py --write``): 15-31 rows and ~0.25-0.35 ms of CPU an
-article on the write path (the words are split and looked up in Python), +3% file size.
+The table is filled by ``Queue.catch_up``, which ``newscrawler optimize`` and the end of
+every crawl run (``Archive.fill_spellings``), not by each write: recording costs ~0.25-0.35
+ms of CPU an article (the words are split and looked up in Python), a third of what
+archiving an article costs otherwise (``python bench/lookalike_bench.py --write``). 15-31
+rows an article, +3% file size.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from archive.query import parse_query
 
 __all__ = [
     "ARTICLE_SPELLINGS",
-    "REBUILD_CHUNK",
+    "CATCH_UP_CHUNK",
     "RULES",
     "RULES_TABLE",
     "SPELLINGS",
@@ -55,6 +58,7 @@ __all__ = [
     "create",
     "current",
     "exists",
+    "filled_to",
     "keep",
     "rebuild",
     "rejected",
@@ -76,7 +80,7 @@ _CREATE_SQL = (
     "(id INTEGER PRIMARY KEY, spelling TEXT NOT NULL UNIQUE)",
     f"CREATE TABLE IF NOT EXISTS {ARTICLE_SPELLINGS} (article_id INTEGER NOT NULL, "
     "spelling_id INTEGER NOT NULL, PRIMARY KEY (article_id, spelling_id)) WITHOUT ROWID",
-    f"CREATE TABLE IF NOT EXISTS {RULES_TABLE} (version TEXT NOT NULL, rebuilt_to INTEGER)",
+    f"CREATE TABLE IF NOT EXISTS {RULES_TABLE} (version TEXT NOT NULL, filled_to INTEGER NOT NULL)",
 )
 
 _TELLING = frozenset("çğöşüÇĞÖŞÜ")
@@ -325,8 +329,11 @@ def spellings_of(title: str, body: str, title_fold: str | None = None,
 # -- writing ---------------------------------------------------------------------------
 
 
-#: Articles recorded again per write while the table catches up with new rules.
-REBUILD_CHUNK = 5000
+#: Articles recorded per transaction while ``catch_up`` fills the table.
+CATCH_UP_CHUNK = 5000
+
+#: ``filled_to`` of an empty table: below every article id.
+_NOTHING = -(2**63)
 
 
 def create(conn: sqlite3.Connection) -> None:
@@ -334,8 +341,8 @@ def create(conn: sqlite3.Connection) -> None:
     for statement in _CREATE_SQL:
         conn.execute(statement)
     conn.execute(f"DELETE FROM {RULES_TABLE}")
-    conn.execute(f"INSERT INTO {RULES_TABLE} (version, rebuilt_to) VALUES (?, NULL)",
-                 (rules_version(),))
+    conn.execute(f"INSERT INTO {RULES_TABLE} (version, filled_to) VALUES (?, ?)",
+                 (rules_version(), _NOTHING))
 
 
 def exists(conn: sqlite3.Connection) -> bool:
@@ -344,20 +351,35 @@ def exists(conn: sqlite3.Connection) -> bool:
     return row.fetchone() is not None
 
 
-def current(conn: sqlite3.Connection) -> bool:
-    """Whether the table exists and holds every article under this code's rules."""
+def filled_to(conn: sqlite3.Connection) -> int | None:
+    """The highest article id the table answers for under this code's rules (articles
+    above it are checked from their text), or None when it answers for none."""
     if not exists(conn):
+        return None
+    row = conn.execute(f"SELECT version, filled_to FROM {RULES_TABLE}").fetchone()
+    if row is None or row[0] != rules_version():
+        return None
+    return int(row[1])
+
+
+def current(conn: sqlite3.Connection) -> bool:
+    """Whether the table holds every article under this code's rules."""
+    top = filled_to(conn)
+    if top is None:
         return False
-    row = conn.execute(f"SELECT version, rebuilt_to FROM {RULES_TABLE}").fetchone()
-    return row is not None and row[0] == rules_version() and row[1] is None
+    row = conn.execute("SELECT 1 FROM articles WHERE id > ? LIMIT 1", (top,)).fetchone()
+    return row is None
 
 
 class Queue:
     """Spellings of the articles a write transaction changes, written in bulk.
 
-    Built under other rules (new word lists, new code), the table is recorded again
-    ``REBUILD_CHUNK`` articles per write (``catch_up``), so that no write holds the lock
-    for long; searches read the text until it is done.
+    Writes record only articles the table already answers for (``filled_to``): a new
+    article gets a higher id and is checked from its text until ``catch_up`` (run by
+    ``newscrawler optimize`` and at the end of a crawl) records it, so that archiving
+    does not pay for the table (~0.3 ms an article). Built under other rules (new word
+    lists, new code), the table is emptied at the first write and filled again by
+    ``catch_up``; searches read the text meanwhile.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -365,42 +387,45 @@ class Queue:
         self.ready = exists(conn)
         self.pending: dict[int, set[str]] = {}
         self.old: set[int] = set()
+        self.filled_to = _NOTHING
         if self.ready:
-            self.catch_up()
+            version, top = conn.execute(
+                f"SELECT version, filled_to FROM {RULES_TABLE}").fetchone()
+            if version != rules_version():  # start over: every row may be wrong
+                conn.execute(f"DELETE FROM {ARTICLE_SPELLINGS}")
+                conn.execute(f"DELETE FROM {SPELLINGS}")
+                conn.execute(f"UPDATE {RULES_TABLE} SET version = ?, filled_to = ?",
+                             (rules_version(), _NOTHING))
+            else:
+                self.filled_to = int(top)
 
-    def catch_up(self, chunk: int | None = None) -> None:
-        """Record the next ``chunk`` (``REBUILD_CHUNK``) articles again when the table is
-        not current."""
-        chunk = REBUILD_CHUNK if chunk is None else chunk
-        version, rebuilt_to = self.conn.execute(
-            f"SELECT version, rebuilt_to FROM {RULES_TABLE}").fetchone()
-        if version == rules_version() and rebuilt_to is None:
-            return
-        if version != rules_version():  # start over: every row may be wrong
-            self.conn.execute(f"DELETE FROM {ARTICLE_SPELLINGS}")
-            self.conn.execute(f"DELETE FROM {SPELLINGS}")
-            rebuilt_to = -(2**63)
+    def catch_up(self, chunk: int | None = None) -> int:
+        """Record up to ``chunk`` (``CATCH_UP_CHUNK``) articles above ``filled_to``;
+        how many (0: the table answers for every article)."""
+        chunk = CATCH_UP_CHUNK if chunk is None else chunk
+        if not self.ready:
+            return 0
         done = 0
         while done < chunk:
             rows = self.conn.execute(
                 "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT ?",
-                (rebuilt_to, min(_CHUNK, chunk - done)),
+                (self.filled_to, min(_CHUNK, chunk - done)),
             ).fetchall()
             if not rows:
-                rebuilt_to = None
                 break
-            for article_id, title, body in rows:  # (rows of articles written since the
-                # rebuild began are already right: INSERT OR IGNORE keeps them)
+            for article_id, title, body in rows:
                 self.pending[article_id] = spellings_of(title or "", body or "")
+            self.filled_to, done = rows[-1][0], done + len(rows)
             self.flush()
-            rebuilt_to, done = rows[-1][0], done + len(rows)
-        self.conn.execute(f"UPDATE {RULES_TABLE} SET version = ?, rebuilt_to = ?",
-                          (rules_version(), rebuilt_to))
+        if done:
+            self.conn.execute(f"UPDATE {RULES_TABLE} SET filled_to = ?", (self.filled_to,))
+        return done
 
     def add(self, article_id: int, title: str, body: str, title_fold: str, body_fold: str,
             *, new: bool) -> None:
-        """Record this text of the article at the next flush."""
-        if not self.ready:
+        """Record this text of the article at the next flush, if the table answers for
+        it (an id at or below ``filled_to``, as a freed id that is used again)."""
+        if not self.ready or article_id > self.filled_to:
             return
         self.pending[article_id] = spellings_of(title, body, title_fold, body_fold)
         if not new:
@@ -411,7 +436,8 @@ class Queue:
         pending are read again (returned: the caller adds their text)."""
         if not self.ready:
             return []
-        ids = [i for i in dict.fromkeys(article_ids) if i not in self.pending]
+        ids = [i for i in dict.fromkeys(article_ids)
+               if i not in self.pending and i <= self.filled_to]
         self.old.update(ids)
         return ids
 
@@ -454,9 +480,7 @@ def rebuild(conn: sqlite3.Connection) -> int:
     create(conn)
     conn.execute(f"DELETE FROM {ARTICLE_SPELLINGS}")
     conn.execute(f"DELETE FROM {SPELLINGS}")
-    conn.execute(f"UPDATE {RULES_TABLE} SET rebuilt_to = ?", (-(2**63),))
-    Queue(conn).catch_up(chunk=2**62)
-    return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    return Queue(conn).catch_up(chunk=2**62)
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -481,36 +505,43 @@ def _accepting_ids(conn: sqlite3.Connection, found: Check) -> list[int]:
 def rejected(
     conn: sqlite3.Connection, tables: str, where: str, params: Sequence[object],
     found: Sequence[Check], rowid: str,
-) -> tuple[set[int], list[Check], list[int]]:
+) -> tuple[set[int], list[Check], str | None]:
     """Matches (``tables``/``where``, ids in ``rowid``) failing a check the table answers:
-    (their ids, the checks left to the old way, ids of matches edited by hand since the
-    last write, which the old way must check for every check)."""
-    if not USE_TABLE or not current(conn):
-        return set(), list(found), []
+    (their ids, the checks left to the old way, and the condition on ``rowid`` of the
+    matches the old way must check for every check: those above ``filled_to`` and those
+    edited by hand since the last write; None when there are none to check)."""
+    top = filled_to(conn) if USE_TABLE else None
+    if top is None:
+        return set(), list(found), None
     answered = [c for c in found if covered(c)]
     rest = [c for c in found if c not in answered]
     if not answered:
-        return set(), rest, []
+        return set(), rest, None
+    edited = [int(row[0]) for row in conn.execute("SELECT article_id FROM search_changes")]
+    unanswered = f"{rowid} > {top}"
+    if edited:
+        unanswered += f" OR {rowid} IN ({', '.join(str(i) for i in edited)})"
     fails = []
     for one in answered:
         accepting = ", ".join(str(i) for i in _accepting_ids(conn, one)) or "NULL"
         fails.append(f"NOT EXISTS (SELECT 1 FROM {ARTICLE_SPELLINGS} AS s WHERE "
                      f"s.article_id = {rowid} AND s.spelling_id IN ({accepting}))")
-    sql = f"SELECT {rowid} FROM {tables} WHERE {where} AND ({' OR '.join(fails)})"
+    sql = (f"SELECT {rowid} FROM {tables} WHERE {where} AND NOT ({unanswered}) "
+           f"AND ({' OR '.join(fails)})")
     ids = {int(row[0]) for row in conn.execute(sql, list(params))}
-    edited = [int(row[0]) for row in conn.execute("SELECT article_id FROM search_changes")]
-    return ids - set(edited), rest, edited
+    return ids, rest, unanswered
 
 
 def check(conn: sqlite3.Connection, sample: int = 300) -> str | None:
     """What is wrong with the table against the articles' text (a sample), or None."""
     if not exists(conn):
         return None
-    if not current(conn):
-        return ("recorded under other word lists or code: recorded again, "
-                f"{REBUILD_CHUNK:,} articles per write of the archive")
+    top = filled_to(conn)
+    if top is None:
+        return ("recorded under other word lists or code (searches read the text "
+                "meanwhile): run `newscrawler optimize` to record it again")
     edited = {row[0] for row in conn.execute("SELECT article_id FROM search_changes")}
-    top = conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+    top = max(0, min(top, conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0))
     picked = sorted(random.sample(range(1, top + 1), min(sample, top)))  # no full scan
     rows = conn.execute(
         f"SELECT id, title, body FROM articles WHERE id IN ({', '.join(map(str, picked))})"
@@ -541,12 +572,11 @@ def rejected_ids(
     """Ids of the matches (``tables``/``where``, ids in ``rowid``) failing one of the
     checks: from the table where it answers, else by reading the text
     (``lookalike.read_rejected``)."""
-    ids, rest, edited = rejected(conn, tables, where, params, found, rowid)
+    ids, rest, unanswered = rejected(conn, tables, where, params, found, rowid)
     if rest:
         ids.update(lookalike.read_rejected(conn, tables, where, params, rest, rowid))
-    if edited:
+    if unanswered is not None:
         answered = [c for c in found if c not in rest]
         ids.update(lookalike.read_rejected(
-            conn, tables, f"{where} AND {rowid} IN ({', '.join(str(i) for i in edited)})",
-            params, answered, rowid))
+            conn, tables, f"{where} AND ({unanswered})", params, answered, rowid))
     return sorted(ids)

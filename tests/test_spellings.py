@@ -147,6 +147,8 @@ def test_sql_answers_as_the_text_check_in_an_archive(tmp_path: Path, seed: int) 
              for t, b in _texts(250, seed)]
     with Archive(tmp_path / "a.db") as archive:
         archive.save_articles(_records(texts))
+        assert archive.fill_spellings() == len(texts)
+        assert spellings.current(archive.conn)
         rejected_some = False
         for query in QUERIES:
             new, old = _both(archive, query)
@@ -158,6 +160,7 @@ def test_sql_answers_as_the_text_check_in_an_archive(tmp_path: Path, seed: int) 
 def test_search_results_are_the_same_with_and_without_the_table(tmp_path: Path) -> None:
     with Archive(tmp_path / "a.db") as archive:
         archive.save_articles(_records(_texts(200, seed=3)))
+        archive.fill_spellings()
         for query in ("su", "göl", "öldü", "çin", "kürt"):
             with_table = (count(archive, query), [h["id"] for h in search(archive, query)])
             searching = sys.modules["archive.search"]
@@ -194,6 +197,8 @@ def test_table_follows_saves_updates_and_hand_edits(tmp_path: Path) -> None:
     with Archive(tmp_path / "a.db") as archive:
         archive.save_articles(_records([("Göl", "Gölde su yok."), ("Şu", "Şu an su var.")]))
         conn = archive.conn
+        assert _held(conn) == {}  # a write does not record new articles
+        archive.fill_spellings()
         assert _held(conn) == _expected(conn)
         archive.save_articles(_records([("Göl", "Golde şu an kimse yok.")]))  # updated
         assert _held(conn) == _expected(conn)
@@ -205,7 +210,12 @@ def test_table_follows_saves_updates_and_hand_edits(tmp_path: Path) -> None:
         for query in ("su", "şu", "göl"):
             assert _both(archive, query)[0] == _both(archive, query)[1]
         assert spellings.check(conn) is None  # edited rows are waiting: not a fault
-        archive.save_articles(_records([("Köy", "Köyde göl var.")], prefix="b"))
+        archive.save_articles(_records([("Köy", "Köyde göl var."), ("Göl", "Su.")], prefix="b"))
+        assert not spellings.current(conn)  # b0 takes a1's freed id 2, b1 is checked from
+        assert 3 not in _held(conn)  # its text until the table is filled
+        assert _both(archive, "göl")[0] == _both(archive, "göl")[1]
+        assert spellings.check(conn) is None
+        archive.fill_spellings()
         assert _held(conn) == _expected(conn)
         assert spellings.check(conn) is None
         archive.reclean_articles(["https://ornek.test/b0"], lambda body: body)
@@ -215,25 +225,27 @@ def test_table_follows_saves_updates_and_hand_edits(tmp_path: Path) -> None:
 def test_hand_edit_is_checked_from_the_text_before_the_next_write(tmp_path: Path) -> None:
     with Archive(tmp_path / "a.db") as archive:
         archive.save_articles(_records([("Haber", "Şu an suyu kesildi.")]))
+        archive.fill_spellings()
         assert count(archive, "su") == 1
         archive.conn.execute("UPDATE articles SET body = 'Şu an kesildi, şunu gör.'")
         archive.conn.commit()
         assert count(archive, "su") == 0  # the index still has "suyu"; the text says no
 
 
-def test_other_rules_fall_back_then_rebuild_at_the_next_write(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_other_rules_fall_back_until_the_table_is_filled_again(tmp_path: Path) -> None:
     with Archive(tmp_path / "a.db") as archive:
         archive.save_articles(_records([("Haber", "Şu an kesildi."), ("Su", "Suyu kesildi.")]))
+        archive.fill_spellings()
         conn = archive.conn
         conn.execute("UPDATE spelling_rules SET version = 'old'")
         conn.execute("DELETE FROM article_spellings")  # what older rules held: unknown
         conn.commit()
-        assert not spellings.current(conn)
-        assert "other word lists" in (spellings.check(conn) or "")
+        assert spellings.filled_to(conn) is None
+        assert "newscrawler optimize" in (spellings.check(conn) or "")
         assert count(archive, "su") == 1  # the text check, not the emptied table
         archive.save_articles(_records([("Göl", "Gölde.")], prefix="c"))
+        assert count(archive, "su") == 1
+        archive.optimize()
         assert spellings.current(conn)
         assert _held(conn) == _expected(conn)
 
@@ -271,6 +283,7 @@ def test_check_reports_a_table_out_of_step(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     with Archive(path) as archive:
         archive.save_articles(_records([("Göl", "Gölde su yok.")]))
+        archive.fill_spellings()
     assert check_file(path).healthy
     conn = sqlite3.connect(path)
     conn.execute("DELETE FROM article_spellings")
@@ -312,6 +325,7 @@ def test_count_then_search_share_the_table_answer(
     sys.modules["archive.search"]._LAST_REJECTED.clear()
     with Archive(tmp_path / "a.db") as archive:
         archive.save_articles(_records([("Haber", "Suyu kesildi."), ("Haber", "Şu an.")]))
+        archive.fill_spellings()
         assert count(archive, "su") == 1
         assert len(search(archive, "su")) == 1
         assert calls == [1]
@@ -336,20 +350,37 @@ def test_forms_continue_their_stems_with_suffix_letters_only() -> None:
                         assert not tail.strip(spellings._TAIL_LETTERS), (word, form)
 
 
-def test_new_rules_are_caught_up_a_chunk_per_write(
+def test_filling_goes_a_chunk_a_transaction_and_answers_below_its_mark(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Archive(tmp_path / "a.db") as archive:
         texts = [("Haber", "Şu an kesildi."), ("Su", "Suyu kesildi."), ("Göl", "Gölde su.")]
         archive.save_articles(_records(texts * 2))
         conn = archive.conn
-        conn.execute("UPDATE spelling_rules SET version = 'old'")
+        monkeypatch.setattr(spellings, "CATCH_UP_CHUNK", 4)
+        assert spellings.Queue(conn).catch_up() == 4
         conn.commit()
-        monkeypatch.setattr(spellings, "REBUILD_CHUNK", 4)
-        archive.save_articles(_records([("Köy", "Köyde.")], prefix="b"))
-        assert not spellings.current(conn)  # 4 of 7 done: searches read the text
+        assert spellings.filled_to(conn) == 4 and not spellings.current(conn)
+        assert _held(conn) == {i: s for i, s in _expected(conn).items() if i <= 4}
+        for query in ("su", "şu", "göl"):  # 1-4 from the table, 5-6 from their text
+            assert _both(archive, query)[0] == _both(archive, query)[1]
         assert count(archive, "su") == 4
-        archive.save_articles(_records([("Köy", "Köyde göl.")], prefix="b"))
+        assert archive.fill_spellings() == 2
         assert spellings.current(conn)
         assert _held(conn) == _expected(conn)
         assert _both(archive, "su")[0] == _both(archive, "su")[1]
+
+
+def test_a_freed_id_used_again_is_recorded_at_once(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_articles(_records([("Haber", "Şu an kesildi."), ("Su", "Suyu kesildi.")]))
+        archive.fill_spellings()
+        conn = archive.conn
+        conn.execute("DELETE FROM headlines WHERE article_id = 2")
+        conn.execute("DELETE FROM articles WHERE id = 2")
+        conn.commit()
+        archive.save_articles(_records([("Göl", "Su gölde.")], prefix="z"))
+        assert conn.execute("SELECT id FROM articles WHERE url LIKE '%z0'").fetchone()[0] == 2
+        assert spellings.current(conn)
+        assert _held(conn) == _expected(conn)
+        assert count(archive, "su") == 1
