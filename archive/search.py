@@ -410,7 +410,10 @@ class _Matches:
     date index instead, SQLite runs the whole MATCH once per article (50 s for a site of
     14,000 articles). A matching article's site and date are read from ``FILTER_INDEX``,
     not from its wide row. When the filters keep at most ``CANDIDATES`` articles, their
-    range of ids also bounds the index scan and no slicing is needed.
+    ids are read once into a list each match is looked up in (``+rowid IN``: the ``+``
+    keeps SQLite from running the MATCH once per id), their range of ids bounds the index
+    scan, and no slicing is needed: a common word on one day, 82 of 70,000 matches, went
+    from 38 to 16 ms.
     """
 
     def __init__(
@@ -448,6 +451,15 @@ class _Matches:
         if n == 0:
             self.empty = True
             return
+        if n <= CANDIDATES:
+            self.few = True
+            if not wide:
+                self.where += f" AND +{FTS_TABLE}.rowid IN ({kept})"
+                self.params += params
+            low, high = conn.execute(f"SELECT min(id), max(id) FROM ({kept})", params).fetchone()
+            self.where += f" AND {FTS_TABLE}.rowid BETWEEN ? AND ?"
+            self.params += [low, high]
+            return
         if not wide:
             indexed = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
@@ -457,11 +469,6 @@ class _Matches:
             self.tables += f" CROSS JOIN articles AS a{hint} ON a.id = {FTS_TABLE}.rowid"
             self.where += filters
             self.params += params
-        if n <= CANDIDATES:
-            self.few = True
-            low, high = conn.execute(f"SELECT min(id), max(id) FROM ({kept})", params).fetchone()
-            self.where += f" AND {FTS_TABLE}.rowid BETWEEN ? AND ?"
-            self.params += [low, high]
 
     def drop_lookalikes(self, query: Query, expand: bool) -> None:
         """Leave out the matches found only through a look-alike (``archive.lookalike``).
@@ -480,29 +487,33 @@ class _Matches:
             self.where += f" AND {FTS_TABLE}.rowid NOT IN (SELECT value FROM json_each(?))"
             self.params.append(json.dumps(rejected))
 
-    def nth_newest(self, n: int) -> int | None:
-        """The rowid of the ``n``-th match (from 0) in descending rowid order, or None."""
-        row = self.conn.execute(
-            f"SELECT {FTS_TABLE}.rowid FROM {self.tables} WHERE {self.where} "
-            f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET ?",
-            [*self.params, n],
-        ).fetchone()
-        return None if row is None else int(row[0])
-
-    def best(self, low: int | None, high: int | None, n: int) -> list[tuple[int, float]]:
-        """The ``n`` best matches by bm25 with ``low <= rowid <= high`` (None: unbounded)."""
-        where, params = self.where, list(self.params)
-        if low is not None:
-            where += f" AND {FTS_TABLE}.rowid >= ?"
-            params.append(low)
-        if high is not None:
-            where += f" AND {FTS_TABLE}.rowid <= ?"
-            params.append(high)
+    def best(self, n: int) -> list[tuple[int, float]]:
+        """The ``n`` best matches by bm25 (ties: the oldest first)."""
         sql = (
             f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS rank "
-            f"FROM {self.tables} WHERE {where} ORDER BY rank LIMIT ?"
+            f"FROM {self.tables} WHERE {self.where} ORDER BY rank, {FTS_TABLE}.rowid LIMIT ?"
         )
-        return [(int(r), float(s)) for r, s in self.conn.execute(sql, [*params, n])]
+        return [(int(r), float(s)) for r, s in self.conn.execute(sql, [*self.params, n])]
+
+    def best_of_slice(self, number: int, n: int) -> tuple[list[tuple[int, float]], int]:
+        """The ``n`` best by bm25 (ties: the oldest first) of slice ``number`` (the
+        ``CANDIDATES`` matches after the newest ``number * CANDIDATES``), and how many
+        matches the slice holds.
+
+        One statement reads the slice newest first and ranks it: the index is walked
+        once, where finding the slice's oldest rowid first walked it twice (a prefix
+        merges its words' lists each time: ``bel*`` 28 -> 20 ms).
+        """
+        sql = (
+            f"SELECT rowid, rank, count(*) OVER () FROM ("
+            f"SELECT {FTS_TABLE}.rowid AS rowid, bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS rank "
+            f"FROM {self.tables} WHERE {self.where} "
+            f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT ? OFFSET ?) ORDER BY rank, rowid LIMIT ?"
+        )
+        rows = self.conn.execute(
+            sql, [*self.params, CANDIDATES, number * CANDIDATES, n]
+        ).fetchall()
+        return [(int(r), float(s)) for r, s, _ in rows], (rows[0][2] if rows else 0)
 
     def count(self) -> int:
         """How many articles match."""
@@ -561,17 +572,16 @@ def _ranked_slice(
     Within a slice, hits are in bm25 order, the best ``window`` of them reordered by how
     many typed words they contain with their exact Turkish letters.
     """
-    high = low = None
+    wanted = max(window, need) if patterns else need
     if matches.few:
         if number > 0:
             return None
+        ranked, last = matches.best(wanted), True
     else:
-        if number > 0:
-            high = matches.nth_newest(number * CANDIDATES)
-            if high is None:
-                return None
-        low = matches.nth_newest((number + 1) * CANDIDATES - 1)
-    ranked = matches.best(low, high, max(window, need) if patterns else need)
+        ranked, size = matches.best_of_slice(number, wanted)
+        if size == 0:
+            return None
+        last = size < CANDIDATES
     if patterns and ranked:
         head = ranked[:window]
         rows = _rows(matches.conn, [rowid for rowid, _ in head], "title, body")
@@ -579,7 +589,7 @@ def _ranked_slice(
                   for rowid, _ in head}  # (a hand-deleted article: archive.textindex)
         head.sort(key=lambda hit: -scores[hit[0]])  # stable: bm25 order within a score
         ranked = head + ranked[window:]
-    return ranked[:need], low is None
+    return ranked[:need], last
 
 
 def search(
