@@ -280,12 +280,15 @@ def test_filters_work_without_the_filter_index(tmp_path: Path) -> None:
     st.integers(min_value=1, max_value=5),
     st.integers(min_value=0, max_value=8),
     st.sampled_from([None, "hibya", "ege"]),
+    st.sampled_from([0, 5000]),
 )
 def test_any_page_is_a_piece_of_the_whole_list(
-    news: Archive, q: str, limit: int, offset: int, site: str | None
+    news: Archive, q: str, limit: int, offset: int, site: str | None, kept_list: int
 ) -> None:
+    """Also when the site is applied as a list of ids (KEPT_LIST) and as a join."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys.modules["archive.search"], "CANDIDATES", 2)
+        patch.setattr(sys.modules["archive.search"], "KEPT_LIST", kept_list)
         everything = search(news, q, site=site, limit=100)
         page = search(news, q, site=site, limit=limit, offset=offset)
     assert page == everything[offset : offset + limit]
