@@ -206,7 +206,19 @@ def small_slices(monkeypatch: pytest.MonkeyPatch) -> int:
     return 2
 
 
-QUERIES = ["kadına", "ışık", "kadına OR ışık", "izmir", "öldü OR oldu", "belediye", "su"]
+QUERIES = ["kadına", "ışık", "kadına OR ışık", "izmir", "öldü OR oldu", "belediye", "su",
+           "kadına OR ışık -panel"]
+
+
+def test_an_exclusion_leaves_the_ranks_of_the_other_articles_as_they_were(
+    news: Archive, small_slices: int
+) -> None:
+    """Excluded phrases add exactly 0 to bm25 in an article that matches: a query with
+    exclusions is ranked by its MATCH without them (``_Matches.positive``)."""
+    kept = search(news, "kadına OR ışık -panel", limit=100)
+    ranks = {hit["id"]: hit["rank"] for hit in search(news, "kadına OR ışık", limit=100)}
+    assert kept and len(kept) < len(ranks)
+    assert all(hit["rank"] == ranks[hit["id"]] for hit in kept)
 
 
 @pytest.mark.parametrize(("q", "keys"), FINDS)
