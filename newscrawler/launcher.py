@@ -99,19 +99,9 @@ def _find(plan: dict[str, Any]) -> tuple[int, list[dict[str, Any]]] | int | None
             if site is not None and store.conn.execute(
                     "SELECT 1 FROM articles WHERE site = ? LIMIT 1", (site,)).fetchone() is None:
                 return None  # click names the sites the archive holds
-            if _checks_lookalikes(plan["query"]):  # count, then search reuses its check
-                total = count(store, plan["query"], site=site)
-                hits = search(store, plan["query"], site=site, limit=plan["limit"],
-                              offset=plan["offset"]) if total else []
-            else:
-                counting = _Counting(store, plan["query"], site, plan["timeout"])
-                try:
-                    hits = search(store, plan["query"], site=site, limit=plan["limit"],
-                                  offset=plan["offset"])
-                finally:
-                    counting.wait()
-                total = counting.result()
-                hits = hits if total else []
+            total = count(store, plan["query"], site=site)
+            hits = search(store, plan["query"], site=site, limit=plan["limit"],
+                          offset=plan["offset"]) if total else []
     except ArchiveError as exc:  # as cli.ArchiveCommandError: one line, its exit code
         from newscrawler.exitcodes import for_archive_error
 
@@ -120,62 +110,6 @@ def _find(plan: dict[str, Any]) -> tuple[int, list[dict[str, Any]]] | int | None
     except Exception:  # click runs the command again and reports it
         return None
     return total, hits
-
-
-class _Counting:
-    """``archive.count`` on a connection of its own, in a thread, while the search runs:
-    a common word's count and its search each walk the index (14 and 11 ms for a word in
-    70% of 100,000 articles), and SQLite lets go of the GIL while it steps, so the two
-    take the longer one's time on two cores instead of their sum."""
-
-    def __init__(self, store: Any, query: str, site: str | None, timeout: float) -> None:
-        import sqlite3
-        import threading
-
-        self._found: int | BaseException = 0
-        self._conn = sqlite3.connect(str(store.path), timeout=timeout,
-                                     check_same_thread=False)
-        self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        self._thread = threading.Thread(target=self._count, args=(query, site, store.name),
-                                        daemon=True)
-        self._thread.start()
-
-    def _count(self, query: str, site: str | None, name: str) -> None:
-        from archive import count
-
-        try:
-            self._found = count(_Named(self._conn, name), query, site=site)
-        except BaseException as exc:  # raised again by result(), in the main thread
-            self._found = exc
-        finally:
-            self._conn.close()
-
-    def wait(self) -> None:
-        """Wait for the thread to finish."""
-        self._thread.join()
-
-    def result(self) -> int:
-        """The count, once the thread is done; its exception raised here."""
-        self.wait()
-        if isinstance(self._found, BaseException):
-            raise self._found
-        return self._found
-
-
-def _checks_lookalikes(query: str) -> bool:
-    """Whether the search reads texts to leave out look-alikes (``archive.lookalike``):
-    ``count`` then ``search`` on one connection read them once, so they run in turn."""
-    from archive import lookalike
-    from archive.query import parse_query
-
-    return bool(lookalike.checks(parse_query(query)))
-
-
-class _Named:
-    """A connection with the archive's name, for ``archive.count``'s error messages."""
-
-    def __init__(self, conn: Any, name: str) -> None:
-        self.conn, self.name = conn, name
 
 
 def _echo(text: str, stream: Any) -> None:
