@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 
 from archive.fold import INVISIBLE
@@ -27,4 +26,6 @@ def content_hash(title: str, body: str) -> str:
     >>> content_hash("Başlık", "Gövde") == content_hash("BAŞLIK", "Gövde")
     False
     """
+    import hashlib  # here: a search imports this module, never hashes (hashlib: 3 ms)
+
     return hashlib.sha1(f"{_normalize(title)}\n{_normalize(body)}".encode()).hexdigest()

@@ -27,7 +27,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from archive import stories
 from archive.connection import is_locked, sqlite_errors, transaction
 from archive.errors import ArchiveCorruptError, ArchiveError, ArchiveMissingError, RecordError
 from archive.fold import fold
@@ -540,6 +539,8 @@ class Archive:
         self, article_id: int, body_fold: str, row: Mapping[str, Any], old_body_fold: str | None
     ) -> None:
         """Put a new article, or one whose body changed, in its story (``archive.stories``)."""
+        from archive import stories  # here: a search never needs it (dataclasses, hashlib)
+
         if old_body_fold is not None:
             if old_body_fold == body_fold:
                 return
@@ -575,6 +576,7 @@ class Archive:
 
         :param progress: called with (done, total) every 1,000 articles
         """
+        from archive import stories
 
         def write() -> int:
             with transaction(self.conn):

@@ -206,7 +206,19 @@ def small_slices(monkeypatch: pytest.MonkeyPatch) -> int:
     return 2
 
 
-QUERIES = ["kadına", "ışık", "kadına OR ışık", "izmir", "öldü OR oldu", "belediye", "su"]
+QUERIES = ["kadına", "ışık", "kadına OR ışık", "izmir", "öldü OR oldu", "belediye", "su",
+           "kadına OR ışık -panel"]
+
+
+def test_an_exclusion_leaves_the_ranks_of_the_other_articles_as_they_were(
+    news: Archive, small_slices: int
+) -> None:
+    """Excluded phrases add exactly 0 to bm25 in an article that matches: a query with
+    exclusions is ranked by its MATCH without them (``_Matches.positive``)."""
+    kept = search(news, "kadına OR ışık -panel", limit=100)
+    ranks = {hit["id"]: hit["rank"] for hit in search(news, "kadına OR ışık", limit=100)}
+    assert kept and len(kept) < len(ranks)
+    assert all(hit["rank"] == ranks[hit["id"]] for hit in kept)
 
 
 @pytest.mark.parametrize(("q", "keys"), FINDS)
@@ -280,12 +292,15 @@ def test_filters_work_without_the_filter_index(tmp_path: Path) -> None:
     st.integers(min_value=1, max_value=5),
     st.integers(min_value=0, max_value=8),
     st.sampled_from([None, "hibya", "ege"]),
+    st.sampled_from([0, 5000]),
 )
 def test_any_page_is_a_piece_of_the_whole_list(
-    news: Archive, q: str, limit: int, offset: int, site: str | None
+    news: Archive, q: str, limit: int, offset: int, site: str | None, kept_list: int
 ) -> None:
+    """Also when the site is applied as a list of ids (KEPT_LIST) and as a join."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys.modules["archive.search"], "CANDIDATES", 2)
+        patch.setattr(sys.modules["archive.search"], "KEPT_LIST", kept_list)
         everything = search(news, q, site=site, limit=100)
         page = search(news, q, site=site, limit=limit, offset=offset)
     assert page == everything[offset : offset + limit]
@@ -311,7 +326,12 @@ def test_the_full_text_index_drives_every_query(news: Archive, filters: dict[str
     assert len(matching) >= 3
     for sql in matching:
         plan = news.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
-        assert plan[0][3].startswith("SCAN articles_fts VIRTUAL TABLE"), (sql, plan)
+        # the first table read (a subquery's rows are read after the tables feeding it)
+        reads = [row[3] for row in plan
+                 if row[3].startswith(("SCAN ", "SEARCH ")) and "(subquery" not in row[3]]
+        assert reads[0].startswith("SCAN articles_fts VIRTUAL TABLE"), (sql, plan)
+        # once, not once per article the filters keep (``rowid=`` handed to the index)
+        assert "=" not in reads[0].partition(" INDEX ")[2], (sql, plan)
 
 
 def _lookalike_archive(tmp_path):

@@ -16,13 +16,18 @@ from archive import Archive
 from newscrawler.launcher import plain_search
 
 #: Modules a plain search must not import (click is the quick path's point; the others
-#: cost 0.1-0.3 s each when installed, see tests/test_cli_imports.py).
-HEAVY = ("click", "scrapy", "twisted", "pandas", "numpy", "sqlite_utils", "lxml")
+#: cost 0.1-0.3 s each when installed, see tests/test_cli_imports.py; dataclasses, with
+#: inspect, and hashlib 3-7 ms, which saving articles needs and a search does not).
+HEAVY = ("click", "scrapy", "twisted", "pandas", "numpy", "sqlite_utils", "lxml",
+         "dataclasses", "inspect", "hashlib")
 
+# Modules the interpreter's start-up imported (site hooks) are not the command's.
 PROBE = """
 import atexit, sys
+started = {{m.split(".")[0] for m in sys.modules}}
 atexit.register(lambda: sys.stderr.write(
-    "LOADED " + " ".join(sorted({{m.split(".")[0] for m in sys.modules}} & {heavy!r})) + "\\n"))
+    "LOADED " + " ".join(sorted({{m.split(".")[0] for m in sys.modules}} - started
+                                & {heavy!r})) + "\\n"))
 sys.argv = ["newscrawler", *{args!r}]
 from newscrawler.{module} import main
 main()
