@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement as Element
-from parsel.csstranslator import HTMLTranslator
 
 __all__ = ["Element"]
 
@@ -21,7 +21,6 @@ _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=Tr
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
-_TRANSLATOR = HTMLTranslator()
 
 # Elements whose content is never visible text; removed once, right after metadata is read.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "math")
@@ -150,7 +149,16 @@ def is_hidden(el: Element) -> bool:
 @lru_cache(maxsize=256)
 def css_to_xpath(selector: str) -> str:
     """Translate a CSS selector (parsel dialect, ``::text``/``::attr()`` allowed) to XPath."""
-    return str(_TRANSLATOR.css_to_xpath(selector))
+    return str(_translator().css_to_xpath(selector))
+
+
+@lru_cache(maxsize=1)
+def _translator() -> Any:
+    """parsel's CSS translator, imported when a profile's selector first needs it: parsel
+    (with jmespath and w3lib) adds ~10 MB to an extraction worker that has none."""
+    from parsel.csstranslator import HTMLTranslator
+
+    return HTMLTranslator()
 
 
 def css(root: Element, selector: str) -> list[Element]:
