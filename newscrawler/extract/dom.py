@@ -28,15 +28,39 @@ INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "math")
 NEGATIONS = ("no", "no-", "non-", "not-", "donot", "do-not-")
 
 
-def parse_html(html: str) -> Element:
-    """Parse decoded HTML into an lxml tree (a bare ``<html>`` for empty input).
+# What str.strip() removes from the ends of a document that is ASCII there.
+_ASCII_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def utf8_document(body: bytes) -> bytes | None:
+    r"""The bytes ``parse_html`` would make of ``body.decode("utf-8")``, taken from ``body``
+    itself (no copy, no encoding): None when they would differ (a BOM, a NUL, an end that
+    is not ASCII).
+
+    >>> utf8_document(" <p>Şubat</p>\n".encode()), utf8_document(b"<p>a</p>\xc2\xa0")
+    (b'<p>\xc5\x9eubat</p>', None)
+    """
+    if body.startswith(b"\xef\xbb\xbf") or b"\x00" in body:
+        return None
+    data = body.strip(_ASCII_SPACE)
+    if data and (data[0] >= 0x80 or data[-1] >= 0x80):
+        return None  # str.strip() might remove more (NBSP, U+2028...)
+    return data
+
+
+def parse_html(html: str | bytes) -> Element:
+    """Parse decoded HTML into an lxml tree (a bare ``<html>`` for empty input); bytes are
+    a document ``utf8_document`` gave.
 
     >>> parse_html("<p>Merhaba</p>").findtext(".//p")
     'Merhaba'
     """
-    if "\x00" in html:
-        html = html.replace("\x00", "")
-    data = html.strip().encode("utf-8", "surrogatepass")
+    if isinstance(html, bytes):
+        data = html
+    else:
+        if "\x00" in html:
+            html = html.replace("\x00", "")
+        data = html.strip().encode("utf-8", "surrogatepass")
     if not data:
         data = b"<html></html>"
     try:
