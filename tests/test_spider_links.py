@@ -88,3 +88,15 @@ def test_links_resolve_against_the_pages_base_href_as_before(tmp_path: Path) -> 
     expected = HtmlResponse(url, body=body, encoding="utf-8")
     assert followed[1] == "http://127.0.0.1:8765/haber/kars-buz-festivali-3"
     assert followed[1] == expected.urljoin("kars-buz-festivali-3")
+
+
+def test_links_requested_already_are_not_requested_again(tmp_path: Path) -> None:
+    spider = _spider(tmp_path)
+    body = PAGE.format(base="").encode("utf-8")
+    first = "http://127.0.0.1:8765/haber/agri-kis-senligi-1"
+    _, followed = _follow(spider, HtmlResponse(first, body=body, encoding="utf-8"))
+    assert len(followed) == 4
+    again = "http://127.0.0.1:8765/haber/agri-kis-senligi-9"
+    _, followed = _follow(spider, HtmlResponse(again, body=body, encoding="utf-8"))
+    assert followed == []
+    assert spider.crawler.stats.get_value("discovery/from_article") == 4

@@ -356,6 +356,8 @@ class NewsSpider(scrapy.Spider):
             if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
                 continue
             url = canonical_url(_absolute(response, href))
+            if candidate is None and url in self._seen:
+                continue  # requested already (or a listing page): nothing more to do
             if not self.profile.is_article_url(url) or not same_site(url, self.profile.base_url):
                 continue
             if candidate is not None and url not in self._parsed:
