@@ -13,7 +13,10 @@ all at the same concurrency. Pages/s = article pages / the crawl's own elapsed t
 (Scrapy's start to finish, process start-up excluded); the best of ``--rounds`` per
 variant. CPU ms/page = user + system time of the whole process (start-up included, workers
 included, nginx not) per page, the least of the rounds: on a loaded machine it says more
-than pages/s. One line per page size gives the ratios to the bare spider (goal: full >= 0.70)::
+than pages/s; with workers it is split into the crawl's process and its children (the
+workers and multiprocessing's resource tracker, sampled from /proc: the one with more
+per page bounds the rate). One line per page size gives the ratios to the bare spider
+(goal: full >= 0.70)::
 
     python bench/crawl_bench.py [--pages 2000] [--large-pages 1000] [--rounds 3]
         [--concurrency 32] [--sizes small,large] [--set NAME=VALUE ...]
@@ -166,8 +169,9 @@ def bare(origin: str, concurrency: int, tmp: Path) -> tuple[int, float]:
 
 
 def newscrawler(origin: str, sites: Path, db: Path, concurrency: int, pages: int,
-                sets: list[str]) -> tuple[int, float]:
-    """Run ``newscrawler crawl``; return (article pages, seconds of the crawl)."""
+                sets: list[str]) -> tuple[int, float, float]:
+    """Run ``newscrawler crawl``; return (article pages, seconds of the crawl, CPU seconds
+    of its child processes)."""
     env = {**os.environ, "NEWSCRAWLER_SITES_DIR": str(sites)}
     args = [sys.executable, "-m", "newscrawler.cli", "crawl", "realistic", "--db", str(db),
             "--base-url", origin, "--set", "PROGRESS_INTERVAL=0",
@@ -175,13 +179,38 @@ def newscrawler(origin: str, sites: Path, db: Path, concurrency: int, pages: int
             "--set", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"]
     for value in sets:
         args += ["--set", value]
-    proc = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
-    fetched = re.search(r"pages fetched\s+(\d+)", proc.stdout)
-    seconds = re.search(r" in ([\d.]+)s", proc.stdout)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=err, text=True)
+        children = _watch_children(proc)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    fetched = re.search(r"pages fetched\s+(\d+)", stdout)
+    seconds = re.search(r" in ([\d.]+)s", stdout)
     if proc.returncode != 0 or not fetched or not seconds:
-        raise SystemExit(f"crawl failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr[-3000:]}")
+        raise SystemExit(f"crawl failed ({proc.returncode}):\n{stdout}\n{stderr[-3000:]}")
     # robots.txt and the sitemap are fetched besides the pages
-    return min(pages, int(fetched.group(1))), float(seconds.group(1))
+    return min(pages, int(fetched.group(1))), float(seconds.group(1)), children
+
+
+def _watch_children(proc: subprocess.Popen[str], interval: float = 0.05) -> float:
+    """Wait for ``proc``; return the CPU seconds its child processes (extraction workers,
+    multiprocessing's resource tracker) had used when last seen (read from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    seen: dict[int, float] = {}
+    while proc.poll() is None:
+        for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == proc.pid:
+                seen[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+        time.sleep(interval)
+    return sum(seen.values())
 
 
 def measure(size: str, pages: int, args: argparse.Namespace, tmp: Path) -> None:
@@ -200,22 +229,25 @@ def measure(size: str, pages: int, args: argparse.Namespace, tmp: Path) -> None:
     }
     rates: dict[str, list[float]] = {name: [] for name in ("bare", *variants)}
     cpu: dict[str, list[float]] = {name: [] for name in rates}
+    worker_cpu: dict[str, list[float]] = {name: [] for name in rates}
     names = list(rates)
     with server(site, folder, port) as served:
         for r in range(args.rounds):
             order = names[r % len(names):] + names[:r % len(names)]
             for name in order:
                 cpu_before = cpu_seconds()
+                children = 0.0
                 if name == "bare":
                     n, seconds = bare(served, args.concurrency, folder)
                 else:
                     db = folder / f"{name}-{r}.db"
-                    n, seconds = newscrawler(served, folder / "sites", db, args.concurrency,
-                                             pages, variants[name])
+                    n, seconds, children = newscrawler(served, folder / "sites", db,
+                                                       args.concurrency, pages, variants[name])
                     for extra in folder.glob(f"{name}-{r}.db*"):
                         extra.unlink()
                 rates[name].append(n / seconds if seconds else 0.0)
                 cpu[name].append((cpu_seconds() - cpu_before) / n * 1000)
+                worker_cpu[name].append(children / n * 1000)
                 if args.verbose:
                     print(f"  {size} round {r + 1} {name:<8} {n} pages in {seconds:.2f}s: "
                           f"{n / seconds:.0f} pages/s, {cpu[name][-1]:.1f} ms CPU/page",
@@ -224,8 +256,12 @@ def measure(size: str, pages: int, args: argparse.Namespace, tmp: Path) -> None:
     least = {name: min(values) for name, values in cpu.items()}
     parts = [f"bare {best['bare']:.0f} p/s ({least['bare']:.1f} ms CPU/page)"]
     for name in variants:
+        # The least total's round, split: the crawl's own process, then its workers.
+        at = cpu[name].index(least[name])
+        split = (f", {least[name] - worker_cpu[name][at]:.1f} crawl + "
+                 f"{worker_cpu[name][at]:.1f} workers" if worker_cpu[name][at] else "")
         parts.append(f"{name} {best[name]:.0f} ({best[name] / best['bare']:.2f}x; "
-                     f"{least[name]:.1f} ms CPU/page)")
+                     f"{least[name]:.1f} ms CPU/page{split})")
     label = f"{size} pages (~{mean_kb:.0f} KB, {pages} distinct, c{args.concurrency})"
     print(f"{label}: " + ", ".join(parts)
           + f"; goal full >= {GOAL:.2f}x: "

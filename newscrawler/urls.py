@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track the click and never select content.
@@ -10,6 +11,7 @@ TRACKING_PARAMS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)  # pages of a site repeat their menu, related and most-read links
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no fragment, no tracking parameters, no default port.
 

@@ -216,3 +216,15 @@ def test_workers_import_the_extractor_and_not_scrapy(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                          timeout=120)
     assert out.stdout.strip() == "[True, False, False, False, False]", out.stderr[-2000:]
+
+
+def test_a_worker_does_not_import_parsel_for_a_profile_without_selectors() -> None:
+    # parsel (with jmespath and w3lib) is ~10 MB a worker; only profile CSS selectors need it.
+    code = ("import sys\n"
+            "from newscrawler.extract.pool import extract_bytes\n"
+            "extract_bytes(b'<html><body><h1>Ba\\xc5\\x9fl\\xc4\\xb1k</h1><p>Metin.</p></body>'\n"
+            "              b'</html>', 'utf-8', 'http://127.0.0.1/haber-1', None)\n"
+            "print(sorted({'parsel', 'jmespath', 'w3lib'} & set(sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr[-2000:]

@@ -263,3 +263,29 @@ def test_place_names_inside_person_names_are_not_places() -> None:
     assert tag_places("Tören yapıldı", body) == []
     cued = tag_places("Tören", "Denizli Büyükşehir Belediyesi Başkanı ile Ayşe Bolu'da buluştu.")
     assert [p.province for p in cued] == ["Denizli", "Bolu"]  # a cue or a suffix still counts
+
+
+def test_a_suffixed_name_takes_the_first_suffix_of_the_rules_that_leaves_a_name() -> None:
+    # The suffixes are looked up by length (issue 11); the answer must stay the first suffix,
+    # in the rules' order, whose stem is a name, as a plain loop over them gives.
+    from newscrawler.places import tagger
+
+    names = gazetteer().names
+    suffixes = tagger._suffixes()
+
+    def first_in_order(word: str) -> tuple[str, int, str] | None:
+        for suffix in suffixes:
+            stem = word[: -len(suffix)]
+            if word.endswith(suffix) and len(stem) >= 3 and stem in names:
+                return stem, 1, suffix
+        return None
+
+    words = {f"{name}{suffix}" for name in names if " " not in name for suffix in suffixes}
+    checked = 0
+    for word in sorted(words):
+        token = tagger._Token(word, True, False, 0, len(word), "")
+        if word in names:
+            continue  # a name as it is, not a suffixed one
+        assert tagger._match([token], 0) == first_in_order(word), word
+        checked += 1
+    assert checked > 20000

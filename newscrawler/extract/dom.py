@@ -5,17 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement as Element
-from parsel.csstranslator import HTMLTranslator
 
 __all__ = ["Element"]
 
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-_TRANSLATOR = HTMLTranslator()
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# Every element an HtmlElement, chosen in C: lxml.html's own lookup calls Python for each
+# element touched (~10% of a large page's extraction) to give form controls their classes,
+# which the extractor never uses.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 
 # Elements whose content is never visible text; removed once, right after metadata is read.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "math")
@@ -23,13 +28,39 @@ INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "math")
 NEGATIONS = ("no", "no-", "non-", "not-", "donot", "do-not-")
 
 
-def parse_html(html: str) -> Element:
-    """Parse decoded HTML into an lxml tree (a bare ``<html>`` for empty input).
+# What str.strip() removes from the ends of a document that is ASCII there.
+_ASCII_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def utf8_document(body: bytes) -> bytes | None:
+    r"""The bytes ``parse_html`` would make of ``body.decode("utf-8")``, taken from ``body``
+    itself (no copy, no encoding): None when they would differ (a BOM, a NUL, an end that
+    is not ASCII).
+
+    >>> utf8_document(" <p>Şubat</p>\n".encode()), utf8_document(b"<p>a</p>\xc2\xa0")
+    (b'<p>\xc5\x9eubat</p>', None)
+    """
+    if body.startswith(b"\xef\xbb\xbf") or b"\x00" in body:
+        return None
+    data = body.strip(_ASCII_SPACE)
+    if data and (data[0] >= 0x80 or data[-1] >= 0x80):
+        return None  # str.strip() might remove more (NBSP, U+2028...)
+    return data
+
+
+def parse_html(html: str | bytes) -> Element:
+    """Parse decoded HTML into an lxml tree (a bare ``<html>`` for empty input); bytes are
+    a document ``utf8_document`` gave.
 
     >>> parse_html("<p>Merhaba</p>").findtext(".//p")
     'Merhaba'
     """
-    data = html.replace("\x00", "").strip().encode("utf-8", "surrogatepass")
+    if isinstance(html, bytes):
+        data = html
+    else:
+        if "\x00" in html:
+            html = html.replace("\x00", "")
+        data = html.strip().encode("utf-8", "surrogatepass")
     if not data:
         data = b"<html></html>"
     try:
@@ -142,7 +173,16 @@ def is_hidden(el: Element) -> bool:
 @lru_cache(maxsize=256)
 def css_to_xpath(selector: str) -> str:
     """Translate a CSS selector (parsel dialect, ``::text``/``::attr()`` allowed) to XPath."""
-    return str(_TRANSLATOR.css_to_xpath(selector))
+    return str(_translator().css_to_xpath(selector))
+
+
+@lru_cache(maxsize=1)
+def _translator() -> Any:
+    """parsel's CSS translator, imported when a profile's selector first needs it: parsel
+    (with jmespath and w3lib) adds ~10 MB to an extraction worker that has none."""
+    from parsel.csstranslator import HTMLTranslator
+
+    return HTMLTranslator()
 
 
 def css(root: Element, selector: str) -> list[Element]:

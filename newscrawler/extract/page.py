@@ -212,9 +212,10 @@ def _cross_check(root: Element, base: str, region: list[Element], forced: tuple[
     return region, reference_blocks(reference) + following
 
 
-def extract_page(html: str, url: str, profile: SiteProfile | None = None, *,
+def extract_page(html: str | bytes, url: str, profile: SiteProfile | None = None, *,
                  follow_canonical: bool = False) -> Extracted:
-    """Extract metadata, date candidates and blocks (region, then what follows) from a page.
+    """Extract metadata, date candidates and blocks (region, then what follows) from a page
+    (decoded, or UTF-8 bytes from :func:`~newscrawler.extract.dom.utf8_document`).
 
     ``follow_canonical``: a page saved under a ``file:`` URL whose canonical link is
     http(s) is read as fetched from that link (its links, dates and site resolve against

@@ -27,6 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from newscrawler.extract.dom import utf8_document
 from newscrawler.extract.page import Extracted, extract_page
 from newscrawler.items import ArticleItem, Prepared
 from newscrawler.pipelines.clean import clean_item, replacement_chars
@@ -62,9 +63,13 @@ _STEPS = Steps()
 
 def extract_bytes(body: bytes, header_charset: str | None, url: str,
                   profile: SiteProfile | None) -> tuple[str, Extracted]:
-    """Decode a fetched page and extract it; returns (the encoding used, what was found)."""
+    """Decode a fetched page and extract it; returns (the encoding used, what was found).
+
+    A UTF-8 page is decoded only to check it: the parser reads its bytes as they are.
+    """
     text, encoding = decode_html(body, header_charset)
-    return encoding, extract_page(text, url, profile)
+    data = utf8_document(body) if encoding == "utf-8" else None
+    return encoding, extract_page(text if data is None else data, url, profile)
 
 
 def prepare_text(extracted: Extracted, profile: SiteProfile | None,

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from archive.fold import APOSTROPHES, case_fold
 from newscrawler.places.gazetteer import gazetteer, rules
@@ -59,8 +60,9 @@ class Place:
         return {"province": self.province, "district": self.district}
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
+    """One word of a section (a tuple: thousands are made per article)."""
+
     word: str  # Turkish-lowercased
     upper: bool  # first letter is a capital (or a digit) in the text
     suffix: bool  # follows an apostrophe: a suffix of the word before
@@ -104,17 +106,28 @@ def _suffixes() -> tuple[str, ...]:
     return tuple(rules()["cues"]["suffixes"])
 
 
+@cache
+def _suffix_ranks() -> tuple[tuple[int, dict[str, int]], ...]:
+    """The suffixes by length, longest first: (length, {suffix: its rank in the rules})."""
+    by_length: dict[int, dict[str, int]] = {}
+    for rank, suffix in enumerate(_suffixes()):
+        by_length.setdefault(len(suffix), {}).setdefault(suffix, rank)
+    return tuple(sorted(by_length.items(), reverse=True))
+
+
 def _tokens(text: str) -> list[_Token]:
     """Words of ``text`` Turkish-lowercased, each marked capitalised / after an apostrophe."""
     text = unicodedata.normalize("NFC", text)
     low = case_fold(text)
     out: list[_Token] = []
+    last = 0
     for m in _WORD.finditer(low):
-        start = m.start()
-        before = text[start - 1] if start else ""
-        gap = text[out[-1].end if out else 0: start]
-        out.append(_Token(m.group(), text[start].isupper() or text[start].isdigit(),
-                          bool(before) and before in APOSTROPHES, start, m.end(), gap))
+        start, end = m.span()
+        first = text[start]
+        out.append(_Token(m.group(), first.isupper() or first.isdigit(),
+                          start > 0 and text[start - 1] in APOSTROPHES, start, end,
+                          text[last:start]))
+        last = end
     return out
 
 
@@ -142,11 +155,16 @@ def _match(tokens: list[_Token], i: int) -> tuple[str, int, str] | None:
         return tok.word, 1, f"'{nxt.word}" if nxt is not None and nxt.suffix else ""
     if nxt is not None and nxt.suffix:
         return None  # "Karşıyaka'ya" is matched whole above; "Xyz'de" is no place
-    for suffix in _suffixes():
-        stem = tok.word[: -len(suffix)]
-        if tok.word.endswith(suffix) and len(stem) >= 3 and stem in names:
-            return stem, 1, suffix
-    return None
+    # The first suffix of the rules' order whose stem is a name (looked up by length).
+    word = tok.word
+    best: tuple[int, str] | None = None
+    for length, ranks in _suffix_ranks():
+        if len(word) - length < 3:
+            continue
+        rank = ranks.get(word[-length:])
+        if rank is not None and word[:-length] in names and (best is None or rank < best[0]):
+            best = (rank, word[-length:])
+    return (word[: -len(best[1])], 1, best[1]) if best is not None else None
 
 
 def _government(tokens: list[_Token], i: int, used: int) -> bool:
@@ -168,6 +186,10 @@ def _mentions(text: str, section: str, sport: bool) -> list[_Mention]:
     found: list[_Mention] = []
     i = 0
     while i < len(tokens):
+        tok = tokens[i]
+        if tok.suffix or not (tok.upper or tok.word == "merkez"):  # _match's first test
+            i += 1
+            continue
         hit = _match(tokens, i)
         if hit is None:
             i += 1

@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
 from parsel import Selector
@@ -354,7 +355,9 @@ class NewsSpider(scrapy.Spider):
         for href in hrefs:
             if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
                 continue
-            url = canonical_url(response.urljoin(href))
+            url = canonical_url(_absolute(response, href))
+            if candidate is None and url in self._seen:
+                continue  # requested already (or a listing page): nothing more to do
             if not self.profile.is_article_url(url) or not same_site(url, self.profile.base_url):
                 continue
             if candidate is not None and url not in self._parsed:
@@ -405,6 +408,15 @@ class NewsSpider(scrapy.Spider):
     def _count(self, key: str, n: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, n)
+
+
+def _absolute(response: Response, href: str) -> str:
+    """``response.urljoin(href)``; an absolute link (every link the extractor gives) is
+    joined to the response's URL, which gives the same, without Scrapy decoding the whole
+    page a second time to look for its ``<base href>``."""
+    if href.startswith(("http://", "https://")):
+        return urljoin(response.url, href)
+    return response.urljoin(href)
 
 
 class SitemapTooLarge(ValueError):
