@@ -25,6 +25,10 @@ ARCHIVE_FLUSH_SECONDS = 5.0
 ARCHIVE_RAW_PAGES = True
 # Seconds to wait for a database locked by another process before giving up.
 ARCHIVE_TIMEOUT = 30.0
+# Write batches on a thread of their own while the crawl goes on (SQLite, zlib and numpy
+# release the GIL): at most two batches are held; close and Ctrl-C still wait for every write.
+# False: write on the crawl's thread, which waits for each batch.
+ARCHIVE_WRITER_THREAD = True
 
 # Extra folder with site profiles (*.toml); bundled profiles are always available.
 NEWSCRAWLER_SITES_DIR = os.environ.get("NEWSCRAWLER_SITES_DIR", "")
