@@ -145,6 +145,8 @@ def test_archive_batches_and_counts(tmp_path: Path) -> None:
         item, _ = run_chain(make_item(url=f"http://127.0.0.1/haber-{n}-10000{n}",
                                       title=f"Haber {n}", raw_html=b"<html>x</html>"))
         pipe.process_item(item)
+    if pipe.writer is not None:  # ARCHIVE_WRITER_THREAD: the full batch was handed over
+        pipe.writer.wait()
     conn = sqlite3.connect(db)
     assert conn.execute("select count(*) from articles").fetchone()[0] == 2  # one batch
     pipe.close_spider()

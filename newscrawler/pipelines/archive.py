@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import Counter
-from typing import Any
+from collections import Counter, deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from functools import partial
+from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -15,6 +18,7 @@ from twisted.internet import task
 from archive import Archive, ArchiveError
 from newscrawler.items import ArticleItem
 from newscrawler.outcome import crawl_outcome
+from newscrawler.pipelines.archive_writer import ArchiveWriter
 from newscrawler.runlock import RunLock, RunLockedError, RunLockError
 from newscrawler.signals import force_stop
 
@@ -25,6 +29,12 @@ ARCHIVE_ERROR = "archive_error"
 #: Close reason when another crawl of the site into the same archive holds the run lock.
 RUN_LOCKED = "run_locked"
 
+R = TypeVar("R")
+
+
+class _NotWritten(Exception):
+    """A batch the writer thread left alone because an earlier write failed."""
+
 
 class ArchivePipeline:
     """Write articles to the archive in batches, one transaction per batch.
@@ -33,7 +43,11 @@ class ArchivePipeline:
     command already holds it), marks the site's runs left ``running`` as ``killed``, and
     records this run in ``crawl_runs`` with its real outcome (``newscrawler.outcome``).
     A batch is written when full or every ``ARCHIVE_FLUSH_SECONDS`` on its own clock, so
-    a stalled crawl still writes what it has. The fetched HTML of every article page, kept
+    a stalled crawl still writes what it has. With ``ARCHIVE_WRITER_THREAD`` (the default)
+    the archive is opened, written and closed by one thread of its own
+    (``newscrawler.pipelines.archive_writer``): a full batch is handed over while the crawl
+    fills the next one, and handing over the next waits for it, so at most two batches are
+    held; ``close_spider`` waits for every write. The fetched HTML of every article page, kept
     or dropped, goes to ``raw_pages`` for later re-extraction.
 
     When the archive cannot be written (disk full, read-only, damaged, locked past
@@ -42,16 +56,18 @@ class ArchivePipeline:
     if the database still allows it.
 
     Settings: ``ARCHIVE_DB``, ``ARCHIVE_BATCH_SIZE``, ``ARCHIVE_FLUSH_SECONDS``,
-    ``ARCHIVE_RAW_PAGES``, ``ARCHIVE_TIMEOUT``, ``NEWSCRAWLER_MAX_ARTICLES`` (items past the
-    limit, already in flight when the crawl was told to stop, are dropped here).
+    ``ARCHIVE_RAW_PAGES``, ``ARCHIVE_TIMEOUT``, ``ARCHIVE_WRITER_THREAD``,
+    ``NEWSCRAWLER_MAX_ARTICLES`` (items past the limit, already in flight when the crawl
+    was told to stop, are dropped here).
     Stats: ``archive/inserted``, ``archive/updated``, ``archive/unchanged``,
     ``archive/raw_pages``, ``archive/batches``, ``archive/over_limit``, ``archive/error``
-    (the message), ``archive/lost`` (articles held when the write failed),
+    (the message), ``archive/lost`` (articles held or handed over when the write failed),
     ``archive/not_written`` (items dropped after it), ``archive/stale_runs``.
     """
 
     def __init__(self, crawler: Crawler, path: str, *, batch_size: int, flush_seconds: float,
-                 raw_pages: bool, timeout: float, max_articles: int = 0) -> None:
+                 raw_pages: bool, timeout: float, max_articles: int = 0,
+                 writer_thread: bool = True) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.path = path
@@ -68,6 +84,12 @@ class ArchivePipeline:
         self.records: list[dict[str, Any]] = []
         self.raw: list[dict[str, Any]] = []
         self.timer: task.LoopingCall | None = None
+        self.writer_thread = writer_thread
+        self.writer: ArchiveWriter | None = None
+        #: Writes handed to the writer thread, oldest first: (future, kind, articles).
+        self.pending: deque[tuple[Future[Any], str, int]] = deque()
+        #: Set by the writer thread when a write failed: later batches are not written.
+        self.write_failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -83,6 +105,7 @@ class ArchivePipeline:
             raw_pages=s.getbool("ARCHIVE_RAW_PAGES", True),
             timeout=s.getfloat("ARCHIVE_TIMEOUT", 30.0),
             max_articles=s.getint("NEWSCRAWLER_MAX_ARTICLES", 0),
+            writer_thread=s.getbool("ARCHIVE_WRITER_THREAD", True),
         )
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
@@ -97,12 +120,14 @@ class ArchivePipeline:
         """Take the run lock, open the archive, mark stale runs, record this run."""
         assert self.stats is not None
         try:
-            self.store = Archive(self.path, timeout=self.timeout)
+            if self.writer_thread:
+                self.writer = ArchiveWriter(depth=4)
+            self.store = store = self._run(partial(Archive, self.path, timeout=self.timeout))
             self.lock = RunLock(self.path, self.site, join=True).acquire()
-            stale = self.store.mark_stale_runs(self.site)
+            stale = self._run(partial(store.mark_stale_runs, self.site))
             if stale:
                 self.stats.set_value("archive/stale_runs", len(stale))
-            self.run_id = self.store.start_run(self.site, pid=os.getpid())
+            self.run_id = self._run(partial(store.start_run, self.site, pid=os.getpid()))
         except RunLockedError as exc:
             self._close_store()
             self.stats.set_value("runlock/error", str(exc))
@@ -119,6 +144,8 @@ class ArchivePipeline:
         if not isinstance(item, ArticleItem):
             return item
         assert self.stats is not None
+        if self.pending:
+            self._collect()
         if self.error is not None:
             item.raw_html = None
             self.stats.inc_value("archive/not_written")
@@ -162,25 +189,39 @@ class ArchivePipeline:
     def flush(self) -> bool:
         """Write the buffered articles and raw pages; on an archive error stop the crawl.
 
+        With the writer thread, hand them over (after the previous batch is written).
         Returns ``False`` when nothing more can be written.
         """
         if self.store is None or self.error is not None:
             return False
         assert self.stats is not None
+        if self.writer is None:
+            return self._flush_here(self.store)
+        self._collect(wait=True)
+        if self.error is not None:
+            return False
+        records, raw = self.records, self.raw
+        self.records, self.raw = [], []
+        if records:
+            self._hand_over("articles", len(records),
+                            partial(self._write, self.store.save_articles, records))
+        if raw:
+            self._hand_over("raw", len(raw), partial(self._write, self.store.save_raw_pages, raw))
+        if self.timer is not None and self.timer.running:
+            self.timer.reset()
+        return True
+
+    def _flush_here(self, store: Archive) -> bool:
+        """Write the held batch on the crawl's thread (``ARCHIVE_WRITER_THREAD`` off)."""
         try:
             if self.records:
-                statuses = Counter(self.store.save_articles(self.records))
-                for status, key in (("new", "inserted"), ("updated", "updated"),
-                                    ("unchanged", "unchanged")):
-                    if statuses[status]:
-                        self.stats.inc_value(f"archive/{key}", statuses[status])
-                self.stats.inc_value("archive/batches")
+                self._count("articles", store.save_articles(self.records))
                 self.records = []
             if self.raw:
-                self.store.save_raw_pages(self.raw)
-                self.stats.inc_value("archive/raw_pages", len(self.raw))
+                self._count("raw", store.save_raw_pages(self.raw))
                 self.raw = []
         except ArchiveError as exc:
+            assert self.stats is not None
             self.stats.inc_value("archive/lost", len(self.records))
             self._fail(exc)
             self._stop_crawl()
@@ -188,6 +229,63 @@ class ArchivePipeline:
         if self.timer is not None and self.timer.running:
             self.timer.reset()
         return True
+
+    def _write(self, save: Callable[[list[dict[str, Any]]], R], rows: list[dict[str, Any]]) -> R:
+        """(In the writer thread.) Save ``rows``, unless an earlier write failed."""
+        if self.write_failed:
+            raise _NotWritten()
+        try:
+            return save(rows)
+        except ArchiveError:
+            self.write_failed = True
+            raise
+
+    def _hand_over(self, kind: str, articles: int, job: Callable[[], Any]) -> None:
+        assert self.writer is not None
+        future = self.writer.submit(job)
+        self.pending.append((future, kind, articles if kind == "articles" else 0))
+        future.add_done_callback(self._written)
+
+    def _written(self, _future: Future[Any]) -> None:
+        """(In the writer thread.) Let the crawl's thread count a finished write soon."""
+        from twisted.internet import reactor
+
+        if reactor.running:
+            reactor.callFromThread(self._collect)
+
+    def _collect(self, *, wait: bool = False) -> None:
+        """Count the finished writes, oldest first (all of them with ``wait``); on the first
+        failed one, stop the crawl."""
+        assert self.stats is not None
+        while self.pending and (wait or self.pending[0][0].done()):
+            future, kind, articles = self.pending.popleft()
+            try:
+                result = future.result()
+            except _NotWritten:
+                self.stats.inc_value("archive/lost", articles)
+            except ArchiveError as exc:
+                self.stats.inc_value("archive/lost", articles + len(self.records))
+                self._fail(exc)
+                self._stop_crawl()
+            else:
+                self._count(kind, result)
+
+    def _count(self, kind: str, result: Any) -> None:
+        """Count one written batch of articles (their statuses) or of raw pages (how many)."""
+        assert self.stats is not None
+        if kind == "raw":
+            self.stats.inc_value("archive/raw_pages", result)
+            return
+        statuses = Counter(result)
+        for status, key in (("new", "inserted"), ("updated", "updated"),
+                            ("unchanged", "unchanged")):
+            if statuses[status]:
+                self.stats.inc_value(f"archive/{key}", statuses[status])
+        self.stats.inc_value("archive/batches")
+
+    def _run(self, job: Callable[[], R]) -> R:
+        """Run ``job`` on the archive's thread (the writer's, or this one) and wait for it."""
+        return job() if self.writer is None else self.writer.call(job)
 
     def _fail(self, exc: BaseException) -> None:
         """Remember the archive error, hold nothing more, say it once."""
@@ -206,10 +304,11 @@ class ArchivePipeline:
             deferred_from_coro(engine.close_spider_async(reason=ARCHIVE_ERROR))
 
     def close_spider(self) -> None:
-        """Write what is left; the run is closed on ``spider_closed``, which knows why."""
+        """Write what is left and wait for it; the run is closed on ``spider_closed``."""
         self._stop_timer()
         if self.store is not None:
             self.flush()
+        self._collect(wait=True)
 
     def force_stop(self, reason: str = "shutdown", **_: Any) -> None:
         """The crawl is being stopped at once: write what is held and record the run now."""
@@ -219,14 +318,15 @@ class ArchivePipeline:
     def spider_closed(self, reason: str, **_: Any) -> None:
         """Record the run's end, status and one-line reason; close the archive."""
         self._stop_timer()
+        self._collect(wait=True)
         if self.store is not None and self.run_id is not None:
             assert self.stats is not None
             outcome = crawl_outcome(self.stats.get_stats(), reason)
             stats = {k: _jsonable(v) for k, v in self.stats.get_stats().items()}
             stats["finish_reason"] = reason
             try:
-                self.store.finish_run(self.run_id, status=outcome.status, stats=stats,
-                                      reason=outcome.reason)
+                self._run(partial(self.store.finish_run, self.run_id, status=outcome.status,
+                                  stats=stats, reason=outcome.reason))
             except ArchiveError as exc:  # the database may refuse this too: said once
                 logger.warning("could not record the end of run %s: %s", self.run_id, exc)
             self.run_id = None
@@ -243,10 +343,13 @@ class ArchivePipeline:
     def _close_store(self) -> None:
         if self.store is not None:
             try:
-                self.store.close()
+                self._run(self.store.close)
             except Exception as exc:  # closing a broken file must not hide the first error
                 logger.debug("closing the archive: %s", exc)
             self.store = None
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
 
 
 def run_status(reason: str) -> str:

@@ -22,6 +22,7 @@ import hashlib
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from newscrawler.extract.fold import fold_key
 
@@ -46,7 +47,15 @@ def line_hash(line: str) -> str:
     >>> len(line_hash("Ege Postası"))
     16
     """
-    return hashlib.sha1(fold_key(line).encode("utf-8")).hexdigest()[:16]
+    return _folded_and_hashed(line)[1]
+
+
+@lru_cache(maxsize=1024)
+def _folded_and_hashed(line: str) -> tuple[str, str]:
+    """A line's folded words and their hash, remembered: a crawl asks for both of each body
+    line three times (learning, stripping, remembering the archived article) in a row."""
+    key = fold_key(line)
+    return key, hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -82,9 +91,11 @@ class TemplateBook:
         for paragraph in paragraphs:
             for line in paragraph.split("\n"):
                 line = line.strip()
-                if not (MIN_CHARS <= len(line) <= MAX_CHARS) or len(fold_key(line)) < MIN_CHARS:
+                if not MIN_CHARS <= len(line) <= MAX_CHARS:
                     continue
-                key = line_hash(line)
+                folded, key = _folded_and_hashed(line)
+                if len(folded) < MIN_CHARS:
+                    continue
                 if key in seen:
                     continue
                 seen.add(key)
