@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -115,6 +116,14 @@ def test_run_recorded(crawled_sample: dict[str, Any]) -> None:
     runs = rows(crawled_sample["db"], "select site, status, finished_at from crawl_runs")
     assert runs and runs[0]["site"] == "sample" and runs[0]["status"] == "finished"
     assert runs[0]["finished_at"]
+
+
+def test_finished_crawl_records_the_lookalike_spellings(crawled_sample: dict[str, Any]) -> None:
+    db = crawled_sample["db"]
+    top = rows(db, "select max(id) as top, count(*) as n from articles")[0]
+    assert rows(db, "select filled_to from spelling_rules")[0]["filled_to"] == top["top"]
+    stats = json.loads(rows(db, "select stats from crawl_runs")[0]["stats"])
+    assert stats["archive/spellings_filled"] == top["n"] > 0
 
 
 def _turkish_words(text: str) -> set[str]:
