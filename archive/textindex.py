@@ -21,7 +21,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from archive import spellings
 from archive.fold import fold
 from archive.schema import FTS_DELETE_SQL, FTS_INDEX_SQL, FTS_TABLE
 
@@ -86,6 +85,8 @@ class IndexQueue:
         self.pending: dict[int, tuple[str, str]] = {}
         #: Ids inserted since the last flush: nothing of theirs is in the index yet.
         self.new: set[int] = set()
+        from archive import spellings  # writes only: a search does not load it
+
         #: The exact-spelling table (``archive.spellings``), kept in step with the index.
         self.spellings = spellings.Queue(conn)
         self._apply_changes()
@@ -159,6 +160,8 @@ def reindex(
     """
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
     conn.execute(f"DELETE FROM {CHANGES_TABLE}")
+    from archive import spellings
+
     if spellings.exists(conn):
         spellings.rebuild(conn)
     total = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
