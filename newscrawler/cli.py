@@ -627,7 +627,8 @@ def _export_command() -> click.Command:
 @main.command()
 @db_option
 def optimize(db_path: str, timeout: float) -> None:
-    """Merge the search index after a big crawl or import (searches get faster).
+    """Merge the search index after a big crawl or import (searches get faster) and
+    record the look-alike spellings of articles archived since the last finished crawl.
 
     Safe while others read the archive; a crawl writing at the same time waits for it.
     """
