@@ -141,6 +141,9 @@ def test_import_folder_twice(tmp_path: Path, manifest: dict[str, Any]) -> None:
     assert first.returncode == 0, first.stderr
     assert "5 new" in first.stdout and "1 skipped" in first.stdout
     assert count(db, "articles") == 5
+    with sqlite3.connect(db) as conn:  # look-alike searches answered from the table
+        assert conn.execute("SELECT filled_to FROM spelling_rules").fetchone()[0] == \
+            conn.execute("SELECT max(id) FROM articles").fetchone()[0]
     second = run_cli("import", str(pages), "--db", str(db), "--site", "sample")
     assert "0 new, 0 updated, 5 unchanged" in second.stdout
     assert count(db, "articles") == 5

@@ -213,6 +213,7 @@ def test_three_workers_and_a_writer_make_the_single_process_archive(
     stats = json.loads(runs[0][2])
     assert stats["distributed/workers"] == 3
     assert stats["archive/inserted"] == PAGES
+    assert stats["archive/spellings_filled"] == PAGES  # as a one-process crawl does
     assert stats["downloader/response_count"] == sum(fetched)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import redis
 
-from archive import Archive
+from archive import Archive, ArchiveError
 from newscrawler.distributed import keys
 from newscrawler.distributed.connection import TRANSIENT, retrying
 from newscrawler.outcome import crawl_outcome
@@ -213,6 +213,15 @@ class Writer:
                                run, site)
                 return
             run_id = self.runs[run] = int(known)
+        if reason == "finished":  # as the single-process crawl does (ArchivePipeline)
+            try:
+                filled = self.store.fill_spellings()
+            except ArchiveError as exc:
+                logger.warning("look-alike spellings not recorded (searches read the text "
+                               "instead; `newscrawler optimize` records them): %s", exc)
+            else:  # in the run's stats, summed if the run is closed again
+                self._redis(lambda: self.server.hincrby(
+                    keys.run_stats(run), "archive/spellings_filled", filled))
         raw = self._redis(lambda: self.server.hgetall(keys.run_stats(run)))
         stats: dict[str, Any] = {}
         for key, value in raw.items():
