@@ -300,6 +300,17 @@ _STORY_BANDS = TableDoc(
     },
 )
 
+_STORY_BANDS_RECENT = TableDoc(
+    "The newest articles' rows of `story_bands` (same columns), moved into it in key order "
+    "every ~5,000 articles (`archive.stories.settle`): writing into a small table keeps "
+    "each batch's COMMIT small. A new article's bands are looked up in both.",
+    {
+        "bucket": ColumnDoc("INTEGER", "Hash of the band's number and its signature values.",
+                            "-4811530229735184433"),
+        "article_id": ColumnDoc("INTEGER", "The article (`articles.id`).", "1842"),
+    },
+)
+
 _FTS = TableDoc(
     "Full-text index (SQLite FTS5, declared with `content=\"articles\"` so that Datasette "
     "and `sqlite-utils search` find it) over the folded title and body, which only the index "
@@ -344,6 +355,7 @@ TABLES: dict[str, TableDoc] = {
     "places": _PLACES,
     "stories": _STORIES,
     "story_bands": _STORY_BANDS,
+    "story_bands_recent": _STORY_BANDS_RECENT,
     "search_changes": _SEARCH_CHANGES,
     FTS_TABLE: _FTS,
 }
