@@ -37,6 +37,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from zlib import crc32
 
 from archive import minhash
@@ -223,28 +224,34 @@ def _earlier(a: str | None, a_id: int, b: str | None, b_id: int) -> bool:
     return _sort_key(a, a_id) < _sort_key(b, b_id)
 
 
+@cache
+def _candidates_sql(n_keys: int) -> str:
+    """The statement of ``_candidates`` for this many keys (each bucket in both tables)."""
+    bucket = ("SELECT * FROM (SELECT {n}, article_id FROM {table} WHERE bucket = ? "
+              "ORDER BY article_id DESC LIMIT ?)")
+    return " UNION ALL ".join(
+        bucket.format(n=n, table=table)
+        for n in range(n_keys)
+        for table in ("story_bands", RECENT_TABLE)
+    )
+
+
 def _candidates(conn: sqlite3.Connection, keys: list[int], article_id: int) -> list[int]:
     """Articles sharing bands with these keys, those sharing most first (one statement:
     the newest ``BUCKET_LIMIT`` of each bucket, from the merged and the recent table)."""
     if not keys:
         return []
-    bucket = ("SELECT * FROM (SELECT {n}, article_id FROM {table} WHERE bucket = ? "
-              "ORDER BY article_id DESC LIMIT ?)")
-    parts: list[str] = []
     params: list[int] = []
-    for n, key in enumerate(keys):
-        for table in ("story_bands", RECENT_TABLE):
-            parts.append(bucket.format(n=n, table=table))
-            params += [key, BUCKET_LIMIT]
+    for key in keys:
+        params += [key, BUCKET_LIMIT, key, BUCKET_LIMIT]
     found: list[list[int]] = [[] for _ in keys]
-    for n, other in conn.execute(" UNION ALL ".join(parts), params):
+    for n, other in conn.execute(_candidates_sql(len(keys)), params):
         found[n].append(other)
-    hits: Counter[int] = Counter(
-        other
-        for ids in found
-        for other in sorted(set(ids), reverse=True)[:BUCKET_LIMIT]
-        if other != article_id
-    )
+    hits: Counter[int] = Counter()
+    for ids in found:
+        if len(ids) > 1:  # both tables answered: the bucket's newest of the two
+            ids = sorted(set(ids), reverse=True)[:BUCKET_LIMIT]
+        hits.update(other for other in ids if other != article_id)
     return [other for other, _ in hits.most_common(MAX_CANDIDATES)]
 
 
