@@ -34,9 +34,12 @@ def test_merging_at_every_article_finds_the_same_stories(monkeypatch: pytest.Mon
         for batch in batches:
             archive.save_articles(batch)
         assert _stories(archive) == unmerged
-        assert _band_rows(archive, "story_bands") > 0
+        bands = _band_rows(archive, "story_bands")
+        assert bands > 0
         assert _band_rows(archive, stories.RECENT_TABLE) == 0
         assert archive.rebuild_stories() == len(set(unmerged.values()))
+        assert _band_rows(archive, stories.RECENT_TABLE) == 0  # a rebuild merges at its end
+        assert _band_rows(archive, "story_bands") == bands
 
 
 def test_settle_waits_for_enough_rows_then_moves_all() -> None:
