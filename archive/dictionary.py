@@ -300,6 +300,17 @@ _STORY_BANDS = TableDoc(
     },
 )
 
+_STORY_BANDS_RECENT = TableDoc(
+    "The newest articles' rows of `story_bands` (same columns), moved into it in key order "
+    "every ~5,000 articles (`archive.stories.settle`): writing into a small table keeps "
+    "each batch's COMMIT small. A new article's bands are looked up in both.",
+    {
+        "bucket": ColumnDoc("INTEGER", "Hash of the band's number and its signature values.",
+                            "-4811530229735184433"),
+        "article_id": ColumnDoc("INTEGER", "The article (`articles.id`).", "1842"),
+    },
+)
+
 _FTS = TableDoc(
     "Full-text index (SQLite FTS5, declared with `content=\"articles\"` so that Datasette "
     "and `sqlite-utils search` find it) over the folded title and body, which only the index "
@@ -349,8 +360,9 @@ _ARTICLE_SPELLINGS = TableDoc(
     "(`archive.spellings`, schema version 9): one row per article and distinct word that "
     "agrees with some checked query word (`su` written `suyu`, `göl` written `gölde`), "
     "per long stem seen after a space, and one when the text has no Turkish letters. "
-    "Written with the full-text index; recorded again, a chunk per write, when the word "
-    "lists or the code change (`spelling_rules`), and by `Archive.rebuild_index()`.",
+    "Recorded up to `spelling_rules.filled_to` at the end of a finished crawl or import and "
+    "by `newscrawler optimize`, kept in step by later writes; emptied and recorded again "
+    "when the word lists or the code change, and by `Archive.rebuild_index()`.",
     {
         "article_id": ColumnDoc("INTEGER", "The article (`articles.id`).", "1842"),
         "spelling_id": ColumnDoc("INTEGER", "The spelling (`spellings.id`).", "17"),
@@ -383,6 +395,7 @@ TABLES: dict[str, TableDoc] = {
     "places": _PLACES,
     "stories": _STORIES,
     "story_bands": _STORY_BANDS,
+    "story_bands_recent": _STORY_BANDS_RECENT,
     "search_changes": _SEARCH_CHANGES,
     "spellings": _SPELLINGS,
     "article_spellings": _ARTICLE_SPELLINGS,

@@ -472,9 +472,20 @@ def _v9_exact_spellings(db: Database) -> None:
 #: index is some query's only way to avoid reading every row).
 _DROPPED_V8 = ("idx_articles_site",)
 
+
+def _v10_recent_bands(db: Database) -> None:
+    """``story_bands_recent``: the newest articles' bands, merged into ``story_bands`` in
+    key order every ~5,000 articles (``archive.stories.settle``) instead of 32 random
+    inserts an article into the big table (the COMMIT of a batch wrote most of its pages).
+    Starts empty: the bands already stored stay where they are."""
+    from archive.stories import RECENT_BANDS_SQL
+
+    db.conn.execute(RECENT_BANDS_SQL)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_initial, _v2_search, _v3_run_reason, _v4_templates, _v5_short, _v6_places, _v7_stories,
-    _v8_folds_once, _v9_exact_spellings,
+    _v8_folds_once, _v9_exact_spellings, _v10_recent_bands,
 ]
 
 #: The schema version this code writes.

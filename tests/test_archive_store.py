@@ -659,3 +659,12 @@ def test_archive_never_imports_scrapy_or_newscrawler() -> None:
         cwd=Path(__file__).resolve().parents[1],
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_writer_checkpoints_the_wal_at_its_own_size(tmp_path: Path) -> None:
+    from archive.store import WAL_AUTOCHECKPOINT_PAGES
+
+    with Archive(tmp_path / "news.db") as archive:
+        assert archive.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == (
+            WAL_AUTOCHECKPOINT_PAGES)
+        assert archive.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
