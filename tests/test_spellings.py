@@ -271,10 +271,12 @@ def test_migration_fills_the_table_of_an_existing_archive(tmp_path: Path) -> Non
         conn = archive.conn
         for table in ("article_spellings", "spellings", "spelling_rules"):
             conn.execute(f"DROP TABLE {table}")
-        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        before = next(i for i, m in enumerate(MIGRATIONS)
+                      if m.__name__.endswith("_exact_spellings"))
+        conn.execute(f"PRAGMA user_version = {before}")
         conn.commit()
     with Archive(path) as archive:
-        assert archive.migrated == [len(MIGRATIONS)]
+        assert archive.migrated == list(range(before + 1, len(MIGRATIONS) + 1))
         assert _held(archive.conn) == _expected(archive.conn)
         assert spellings.current(archive.conn)
 
