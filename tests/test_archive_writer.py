@@ -29,7 +29,8 @@ class FakeSpider:
 
 def pipeline(db: Path, **settings: Any) -> ArchivePipeline:
     crawler = get_crawler(settings_dict={"ARCHIVE_DB": str(db), "ARCHIVE_BATCH_SIZE": 2,
-                                         "ARCHIVE_FLUSH_SECONDS": 3600, **settings})
+                                         "ARCHIVE_FLUSH_SECONDS": 3600,
+                                         "ARCHIVE_WRITER_THREAD": True, **settings})
     crawler.spider = FakeSpider()
     pipe = ArchivePipeline.from_crawler(crawler)
     pipe.stopped = []  # type: ignore[attr-defined]
@@ -166,3 +167,17 @@ def test_setting_off_writes_on_the_crawl_thread(tmp_path: Path, monkeypatch: Any
     pipe.close_spider()
     pipe.spider_closed(reason="finished")
     assert count(db) == 3 and threads == [threading.current_thread().name] * 2
+
+
+@pytest.mark.parametrize(("chosen", "workers", "thread"), [
+    (None, 0, False), (None, 1, True), (True, 0, True), (False, 2, False), ("false", 1, False),
+])
+def test_the_writer_thread_follows_the_extraction_workers_unless_chosen(
+    tmp_path: Path, chosen: Any, workers: int, thread: bool
+) -> None:
+    pipe = pipeline(tmp_path / "news.db", ARCHIVE_WRITER_THREAD=chosen, EXTRACT_WORKERS=workers)
+    try:
+        assert (pipe.writer is not None) is thread
+    finally:
+        pipe.close_spider()
+        pipe.spider_closed("finished")
