@@ -308,12 +308,18 @@ def default_db(articles: int, body_words: int = 400, fast: bool = False) -> Path
     return folder / f"search-{articles}{variant}-g{GENERATOR_VERSION}.db"
 
 
-def build(path: Path, articles: int, batch: int) -> tuple[float, float]:
-    """Build the archive at ``path``; returns (generation seconds, save seconds)."""
+def _fresh_partial(path: Path) -> Path:
+    """The file a build writes before it becomes ``path``, any leftover of it removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
+    return partial
+
+
+def build(path: Path, articles: int, batch: int) -> tuple[float, float]:
+    """Build the archive at ``path``; returns (generation seconds, save seconds)."""
+    partial = _fresh_partial(path)
     gen = Generator()
     generating = saving = 0.0
     with Archive(partial) as archive:
@@ -330,6 +336,7 @@ def build(path: Path, articles: int, batch: int) -> tuple[float, float]:
             done += len(chunk)
             if done % 10000 == 0:
                 print(f"  {done:>7} articles saved ({saving:.0f} s)", file=sys.stderr, flush=True)
+        archive.fill_spellings()  # as a finished crawl leaves the archive
     os.replace(partial, path)
     return generating, saving
 
@@ -345,10 +352,7 @@ def fast_build(path: Path, articles: int) -> tuple[float, float]:
     from archive.fold import fold
     from archive.hashing import content_hash
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-        leftover.unlink(missing_ok=True)
+    partial = _fresh_partial(path)
     gen = Generator()
     generating = saving = 0.0
     with Archive(partial) as archive:
