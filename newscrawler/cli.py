@@ -506,7 +506,11 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
             if _batch_full(records, raws):  # skipped files count too: memory stays bounded
                 _save(store, records, raws, counts)
         _save(store, records, raws, counts)
-        store.fill_spellings()  # look-alike searches read these instead of the text
+        try:  # look-alike searches read these instead of the text
+            store.fill_spellings()
+        except ArchiveError as exc:  # the articles are in: say so, not that the import failed
+            click.echo(f"look-alike spellings not recorded (searches read the text instead; "
+                       f"`newscrawler optimize` records them): {exc}", err=True)
     with _output("-") as out:
         click.echo(f"imported into {db_path}: {counts['new']} new, {counts['updated']} "
                    f"updated, {counts['unchanged']} unchanged, {counts['skipped']} skipped",

@@ -149,6 +149,30 @@ def test_import_folder_twice(tmp_path: Path, manifest: dict[str, Any]) -> None:
     assert count(db, "articles") == 5
 
 
+def test_import_that_cannot_record_spellings_still_says_what_it_imported(
+    tmp_path: Path, manifest: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from archive import Archive, ArchiveError
+    from newscrawler.cli import main
+
+    def locked(self: Archive) -> int:
+        raise ArchiveError("database is locked")
+
+    monkeypatch.setattr(Archive, "fill_spellings", locked)
+    gold = manifest["articles"][0]
+    page = tmp_path / (gold["path"].lstrip("/") + ".html")
+    page.write_bytes((SAMPLE_ROOT / page.name).read_bytes()
+                     .replace(b"{{ORIGIN}}", b"http://127.0.0.1:8765"))
+    db = tmp_path / "news.db"
+    result = CliRunner().invoke(main, ["import", str(page), "--db", str(db), "--site", "sample"])
+    assert result.exit_code == 0, result.output
+    assert "1 new" in result.stdout
+    assert "spellings not recorded" in result.stderr and "newscrawler optimize" in result.stderr
+    assert count(db, "articles") == 1
+
+
 @pytest.mark.skipif(not SEEDS, reason="../shared/seeds is not here")
 def test_import_seed_dump(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
