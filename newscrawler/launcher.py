@@ -99,9 +99,16 @@ def _find(plan: dict[str, Any]) -> tuple[int, list[dict[str, Any]]] | int | None
             if site is not None and store.conn.execute(
                     "SELECT 1 FROM articles WHERE site = ? LIMIT 1", (site,)).fetchone() is None:
                 return None  # click names the sites the archive holds
-            total = count(store, plan["query"], site=site)
+            counter = _Counter(plan) if _count_beside(plan["query"]) else None
+            counted = count(store, plan["query"], site=site) if counter is None else None
             hits = search(store, plan["query"], site=site, limit=plan["limit"],
-                          offset=plan["offset"]) if total else []
+                          offset=plan["offset"]) if counter is not None or counted else []
+            if counter is not None:
+                counted = counter.result()
+                if counted is None:  # its own connection failed: count the usual way
+                    counted = count(store, plan["query"], site=site)
+            total = counted or 0
+            hits = hits if total else []
     except ArchiveError as exc:  # as cli.ArchiveCommandError: one line, its exit code
         from newscrawler.exitcodes import for_archive_error
 
@@ -110,6 +117,52 @@ def _find(plan: dict[str, Any]) -> tuple[int, list[dict[str, Any]]] | int | None
     except Exception:  # click runs the command again and reports it
         return None
     return total, hits
+
+
+def _count_beside(query: str) -> bool:
+    """Whether the count runs on a second connection beside the search: always, but for
+    a look-alike word, whose texts ``count`` then ``search`` read once on one connection
+    (``archive.search._rejected_lookalikes``)."""
+    from archive import lookalike
+    from archive.query import parse_query
+
+    return not lookalike.checks(parse_query(query))
+
+
+class _Counter:
+    """``archive.count`` of the search, on its own connection in a thread.
+
+    SQLite works without the GIL: counting a word in 70% of 100,000 articles (~13 ms of
+    FTS5 walking its every match) runs on the second core while this one ranks the newest
+    matches, builds the snippets and imports the printing code (issue 11, goal 3a).
+    """
+
+    def __init__(self, plan: dict[str, Any]) -> None:
+        import threading
+
+        self._plan = plan
+        self._total: int | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import sqlite3
+
+        from archive import count
+
+        try:  # the archive was opened, checked and migrated by the caller: only reads here
+            conn = sqlite3.connect(self._plan["db_path"], timeout=self._plan["timeout"])
+            try:
+                self._total = count(conn, self._plan["query"], site=self._plan["site"])
+            finally:
+                conn.close()
+        except Exception:  # result() says None: the caller counts on its own connection,
+            self._total = None  # which reports any error with the archive's name
+
+    def result(self) -> int | None:
+        """The count, or None when it failed (count again on the main connection)."""
+        self._thread.join()
+        return self._total
 
 
 def _echo(text: str, stream: Any) -> None:
