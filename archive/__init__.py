@@ -12,7 +12,7 @@ archive, never the reverse.
 ['KADINA ŞİDDETE HAYIR']
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
 from archive.errors import (
     ArchiveCorruptError,
@@ -32,7 +32,10 @@ from archive.errors import (
 from archive.fold import case_fold, fold
 from archive.search import count, search
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
 if TYPE_CHECKING:
+    from typing import Any
+
     from archive.export import iter_articles, write_csv, write_jsonl
     from archive.query import parse_query, to_fts
     from archive.schema import SCHEMA_VERSION

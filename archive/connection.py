@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol
 
 from archive.errors import (
     ArchiveCorruptError,
@@ -13,6 +12,12 @@ from archive.errors import (
     ArchiveLockedError,
     ArchiveWriteError,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    Protocol = object
 
 __all__ = [
     "HasConnection",

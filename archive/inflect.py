@@ -18,9 +18,12 @@ import os
 import unicodedata
 import zlib
 from pathlib import Path
-from typing import Any
 
 from archive.fold import case_fold, fold
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "ASCII_READINGS",

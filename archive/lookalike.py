@@ -21,11 +21,16 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from archive import inflect
 from archive.fold import TURKISH_LETTERS, case_fold, fold
 from archive.query import Query
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from archive.records import NamedTuple
 
 __all__ = [
     "SIGHT_LENGTH",

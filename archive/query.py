@@ -25,10 +25,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from typing import NamedTuple
 
 from archive.errors import QueryError
 from archive.fold import fold
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from archive.records import NamedTuple
 
 __all__ = [
     "MAX_QUERY_CHARS",

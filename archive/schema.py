@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
 
 from archive.connection import transaction
 from archive.errors import ArchiveForeignError, ArchiveVersionError
 from archive.fold import fold
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (#11)
 if TYPE_CHECKING:  # sqlite-utils is imported by the code that migrates, not by readers
+    from typing import NamedTuple
+
     from sqlite_utils import Database
+else:
+    from archive.records import NamedTuple
 
 __all__ = [
     "APPLICATION_ID",

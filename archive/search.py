@@ -19,7 +19,6 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from archive import inflect, lookalike
 from archive.connection import get_connection, sqlite_errors
@@ -27,6 +26,10 @@ from archive.errors import QueryError
 from archive.fold import APOSTROPHES, TURKISH_LETTERS, case_fold, fold
 from archive.query import Query, Term, parse_query, to_fts
 from archive.schema import FILTER_INDEX, FTS_TABLE
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["CANDIDATES", "RERANK_WINDOW", "TITLE_WEIGHT", "count", "search"]
 

@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from archive.connection import is_locked, sqlite_errors, transaction
 from archive.errors import ArchiveCorruptError, ArchiveError, ArchiveMissingError, RecordError
@@ -41,7 +40,10 @@ from archive.schema import (
 )
 from archive.textindex import IndexQueue, reindex
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (#11)
 if TYPE_CHECKING:
+    from typing import Any, Concatenate, ParamSpec, TypeVar
+
     from sqlite_utils import Database
     from tenacity import RetryCallState
 
@@ -120,8 +122,9 @@ WHERE (excluded.status IS NULL OR excluded.status BETWEEN 200 AND 299
   AND NOT (? AND raw_pages.article_id IS NOT NULL)
 """
 
-P = ParamSpec("P")
-R = TypeVar("R")
+if TYPE_CHECKING:
+    P = ParamSpec("P")
+    R = TypeVar("R")
 
 
 def _now() -> str:

@@ -19,7 +19,10 @@ from __future__ import annotations
 import math
 import re
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["main", "plain_search"]
 

@@ -25,7 +25,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 STDOUT = "-"
 

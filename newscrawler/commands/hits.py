@@ -8,7 +8,10 @@ without importing click, ``newscrawler.commands.search`` with ``click.echo``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TextIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 #: The most results one search prints (``--limit``).
 MAX_SEARCH_LIMIT = 100_000
