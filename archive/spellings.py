@@ -210,7 +210,7 @@ def rules_version() -> str:
     words (any edit of them: the table is recorded again)."""
     here = Path(__file__).parent
     crc = 0
-    for path in (inflect.WORDS_FILE, here / "inflect.py", here / "lookalike.py",
+    for path in (Path(inflect.WORDS_FILE), here / "inflect.py", here / "lookalike.py",
                  here / "fold.py"):
         crc = zlib.crc32(path.read_bytes(), crc)
     return f"{RULES}-{crc:08x}"

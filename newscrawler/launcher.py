@@ -24,6 +24,9 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a
 if TYPE_CHECKING:
     from typing import Any
 
+    from archive.reader import Reader
+    from archive.store import Archive
+
 __all__ = ["main", "plain_search"]
 
 #: Options of ``search`` the quick path handles, each taking a value.
@@ -95,9 +98,14 @@ def _find(plan: dict[str, Any]) -> tuple[int, list[dict[str, Any]]] | int | None
 
     try:
         from archive import count, search
-        from archive.store import Archive
+        from archive.reader import open_reader
 
-        with Archive(plan["db_path"], create=False, timeout=plan["timeout"]) as store:
+        store: Reader | Archive | None = open_reader(plan["db_path"], plan["timeout"])
+        if store is None:  # anything unusual about the file: Archive migrates or reports it
+            from archive.store import Archive
+
+            store = Archive(plan["db_path"], create=False, timeout=plan["timeout"])
+        with store:
             site = plan["site"]
             if site is not None and store.conn.execute(
                     "SELECT 1 FROM articles WHERE site = ? LIMIT 1", (site,)).fetchone() is None:

@@ -24,10 +24,10 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import TextIO
 
 STDOUT = "-"
@@ -116,6 +116,8 @@ def open_output(target: str, *, encoding: str = "utf-8", newline: str = "") -> I
     if st is not None and not stat.S_ISREG(st.st_mode):
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
         raise OutputError(f"cannot write {target}: it is {kind}; name a file")
+    from pathlib import Path  # only a file target needs it: a search prints to stdout
+
     with _replacing(target, Path(os.path.realpath(target)), st, encoding, newline) as fh:
         yield fh
 

@@ -264,8 +264,8 @@ def test_word_lists_are_parsed_once_per_version_of_the_file(tmp_path: Path) -> N
     from archive.inflect import WORDS_FILE, _load_words
 
     source = tmp_path / "words.toml"
-    source.write_bytes(WORDS_FILE.read_bytes())
-    expected = tomllib.loads(WORDS_FILE.read_text("utf-8"))
+    source.write_bytes(Path(WORDS_FILE).read_bytes())
+    expected = tomllib.loads(Path(WORDS_FILE).read_text("utf-8"))
     assert _load_words(source) == expected  # parsed, then kept
     (kept,) = (tmp_path / "__pycache__").glob("words.*.json")
     assert _load_words(source) == expected  # read back

@@ -19,7 +19,10 @@ from newscrawler.launcher import plain_search
 #: cost 0.1-0.3 s each when installed, see tests/test_cli_imports.py; dataclasses, with
 #: inspect, and hashlib 3-7 ms, which saving articles needs and a search does not).
 HEAVY = ("click", "scrapy", "twisted", "pandas", "numpy", "sqlite_utils", "lxml",
-         "dataclasses", "inspect", "hashlib")
+         "dataclasses", "inspect", "hashlib",
+         # 2-3 ms each: typing for annotations only (archive.records), pathlib through
+         # archive.store, which a search opens around (archive.reader); #11, goal 3a
+         "typing", "pathlib")
 
 # Modules the interpreter's start-up imported (site hooks) are not the command's.
 PROBE = """

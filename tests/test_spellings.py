@@ -255,7 +255,7 @@ def test_rules_version_follows_the_word_lists(
 ) -> None:
     before = spellings.rules_version()
     words = tmp_path / "search_words.toml"
-    words.write_bytes(inflect.WORDS_FILE.read_bytes() + b"\n# edited\n")
+    words.write_bytes(Path(inflect.WORDS_FILE).read_bytes() + b"\n# edited\n")
     monkeypatch.setattr(inflect, "WORDS_FILE", words)
     spellings.rules_version.cache_clear()
     try:
