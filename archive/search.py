@@ -13,7 +13,6 @@ its search costs about what a rare word's does (docs/search.md has the figures).
 from __future__ import annotations
 
 import heapq
-import json
 import re
 import sqlite3
 import unicodedata
@@ -496,6 +495,8 @@ class _Matches:
         rejected = _rejected_lookalikes(self.conn, self.tables, self.where, self.params, found)
         if rejected:
             self.where += f" AND {FTS_TABLE}.rowid NOT IN (SELECT value FROM json_each(?))"
+            import json  # only look-alike queries: a search does not import it otherwise
+
             self.params.append(json.dumps(rejected))
 
     def best(self, n: int) -> list[tuple[int, float]]:
@@ -565,6 +566,8 @@ def _rejected_lookalikes(
     conn: sqlite3.Connection, tables: str, where: str, params: list[Any], found: list[Any]
 ) -> list[int]:
     """Ids of the matches (``tables``/``where``) that fail a look-alike check."""
+    import json
+
     # data_version changes with every commit of another connection, total_changes with
     # this one's writes: the same key means the same rows (the connection is held, so
     # its id is not reused).

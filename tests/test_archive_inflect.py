@@ -257,7 +257,7 @@ def test_word_lists_are_data() -> None:
 
 
 def test_word_lists_are_parsed_once_per_version_of_the_file(tmp_path: Path) -> None:
-    """The parsed lists are kept as JSON beside the file, named by its content: a changed
+    """The parsed lists are kept beside the file, named by its content: a changed
     file is parsed again, a folder that cannot be written only costs the parsing."""
     import tomllib
 
@@ -267,11 +267,11 @@ def test_word_lists_are_parsed_once_per_version_of_the_file(tmp_path: Path) -> N
     source.write_bytes(Path(WORDS_FILE).read_bytes())
     expected = tomllib.loads(Path(WORDS_FILE).read_text("utf-8"))
     assert _load_words(source) == expected  # parsed, then kept
-    (kept,) = (tmp_path / "__pycache__").glob("words.*.json")
+    (kept,) = (tmp_path / "__pycache__").glob("words.*.marshal")
     assert _load_words(source) == expected  # read back
     source.write_text('y_stems = ["su"]\n', "utf-8")
     assert _load_words(source) == {"y_stems": ["su"]}
-    assert len(list((tmp_path / "__pycache__").glob("words.*.json"))) == 2
+    assert len(list((tmp_path / "__pycache__").glob("words.*.marshal"))) == 2
     kept.write_text('{"y_stems": ["not this"]}', "utf-8")  # another version's copy
     assert _load_words(source) == {"y_stems": ["su"]}
     for copy in (tmp_path / "__pycache__").iterdir():
