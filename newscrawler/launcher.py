@@ -17,12 +17,13 @@ twice.
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NoReturn
 
     from archive.reader import Reader
     from archive.store import Archive
@@ -216,6 +217,20 @@ def _utf8(stream: Any) -> bool:
     return encoding.lower().replace("-", "").replace("_", "") == "utf8"
 
 
+def _exit_now(code: int) -> NoReturn:
+    """End the process with ``code`` once stdout and stderr are flushed, without the
+    interpreter's teardown: freeing every imported module's objects cost ~7 ms of CPU
+    after a search had printed everything (issue 11, goal 3a). The archive is closed
+    and the search's threads have ended; nothing registers an exit handler on this path.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:  # a stream that cannot be flushed: the usual way, which reports it
+        sys.exit(code)
+    os._exit(code)
+
+
 def main() -> None:
     """Run ``newscrawler`` with ``sys.argv``: a plain search here, the rest through click."""
     plan = plain_search(sys.argv[1:]) if _utf8(sys.stdout) and _utf8(sys.stderr) else None
@@ -228,7 +243,7 @@ def main() -> None:
         if isinstance(found, int):
             sys.exit(found)
         if found is not None:
-            sys.exit(_print(plan, *found))
+            _exit_now(_print(plan, *found))
     from newscrawler.cli import main as cli_main
 
     cli_main()

@@ -24,13 +24,21 @@ HEAVY = ("click", "scrapy", "twisted", "pandas", "numpy", "sqlite_utils", "lxml"
          # archive.store, which a search opens around (archive.reader); #11, goal 3a
          "typing", "pathlib")
 
-# Modules the interpreter's start-up imported (site hooks) are not the command's.
+# Modules the interpreter's start-up imported (site hooks) are not the command's. A quick
+# search ends with os._exit (no exit handlers run): the probe reports there too.
 PROBE = """
-import atexit, sys
+import atexit, os, sys
 started = {{m.split(".")[0] for m in sys.modules}}
-atexit.register(lambda: sys.stderr.write(
-    "LOADED " + " ".join(sorted({{m.split(".")[0] for m in sys.modules}} - started
-                                & {heavy!r})) + "\\n"))
+def report():
+    sys.stderr.write("LOADED " + " ".join(sorted({{m.split(".")[0] for m in sys.modules}}
+                                                  - started & {heavy!r})) + "\\n")
+atexit.register(report)
+real_exit = os._exit
+def probed_exit(code):
+    report()
+    sys.stderr.flush()
+    real_exit(code)
+os._exit = probed_exit
 sys.argv = ["newscrawler", *{args!r}]
 from newscrawler.{module} import main
 main()
