@@ -46,8 +46,10 @@ KEPT_LIST = 5000
 #: Exact-letter ranking reorders the best ``max(RERANK_WINDOW, 5 * limit)`` bm25 hits.
 RERANK_WINDOW = 100
 
-_DAY_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+# Patterns of since/until, compiled by ``re`` (and kept in its cache) when a search has
+# one: a plain search does not pay their compilation at start-up.
+_DAY = r"\d{4}(-\d{2}(-\d{2})?)?"
+_DATETIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"
 _SPACE_RE = re.compile(r"\s+")
 _WORDS_RE = re.compile(r"\S+")
 _SUFFIX_RE = re.compile(rf"[{re.escape(APOSTROPHES)}][^\W_]+")
@@ -61,7 +63,7 @@ def _bound(value: str | date | None, name: str) -> str | None:
         return value.isoformat()
     if isinstance(value, str):
         text = value.strip()
-        if _DAY_RE.fullmatch(text) or _DATETIME_RE.fullmatch(text):
+        if re.fullmatch(_DAY, text) or re.fullmatch(_DATETIME, text):
             try:
                 if len(text) >= 10:
                     date.fromisoformat(text[:10])

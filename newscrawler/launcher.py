@@ -150,12 +150,13 @@ class _Counter:
     """
 
     def __init__(self, plan: dict[str, Any]) -> None:
-        import threading
+        import _thread  # built in: threading's import costs ~0.6 ms more
 
         self._plan = plan
         self._total: int | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self._done = _thread.allocate_lock()
+        self._done.acquire()
+        _thread.start_new_thread(self._run, ())
 
     def _run(self) -> None:
         import sqlite3
@@ -170,11 +171,13 @@ class _Counter:
                 conn.close()
         except Exception:  # result() says None: the caller counts on its own connection,
             self._total = None  # which reports any error with the archive's name
+        finally:
+            self._done.release()
 
     def result(self) -> int | None:
         """The count, or None when it failed (count again on the main connection)."""
-        self._thread.join()
-        return self._total
+        with self._done:
+            return self._total
 
 
 def _echo(text: str, stream: Any) -> None:

@@ -143,3 +143,16 @@ def test_json_output_is_the_hits(db: Path) -> None:
                           db.parent)
     assert code == 0
     assert [hit["site"] for hit in json.loads(out)]
+
+
+def test_the_count_beside_the_search_is_archive_count(db: Path) -> None:
+    """The count runs on its own connection in a thread (issue 11, goal 3a); when that
+    connection fails, the count is taken on the search's (``_find``) instead."""
+    from archive import count, search
+    from newscrawler.launcher import _Counter, _find
+
+    plan = plain_search(["search", "kadına", "--db", str(db), "--limit", "3"])
+    assert plan is not None
+    assert _Counter(plan).result() == count(Archive(db, create=False), "kadına") == 7
+    assert _find(plan) == (7, search(Archive(db, create=False), "kadına", limit=3))
+    assert _Counter({**plan, "db_path": str(db.parent)}).result() is None  # a folder
