@@ -11,7 +11,9 @@ unexpected failure, a terminal encoding other than UTF-8. Click then
 runs the command from the start and reports the problem its usual way (one line, the
 right exit code). An archive error (missing, locked, damaged, not ours) is reported here,
 in the same words and with the same exit code, so that a locked archive is not waited for
-twice.
+twice. The quick path opens a usual archive through ``archive.reader`` (not
+``archive.store``), counts the matches in a thread beside the search (``_Counter``) and
+ends with ``os._exit`` once its output is flushed (``_exit_now``).
 """
 
 from __future__ import annotations
