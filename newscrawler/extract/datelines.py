@@ -260,7 +260,8 @@ class DateCollector:
         """
         marked: set[Element] = set()
         for scope in scopes:
-            for el in _CLASSED(scope):
+            hits = _DATE_CLASS.found_under(scope)
+            for el in _CLASSED(scope) if hits is None else hits:
                 words = class_id(el)
                 if not _DATE_CLASS.search(words) or el.tag in _NO_DATE_TAGS:
                     continue
