@@ -78,9 +78,9 @@ class Marked:
                 anywhere: bool = False) -> list[Element]:
         found: list[Element] = []
         hits = pattern.found_under(where)
-        if hits is None:
-            hits = (el for el in _CLASSED(where) if pattern.search(class_id(el)))
-        for el in hits:
+        for el in hits if hits is not None else _CLASSED(where):
+            if hits is None and not pattern.search(class_id(el)):
+                continue
             if anywhere or not _foreign(el):
                 found.append(el)
                 if len(found) >= limit:
