@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -158,10 +156,9 @@ class WordPattern:
                 if not low.endswith(NEGATIONS, 0, m.start())]
         if not hits:
             return []
-        starts = list(itertools.accumulate((len(v) + 1 for v in values), initial=0))
         found: list[Element] = []
-        for position in hits:
-            el = values[bisect.bisect_right(starts, position) - 1].getparent()
+        for position in hits:  # the value a hit is in: the separators before it
+            el = values[low.count("\x00", 0, position)].getparent()
             if not found or found[-1] is not el:
                 found.append(el)
         return found
