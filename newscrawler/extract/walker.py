@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from lxml import etree
 
@@ -154,6 +155,7 @@ def _starts(key: str, phrases: tuple[str, ...]) -> bool:
     return any(key == p or (" " in p and key.startswith(p + " ")) for p in phrases)
 
 
+@lru_cache(maxsize=8192)
 def is_furniture_heading(text: str) -> bool:
     """Whether a box heading names page furniture rather than the trailing list.
 
@@ -164,6 +166,7 @@ def is_furniture_heading(text: str) -> bool:
     return any(key.startswith(p) for p in FURNITURE_HEADINGS)
 
 
+@lru_cache(maxsize=8192)
 def is_noise_line(text: str) -> bool:
     """Whether a short line is a button or a photo credit, never body text.
 
@@ -176,6 +179,7 @@ def is_noise_line(text: str) -> bool:
     return key in NOISE_LINES or PHOTO_CREDIT.match(text.strip()) is not None
 
 
+@lru_cache(maxsize=8192)
 def is_list_heading(text: str) -> bool:
     """Whether a short text heads a link list or labels an inline link box.
 
@@ -190,7 +194,14 @@ def is_prev_next(a: Element, text: str) -> bool:
     rel = (a.get("rel") or "").lower()
     if "prev" in rel or "next" in rel:
         return True
-    return _starts(fold_key(text[:MAX_PREV_NEXT]), PREV_NEXT)
+    return _prev_next_text(text[:MAX_PREV_NEXT])
+
+
+@lru_cache(maxsize=8192)
+def _prev_next_text(text: str) -> bool:
+    """Whether a link's leading text says previous/next (remembered: a site's menus and
+    boxes repeat their link texts on every page)."""
+    return _starts(fold_key(text), PREV_NEXT)
 
 
 class _Run:
