@@ -143,6 +143,7 @@ class _Scorer:
     def __init__(self, page_chars: int) -> None:
         self.scores: dict[Element, float] = {}
         self._bad: dict[Element, bool] = {}
+        self._bad_words_of: dict[Element, bool] = {}  # paragraphs share their ancestors
         # A "negative" box holding most of the page is a wrapper (``<form>`` around an
         # ASP.NET page, ``class="has-sidebar"``), not a box to avoid.
         self._max_bad_chars = MAX_BAD_SHARE * page_chars
@@ -151,10 +152,13 @@ class _Scorer:
         return node.tag in NEGATIVE_TAGS and len(node.text_content()) < self._max_bad_chars
 
     def _bad_words(self, node: Element) -> bool:
-        words = class_id(node)
-        if not words or not _NEGATIVE.search(words) or _POSITIVE.search(words):
-            return False
-        return len(node.text_content()) < self._max_bad_chars
+        known = self._bad_words_of.get(node)
+        if known is None:
+            words = class_id(node)
+            known = self._bad_words_of[node] = bool(
+                words and _NEGATIVE.search(words) and not _POSITIVE.search(words)
+                and len(node.text_content()) < self._max_bad_chars)
+        return known
 
     def is_bad(self, el: Element) -> bool:
         """Whether ``el`` sits in navigation, a footer, an aside (any depth) or, within
