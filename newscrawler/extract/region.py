@@ -227,7 +227,8 @@ def paragraph_scores(root: Element) -> dict[Element, float]:
         if len(text) >= MIN_PARAGRAPH:
             parent = p.getparent()
             if parent is not None:
-                scorer.add(lifted(parent), text, len("".join(_LINK_TEXT(p)).strip()))
+                linked = _LINK_TEXT(p) if next(p.iterdescendants("a"), None) is not None else ()
+                scorer.add(lifted(parent), text, len("".join(linked).strip()))
     for node in _BARE_TEXT(top):
         holder = node.getparent()
         if holder is None:

@@ -144,7 +144,6 @@ _OUTSIDE = word_pattern(OUTSIDE_SKIP_WORDS)
 _FOOTER = word_pattern(FOOTER_WORDS)
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|tüm hakları saklıdır|all rights reserved", re.I)
 _HEADING_CLASS = word_pattern(("title", "baslik", "heading", "head", "caption-title"))
-_LINK_COUNT = etree.XPath("count(.//a[@href])")
 _LINK_TEXT = etree.XPath(".//a[@href]//text()")
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _BAD_HREF = re.compile(r"^\s*(?:#|javascript:|mailto:|tel:|sms:|whatsapp:|data:)", re.I)
@@ -512,7 +511,7 @@ class Walker:
     def _link_list(self, el: Element, loose: bool = False) -> tuple[str, list[Link]] | None:
         """``(heading, links)`` when ``el`` is mostly links; ``loose`` accepts any number."""
         if not loose:
-            if _LINK_COUNT(el) < MIN_LIST_LINKS:
+            if not _has_links(el, MIN_LIST_LINKS):
                 return None
             if len("".join(_LINK_TEXT(el))) < LIST_LINK_SHARE * _TEXT_LENGTH(el):
                 return None  # cheap reject: raw link text is an upper bound
@@ -548,6 +547,18 @@ class Walker:
         if not loose and linked < LIST_LINK_SHARE * max(total, 1):
             return None
         return heading, list(by_url.values())
+
+
+def _has_links(el: Element, n: int) -> bool:
+    """Whether ``el`` holds ``n`` links with an ``href`` (counting stops there: a menu
+    holds hundreds)."""
+    found = 0
+    for a in el.iterdescendants("a"):
+        if a.get("href") is not None:
+            found += 1
+            if found >= n:
+                return True
+    return False
 
 
 def _titled(link: Link, box: Element) -> Link:
