@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple, overload
 
 from archive.fold import APOSTROPHES, case_fold
@@ -228,6 +228,19 @@ def _candidates(text: str, low: str) -> list[int]:
     return [p for p in starts if name_at.match(low, p)]
 
 
+@cache
+def _provinces_of(name: str) -> frozenset[str]:
+    """The provinces a gazetteer name can be in."""
+    return frozenset(p for p, _ in gazetteer().names[name])
+
+
+@cache
+def _provinces_named(name: str) -> frozenset[str]:
+    """The provinces a gazetteer name is the name of (not one of their districts)."""
+    return frozenset(p for p, d in gazetteer().names[name] if d is None)
+
+
+@lru_cache(maxsize=8192)
 def _cue(word: str, prefixes: frozenset[str]) -> bool:
     return any(word == p or (len(p) > 2 and word.startswith(p)) for p in prefixes)
 
@@ -302,7 +315,7 @@ def _mentions(text: str, section: str, sport: Callable[[], bool]) -> list[_Menti
         pairs = names[name]
         j = i + used + (1 if suffix and i + used < len(tokens) and tokens[i + used].suffix else 0)
         nxt = tokens[j].word if j < len(tokens) else ""
-        provincial = any(d is None for _, d in pairs)
+        provincial = bool(_provinces_named(name))
         cues = lists["province_cues"] if provincial else lists["district_cues"]
         cued = section == "dateline" or _cue(nxt, cues)
         if name == capital and section != "dateline" and _government(tokens, i, used):
@@ -345,9 +358,9 @@ def _person(tokens: _Tokens, i: int, used: int) -> bool:
 
 def _next_to_province(m: _Mention, found: list[_Mention], tokens: _Tokens) -> bool:
     """``Manisa'nın Akhisar``, ``Bodrum/Muğla``: the name next to one of its provinces."""
-    mine = {p for p, _ in m.pairs}
+    mine = _provinces_of(m.name)
     for o in found:
-        if not any(d is None and p in mine for p, d in o.pairs):
+        if mine.isdisjoint(_provinces_named(o.name)):
             continue
         if o.end == m.index and o.end > o.index + 1 and tokens[o.index + 1].word in _GENITIVE:
             return True
