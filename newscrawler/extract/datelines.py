@@ -165,6 +165,21 @@ def spaced_text(el: Element) -> str:
     return collapse(" ".join(el.itertext()))
 
 
+def _short_spaced_text(el: Element, limit: int) -> str | None:
+    """:func:`spaced_text` when it is at most ``limit`` characters long, else None (read
+    only until it is longer: the widest boxes around a date line hold whole articles)."""
+    words: list[str] = []
+    length = -1  # the spaces between words
+    for piece in el.itertext():
+        more = piece.split()
+        if more:
+            length += sum(map(len, more)) + len(more)
+            if length > limit:
+                return None
+            words += more
+    return " ".join(words)
+
+
 def _time_role(el: Element) -> str | None:
     """"updated" / "published" when a ``<time>`` says which it is (itemprop or class)."""
     prop = el.get("itemprop", "").lower()
@@ -181,8 +196,8 @@ def _loose_line(el: Element | None, scope: Element) -> tuple[Element, str] | Non
     best: tuple[Element, str] | None = None
     node = el
     while node is not None and isinstance(node.tag, str):
-        text = spaced_text(node)
-        if len(text) > MAX_LOOSE_LINE or not looks_like_dateline(text):
+        text = _short_spaced_text(node, MAX_LOOSE_LINE)
+        if text is None or not looks_like_dateline(text):
             break
         if best is not None and sum(1 for c in node if has_date(spaced_text(c))) >= 2:
             break  # a line of several dated pieces: keep them apart
@@ -260,7 +275,8 @@ class DateCollector:
         """
         marked: set[Element] = set()
         for scope in scopes:
-            for el in _CLASSED(scope):
+            hits = _DATE_CLASS.found_under(scope)
+            for el in _CLASSED(scope) if hits is None else hits:
                 words = class_id(el)
                 if not _DATE_CLASS.search(words) or el.tag in _NO_DATE_TAGS:
                     continue

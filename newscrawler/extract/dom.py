@@ -115,18 +115,53 @@ def class_id(el: Element) -> str:
     return (cls or ident or "").lower()
 
 
+# Every class and id value under an element, in one call (no Python code per element).
+_CLASS_ID_VALUES = etree.XPath(".//*/@class | .//*/@id")
+
+
 class WordPattern:
     """Class/id words compiled into one regex; ``search`` skips negated hits and
     remembers its answers (pages of one site repeat their class strings)."""
 
-    __slots__ = ("regex",)
+    __slots__ = ("_joinable", "regex")
 
-    def __init__(self, regex: re.Pattern[str]) -> None:
+    def __init__(self, regex: re.Pattern[str], joinable: bool = False) -> None:
         self.regex = regex
+        # Printable ASCII words without spaces: see ``found_under``.
+        self._joinable = joinable
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first hit in ``text`` that is not negated, or None."""
         return _search_words(self.regex, text)
+
+    def found_under(self, where: Element) -> list[Element] | None:
+        """The elements under ``where`` whose :func:`class_id` :meth:`search` finds, in
+        document order, from their class and id values joined and lowercased at once;
+        None when that cannot tell (then ask each element).
+
+        Separators ``\\x00`` stand where :func:`class_id` has a space or a string's
+        end: neither is a letter or digit, nor in a word or a negation, so a hit (and
+        what precedes it) lies in one value, the same as in that element's class_id.
+        """
+        if not self._joinable:
+            return None
+        values = _CLASS_ID_VALUES(where)
+        if not values:
+            return []
+        joined = "\x00".join(values)
+        low = joined.lower()
+        if len(low) != len(joined):  # a letter lowercased to two: positions moved
+            return None
+        hits = [m.start() for m in self.regex.finditer(low)
+                if not low.endswith(NEGATIONS, 0, m.start())]
+        if not hits:
+            return []
+        found: list[Element] = []
+        for position in hits:  # the value a hit is in: the separators before it
+            el = values[low.count("\x00", 0, position)].getparent()
+            if not found or found[-1] is not el:
+                found.append(el)
+        return found
 
 
 @lru_cache(maxsize=65536)
@@ -151,7 +186,8 @@ def word_pattern(words: Iterable[str]) -> WordPattern:
     [False, False]
     """
     parts = []
-    for word in sorted(set(words), key=len, reverse=True):
+    unique = set(words)
+    for word in sorted(unique, key=len, reverse=True):
         escaped = re.escape(word.lower())
         if len(word) >= 4:
             parts.append(escaped)
@@ -159,7 +195,8 @@ def word_pattern(words: Iterable[str]) -> WordPattern:
             parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
     if not parts:
         return WordPattern(re.compile(r"(?!x)x"))
-    return WordPattern(re.compile("|".join(parts)))
+    joinable = all(word.isascii() and word.isprintable() and " " not in word for word in unique)
+    return WordPattern(re.compile("|".join(parts)), joinable)
 
 
 def is_hidden(el: Element) -> bool:

@@ -77,8 +77,11 @@ class Marked:
     def _search(self, where: Element, pattern: WordPattern, limit: int,
                 anywhere: bool = False) -> list[Element]:
         found: list[Element] = []
-        for el in _CLASSED(where):
-            if pattern.search(class_id(el)) and (anywhere or not _foreign(el)):
+        hits = pattern.found_under(where)
+        for el in hits if hits is not None else _CLASSED(where):
+            if hits is None and not pattern.search(class_id(el)):
+                continue
+            if anywhere or not _foreign(el):
                 found.append(el)
                 if len(found) >= limit:
                     break

@@ -177,7 +177,9 @@ def json_ld_problem(text: str) -> str | None:
     """
     if len(text) > MAX_JSON_LD_CHARS:
         return f"{len(text)} characters, over {MAX_JSON_LD_CHARS}"
-    if json_depth(text) > MAX_JSON_LD_DEPTH:
+    # Nesting needs an opening bracket a level: few of them in all, no need to count.
+    if text.count("[") + text.count("{") > MAX_JSON_LD_DEPTH and json_depth(
+            text) > MAX_JSON_LD_DEPTH:
         return f"nested deeper than {MAX_JSON_LD_DEPTH}"
     return None
 

@@ -263,7 +263,8 @@ def extract_page(html: str | bytes, url: str, profile: SiteProfile | None = None
     dates.from_bylines(_byline_scopes(h1, region))
     dates.from_url(url)
 
-    own = {canonical_url(url)} | ({canonical_url(urljoin(base, canonical))} if canonical else set())
+    canonical_abs = urljoin(base, canonical) if canonical else None  # joined once: urljoin is dear
+    own = {canonical_url(url)} | ({canonical_url(canonical_abs)} if canonical_abs else set())
     blocks = _without_self_links(blocks, own)
     author = choose_author(root, meta, sel, marked)
     if author:
@@ -271,7 +272,7 @@ def extract_page(html: str | bytes, url: str, profile: SiteProfile | None = None
     is_article, reason = _judge(blocks, region, meta, json_ld_body, _images(h1, region))
     return Extracted(
         url=url,
-        canonical_url=urljoin(base, canonical) if canonical else None,
+        canonical_url=canonical_abs,
         title=title,
         author=author,
         category=choose_category(root, meta, sel, title, marked),

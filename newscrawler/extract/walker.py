@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from lxml import etree
 
@@ -143,7 +144,6 @@ _OUTSIDE = word_pattern(OUTSIDE_SKIP_WORDS)
 _FOOTER = word_pattern(FOOTER_WORDS)
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|tüm hakları saklıdır|all rights reserved", re.I)
 _HEADING_CLASS = word_pattern(("title", "baslik", "heading", "head", "caption-title"))
-_LINK_COUNT = etree.XPath("count(.//a[@href])")
 _LINK_TEXT = etree.XPath(".//a[@href]//text()")
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _BAD_HREF = re.compile(r"^\s*(?:#|javascript:|mailto:|tel:|sms:|whatsapp:|data:)", re.I)
@@ -154,6 +154,7 @@ def _starts(key: str, phrases: tuple[str, ...]) -> bool:
     return any(key == p or (" " in p and key.startswith(p + " ")) for p in phrases)
 
 
+@lru_cache(maxsize=8192)
 def is_furniture_heading(text: str) -> bool:
     """Whether a box heading names page furniture rather than the trailing list.
 
@@ -164,6 +165,7 @@ def is_furniture_heading(text: str) -> bool:
     return any(key.startswith(p) for p in FURNITURE_HEADINGS)
 
 
+@lru_cache(maxsize=8192)
 def is_noise_line(text: str) -> bool:
     """Whether a short line is a button or a photo credit, never body text.
 
@@ -176,6 +178,7 @@ def is_noise_line(text: str) -> bool:
     return key in NOISE_LINES or PHOTO_CREDIT.match(text.strip()) is not None
 
 
+@lru_cache(maxsize=8192)
 def is_list_heading(text: str) -> bool:
     """Whether a short text heads a link list or labels an inline link box.
 
@@ -190,7 +193,14 @@ def is_prev_next(a: Element, text: str) -> bool:
     rel = (a.get("rel") or "").lower()
     if "prev" in rel or "next" in rel:
         return True
-    return _starts(fold_key(text[:MAX_PREV_NEXT]), PREV_NEXT)
+    return _prev_next_text(text[:MAX_PREV_NEXT])
+
+
+@lru_cache(maxsize=8192)
+def _prev_next_text(text: str) -> bool:
+    """Whether a link's leading text says previous/next (remembered: a site's menus and
+    boxes repeat their link texts on every page)."""
+    return _starts(fold_key(text), PREV_NEXT)
 
 
 class _Run:
@@ -501,7 +511,7 @@ class Walker:
     def _link_list(self, el: Element, loose: bool = False) -> tuple[str, list[Link]] | None:
         """``(heading, links)`` when ``el`` is mostly links; ``loose`` accepts any number."""
         if not loose:
-            if _LINK_COUNT(el) < MIN_LIST_LINKS:
+            if not _has_links(el, MIN_LIST_LINKS):
                 return None
             if len("".join(_LINK_TEXT(el))) < LIST_LINK_SHARE * _TEXT_LENGTH(el):
                 return None  # cheap reject: raw link text is an upper bound
@@ -537,6 +547,18 @@ class Walker:
         if not loose and linked < LIST_LINK_SHARE * max(total, 1):
             return None
         return heading, list(by_url.values())
+
+
+def _has_links(el: Element, n: int) -> bool:
+    """Whether ``el`` holds ``n`` links with an ``href`` (counting stops there: a menu
+    holds hundreds)."""
+    found = 0
+    for a in el.iterdescendants("a"):
+        if a.get("href") is not None:
+            found += 1
+            if found >= n:
+                return True
+    return False
 
 
 def _titled(link: Link, box: Element) -> Link:

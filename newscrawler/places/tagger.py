@@ -13,12 +13,14 @@ government is not a place.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from typing import NamedTuple
+from functools import cache, lru_cache
+from typing import NamedTuple, overload
 
 from archive.fold import APOSTROPHES, case_fold
 from newscrawler.places.gazetteer import gazetteer, rules
@@ -44,6 +46,8 @@ _CAPS_DATELINE = re.compile(rf"^\s*([A-ZÇĞİÖŞÜÂÎÛ][A-ZÇĞİÖŞÜÂÎ�
 _OF_DISTRICT = re.compile(
     rf"^\s*(?:\w+[{APOSTROPHES}]\w+\s+)?\w+(?:\s+\w+)?\s+[İi][Ll][Çç][Ee][Ss]\w*")
 _WORD = re.compile(r"\w+")
+_WORDS_AND_GAPS = re.compile(r"(\w+)")
+_MERKEZ = re.compile("merkez")
 _GENITIVE = frozenset({"nın", "nin", "nun", "nün", "ın", "in", "un", "ün"})
 
 
@@ -115,27 +119,133 @@ def _suffix_ranks() -> tuple[tuple[int, dict[str, int]], ...]:
     return tuple(sorted(by_length.items(), reverse=True))
 
 
-def _tokens(text: str) -> list[_Token]:
-    """Words of ``text`` Turkish-lowercased, each marked capitalised / after an apostrophe."""
-    text = unicodedata.normalize("NFC", text)
-    low = case_fold(text)
-    out: list[_Token] = []
-    last = 0
-    for m in _WORD.finditer(low):
-        start, end = m.span()
-        first = text[start]
-        out.append(_Token(m.group(), first.isupper() or first.isdigit(),
-                          start > 0 and text[start - 1] in APOSTROPHES, start, end,
-                          text[last:start]))
-        last = end
-    return out
+class _Tokens:
+    """The words of a section, Turkish-lowercased, each made a :class:`_Token` when first read.
+
+    One ``split`` in C cuts the Turkish-lowercased text ``low`` into gaps and words; a
+    :class:`_Token` is built only for the words a name can start at and their neighbours
+    (building one for every word was most of the tagger's cost).
+    """
+
+    __slots__ = ("_made", "_text", "bounds", "words")
+
+    def __init__(self, text: str, low: str) -> None:
+        self._text = text
+        parts = _WORDS_AND_GAPS.split(low)
+        #: Turkish-lowercased words, in order.
+        self.words: list[str] = parts[1::2]
+        #: ``bounds[2k]``: where word k starts; ``bounds[2k + 1]``: where it ends.
+        self.bounds = list(itertools.accumulate(map(len, parts)))
+        self._made: dict[int, _Token] = {}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @overload
+    def __getitem__(self, k: int) -> _Token: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[_Token]: ...
+
+    def __getitem__(self, k: int | slice) -> _Token | list[_Token]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self.words)))]
+        made = self._made.get(k)
+        if made is None:
+            if not 0 <= k < len(self.words):
+                raise IndexError(k)
+            text, start, end = self._text, self.bounds[2 * k], self.bounds[2 * k + 1]
+            first = text[start]
+            made = self._made[k] = _Token(
+                self.words[k], first.isupper() or first.isdigit(),
+                start > 0 and text[start - 1] in APOSTROPHES, start, end,
+                text[self.bounds[2 * k - 1] if k else 0:start])
+        return made
+
+    def at(self, positions: list[int]) -> list[int]:
+        """The words starting at character ``positions`` (word starts, in order)."""
+        bounds = self.bounds
+        return [bisect.bisect_left(bounds, p) // 2 for p in positions]
 
 
+def _trie(words: list[str]) -> str:
+    """A regular expression matching any of ``words``, as a tree of their letters (one
+    alternation of a thousand names would be tried name by name at every word)."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        alternatives = [(r"\W" if ch == " " else re.escape(ch)) + branch(node[ch])
+                        for ch in sorted(node) if ch]
+        if not alternatives:
+            return ""
+        group = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        if "" in node:
+            return f"(?:{group})?"
+        return group
+
+    return branch(tree)
+
+
+@cache
+def _name_at() -> re.Pattern[str]:
+    """Where a word (Turkish-lowercased) is a name, a name and one of the rules' suffixes,
+    or the first of a two-word name: every word :func:`_match` can find a name at, and
+    a few more (it checks them)."""
+    names = sorted(gazetteer().names)
+    suffixes = "|".join(re.escape(s) for s in sorted(set(_suffixes())))
+    return re.compile(rf"\b(?=(?:{_trie(names)})(?:{suffixes})?\b)")
+
+
+@cache
+def _capitals() -> re.Pattern[str]:
+    """A capital (or digit) Turkish-lowercased to the first letter of a name."""
+    firsts = {name[:1] for name in gazetteer().names}
+    # Beyond the BMP no capital lowercases to a name's first letter (a test checks).
+    found = [c for c in map(chr, range(0x10000))
+             if (c.isupper() or c.isdigit()) and case_fold(c)[:1] in firsts]
+    return re.compile(f"[{re.escape(''.join(found))}]")
+
+
+def _candidates(text: str, low: str) -> list[int]:
+    """Where in ``text`` (``low``: Turkish-lowercased) a word may start a name that
+    :func:`_match` takes: a capital or ``merkez`` where :func:`_name_at` matches.
+
+    Finding the capitals first is several times cheaper than looking for names at
+    every word. When lowercasing changed the text's length (a letter lowercased to two),
+    every word is looked at.
+    """
+    name_at = _name_at()
+    if len(low) != len(text):
+        return [m.start() for m in name_at.finditer(low)]
+    starts = [m.start() for m in _capitals().finditer(text)]
+    if "merkez" in low:
+        starts = sorted(set(starts).union(m.start() for m in _MERKEZ.finditer(low)))
+    return [p for p in starts if name_at.match(low, p)]
+
+
+@cache
+def _provinces_of(name: str) -> frozenset[str]:
+    """The provinces a gazetteer name can be in."""
+    return frozenset(p for p, _ in gazetteer().names[name])
+
+
+@cache
+def _provinces_named(name: str) -> frozenset[str]:
+    """The provinces a gazetteer name is the name of (not one of their districts)."""
+    return frozenset(p for p, d in gazetteer().names[name] if d is None)
+
+
+@lru_cache(maxsize=8192)
 def _cue(word: str, prefixes: frozenset[str]) -> bool:
     return any(word == p or (len(p) > 2 and word.startswith(p)) for p in prefixes)
 
 
-def _match(tokens: list[_Token], i: int) -> tuple[str, int, str] | None:
+def _match(tokens: list[_Token] | _Tokens, i: int) -> tuple[str, int, str] | None:
     """The gazetteer name at token ``i``: (name, tokens used, suffix), or None.
 
     A suffix after an apostrophe comes with it (``'da``); one without (``Bornovada``)
@@ -167,7 +277,7 @@ def _match(tokens: list[_Token], i: int) -> tuple[str, int, str] | None:
     return (word[: -len(best[1])], 1, best[1]) if best is not None else None
 
 
-def _government(tokens: list[_Token], i: int, used: int) -> bool:
+def _government(tokens: _Tokens, i: int, used: int) -> bool:
     """Whether the capital at token ``i`` is the government ("Ankara'nın tutumu")."""
     lists = _lists()
     after = [t.word for t in tokens[i + used: i + used + 3]]
@@ -177,28 +287,35 @@ def _government(tokens: list[_Token], i: int, used: int) -> bool:
     return any(_cue(w, lists["gov_words"]) for w in after[:2])
 
 
-def _mentions(text: str, section: str, sport: bool) -> list[_Mention]:
-    """Every place name in one section of the article, with what marks it as a place."""
+def _mentions(text: str, section: str, sport: Callable[[], bool]) -> list[_Mention]:
+    """Every place name in one section of the article, with what marks it as a place
+    (``sport()``: whether the article is about sport, asked only for a team's name)."""
     lists = _lists()
     names = gazetteer().names
     capital = case_fold(rules()["government"]["capital"])
-    tokens = _tokens(text)
+    text = unicodedata.normalize("NFC", text)
+    low = case_fold(text)
+    positions = _candidates(text, low)
+    if not positions:
+        return []
+    tokens = _Tokens(text, low)
     found: list[_Mention] = []
-    i = 0
-    while i < len(tokens):
+    i = 0  # the first word not yet read: a name's words are not read again
+    for c in tokens.at(positions):
+        if c < i:
+            continue
+        i = c
         tok = tokens[i]
         if tok.suffix or not (tok.upper or tok.word == "merkez"):  # _match's first test
-            i += 1
             continue
         hit = _match(tokens, i)
         if hit is None:
-            i += 1
             continue
         name, used, suffix = hit
         pairs = names[name]
         j = i + used + (1 if suffix and i + used < len(tokens) and tokens[i + used].suffix else 0)
         nxt = tokens[j].word if j < len(tokens) else ""
-        provincial = any(d is None for _, d in pairs)
+        provincial = bool(_provinces_named(name))
         cues = lists["province_cues"] if provincial else lists["district_cues"]
         cued = section == "dateline" or _cue(nxt, cues)
         if name == capital and section != "dateline" and _government(tokens, i, used):
@@ -213,16 +330,18 @@ def _mentions(text: str, section: str, sport: bool) -> list[_Mention]:
         i += used
     # "Pazar ve Çayeli ilçelerinde": a cue after the last name of a list covers them all.
     for m, after in reversed(list(itertools.pairwise(found))):
-        between = [t.word for t in tokens[m.end: after.index]]
+        between = tokens.words[m.end: after.index]
         if after.cued and not m.cued and between in ([], ["ve"], ["ile"]):
             m.cued = True
-    restricted = lists["restricted"] | (lists["teams"] if sport else frozenset())
-    return [m for m in found if m.name not in restricted or m.cued
+    restricted, teams = lists["restricted"], lists["teams"]
+    # sport() matters only for a team's name: a team's name is restricted in sport news.
+    return [m for m in found
+            if (m.name not in restricted and not (m.name in teams and sport())) or m.cued
             or _next_to_province(m, found, tokens)
-            or (m.locative and not (sport and m.name in lists["teams"]))]
+            or (m.locative and not (m.name in teams and sport()))]
 
 
-def _person(tokens: list[_Token], i: int, used: int) -> bool:
+def _person(tokens: _Tokens, i: int, used: int) -> bool:
     """Whether the bare name at token ``i`` is part of a person's name: right after a
     given name ("Mehmet Denizli"), or after a title and before a capitalised word
     ("Müdür Hatay Aksoy")."""
@@ -237,11 +356,11 @@ def _person(tokens: list[_Token], i: int, used: int) -> bool:
             and not after.suffix and not tokens[i + used].gap.strip())
 
 
-def _next_to_province(m: _Mention, found: list[_Mention], tokens: list[_Token]) -> bool:
+def _next_to_province(m: _Mention, found: list[_Mention], tokens: _Tokens) -> bool:
     """``Manisa'nın Akhisar``, ``Bodrum/Muğla``: the name next to one of its provinces."""
-    mine = {p for p, _ in m.pairs}
+    mine = _provinces_of(m.name)
     for o in found:
-        if not any(d is None and p in mine for p, d in o.pairs):
+        if mine.isdisjoint(_provinces_named(o.name)):
             continue
         if o.end == m.index and o.end > o.index + 1 and tokens[o.index + 1].word in _GENITIVE:
             return True
@@ -301,8 +420,12 @@ def tag_places(title: str, body: str, credit: str | None = None,
     [Place(province='İzmir', district=None, found_in='region')]
     """
     lists = _lists()
-    folded = set(_WORD.findall(case_fold(f"{title} {body}")))
-    sport = bool(folded & lists["sport"])
+
+    @cache
+    def sport() -> bool:
+        """Whether the article is about sport (asked only when a team's name is found)."""
+        return bool(set(_WORD.findall(case_fold(f"{title} {body}"))) & lists["sport"])
+
     mentions: list[_Mention] = []
     for section, text in _sections(title, body, credit):
         mentions += _mentions(text, section, sport)
