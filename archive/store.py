@@ -233,6 +233,16 @@ def _article_row(record: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _prints(value: Any) -> Any:
+    """A record's ``story_prints`` when it is what ``archive.stories.prints`` returns (an
+    imported file's value is never trusted: it cannot be an array); else None."""
+    from array import array
+
+    ok = (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], array)
+          and isinstance(value[1], tuple))
+    return value if ok else None
+
+
 def _flags(record: Mapping[str, Any], url: str) -> str | None:
     """The ``flags`` column: the record's marks, sorted and comma-separated; None for none.
 
@@ -483,7 +493,7 @@ class Archive:
             status = "updated"
         self._assign_story(
             article_id, body_fold, row, None if old is None else fold(old[4] or ""),
-            record.get("story_prints"),
+            _prints(record.get("story_prints")),
         )
         index.add(article_id, title_fold, body_fold, new=old is None,
                   title=row["title"] or "", body=row["body"] or "")

@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from archive import stories
 from archive.fold import fold
 from archive.hashing import content_hash
-
 from newscrawler.extract.dom import utf8_document
 from newscrawler.extract.page import Extracted, extract_page
 from newscrawler.items import ArticleItem, Prepared
