@@ -94,7 +94,18 @@ def archive_content(db: Path) -> dict[str, Any]:
                       "a.id = p.article_id order by a.url, p.rank")
     for row in places:
         row.pop("article_id", None)
-    return {"articles": articles, "headlines": headlines, "places": places}
+    # Stories by their articles' URLs, each article's bands, the raw pages as stored
+    # (compressed by a worker or by the archive): workers compute them ahead (#11).
+    stories = sorted(r["urls"] for r in rows(
+        db, "select group_concat(url, ' ') urls from (select story_id, url from articles "
+            "order by url) group by story_id"))
+    bands = rows(db, "select a.url, b.bucket from (select * from story_bands union all "
+                     "select * from story_bands_recent) b join articles a on "
+                     "a.id = b.article_id order by a.url, b.bucket")
+    raw = rows(db, "select r.url, r.status, r.content_type, r.encoding, r.body, a.url article "
+                   "from raw_pages r left join articles a on a.id = r.article_id order by r.url")
+    return {"articles": articles, "headlines": headlines, "places": places,
+            "stories": stories, "bands": bands, "raw": raw}
 
 
 def test_a_worker_extracts_what_the_crawl_process_extracts() -> None:
