@@ -28,7 +28,8 @@ class Prepared:
     its block reason and the short text's key (BlockPagePipeline); ``content_hash`` and
     ``story_prints`` (DedupePipeline, the archive). ``dates``: DatesPipeline's choice from
     the page's candidates plus ``dates_from`` (feed and sitemap dates known when the page
-    was sent to the worker); ``raw_compressed``: the raw page, compressed for the archive.
+    was sent to the worker); ``raw_compressed``: the raw page, compressed for the archive;
+    ``follow``: the canonical URLs of its article links (for the spider).
     """
 
     cleaned: bool = False
@@ -45,6 +46,7 @@ class Prepared:
     dates: DateFields | None = None
     dates_from: tuple[DateCandidate, ...] = ()
     raw_compressed: bytes | None = None
+    follow: tuple[str, ...] | None = None
 
     def holds(self, item: ArticleItem) -> bool:
         """Whether the item's title, body and credit are still those the worker read."""

@@ -32,6 +32,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urljoin
 
 from archive import stories
 from archive.fold import fold
@@ -48,6 +49,7 @@ from newscrawler.places.tagger import place_records
 from newscrawler.text.dates import DateCandidate
 from newscrawler.text.encoding import decode_html
 from newscrawler.text.templates import line_keys
+from newscrawler.urls import canonical_url, same_site
 
 if TYPE_CHECKING:
     from newscrawler.profiles import SiteProfile
@@ -63,7 +65,8 @@ class Steps:
     ``places`` (PlacesPipeline), ``template`` (TemplatePipeline's call-to-action lines and
     line hashes), ``block`` (BlockPagePipeline's checks of the page alone), ``dates``
     (DatesPipeline), ``archive`` (the content hash, and the stories' prints with
-    ``stories``) and ``raw`` (the raw page compressed at ``raw_level``): the pipelines then
+    ``stories``) and ``raw`` (the raw page compressed at ``raw_level``), and for the spider
+    ``links`` (the canonical URLs of the page's article links): the pipelines then
     only count what was done and keep their state (``ArticleItem.prepared``). The spider
     asks for a step only when its pipeline sees the item as the worker does (see
     ``newscrawler.spiders.news.worker_steps``).
@@ -80,6 +83,7 @@ class Steps:
     stories: bool = False
     raw: bool = False
     raw_level: int = 1
+    links: bool = False
 
 
 _PROFILE: SiteProfile | None = None
@@ -130,6 +134,8 @@ def prepare_text(extracted: Extracted, profile: SiteProfile | None, steps: Steps
         prepared.dates = date_fields([*extracted.date_candidates, *dates_from], fetched_at)
     if steps.raw and raw:
         prepared.raw_compressed = zlib.compress(raw, steps.raw_level)
+    if steps.links and profile is not None:
+        prepared.follow = article_links(extracted, profile)
     item.raw_html = None  # the crawl has the page: never sent back
     item.prepared = prepared
     return item
@@ -177,6 +183,25 @@ def _running(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return True
+
+
+def article_links(extracted: Extracted, profile: SiteProfile) -> tuple[str, ...] | None:
+    """The canonical URLs of the page's links to articles of the site, each once, in order
+    (the spider's filter before it looks at what it has seen); None when a link is not
+    absolute (joining it may need the page's ``<base href>``: the spider does it)."""
+    found: dict[str, None] = {}
+    base = profile.base_url
+    for block in extracted.blocks:
+        for link in block.links:
+            href = link.url
+            if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+                continue
+            if not href.startswith(("http://", "https://")):
+                return None
+            url = canonical_url(urljoin(extracted.url, href))
+            if url not in found and profile.is_article_url(url) and same_site(url, base):
+                found[url] = None
+    return tuple(found)
 
 
 def fetch_time() -> str:

@@ -82,7 +82,8 @@ KNOWN_PIPELINES = frozenset({
     DATES_PIPELINE, BLOCK_PIPELINE, "newscrawler.pipelines.validate.ValidatePipeline",
     DEDUPE_PIPELINE, ARCHIVE_PIPELINE})
 #: EXTRACT_WORKER_STEPS' names: the steps workers may run ahead of the pipelines.
-WORKER_STEPS = ("clean", "split", "places", "template", "block", "dates", "archive", "raw")
+WORKER_STEPS = ("clean", "split", "places", "template", "block", "dates", "archive", "raw",
+                "links")
 PREPARED_FIELDS = ("title", "author", "category", "tags", "description", "blocks",
                    "paragraphs", "body", "credit", "headlines", "prepared")
 
@@ -327,8 +328,14 @@ class NewsSpider(scrapy.Spider):
                 setattr(item, name, getattr(text, name))
         yield item
         if self.follow_links:
-            hrefs = [link.url for block in extracted.blocks for link in block.links if link.url]
-            for request in self._article_requests(hrefs, response, source="article"):
+            follow = text.prepared.follow if text is not None and text.prepared else None
+            if follow is not None:  # a worker found the page's article URLs
+                requests = self._new_articles(follow, source="article")
+            else:
+                hrefs = [link.url for block in extracted.blocks for link in block.links
+                         if link.url]
+                requests = self._article_requests(hrefs, response, source="article")
+            for request in requests:
                 yield request
 
     async def _extract(self, body: bytes, header_charset: str | None, url: str,
@@ -383,6 +390,11 @@ class NewsSpider(scrapy.Spider):
             if candidate is not None and url not in self._parsed:
                 # Kept by URL, not on the request: a listing may have scheduled it first.
                 self._dates.setdefault(url, []).append(candidate)
+            yield from self._new_articles((url,), source=source)
+
+    def _new_articles(self, urls: Iterable[str], *, source: str) -> Iterator[scrapy.Request]:
+        """Requests for the article URLs (canonical, of this site) not seen yet."""
+        for url in urls:
             if url in self._seen:
                 continue
             self._seen.add(url)
@@ -542,7 +554,9 @@ def worker_steps(settings: Any, profile: SiteProfile) -> Steps:
         stories=archive,
         raw=(known and "raw" in allowed and archive
              and settings.getbool("ARCHIVE_RAW_PAGES", True)),
-        raw_level=RAW_COMPRESSION_LEVEL)
+        raw_level=RAW_COMPRESSION_LEVEL,
+        links=(clean and "links" in allowed
+               and settings.getbool("NEWSCRAWLER_FOLLOW_ARTICLE_LINKS", True)))
 
 
 def _known_urls(db_path: str | None, site: str) -> set[str]:
