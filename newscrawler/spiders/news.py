@@ -293,7 +293,7 @@ class NewsSpider(scrapy.Spider):
             return
         header = content_type(response)
         key = canonical_url(response.url)
-        sent = tuple(self._dates.get(key, ()))
+        sent = self._held_dates(key) if self._pool is not None else ()
         encoding, extracted, text = await self._extract(
             response.body, charset_from_content_type(header), response.url, sent)
         # Marked parsed only now: feed and sitemap dates read while a worker extracted the
@@ -337,6 +337,12 @@ class NewsSpider(scrapy.Spider):
                 requests = self._article_requests(hrefs, response, source="article")
             for request in requests:
                 yield request
+
+    def _held_dates(self, key: str) -> tuple[DateCandidate, ...]:
+        """The feed and sitemap dates held for an article URL now, for a worker's date
+        choice (none from a distributed run's shared dates: the crawl chooses then)."""
+        get = getattr(self._dates, "get", None)
+        return tuple(get(key, ())) if get is not None else ()
 
     async def _extract(self, body: bytes, header_charset: str | None, url: str,
                        dates: tuple[DateCandidate, ...] = ()
