@@ -82,12 +82,14 @@ DEDUPE_CONTENT = True
 EXTRACT_WORKERS = 0
 # The pipeline steps extraction workers run ahead of the pipelines (with EXTRACT_WORKERS > 0):
 # clean, split, places, template (call-to-action lines, line hashes), block (block-page
-# checks), dates, archive (content hash, stories' prints), raw (raw page compression), links
-# (the page's article URLs, for the spider). The crawl's process keeps the state and takes a
-# result only while the text is the worker's; the archive is the same with any list (fewer:
-# more CPU in the crawl's process; clean,split,places was the list before #11's third round).
+# checks), dates, archive (content hash, stories' prints), links (the page's article URLs,
+# for the spider), raw (raw page compression: not by default, the archive's writer thread
+# compresses without holding the GIL, and on large pages the worker is the busier process).
+# The crawl's process keeps the state and takes a result only while the text is the worker's;
+# the archive is the same with any list (clean,split,places was the list before #11's third
+# round).
 EXTRACT_WORKER_STEPS = ["clean", "split", "places", "template", "block", "dates", "archive",
-                        "raw", "links"]
+                        "links"]
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).

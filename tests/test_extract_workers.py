@@ -22,6 +22,7 @@ import pytest
 from newscrawler.extract.pool import ExtractionPool, extract_bytes
 from newscrawler.profiles import get_profile
 from newscrawler.sample_server import SAMPLE_ROOT
+from newscrawler.spiders.news import WORKER_STEPS
 from tests.conftest import rows
 from tests.test_signals import HOLD_THE_BATCH, start, the_run, wait_for_pages
 
@@ -186,7 +187,7 @@ def test_a_killed_worker_is_replaced_and_no_page_is_lost(
     db = tmp_path / "news.db"
     proc = start("sample", db, crawled_sample["origin"], "DOWNLOAD_DELAY=0.1",
                  "EXTRACT_WORKERS=1", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-                 "PROGRESS_INTERVAL=0.3")
+                 "PROGRESS_INTERVAL=0.3", f"EXTRACT_WORKER_STEPS={','.join(WORKER_STEPS)}")
     seen = wait_for_pages(proc, 8)
     workers = workers_of(proc.pid)
     assert workers

@@ -37,7 +37,7 @@ from newscrawler.pipelines.validate import ValidatePipeline
 from newscrawler.profiles import get_profile
 from newscrawler.sample_server import SAMPLE_ROOT
 from newscrawler.settings import ITEM_PIPELINES
-from newscrawler.spiders.news import PREPARED_FIELDS, worker_steps
+from newscrawler.spiders.news import PREPARED_FIELDS, WORKER_STEPS, worker_steps
 from newscrawler.text import templates
 from newscrawler.text.dates import DateCandidate
 
@@ -71,7 +71,8 @@ def pages() -> list[tuple[str, bytes]]:
 def steps(tmp_path: Path) -> Steps:
     """The steps a crawl into an archive asks workers for (every one)."""
     crawler = get_crawler(settings_dict={"ARCHIVE_DB": str(tmp_path / "news.db"),
-                                         "ITEM_PIPELINES": ITEM_PIPELINES})
+                                         "ITEM_PIPELINES": ITEM_PIPELINES,
+                                         "EXTRACT_WORKER_STEPS": list(WORKER_STEPS)})
     chosen = worker_steps(crawler.settings, get_profile("sample"))
     assert chosen.template and chosen.block and chosen.dates and chosen.archive
     assert chosen.stories and chosen.raw

@@ -535,7 +535,8 @@ def worker_steps(settings: Any, profile: SiteProfile) -> Steps:
 
     order = [p if isinstance(p, str) else f"{p.__module__}.{p.__qualname__}"
              for p in build_component_list(settings.getwithbase("ITEM_PIPELINES"))]
-    allowed = set(settings.getlist("EXTRACT_WORKER_STEPS", list(WORKER_STEPS)))
+    allowed = set(settings.getlist("EXTRACT_WORKER_STEPS",
+                                   [step for step in WORKER_STEPS if step != "raw"]))
     unknown = allowed - set(WORKER_STEPS)
     if unknown:
         logging.getLogger(__name__).warning(
