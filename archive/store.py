@@ -236,6 +236,16 @@ def _article_row(record: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _prints(value: Any) -> Any:
+    """A record's ``story_prints`` when it is what ``archive.stories.prints`` returns (an
+    imported file's value is never trusted: it cannot be an array); else None."""
+    from array import array
+
+    ok = (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], array)
+          and isinstance(value[1], tuple))
+    return value if ok else None
+
+
 def _flags(record: Mapping[str, Any], url: str) -> str | None:
     """The ``flags`` column: the record's marks, sorted and comma-separated; None for none.
 
@@ -424,7 +434,8 @@ class Archive:
         when it differs from ``url``: links the saved raw page), ``flags`` (list of
         marks such as ``"short"``, stored comma-separated in ``articles.flags``) and
         ``places`` (list of ``{"province", "district", "found_in"}``, most salient first:
-        replaces the article's places; absent or None keeps them).
+        replaces the article's places; absent or None keeps them), ``story_prints``
+        (``archive.stories.prints`` of the folded body, computed ahead; default: here).
 
         :return: one status per record: ``"new"``; ``"updated"`` (title or body
             changed: the previous text is kept in ``revisions`` and ``revision`` goes up,
@@ -484,7 +495,8 @@ class Archive:
             conn.execute(_UPDATE_ARTICLE, [*(row[c] for c in _UPDATED_COLUMNS), article_id])
             status = "updated"
         self._assign_story(
-            article_id, body_fold, row, None if old is None else fold(old[4] or "")
+            article_id, body_fold, row, None if old is None else fold(old[4] or ""),
+            _prints(record.get("story_prints")),
         )
         index.add(article_id, title_fold, body_fold, new=old is None,
                   title=row["title"] or "", body=row["body"] or "")
@@ -547,16 +559,19 @@ class Archive:
         return True
 
     def _assign_story(
-        self, article_id: int, body_fold: str, row: Mapping[str, Any], old_body_fold: str | None
+        self, article_id: int, body_fold: str, row: Mapping[str, Any], old_body_fold: str | None,
+        ahead: Any = None,
     ) -> None:
-        """Put a new article, or one whose body changed, in its story (``archive.stories``)."""
+        """Put a new article, or one whose body changed, in its story (``archive.stories``);
+        ``ahead``: the record's ``story_prints`` (``stories.prints`` of its folded body)."""
         from archive import stories  # here: a search never needs it (dataclasses, hashlib)
 
         if old_body_fold is not None:
             if old_body_fold == body_fold:
                 return
             stories.unassign(self.conn, article_id, old_body_fold)
-        stories.assign(self.conn, article_id, body_fold, row["site"], row["published_at"])
+        stories.assign(self.conn, article_id, body_fold, row["site"], row["published_at"],
+                       ahead=ahead)
 
     def _link_raw_pages(self, article_id: int, row: Mapping[str, Any]) -> None:
         for page_url in {row["url"], row["fetched_url"] or row["url"]}:
@@ -702,7 +717,8 @@ class Archive:
     @_translated
     def save_raw_pages(self, pages: Iterable[Mapping[str, Any]]) -> int:
         """Save many raw pages in one transaction; each a dict of ``save_raw_page``'s
-        parameters (``article`` optional). Returns how many were given."""
+        parameters (``article`` optional; ``compressed``: ``body`` compressed ahead at
+        ``RAW_COMPRESSION_LEVEL``). Returns how many were given."""
         rows = []
         for page in pages:
             body = page.get("body")
@@ -733,7 +749,9 @@ class Archive:
                     page["status"],
                     page.get("content_type"),
                     page.get("encoding"),
-                    zlib.compress(bytes(body), RAW_COMPRESSION_LEVEL),
+                    zlib.compress(bytes(body), RAW_COMPRESSION_LEVEL)
+                    if page.get("compressed") is None
+                    else bytes(page["compressed"]),
                     page["url"],
                     page["url"],
                     worse,

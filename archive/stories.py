@@ -56,6 +56,7 @@ __all__ = [
     "band_keys",
     "is_copy",
     "moment",
+    "prints",
     "rebuild",
     "score",
     "settle",
@@ -204,6 +205,19 @@ def band_keys(sig: Sequence[int]) -> list[int]:
     return keys
 
 
+def prints(body_fold: str) -> tuple[array[int], tuple[int, ...]]:
+    """An article's shingles and band keys (none when too few shingles), computed ahead of
+    :func:`assign` (its ``prints``: an extraction worker does it off the crawl's process).
+
+    >>> found, keys = prints("bir iki uc dort bes")
+    >>> len(found), keys
+    (1, ())
+    """
+    found = shingles(body_fold)
+    keys = band_keys(signature(found)) if len(found) >= MIN_SHINGLES else []
+    return array("I", found), tuple(keys)
+
+
 def moment(published_at: str | None) -> datetime | None:
     """A publication time as an aware datetime (a bare day: its midnight in Istanbul).
 
@@ -307,20 +321,22 @@ def assign(
     published_at: str | None,
     *,
     settle_bands: bool = True,
+    ahead: tuple[array[int], tuple[int, ...]] | None = None,
 ) -> int:
     """Put a saved article in a story (the story of a copy, or a new one); its story id.
 
     Call inside the transaction that saved the article, after :func:`unassign` when the
     article had a story (its body changed). ``settle_bands=False``: never merge the
-    recent bands (:func:`rebuild` merges once, at its end).
+    recent bands (:func:`rebuild` merges once, at its end). ``ahead``: ``prints(body_fold)``
+    computed before (the same values, so the same story).
     """
-    found = shingles(body_fold)
+    found = shingles(body_fold) if ahead is None else frozenset(ahead[0])
     _remember(article_id, body_fold, found)
     story: int | None = None
     matched: list[int] = []
     keys: list[int] = []
     if len(found) >= MIN_SHINGLES:
-        keys = band_keys(signature(found))
+        keys = band_keys(signature(found)) if ahead is None else list(ahead[1])
         matched = _stories_of_copies(conn, found, _candidates(conn, keys, article_id))
         if matched:
             story = min(matched)  # the oldest story keeps its id

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newscrawler.extract.blocks import Block
 from newscrawler.text.dates import DateCandidate
+
+if TYPE_CHECKING:
+    from newscrawler.pipelines.dates import DateFields
 
 
 @dataclass
@@ -17,6 +20,16 @@ class Prepared:
     ``boilerplate_dropped`` blocks dropped); ``split``: ``paragraphs``, ``body``,
     ``credit`` and ``headlines`` are filled; ``places``: the places of ``places_for``
     (title, body, credit), None when not tagged.
+
+    Then what later pipelines compute from the text, valid while the item's title, body and
+    credit are still ``places_for`` (:meth:`holds`; a learned template line may have left
+    the body since): ``cta_dropped`` call-to-action lines were dropped and ``line_keys``
+    are the body lines' template hashes (TemplatePipeline); ``block``: the page's text,
+    its block reason and the short text's key (BlockPagePipeline); ``content_hash`` and
+    ``story_prints`` (DedupePipeline, the archive). ``dates``: DatesPipeline's choice from
+    the page's candidates plus ``dates_from`` (feed and sitemap dates known when the page
+    was sent to the worker); ``raw_compressed``: the raw page, compressed for the archive;
+    ``follow``: the canonical URLs of its article links (for the spider).
     """
 
     cleaned: bool = False
@@ -25,6 +38,19 @@ class Prepared:
     split: bool = False
     places_for: tuple[str | None, str, str | None] | None = None
     places: list[dict[str, Any]] | None = None
+    cta_dropped: int = 0
+    line_keys: dict[str, tuple[int, str]] | None = None
+    block: tuple[str, str | None, int | None] | None = None
+    content_hash: str | None = None
+    story_prints: Any = None
+    dates: DateFields | None = None
+    dates_from: tuple[DateCandidate, ...] = ()
+    raw_compressed: bytes | None = None
+    follow: tuple[str, ...] | None = None
+
+    def holds(self, item: ArticleItem) -> bool:
+        """Whether the item's title, body and credit are still those the worker read."""
+        return self.places_for == (item.title, item.body, item.credit)
 
 
 @dataclass
@@ -95,4 +121,11 @@ class ArticleItem:
             "fetched_at": self.fetched_at,
             "headlines": list(self.headlines),
             "flags": list(self.flags),
-        } | ({} if self.places is None else {"places": list(self.places)})
+        } | ({} if self.places is None else {"places": list(self.places)}) | self._ahead()
+
+    def _ahead(self) -> dict[str, Any]:
+        """The record's values a worker computed ahead, when the text is still its own."""
+        prepared = self.prepared
+        if prepared is None or prepared.content_hash is None or not prepared.holds(self):
+            return {}
+        return {"content_hash": prepared.content_hash, "story_prints": prepared.story_prints}

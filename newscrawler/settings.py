@@ -80,6 +80,16 @@ DEDUPE_CONTENT = True
 # vs 192 pages/s on 7 KB pages, 158 vs 100 on 98 KB pages), and a 20,000-page crawl peaks at
 # 234 MB instead of 177 MB (bench/crawl_memory.py). Set 1 for bulk crawls of fast mirrors.
 EXTRACT_WORKERS = 0
+# The pipeline steps extraction workers run ahead of the pipelines (with EXTRACT_WORKERS > 0):
+# clean, split, places, template (call-to-action lines, line hashes), block (block-page
+# checks), dates, archive (content hash, stories' prints), links (the page's article URLs,
+# for the spider), raw (raw page compression: not by default, the archive's writer thread
+# compresses without holding the GIL, and on large pages the worker is the busier process).
+# The crawl's process keeps the state and takes a result only while the text is the worker's;
+# the archive is the same with any list (clean,split,places was the list before #11's third
+# round).
+EXTRACT_WORKER_STEPS = ["clean", "split", "places", "template", "block", "dates", "archive",
+                        "links"]
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).

@@ -22,6 +22,7 @@ import pytest
 from newscrawler.extract.pool import ExtractionPool, extract_bytes
 from newscrawler.profiles import get_profile
 from newscrawler.sample_server import SAMPLE_ROOT
+from newscrawler.spiders.news import WORKER_STEPS
 from tests.conftest import rows
 from tests.test_signals import HOLD_THE_BATCH, start, the_run, wait_for_pages
 
@@ -94,7 +95,18 @@ def archive_content(db: Path) -> dict[str, Any]:
                       "a.id = p.article_id order by a.url, p.rank")
     for row in places:
         row.pop("article_id", None)
-    return {"articles": articles, "headlines": headlines, "places": places}
+    # Stories by their articles' URLs, each article's bands, the raw pages as stored
+    # (compressed by a worker or by the archive): workers compute them ahead (#11).
+    stories = sorted(r["urls"] for r in rows(
+        db, "select group_concat(url, ' ') urls from (select story_id, url from articles "
+            "order by url) group by story_id"))
+    bands = rows(db, "select a.url, b.bucket from (select * from story_bands union all "
+                     "select * from story_bands_recent) b join articles a on "
+                     "a.id = b.article_id order by a.url, b.bucket")
+    raw = rows(db, "select r.url, r.status, r.content_type, r.encoding, r.body, a.url article "
+                   "from raw_pages r left join articles a on a.id = r.article_id order by r.url")
+    return {"articles": articles, "headlines": headlines, "places": places,
+            "stories": stories, "bands": bands, "raw": raw}
 
 
 def test_a_worker_extracts_what_the_crawl_process_extracts() -> None:
@@ -175,7 +187,7 @@ def test_a_killed_worker_is_replaced_and_no_page_is_lost(
     db = tmp_path / "news.db"
     proc = start("sample", db, crawled_sample["origin"], "DOWNLOAD_DELAY=0.1",
                  "EXTRACT_WORKERS=1", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-                 "PROGRESS_INTERVAL=0.3")
+                 "PROGRESS_INTERVAL=0.3", f"EXTRACT_WORKER_STEPS={','.join(WORKER_STEPS)}")
     seen = wait_for_pages(proc, 8)
     workers = workers_of(proc.pid)
     assert workers

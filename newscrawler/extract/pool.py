@@ -9,9 +9,12 @@ pages in flight; a child ends when the pool is shut down or, when the crawl is k
 its pipe to the crawl closes.
 
 Besides extracting, a worker can run the pipelines' pure steps ahead of them (:class:`Steps`:
-cleaning, splitting, places), the costly part of the pipelines. The same functions run
-in-process when ``workers`` is 0, so both paths give the same archive. Nothing here imports
-Scrapy (a test checks what a worker imports).
+cleaning, splitting, places, call-to-action lines and template line hashes, the block-page
+checks, the date choice, the content hash, the stories' shingles and band keys, the raw
+page's compression): what is left in the crawl's process is the state (a site's template
+book, the URLs and texts seen, the archive). The same functions run in-process when
+``workers`` is 0, so both paths give the same archive. Nothing here imports Scrapy (a test
+checks what a worker imports).
 """
 
 from __future__ import annotations
@@ -22,18 +25,31 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+import unicodedata
+import zlib
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urljoin
 
+from archive import stories
+from archive.fold import fold
+from archive.hashing import content_hash
 from newscrawler.extract.dom import utf8_document
 from newscrawler.extract.page import Extracted, extract_page
 from newscrawler.items import ArticleItem, Prepared
+from newscrawler.pipelines.block import block_facts
 from newscrawler.pipelines.clean import clean_item, replacement_chars
+from newscrawler.pipelines.dates import date_fields
 from newscrawler.pipelines.split import split_item
+from newscrawler.pipelines.template import drop_cta
 from newscrawler.places.tagger import place_records
+from newscrawler.text.dates import DateCandidate
 from newscrawler.text.encoding import decode_html
+from newscrawler.text.templates import line_keys
+from newscrawler.urls import canonical_url, same_site
 
 if TYPE_CHECKING:
     from newscrawler.profiles import SiteProfile
@@ -45,16 +61,29 @@ T = TypeVar("T")
 class Steps:
     """The pipelines' pure steps a worker runs ahead of them, right after extraction.
 
-    ``clean`` (CleanTextPipeline), ``split`` (SplitHeadlinesPipeline, with ``credits``) and
-    ``places`` (PlacesPipeline): the pipelines then only count what was done
-    (``ArticleItem.prepared``). The spider asks for a step only when its pipeline runs at
-    that point of ``ITEM_PIPELINES`` (see ``newscrawler.spiders.news.worker_steps``).
+    ``clean`` (CleanTextPipeline), ``split`` (SplitHeadlinesPipeline, with ``credits``),
+    ``places`` (PlacesPipeline), ``template`` (TemplatePipeline's call-to-action lines and
+    line hashes), ``block`` (BlockPagePipeline's checks of the page alone), ``dates``
+    (DatesPipeline), ``archive`` (the content hash, and the stories' prints with
+    ``stories``) and ``raw`` (the raw page compressed at ``raw_level``), and for the spider
+    ``links`` (the canonical URLs of the page's article links): the pipelines then
+    only count what was done and keep their state (``ArticleItem.prepared``). The spider
+    asks for a step only when its pipeline sees the item as the worker does (see
+    ``newscrawler.spiders.news.worker_steps``).
     """
 
     clean: bool = False
     split: bool = False
     places: bool = False
     credits: tuple[str, ...] = ()
+    template: bool = False
+    block: bool = False
+    dates: bool = False
+    archive: bool = False
+    stories: bool = False
+    raw: bool = False
+    raw_level: int = 1
+    links: bool = False
 
 
 _PROFILE: SiteProfile | None = None
@@ -72,29 +101,55 @@ def extract_bytes(body: bytes, header_charset: str | None, url: str,
     return encoding, extract_page(text if data is None else data, url, profile)
 
 
-def prepare_text(extracted: Extracted, profile: SiteProfile | None,
-                 steps: Steps) -> ArticleItem | None:
+def prepare_text(extracted: Extracted, profile: SiteProfile | None, steps: Steps, *,
+                 raw: bytes = b"", fetched_at: str = "",
+                 dates_from: Sequence[DateCandidate] = ()) -> ArticleItem | None:
     """The item's text after the ``steps`` (None when there are none): the same functions
-    the pipelines run, on the same input; ``prepared`` says what was done."""
+    the pipelines run, on the same input; ``prepared`` says what was done. ``raw``: the
+    page as fetched; ``fetched_at``: the item's fetch time; ``dates_from``: the feed and
+    sitemap dates the crawl holds for the page."""
     if not steps.clean:
         return None
     language = extracted.language or (profile.language if profile else None)
-    item = ArticleItem(url=extracted.url, site="", fetched_at="",
+    item = ArticleItem(url=extracted.url, site="", fetched_at=fetched_at,
                        is_article=extracted.is_article, title=extracted.title,
                        author=extracted.author, category=extracted.category,
                        tags=list(extracted.tags), description=extracted.description,
-                       language=language, blocks=list(extracted.blocks))
+                       language=language, blocks=list(extracted.blocks), raw_html=raw)
     prepared = Prepared(cleaned=True, stray_chars=replacement_chars(item))
     prepared.boilerplate_dropped = clean_item(item)
     if steps.split:
         split_item(item, steps.credits)
         prepared.split = True
+        if steps.template:
+            prepared.cta_dropped = drop_cta(item)
+            prepared.line_keys = line_keys(item.paragraphs)
+        prepared.places_for = (item.title, item.body, item.credit)
         if steps.places:
-            prepared.places_for = (item.title, item.body, item.credit)
             prepared.places = place_records(item.title, item.body, item.credit,
                                             getattr(profile, "region", None))
+        _after_text(item, prepared, steps)
+    if steps.dates and fetched_at:
+        prepared.dates_from = tuple(dates_from)
+        prepared.dates = date_fields([*extracted.date_candidates, *dates_from], fetched_at)
+    if steps.raw and raw:
+        prepared.raw_compressed = zlib.compress(raw, steps.raw_level)
+    if steps.links and profile is not None:
+        prepared.follow = article_links(extracted, profile)
+    item.raw_html = None  # the crawl has the page: never sent back
     item.prepared = prepared
     return item
+
+
+def _after_text(item: ArticleItem, prepared: Prepared, steps: Steps) -> None:
+    """The steps that read the finished text: block checks, content hash, stories' prints."""
+    if steps.block:
+        prepared.block = block_facts(item)
+    if steps.archive:
+        prepared.content_hash = content_hash(item.title or "", item.body)
+        if steps.stories:
+            body_fold = fold(unicodedata.normalize("NFC", item.body))
+            prepared.story_prints = stories.prints(body_fold)
 
 
 def _init_worker(profile: SiteProfile | None, steps: Steps, crawl_pid: int) -> None:
@@ -130,10 +185,36 @@ def _running(pid: int) -> bool:
         return True
 
 
-def _extract_in_worker(body: bytes, header_charset: str | None,
-                       url: str) -> tuple[str, Extracted, ArticleItem | None]:
+def article_links(extracted: Extracted, profile: SiteProfile) -> tuple[str, ...] | None:
+    """The canonical URLs of the page's links to articles of the site, each once, in order
+    (the spider's filter before it looks at what it has seen); None when a link is not
+    absolute (joining it may need the page's ``<base href>``: the spider does it)."""
+    found: dict[str, None] = {}
+    base = profile.base_url
+    for block in extracted.blocks:
+        for link in block.links:
+            href = link.url
+            if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+                continue
+            if not href.startswith(("http://", "https://")):
+                return None
+            url = canonical_url(urljoin(extracted.url, href))
+            if url not in found and profile.is_article_url(url) and same_site(url, base):
+                found[url] = None
+    return tuple(found)
+
+
+def fetch_time() -> str:
+    """The time an item is stamped with (``fetched_at``): now, to the second, in UTC."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _extract_in_worker(body: bytes, header_charset: str | None, url: str,
+                       dates_from: tuple[DateCandidate, ...] = ()
+                       ) -> tuple[str, Extracted, ArticleItem | None]:
     encoding, extracted = extract_bytes(body, header_charset, url, _PROFILE)
-    return encoding, extracted, prepare_text(extracted, _PROFILE, _STEPS)
+    return encoding, extracted, prepare_text(extracted, _PROFILE, _STEPS, raw=body,
+                                             fetched_at=fetch_time(), dates_from=dates_from)
 
 
 def _ready() -> int:
@@ -175,11 +256,14 @@ class ExtractionPool:
             call.result(timeout=timeout)
         return self.pids()
 
-    def submit(self, body: bytes, header_charset: str | None,
-               url: str) -> Future[tuple[str, Extracted, ArticleItem | None]]:
+    def submit(self, body: bytes, header_charset: str | None, url: str,
+               dates_from: Sequence[DateCandidate] = ()
+               ) -> Future[tuple[str, Extracted, ArticleItem | None]]:
         """Extract one page in a worker; the future holds (encoding, Extracted, the text
-        after the pool's steps or None)."""
-        return self._executor.submit(_extract_in_worker, body, header_charset, url)
+        after the pool's steps or None). ``dates_from``: the feed and sitemap dates the
+        crawl holds for the page now."""
+        return self._executor.submit(_extract_in_worker, body, header_charset, url,
+                                     tuple(dates_from))
 
     def restart(self, generation: int) -> bool:
         """Replace the workers of ``generation``, broken (one was killed), by new ones;

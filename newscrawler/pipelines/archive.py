@@ -179,7 +179,8 @@ class ArchivePipeline:
                 "encoding": item.encoding,
                 "body": item.raw_html,
                 "article": article,
-            })
+            } | ({} if item.prepared is None or item.prepared.raw_compressed is None
+                 else {"compressed": item.prepared.raw_compressed}))
             item.raw_html = None
 
     def _tick(self) -> None:

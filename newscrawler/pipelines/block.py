@@ -14,13 +14,13 @@ import re
 from collections import deque
 from functools import cache
 from importlib.resources import files
-from typing import Any
-
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from typing import TYPE_CHECKING, Any
 
 from archive.fold import fold
 from newscrawler.items import ArticleItem
+
+if TYPE_CHECKING:  # the module imports no Scrapy: extraction workers run block_facts
+    from scrapy.crawler import Crawler
 
 SHORT_CHARS = 1500  # a page with less visible text than this may be a block page
 MARKUP_SHORT_CHARS = 600  # a captcha widget marks a block page only on a page this short
@@ -96,6 +96,20 @@ def html_text(html: bytes) -> str:
     return " ".join(raw.decode("utf-8", "replace").split())
 
 
+def block_facts(item: ArticleItem) -> tuple[str, str | None, int | None]:
+    """The page's text, the reason it is a block page (None: none found in the page
+    alone) and, for a short text, its key for the same-text-at-many-URLs check."""
+    text = page_text(item)
+    return text, block_reason(item.title, text, item.raw_html or b""), short_text_key(text)
+
+
+def short_text_key(text: str) -> int | None:
+    """A 64-bit key of a short text (folded), None for a long or blank one."""
+    if not text.strip() or len(text) >= SHORT_CHARS:
+        return None
+    return int.from_bytes(hashlib.blake2b(fold(text).encode(), digest_size=8).digest())
+
+
 def html_block_reason(html: bytes) -> str | None:
     """:func:`block_reason` for a raw page that was not extracted (a feed, a listing).
 
@@ -145,8 +159,12 @@ class BlockPagePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        text = page_text(item)
-        why = block_reason(item.title, text, item.raw_html or b"") or self._same_body(item, text)
+        prepared = item.prepared
+        if prepared is not None and prepared.block is not None and prepared.holds(item):
+            text, why, key = prepared.block
+        else:
+            text, why, key = block_facts(item)
+        why = why or self._same_body(item, text, key)
         self.recent.append(why is not None)
         if why is None:
             return item
@@ -155,19 +173,20 @@ class BlockPagePipeline:
         self.stats.inc_value(f"block/pages/{why}")
         item.raw_html = None  # never stored: it must not replace a good raw page
         self._maybe_close(item)
+        from scrapy.exceptions import DropItem
+
         raise DropItem(f"block page ({why}: {(item.title or text)[:60]!r}): {item.url}",
                        log_level="INFO")
 
-    def _same_body(self, item: ArticleItem, text: str) -> str | None:
+    def _same_body(self, item: ArticleItem, text: str, key: int | None) -> str | None:
         """'same_body' when this short text was served for several different URLs.
 
         Only pages that pass for articles count: a notice that is not article-like ("Bu
         haber yayından kaldırılmıştır.") is dropped by validation anyway, and is no block.
         """
-        if not item.is_article or not text.strip() or len(text) >= SHORT_CHARS:
+        if not item.is_article or key is None:
             return None
-        digest = hashlib.blake2b(fold(text).encode(), digest_size=8).digest()
-        key, url = int.from_bytes(digest), hash(item.url)
+        url = hash(item.url)
         urls = self.bodies.get(key, ())
         if url not in urls and len(urls) < SAME_BODY_URLS:
             urls = self.bodies[key] = (*urls, url)

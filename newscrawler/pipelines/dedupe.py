@@ -41,7 +41,10 @@ class DedupePipeline:
             raise DropItem(f"already seen in this crawl: {url}", log_level="INFO")
         self.urls.add(url)
         if self.by_content:
-            key = (item.site, int(content_hash(item.title or "", item.body)[:16], 16))
+            prepared = item.prepared  # a worker's hash of this same text, when it has one
+            digest = (prepared.content_hash if prepared is not None and prepared.content_hash
+                      and prepared.holds(item) else content_hash(item.title or "", item.body))
+            key = (item.site, int(digest[:16], 16))
             first = self.hashes.setdefault(key, url)
             if first != url:
                 self.stats.inc_value("dedupe/dropped_content")

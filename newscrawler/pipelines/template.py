@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-from scrapy import signals
-from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from typing import TYPE_CHECKING, Any
 
 from archive import Archive, ArchiveError
 from archive.templates import load_site_templates, save_site_templates
 from newscrawler.items import ArticleItem
 from newscrawler.text.cta import is_cta
-from newscrawler.text.templates import TemplateBook, line_hash
+from newscrawler.text.templates import LineKeys, TemplateBook, line_hash
+
+if TYPE_CHECKING:  # the module imports no Scrapy: extraction workers run drop_cta
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
 
-def template_item(item: ArticleItem, book: TemplateBook | None, *,
-                  learn: bool = True) -> tuple[int, int]:
-    """Drop call-to-action lines and the book's template lines from the item's body (in
-    place), counting its other lines in the book first when ``learn``; returns
-    (call-to-action lines dropped, template lines dropped)."""
+def drop_cta(item: ArticleItem) -> int:
+    """Drop the call-to-action lines from the item's body (in place); how many.
+
+    Pure: an extraction worker runs it ahead (``Prepared.cta_dropped``).
+    """
     paragraphs: list[str] = []
     cta = 0
     for paragraph in item.paragraphs:
@@ -30,12 +29,39 @@ def template_item(item: ArticleItem, book: TemplateBook | None, *,
         cta += paragraph.count("\n") + 1 - len(lines)
         if lines:
             paragraphs.append("\n".join(lines))
+    if cta:
+        item.paragraphs = paragraphs
+        item.body = "\n\n".join(paragraphs)
+    return cta
+
+
+def prepared_lines(item: ArticleItem) -> tuple[int, LineKeys] | None:
+    """(call-to-action lines dropped, the body lines' keys) when a worker did both ahead
+    and the body is still the one it saw; else None."""
+    prepared = item.prepared
+    if (prepared is None or prepared.line_keys is None
+            or not prepared.holds(item)):
+        return None
+    return prepared.cta_dropped, prepared.line_keys
+
+
+def template_item(item: ArticleItem, book: TemplateBook | None, *,
+                  learn: bool = True) -> tuple[int, int]:
+    """Drop call-to-action lines and the book's template lines from the item's body (in
+    place), counting its other lines in the book first when ``learn``; returns
+    (call-to-action lines dropped, template lines dropped)."""
+    ahead = prepared_lines(item)
+    if ahead is None:
+        cta, keys = drop_cta(item), None
+    else:
+        cta, keys = ahead
+    paragraphs = item.paragraphs
     learned = 0
     if book is not None and learn:
-        book.observe(item.canonical_url or item.url, paragraphs)
+        book.observe(item.canonical_url or item.url, paragraphs, keys)
     if book is not None:
-        paragraphs, learned = book.strip(paragraphs)
-    if cta or learned:
+        paragraphs, learned = book.strip(paragraphs, keys)
+    if learned:
         item.paragraphs = paragraphs
         item.body = "\n\n".join(paragraphs)
     return cta, learned
@@ -80,6 +106,9 @@ class TemplatePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TemplatePipeline:
+        from scrapy import signals
+        from scrapy.exceptions import NotConfigured
+
         s = crawler.settings
         if not s.getbool("TEMPLATE_ENABLED", True):
             raise NotConfigured("TEMPLATE_ENABLED is off")
@@ -122,7 +151,9 @@ class TemplatePipeline:
     def item_scraped(self, item: Any, **_: Any) -> None:
         """Remember an article every pipeline kept (the archive has it, or holds it)."""
         if isinstance(item, ArticleItem) and self.path:
-            keys = b"".join(bytes.fromhex(line_hash(line))
+            ahead = item.prepared.line_keys if item.prepared is not None else None
+            keys = b"".join(bytes.fromhex(ahead[line.strip()][1] if ahead and line.strip()
+                                          in ahead else line_hash(line))
                             for line in item.body.split("\n") if line.strip())
             self.archived.setdefault(item.site, []).append(
                 (item.canonical_url or item.url, keys))

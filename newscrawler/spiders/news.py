@@ -24,6 +24,7 @@ request queue and seen-requests file, so the next run with it is a full crawl ag
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import shutil
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -42,7 +43,7 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from newscrawler.extract.page import Extracted
-from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes
+from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes, fetch_time
 from newscrawler.items import ArticleItem
 from newscrawler.pipelines.block import html_block_reason
 from newscrawler.profiles import SiteProfile, get_profile
@@ -69,6 +70,20 @@ REREAD = {"feed", "sitemap", "listing"}
 CLEAN_PIPELINE = "newscrawler.pipelines.clean.CleanTextPipeline"
 SPLIT_PIPELINE = "newscrawler.pipelines.split.SplitHeadlinesPipeline"
 PLACES_PIPELINE = "newscrawler.pipelines.places.PlacesPipeline"
+TEMPLATE_PIPELINE = "newscrawler.pipelines.template.TemplatePipeline"
+DATES_PIPELINE = "newscrawler.pipelines.dates.DatesPipeline"
+BLOCK_PIPELINE = "newscrawler.pipelines.block.BlockPagePipeline"
+DEDUPE_PIPELINE = "newscrawler.pipelines.dedupe.DedupePipeline"
+ARCHIVE_PIPELINE = "newscrawler.pipelines.archive.ArchivePipeline"
+# The pipelines (ITEM_PIPELINES' default) whose steps workers know: with another one in the
+# list, workers only clean, split and tag places.
+KNOWN_PIPELINES = frozenset({
+    CLEAN_PIPELINE, SPLIT_PIPELINE, TEMPLATE_PIPELINE, PLACES_PIPELINE,
+    DATES_PIPELINE, BLOCK_PIPELINE, "newscrawler.pipelines.validate.ValidatePipeline",
+    DEDUPE_PIPELINE, ARCHIVE_PIPELINE})
+#: EXTRACT_WORKER_STEPS' names: the steps workers may run ahead of the pipelines.
+WORKER_STEPS = ("clean", "split", "places", "template", "block", "dates", "archive", "raw",
+                "links")
 PREPARED_FIELDS = ("title", "author", "category", "tags", "description", "blocks",
                    "paragraphs", "body", "credit", "headlines", "prepared")
 
@@ -277,16 +292,21 @@ class NewsSpider(scrapy.Spider):
                              response.url)
             return
         header = content_type(response)
+        key = canonical_url(response.url)
+        sent = self._held_dates(key) if self._pool is not None else ()
         encoding, extracted, text = await self._extract(
-            response.body, charset_from_content_type(header), response.url)
+            response.body, charset_from_content_type(header), response.url, sent)
         # Marked parsed only now: feed and sitemap dates read while a worker extracted the
         # page still reach its item.
-        self._parsed.add(canonical_url(response.url))
+        self._parsed.add(key)
+        dates = self._dates.pop(key, ())
+        if text is not None and text.prepared is not None and tuple(dates) != sent:
+            text.prepared.dates = None  # a date came meanwhile: DatesPipeline chooses again
         canonical = self._article_key(extracted.canonical_url, response.url)
         item = ArticleItem(
             url=response.url,
             site=self.profile.name,
-            fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+            fetched_at=text.fetched_at if text is not None and text.fetched_at else fetch_time(),
             canonical_url=canonical_url(canonical),
             status=response.status,
             content_type=header or None,
@@ -301,21 +321,34 @@ class NewsSpider(scrapy.Spider):
             description=extracted.description,
             language=extracted.language or self.profile.language,
             blocks=list(extracted.blocks),
-            date_candidates=[*extracted.date_candidates,
-                             *self._dates.pop(canonical_url(response.url), ())],
+            date_candidates=[*extracted.date_candidates, *dates],
         )
         if text is not None:  # cleaned (split, tagged) by a worker: the pipelines count it
             for name in PREPARED_FIELDS:
                 setattr(item, name, getattr(text, name))
         yield item
         if self.follow_links:
-            hrefs = [link.url for block in extracted.blocks for link in block.links if link.url]
-            for request in self._article_requests(hrefs, response, source="article"):
+            follow = text.prepared.follow if text is not None and text.prepared else None
+            if follow is not None:  # a worker found the page's article URLs
+                requests = self._new_articles(follow, source="article")
+            else:
+                hrefs = [link.url for block in extracted.blocks for link in block.links
+                         if link.url]
+                requests = self._article_requests(hrefs, response, source="article")
+            for request in requests:
                 yield request
 
-    async def _extract(self, body: bytes, header_charset: str | None,
-                       url: str) -> tuple[str, Extracted, ArticleItem | None]:
-        """Decode and extract a page: in a worker process (``EXTRACT_WORKERS``) or here.
+    def _held_dates(self, key: str) -> tuple[DateCandidate, ...]:
+        """The feed and sitemap dates held for an article URL now, for a worker's date
+        choice (none from a distributed run's shared dates: the crawl chooses then)."""
+        get = getattr(self._dates, "get", None)
+        return tuple(get(key, ())) if get is not None else ()
+
+    async def _extract(self, body: bytes, header_charset: str | None, url: str,
+                       dates: tuple[DateCandidate, ...] = ()
+                       ) -> tuple[str, Extracted, ArticleItem | None]:
+        """Decode and extract a page: in a worker process (``EXTRACT_WORKERS``) or here
+        (``dates``: the feed and sitemap dates held for it, for the worker's date choice).
 
         A worker that died (killed, out of memory) breaks the pool: it is started again and
         this page is extracted here, so no page is lost (``extract/worker_restarts``).
@@ -325,7 +358,7 @@ class NewsSpider(scrapy.Spider):
             return (*extract_bytes(body, header_charset, url, self.profile), None)
         generation = pool.generation
         try:
-            return await asyncio.wrap_future(pool.submit(body, header_charset, url))
+            return await asyncio.wrap_future(pool.submit(body, header_charset, url, dates))
         except BrokenProcessPool:
             if pool.restart(generation):
                 self._count("extract/worker_restarts")
@@ -363,6 +396,11 @@ class NewsSpider(scrapy.Spider):
             if candidate is not None and url not in self._parsed:
                 # Kept by URL, not on the request: a listing may have scheduled it first.
                 self._dates.setdefault(url, []).append(candidate)
+            yield from self._new_articles((url,), source=source)
+
+    def _new_articles(self, urls: Iterable[str], *, source: str) -> Iterator[scrapy.Request]:
+        """Requests for the article URLs (canonical, of this site) not seen yet."""
+        for url in urls:
             if url in self._seen:
                 continue
             self._seen.add(url)
@@ -487,17 +525,45 @@ def _extraction_pool(crawler: Any, profile: SiteProfile) -> ExtractionPool | Non
 
 
 def worker_steps(settings: Any, profile: SiteProfile) -> Steps:
-    """The pipeline steps workers may run ahead: each only when its pipeline would see the
-    item exactly as the worker does (cleaning first, splitting right after it)."""
+    """The pipeline steps workers may run ahead (those ``EXTRACT_WORKER_STEPS`` names): each
+    only when its pipeline would see the item as the worker does (cleaning first, splitting
+    right after it, then the template's call-to-action lines; the later steps only with the
+    default pipelines, and their results are taken only while the text is the worker's)."""
     from scrapy.utils.conf import build_component_list
+
+    from archive.store import RAW_COMPRESSION_LEVEL
 
     order = [p if isinstance(p, str) else f"{p.__module__}.{p.__qualname__}"
              for p in build_component_list(settings.getwithbase("ITEM_PIPELINES"))]
-    clean = (settings.getbool("CLEAN_ENABLED", True) and order[:1] == [CLEAN_PIPELINE])
-    split = clean and order[1:2] == [SPLIT_PIPELINE]
-    places = (split and PLACES_PIPELINE in order and settings.getbool("PLACES_TAGGING", True))
+    allowed = set(settings.getlist("EXTRACT_WORKER_STEPS",
+                                   [step for step in WORKER_STEPS if step != "raw"]))
+    unknown = allowed - set(WORKER_STEPS)
+    if unknown:
+        logging.getLogger(__name__).warning(
+            "EXTRACT_WORKER_STEPS: unknown step(s) %s ignored; the steps are %s",
+            ", ".join(sorted(unknown)), ", ".join(WORKER_STEPS))
+    clean = ("clean" in allowed and settings.getbool("CLEAN_ENABLED", True)
+             and order[:1] == [CLEAN_PIPELINE])
+    split = clean and "split" in allowed and order[1:2] == [SPLIT_PIPELINE]
+    places = (split and "places" in allowed and PLACES_PIPELINE in order
+              and settings.getbool("PLACES_TAGGING", True))
     credits = (*profile.credit, *settings.getlist("SPLIT_CREDIT_LINES"))
-    return Steps(clean=clean, split=split, places=places, credits=credits)
+    known = split and set(order) <= KNOWN_PIPELINES
+    template = (known and "template" in allowed and order[2:3] == [TEMPLATE_PIPELINE]
+                and settings.getbool("TEMPLATE_ENABLED", True))
+    archive = bool(settings.get("ARCHIVE_DB")) and ARCHIVE_PIPELINE in order
+    return Steps(
+        clean=clean, split=split, places=places, credits=credits, template=template,
+        block=known and "block" in allowed and BLOCK_PIPELINE in order,
+        dates=known and "dates" in allowed and DATES_PIPELINE in order,
+        archive=known and "archive" in allowed and (archive or (
+            DEDUPE_PIPELINE in order and settings.getbool("DEDUPE_CONTENT", True))),
+        stories=archive,
+        raw=(known and "raw" in allowed and archive
+             and settings.getbool("ARCHIVE_RAW_PAGES", True)),
+        raw_level=RAW_COMPRESSION_LEVEL,
+        links=(clean and "links" in allowed
+               and settings.getbool("NEWSCRAWLER_FOLLOW_ARTICLE_LINKS", True)))
 
 
 def _known_urls(db_path: str | None, site: str) -> set[str]:

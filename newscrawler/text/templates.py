@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newscrawler.extract.fold import fold_key
 
-__all__ = ["TemplateBook", "TemplateLine", "line_hash"]
+__all__ = ["LineKeys", "TemplateBook", "TemplateLine", "line_hash", "line_keys"]
 
 #: Lines longer than this are never learned as template (real paragraphs are longer).
 MAX_CHARS = 400
@@ -48,6 +48,36 @@ def line_hash(line: str) -> str:
     16
     """
     return _folded_and_hashed(line)[1]
+
+
+#: Each stripped line of a body: (how many folded characters it has, its hash), computed
+#: ahead (:func:`line_keys`, in an extraction worker); a line missing is computed here.
+LineKeys = Mapping[str, tuple[int, str]]
+
+
+def line_keys(paragraphs: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """:data:`LineKeys` of the paragraphs' lines (the values a book's methods compute).
+
+    >>> line_keys(["Bizi destekleyin.\n  -"])["Bizi destekleyin."][0]
+    16
+    """
+    keys: dict[str, tuple[int, str]] = {}
+    for paragraph in paragraphs:
+        for line in paragraph.split("\n"):
+            line = line.strip()
+            if line and line not in keys:
+                folded, key = _folded_and_hashed(line)
+                keys[line] = (len(folded), key)
+    return keys
+
+
+def _keyed(line: str, keys: LineKeys | None) -> tuple[int, str]:
+    """(folded length, hash) of a stripped line: from ``keys`` when there."""
+    known = keys.get(line) if keys else None
+    if known is not None:
+        return known
+    folded, key = _folded_and_hashed(line)
+    return len(folded), key
 
 
 @lru_cache(maxsize=1024)
@@ -79,8 +109,9 @@ class TemplateBook:
     #: (site page number, line hash) of each line when first seen, oldest first.
     _new: deque[tuple[int, str]] = field(default_factory=deque, repr=False)
 
-    def observe(self, page: str, paragraphs: Iterable[str]) -> None:
-        """Count the short lines of one page (a page counts once, however often seen)."""
+    def observe(self, page: str, paragraphs: Iterable[str], keys: LineKeys | None = None) -> None:
+        """Count the short lines of one page (a page counts once, however often seen);
+        ``keys``: the lines' :func:`line_keys`, computed ahead."""
         page_key = hash(page)
         if page_key in self._counted:
             return
@@ -93,8 +124,8 @@ class TemplateBook:
                 line = line.strip()
                 if not MIN_CHARS <= len(line) <= MAX_CHARS:
                     continue
-                folded, key = _folded_and_hashed(line)
-                if len(folded) < MIN_CHARS:
+                folded_chars, key = _keyed(line, keys)
+                if folded_chars < MIN_CHARS:
                     continue
                 if key in seen:
                     continue
@@ -118,7 +149,7 @@ class TemplateBook:
             if known is not None and known.pages == 1:
                 del lines[key]
 
-    def is_template(self, line: str) -> bool:
+    def is_template(self, line: str, keys: LineKeys | None = None) -> bool:
         """Whether the line recurs on enough of the site's pages to be template.
 
         >>> book = TemplateBook(min_pages=2)
@@ -129,7 +160,7 @@ class TemplateBook:
         """
         if len(line) > MAX_CHARS:
             return False
-        known = self.lines.get(line_hash(line))
+        known = self.lines.get(_keyed(line, keys)[1] if keys else line_hash(line))
         return (known is not None and known.pages >= self.min_pages
                 and known.pages >= self.min_share * self.site_pages)
 
@@ -138,15 +169,18 @@ class TemplateBook:
         return sorted((t for t in self.lines.values() if self.is_template(t.text)),
                       key=lambda t: -t.pages)
 
-    def strip(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
-        """The paragraphs without template lines, and how many lines were dropped.
+    def strip(self, paragraphs: Sequence[str],
+              keys: LineKeys | None = None) -> tuple[list[str], int]:
+        """The paragraphs without template lines, and how many lines were dropped
+        (``keys``: as for :meth:`observe`).
 
         A body made only of template lines is returned as it is (the validator judges it).
         """
         kept: list[str] = []
         dropped = 0
         for paragraph in paragraphs:
-            lines = [line for line in paragraph.split("\n") if not self.is_template(line.strip())]
+            lines = [line for line in paragraph.split("\n")
+                     if not self.is_template(line.strip(), keys)]
             dropped += paragraph.count("\n") + 1 - len(lines)
             if lines:
                 kept.append("\n".join(lines))
