@@ -7,6 +7,8 @@ them with ``-s NAME=VALUE`` (``scrapy crawl``) or ``--set NAME=VALUE`` (``newscr
 
 import os
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
@@ -169,6 +171,24 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control (an HTTP server on localhost running the Python code it is sent)
+# stays off like the telnet console...
+REMOTE_CONTROL_ENABLED = False
+# ... and Scrapy's components that a crawl does not use are not even imported: Scrapy imports
+# every class named in DOWNLOADER_MIDDLEWARES or EXTENSIONS, even one set to None, so they are
+# left out of the _BASE lists instead. The remote control's module loads aiohttp and the
+# cookies middleware's tldextract and requests (~30 MB of every crawl's memory together,
+# bench/crawl_memory.py); cookies still work with COOKIES_ENABLED (newscrawler/middlewares/
+# cookies.py imports Scrapy's middleware then).
+EXTENSIONS_BASE = {
+    name: order for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if name != "scrapy.extensions.remote_control.RemoteControl"
+}
+DOWNLOADER_MIDDLEWARES_BASE = {
+    ("newscrawler.middlewares.cookies.LazyCookiesMiddleware"
+     if name == "scrapy.downloadermiddlewares.cookies.CookiesMiddleware" else name): order
+    for name, order in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
+}
 LOG_LEVEL = "INFO"
 # Scrapy's MemoryStatsCollector without the attribute shim that made each stats call ~20x
 # slower since Scrapy 2.13 (newscrawler/crawlstats.py): same stats, less work per response.
