@@ -81,7 +81,7 @@ def role(pid: int, crawl_pid: int) -> str:
         return "other"
     if b"resource_tracker" in cmdline:
         return "resource tracker"
-    if b"spawn_main" in cmdline or b"forkserver" in cmdline:
+    if b"spawn_main" in cmdline or b"extract.workerproc" in cmdline:
         return "worker"
     return "other"
 

@@ -55,7 +55,7 @@ def workers_of(pid: int) -> set[int]:
             cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"spawn_main" in cmdline:
+        if b"newscrawler.extract.workerproc" in cmdline:
             found.add(child)
     return found
 
