@@ -30,8 +30,9 @@ ARCHIVE_TIMEOUT = 30.0
 # Write batches on a thread of their own while the crawl goes on (SQLite, zlib and numpy
 # release the GIL): at most two batches are held; close and Ctrl-C still wait for every write.
 # False: write on the crawl's thread, which waits for each batch. None (the default): a thread
-# when EXTRACT_WORKERS > 0. In one process the thread measured slower (the reactor and the
-# writer take turns at the GIL: 0.35x vs 0.50x a bare spider's pages/s); with a worker, faster.
+# when extraction runs in worker processes (EXTRACT_WORKERS, by default on two CPUs or more).
+# In one process the thread measured slower (the reactor and the writer take turns at the
+# GIL: 0.35x vs 0.50x a bare spider's pages/s); with a worker, faster.
 ARCHIVE_WRITER_THREAD = None
 
 # Extra folder with site profiles (*.toml); bundled profiles are always available.
@@ -71,17 +72,17 @@ VALIDATE_MIN_SENTENCE_CHARS = 40
 # sites are kept: they are data).
 DEDUPE_CONTENT = True
 # Processes that decode and extract article pages, and clean, split and tag their text ahead
-# of the pipelines, beside the crawl's own (0: all in the crawl's process). A worker is
-# spawned (it imports the extractor, never Scrapy), ignores Ctrl-C/SIGTERM (the crawl
-# finishes the pages in flight, then stops it) and ends when the crawl's process is gone; a
-# worker that dies is replaced and its page extracted in the crawl's process (stats
-# extract/worker_restarts). Needs the asyncio reactor (Scrapy's default).
-# Off by default: a polite crawl of real sites waits on the network, not the CPU, and a worker
-# costs ~57 MB (with multiprocessing's resource tracker). Measured on a quiet 2-core machine
-# (bench/crawl_bench.py, nginx): 1 worker gives 1.5x the pages/s of a CPU-bound crawl (294
-# vs 192 pages/s on 7 KB pages, 158 vs 100 on 98 KB pages), and a 20,000-page crawl peaks at
-# 234 MB instead of 177 MB (bench/crawl_memory.py). Set 1 for bulk crawls of fast mirrors.
-EXTRACT_WORKERS = 0
+# of the pipelines, beside the crawl's own, so a crawl uses two cores. "auto" (the default):
+# 1 when the crawl's process may use two CPUs or more (its CPU affinity), else 0; a number is
+# taken as it is; 0 runs everything in the crawl's process (newscrawler/extract/workercount.py).
+# A worker is a fresh interpreter (it imports the extractor, never Scrapy; no multiprocessing
+# resource tracker), ignores Ctrl-C/SIGTERM (the crawl finishes the pages in flight, then
+# stops it) and ends when the crawl's process is gone; a worker that dies is replaced and its
+# page extracted in the crawl's process (stats extract/worker_restarts; extract/workers says
+# how many ran). Needs the asyncio reactor (Scrapy's default). Measured on 2 cores
+# (bench/crawl_bench.py, nginx): 1 worker gave 1.1-1.5x the pages/s of a CPU-bound crawl; a
+# worker costs ~28 MB (bench/crawl_memory.py: a 20,000-page crawl stays under 200 MB with it).
+EXTRACT_WORKERS = "auto"
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).
