@@ -67,7 +67,7 @@ def serve(calls_fd: int, results_fd: int) -> None:
                 return
             try:
                 answer = (task, True, fn(*args))
-            except BaseException as exc:  # noqa: BLE001 - the caller's future gets it
+            except Exception as exc:  # the caller's future gets it
                 answer = (task, False, exc)
             try:
                 _write(results, answer)
