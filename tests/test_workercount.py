@@ -21,7 +21,7 @@ from newscrawler.extract.workercount import extract_workers, workers_for
 from newscrawler.middlewares.cookies import LazyCookiesMiddleware
 from newscrawler.overrides import OverrideError, parse_override
 from newscrawler.pipelines.archive import writer_thread
-from tests.conftest import rows
+from tests.conftest import DEFAULT_SETTINGS, rows
 
 
 @pytest.mark.parametrize(("cpus", "workers"), [(1, 0), (2, 1), (16, 1)])
@@ -87,7 +87,7 @@ def test_a_crawl_on_one_cpu_runs_in_one_process_without_unused_scrapy_parts(
         pytest.skip("needs os.sched_setaffinity")
     db = tmp_path / "news.db"
     one_cpu = {min(os.sched_getaffinity(0))}
-    env = {**os.environ}
+    env = {**os.environ, **DEFAULT_SETTINGS}
     env.pop("NEWSCRAWLER_DB", None)
     out = subprocess.run(
         [sys.executable, "-c", CRAWL_HERE, "crawl", "sample", "--db", str(db), "--base-url",
