@@ -77,3 +77,13 @@ def test_a_killed_worker_breaks_the_pool() -> None:
             pool.submit(pow, 2, 2)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def test_a_call_that_cannot_be_sent_fails_alone() -> None:
+    pool = WorkerProcesses(1)
+    try:
+        with pytest.raises(Exception, match="pickle"):
+            pool.submit(pow, lambda: 1, 2).result(timeout=60)
+        assert pool.submit(pow, 2, 3).result(timeout=60) == 8
+    finally:
+        pool.shutdown()

@@ -116,14 +116,12 @@ class _Worker:
 
     def _send(self) -> None:
         """Write the queued calls to the child; close its pipe at the stop mark."""
-        first = True
         try:
             while (entry := self.queue.get()) is not _STOP:
-                if first:  # the initializer and its arguments
-                    _write(self.calls, entry[1:])
-                    first = False
-                    continue
                 task, fn, args = entry
+                if task == 0:  # the initializer and its arguments
+                    _write(self.calls, (fn, args))
+                    continue
                 future = self.pending.get(task)
                 try:
                     if future is None or not future.set_running_or_notify_cancel():
@@ -131,7 +129,14 @@ class _Worker:
                         continue
                 except RuntimeError:  # failed meanwhile: the pool broke
                     continue
-                _write(self.calls, (task, fn, args))
+                try:
+                    data = pickle.dumps((task, fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception as exc:  # an argument that cannot be sent: that call fails
+                    self.pending.pop(task, None)
+                    future.set_exception(exc)
+                    continue
+                self.calls.write(_LENGTH.pack(len(data)) + data)
+                self.calls.flush()
         except (OSError, ValueError):
             pass  # the child is gone: the reader sees it and breaks the pool
         finally:
@@ -155,7 +160,7 @@ class _Worker:
                         future.set_exception(value)
                 except RuntimeError:  # InvalidStateError: cancelled meanwhile
                     pass
-        except (EOFError, OSError, pickle.UnpicklingError, ValueError):
+        except Exception:  # end of file, or an answer that cannot be read
             pass
         self.results.close()
         self.process.wait()
