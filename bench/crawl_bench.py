@@ -14,7 +14,7 @@ all at the same concurrency. Pages/s = article pages / the crawl's own elapsed t
 variant. CPU ms/page = user + system time of the whole process (start-up included, workers
 included, nginx not) per page, the least of the rounds: on a loaded machine it says more
 than pages/s; with workers it is split into the crawl's process and its children (the
-workers and multiprocessing's resource tracker, sampled from /proc: the one with more
+workers, sampled from /proc: the one with more
 per page bounds the rate). One line per page size gives the ratios to the bare spider
 (goal: full >= 0.70)::
 
@@ -194,8 +194,8 @@ def newscrawler(origin: str, sites: Path, db: Path, concurrency: int, pages: int
 
 
 def _watch_children(proc: subprocess.Popen[str], interval: float = 0.05) -> float:
-    """Wait for ``proc``; return the CPU seconds its child processes (extraction workers,
-    multiprocessing's resource tracker) had used when last seen (read from /proc)."""
+    """Wait for ``proc``; return the CPU seconds its child processes (extraction workers)
+    had used when last seen (read from /proc)."""
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     seen: dict[int, float] = {}
     while proc.poll() is None:

@@ -52,30 +52,66 @@ def _children() -> dict[int, list[int]]:
 
 def tree_rss(pid: int) -> int:
     """Resident bytes of ``pid`` and all its descendants (0 once it is gone)."""
-    tree, total, todo = _children(), 0, [pid]
+    return sum(tree_rss_by_process(pid).values())
+
+
+def tree_rss_by_process(pid: int) -> dict[int, int]:
+    """Resident bytes of ``pid`` and of each of its descendants, by process id."""
+    tree, sizes, todo = _children(), {}, [pid]
     while todo:
         current = todo.pop()
         try:
             with open(f"/proc/{current}/statm", "rb") as f:
-                total += int(f.read().split()[1]) * PAGE
+                sizes[current] = int(f.read().split()[1]) * PAGE
         except (OSError, IndexError, ValueError):
             continue
         todo += tree.get(current, [])
-    return total
+    return sizes
+
+
+def role(pid: int, crawl_pid: int) -> str:
+    """What a process of the crawl's tree is: the crawl, an extraction worker, the resource
+    tracker of multiprocessing, or another child."""
+    if pid == crawl_pid:
+        return "crawl"
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmdline = f.read().replace(b"\0", b" ")
+    except OSError:
+        return "other"
+    if b"resource_tracker" in cmdline:
+        return "resource tracker"
+    if b"spawn_main" in cmdline or b"extract.workerproc" in cmdline:
+        return "worker"
+    return "other"
 
 
 class TreeSampler(threading.Thread):
-    """Samples the RSS of a process tree until stopped; keeps the peak."""
+    """Samples the RSS of a process tree until stopped; keeps the peak of the sum and each
+    process's own peak (by role: crawl, worker, resource tracker)."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval, self.peak = pid, interval, 0
+        self.peaks: dict[int, int] = {}
+        self.roles: dict[int, str] = {}
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            sizes = tree_rss_by_process(self.pid)
+            self.peak = max(self.peak, sum(sizes.values()))
+            for pid, size in sizes.items():
+                self.peaks[pid] = max(self.peaks.get(pid, 0), size)
+                if pid not in self.roles:
+                    self.roles[pid] = role(pid, self.pid)
             self.stopped.wait(self.interval)
+
+    def by_role(self) -> str:
+        """Each process's peak RSS in MB, by role (peaks need not coincide)."""
+        parts = [f"{self.roles.get(pid, 'other')} {size / 2**20:.0f}"
+                 for pid, size in sorted(self.peaks.items(), key=lambda kv: kv[0])]
+        return ", ".join(parts)
 
 
 def main() -> None:
@@ -111,6 +147,7 @@ def main() -> None:
     print(f"crawl of {pages:,} distinct pages: {seconds:.1f} s, {pages / seconds:.1f} pages/s")
     print(f"peak RSS of the crawl process (ru_maxrss): {parent_mb:.0f} MB")
     print(f"peak RSS of the crawl process tree (sampled, parent + children): {tree_mb:.0f} MB")
+    print(f"peak RSS of each process (MB): {sampler.by_role()}")
     print(f"archive: {size_mb:.1f} MB" + (f"; settings: {' '.join(args.set)}" if args.set else ""))
     peak = max(parent_mb, tree_mb)
     verdict = "met" if peak < GOAL_MB else "NOT met"

@@ -85,8 +85,17 @@ def convert(value: str, default: Any) -> Any:
 
     >>> convert("3", 16), convert("2.5", 1.0), convert("[1, 2]", []), convert("a,b", [])
     (3, 2.5, [1, 2], ['a', 'b'])
+    >>> convert("Auto", "auto"), convert("0", "auto")
+    ('auto', 0)
     """
     text = value.strip()
+    if default == "auto":  # EXTRACT_WORKERS: auto or a number
+        if text.lower() == "auto":
+            return "auto"
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError("auto or a whole number") from None
     if isinstance(default, bool):
         if text.lower() in TRUE:
             return True

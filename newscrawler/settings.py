@@ -7,6 +7,8 @@ them with ``-s NAME=VALUE`` (``scrapy crawl``) or ``--set NAME=VALUE`` (``newscr
 
 import os
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
@@ -28,8 +30,9 @@ ARCHIVE_TIMEOUT = 30.0
 # Write batches on a thread of their own while the crawl goes on (SQLite, zlib and numpy
 # release the GIL): at most two batches are held; close and Ctrl-C still wait for every write.
 # False: write on the crawl's thread, which waits for each batch. None (the default): a thread
-# when EXTRACT_WORKERS > 0. In one process the thread measured slower (the reactor and the
-# writer take turns at the GIL: 0.35x vs 0.50x a bare spider's pages/s); with a worker, faster.
+# when extraction runs in worker processes (EXTRACT_WORKERS, by default on two CPUs or more).
+# In one process the thread measured slower (the reactor and the writer take turns at the
+# GIL: 0.35x vs 0.50x a bare spider's pages/s); with a worker, faster.
 ARCHIVE_WRITER_THREAD = None
 
 # Extra folder with site profiles (*.toml); bundled profiles are always available.
@@ -69,17 +72,17 @@ VALIDATE_MIN_SENTENCE_CHARS = 40
 # sites are kept: they are data).
 DEDUPE_CONTENT = True
 # Processes that decode and extract article pages, and clean, split and tag their text ahead
-# of the pipelines, beside the crawl's own (0: all in the crawl's process). A worker is
-# spawned (it imports the extractor, never Scrapy), ignores Ctrl-C/SIGTERM (the crawl
-# finishes the pages in flight, then stops it) and ends when the crawl's process is gone; a
-# worker that dies is replaced and its page extracted in the crawl's process (stats
-# extract/worker_restarts). Needs the asyncio reactor (Scrapy's default).
-# Off by default: a polite crawl of real sites waits on the network, not the CPU, and a worker
-# costs ~57 MB (with multiprocessing's resource tracker). Measured on a quiet 2-core machine
-# (bench/crawl_bench.py, nginx): 1 worker gives 1.5x the pages/s of a CPU-bound crawl (294
-# vs 192 pages/s on 7 KB pages, 158 vs 100 on 98 KB pages), and a 20,000-page crawl peaks at
-# 234 MB instead of 177 MB (bench/crawl_memory.py). Set 1 for bulk crawls of fast mirrors.
-EXTRACT_WORKERS = 0
+# of the pipelines, beside the crawl's own, so a crawl uses two cores. "auto" (the default):
+# 1 when the crawl's process may use two CPUs or more (its CPU affinity), else 0; a number is
+# taken as it is; 0 runs everything in the crawl's process (newscrawler/extract/workercount.py).
+# A worker is a fresh interpreter (it imports the extractor, never Scrapy; no multiprocessing
+# resource tracker), ignores Ctrl-C/SIGTERM (the crawl finishes the pages in flight, then
+# stops it) and ends when the crawl's process is gone; a worker that dies is replaced and its
+# page extracted in the crawl's process (stats extract/worker_restarts; extract/workers says
+# how many ran). Needs the asyncio reactor (Scrapy's default). Measured on 2 cores
+# (bench/crawl_bench.py, nginx): 1 worker gave 1.1-1.5x the pages/s of a CPU-bound crawl; a
+# worker costs ~28 MB (bench/crawl_memory.py: a 20,000-page crawl stays under 200 MB with it).
+EXTRACT_WORKERS = "auto"
 # The pipeline steps extraction workers run ahead of the pipelines (with EXTRACT_WORKERS > 0):
 # clean, split, places, template (call-to-action lines, line hashes), block (block-page
 # checks), dates, archive (content hash, stories' prints), links (the page's article URLs,
@@ -179,6 +182,24 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control (an HTTP server on localhost running the Python code it is sent)
+# stays off like the telnet console...
+REMOTE_CONTROL_ENABLED = False
+# ... and Scrapy's components that a crawl does not use are not even imported: Scrapy imports
+# every class named in DOWNLOADER_MIDDLEWARES or EXTENSIONS, even one set to None, so they are
+# left out of the _BASE lists instead. The remote control's module loads aiohttp and the
+# cookies middleware's tldextract and requests (~30 MB of every crawl's memory together,
+# bench/crawl_memory.py); cookies still work with COOKIES_ENABLED (newscrawler/middlewares/
+# cookies.py imports Scrapy's middleware then).
+EXTENSIONS_BASE = {
+    name: order for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if name != "scrapy.extensions.remote_control.RemoteControl"
+}
+DOWNLOADER_MIDDLEWARES_BASE = {
+    ("newscrawler.middlewares.cookies.LazyCookiesMiddleware"
+     if name == "scrapy.downloadermiddlewares.cookies.CookiesMiddleware" else name): order
+    for name, order in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
+}
 LOG_LEVEL = "INFO"
 # Scrapy's MemoryStatsCollector without the attribute shim that made each stats call ~20x
 # slower since Scrapy 2.13 (newscrawler/crawlstats.py): same stats, less work per response.

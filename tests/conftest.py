@@ -18,6 +18,13 @@ import pytest
 from newscrawler.sample_server import SAMPLE_ROOT, serve
 
 REPO = Path(__file__).resolve().parents[1]
+#: The environment of a crawl with newscrawler's own settings (EXTRACT_WORKERS=auto).
+DEFAULT_SETTINGS = {"SCRAPY_SETTINGS_MODULE": "newscrawler.settings"}
+# Test crawls extract in their own process unless a test asks otherwise (see
+# tests/one_process_settings.py); their subprocesses find the module from any folder.
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "tests.one_process_settings")
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
 SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -50,10 +57,11 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
 @pytest.fixture(scope="session")
 def crawled_sample(sample_origin: str, tmp_path_factory: pytest.TempPathFactory
                    ) -> dict[str, Any]:
-    """One full crawl of the sample site through the real Scrapy engine, into a fresh archive."""
+    """One full crawl of the sample site through the real Scrapy engine, into a fresh archive,
+    with newscrawler's default settings (an extraction worker on two CPUs or more)."""
     db = tmp_path_factory.mktemp("crawl") / "news.db"
     result = run_cli("crawl", "sample", "--db", str(db), "--base-url", sample_origin,
-                     "--set", "PROGRESS_INTERVAL=0")
+                     "--set", "PROGRESS_INTERVAL=0", env=DEFAULT_SETTINGS)
     return {"db": db, "result": result, "origin": sample_origin}
 
 

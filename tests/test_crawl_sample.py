@@ -23,6 +23,15 @@ def test_crawl_exits_zero_with_summary(crawled_sample: dict[str, Any]) -> None:
     assert "new" in result.stdout and "headlines kept" in result.stdout
 
 
+def test_the_default_crawl_uses_a_worker_when_it_may_use_two_cpus(
+        crawled_sample: dict[str, Any]) -> None:
+    from newscrawler.extract.workercount import usable_cpus
+
+    run = rows(crawled_sample["db"], "select stats from crawl_runs")[0]
+    workers = json.loads(run["stats"]).get("extract/workers", 0)
+    assert workers == (1 if usable_cpus() >= 2 else 0)  # EXTRACT_WORKERS=auto
+
+
 def test_every_article_archived_once(crawled_sample: dict[str, Any],
                                      manifest: dict[str, Any]) -> None:
     got = articles_by_path(crawled_sample["db"])

@@ -56,7 +56,7 @@ def workers_of(pid: int) -> set[int]:
             cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"spawn_main" in cmdline:
+        if b"newscrawler.extract.workerproc" in cmdline:
             found.add(child)
     return found
 
@@ -168,6 +168,7 @@ def test_ctrl_c_finishes_the_pages_in_flight_and_stops_the_workers(
     seen = wait_for_pages(proc, 12)
     workers = descendants(proc.pid)
     assert len(workers_of(proc.pid)) == 2
+    assert workers == workers_of(proc.pid)  # no other process: no resource tracker
     for pid in (proc.pid, *workers):  # a terminal's Ctrl-C reaches every process of the group
         os.kill(pid, signal.SIGINT)
     _out, err = proc.communicate(timeout=60)
@@ -223,11 +224,12 @@ def test_workers_import_the_extractor_and_not_scrapy(tmp_path: Path) -> None:
         "    pool = ExtractionPool(1, None)\n"
         "    pool.start()\n"
         "    print(pool.call(imported, 'newscrawler.extract.page', 'scrapy', 'twisted',\n"
-        "                    'sqlite_utils', 'datasketch'))\n"
+        "                    'sqlite_utils', 'datasketch', '__mp_main__', 'ftfy'))\n"
         "    pool.close()\n")
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                          timeout=120)
-    assert out.stdout.strip() == "[True, False, False, False, False]", out.stderr[-2000:]
+    assert out.stdout.strip() == "[True, False, False, False, False, False, False]", (
+        out.stderr[-2000:])
 
 
 def test_a_worker_does_not_import_parsel_for_a_profile_without_selectors() -> None:

@@ -1,12 +1,12 @@
 """Extraction in worker processes, so a crawl uses more than one core.
 
 :class:`ExtractionPool` runs :func:`extract_bytes` (decode + :func:`extract_page`) in
-``workers`` child processes. The children are started by ``spawn``: they import the
-extractor and the crawl's main module (without running it), never Scrapy, and hold no copy
-of the crawler's memory. They ignore SIGINT, SIGTERM and SIGHUP, which a terminal or
-systemd sends to the whole process group: the crawl decides when to stop and finishes the
-pages in flight; a child ends when the pool is shut down or, when the crawl is killed, when
-its pipe to the crawl closes.
+``workers`` child processes (``newscrawler.extract.workerproc``: fresh interpreters that
+import the extractor, not the crawl's main module nor Scrapy, hold no copy of the crawler's
+memory, and need no multiprocessing resource tracker). They ignore SIGINT, SIGTERM and
+SIGHUP, which a terminal or systemd sends to the whole process group: the crawl decides
+when to stop and finishes the pages in flight; a child ends when the pool is shut down or,
+when the crawl is killed, when its pipe to the crawl closes.
 
 Besides extracting, a worker can run the pipelines' pure steps ahead of them (:class:`Steps`:
 cleaning, splitting, places, call-to-action lines and template line hashes, the block-page
@@ -19,7 +19,6 @@ checks what a worker imports).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -28,7 +27,7 @@ import time
 import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -39,6 +38,7 @@ from archive.fold import fold
 from archive.hashing import content_hash
 from newscrawler.extract.dom import utf8_document
 from newscrawler.extract.page import Extracted, extract_page
+from newscrawler.extract.workerproc import WorkerProcesses
 from newscrawler.items import ArticleItem, Prepared
 from newscrawler.pipelines.block import block_facts
 from newscrawler.pipelines.clean import clean_item, replacement_chars
@@ -227,12 +227,6 @@ def imported(*names: str) -> list[bool]:
     return [name in sys.modules for name in names]
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """spawn: a fresh interpreter that imports the extractor, not a copy of the crawl (fork
-    would copy its memory and its threads; a forkserver is one more process to keep)."""
-    return multiprocessing.get_context("spawn")
-
-
 class ExtractionPool:
     """``workers`` processes extracting the pages of one site (``profile``)."""
 
@@ -244,10 +238,10 @@ class ExtractionPool:
         self.generation = 0
         self._executor = self._new_executor()
 
-    def _new_executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(),
-                                   initializer=_init_worker,
-                                   initargs=(self.profile, self.steps, os.getpid()))
+    def _new_executor(self) -> WorkerProcesses:
+        """Fresh interpreters, not forks (a fork would copy the crawl's memory and threads)."""
+        return WorkerProcesses(self.workers, _init_worker,
+                               (self.profile, self.steps, os.getpid()))
 
     def start(self, timeout: float = 60.0) -> list[int]:
         """Start every worker now (not at the first page); returns their process ids."""
@@ -280,9 +274,8 @@ class ExtractionPool:
         return self._executor.submit(fn, *args).result()
 
     def pids(self) -> list[int]:
-        """The worker processes' ids (started lazily: empty before the first page)."""
-        processes = getattr(self._executor, "_processes", None) or {}
-        return sorted(processes)
+        """The worker processes' ids."""
+        return self._executor.pids()
 
     def close(self, *, wait: bool = True) -> None:
         """Stop the workers: after their current page (``wait``), or cancelling what is queued."""

@@ -16,6 +16,7 @@ from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from twisted.internet import task
 
 from archive import Archive, ArchiveError
+from newscrawler.extract.workercount import extract_workers
 from newscrawler.items import ArticleItem
 from newscrawler.outcome import crawl_outcome
 from newscrawler.pipelines.archive_writer import ArchiveWriter
@@ -379,7 +380,7 @@ def writer_thread(settings: Any) -> bool:
     at the GIL); with a worker, faster (0.57x against 0.52x)."""
     chosen = settings.get("ARCHIVE_WRITER_THREAD")
     if chosen is None:
-        return settings.getint("EXTRACT_WORKERS", 0) > 0
+        return extract_workers(settings) > 0
     return bool(settings.getbool("ARCHIVE_WRITER_THREAD"))
 
 

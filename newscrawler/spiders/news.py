@@ -44,6 +44,7 @@ from twisted.python.failure import Failure
 
 from newscrawler.extract.page import Extracted
 from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes, fetch_time
+from newscrawler.extract.workercount import extract_workers
 from newscrawler.items import ArticleItem
 from newscrawler.pipelines.block import html_block_reason
 from newscrawler.profiles import SiteProfile, get_profile
@@ -516,7 +517,7 @@ def _before(raw: str, since: date) -> bool:
 
 def _extraction_pool(crawler: Any, profile: SiteProfile) -> ExtractionPool | None:
     """The worker processes ``EXTRACT_WORKERS`` asks for, started now; None for 0."""
-    workers = crawler.settings.getint("EXTRACT_WORKERS", 0)
+    workers = extract_workers(crawler.settings)
     if workers <= 0:
         return None
     pool = ExtractionPool(workers, profile, worker_steps(crawler.settings, profile))

@@ -19,8 +19,6 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib.resources import files
 
-import ftfy
-
 from newscrawler.text.compat import COMPAT_CHARS, fold_compat, has_compat
 
 __all__ = [
@@ -274,6 +272,8 @@ FOREIGN_LETTERS_MIN = 3
 
 def _ftfy(s: str) -> str:
     """ftfy's encoding fix, unless it turns a Turkish letter + punctuation into a foreign letter."""
+    import ftfy  # only for suspect text: ftfy and wcwidth take ~10 MB of a process's memory
+
     fixed = ftfy.fix_encoding(s)
     if fixed != s:
         new = [

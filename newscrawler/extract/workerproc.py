@@ -1,0 +1,252 @@
+"""Worker processes without multiprocessing: a plain child interpreter and two pipes.
+
+:class:`WorkerProcesses` runs functions in ``workers`` child processes, like a
+``ProcessPoolExecutor`` with the ``spawn`` start method, but without what that costs a
+crawl: multiprocessing's resource tracker (one more Python process, ~13 MB, started for the
+named semaphores of its queues) and the re-import of the crawl's main module in every
+child. A child is ``python -c`` importing this module alone, then whatever unpickling the
+initializer and the calls needs; it reads pickled calls from one pipe and writes pickled
+results to another (its stdout and stderr stay the crawl's, for messages).
+
+The guarantees are those of the executor: a call's exception reaches its future; a child
+that dies breaks the pool (every pending future fails with ``BrokenProcessPool``, later
+calls too) so its owner can start new workers; :meth:`shutdown` lets each child finish its
+call and end. A child also ends when the crawl's process is gone, killed included: its pipe
+from the crawl then reads end of file (the child holds no copy of its write end).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from queue import SimpleQueue
+from typing import IO, Any
+
+_LENGTH = struct.Struct("!Q")
+_STOP = None  # put on a sender's queue: close the child's pipe, it ends after its call
+
+
+def _write(stream: IO[bytes], message: Any) -> None:
+    """Send one pickled message, length first."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(data)) + data)
+    stream.flush()
+
+
+def _read(stream: IO[bytes]) -> Any:
+    """Receive one message; EOFError when the other end is closed."""
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        raise EOFError
+    size = _LENGTH.unpack(head)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def serve(calls_fd: int, results_fd: int) -> None:
+    """A child's loop: run the initializer, then each call, until the crawl closes the pipe."""
+    with os.fdopen(calls_fd, "rb") as calls, os.fdopen(results_fd, "wb") as results:
+        try:
+            initializer, initargs = _read(calls)
+        except EOFError:
+            return
+        if initializer is not None:
+            initializer(*initargs)
+        while True:
+            try:
+                task, fn, args = _read(calls)
+            except EOFError:
+                return
+            try:
+                answer = (task, True, fn(*args))
+            except Exception as exc:  # the caller's future gets it
+                answer = (task, False, exc)
+            try:
+                _write(results, answer)
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:
+                _write(results, (task, False, RuntimeError(f"unpicklable result: {exc}")))
+
+
+#: The child's command: no signal of the terminal's process group stops it before its
+#: initializer runs, then this module alone is imported (not the crawl's main module).
+_BOOT = ("import signal, sys\n"
+         "for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):\n"
+         "    signal.signal(s, signal.SIG_IGN)\n"
+         "sys.path[:] = {path!r}\n"
+         "from newscrawler.extract.workerproc import serve\n"
+         "serve({calls}, {results})\n")
+
+
+class _Worker:
+    """One child process, its two pipes, and the threads that feed and read them."""
+
+    def __init__(self, owner: WorkerProcesses, initializer: Callable[..., Any] | None,
+                 initargs: tuple[Any, ...]) -> None:
+        self.owner = owner
+        self.pending: dict[int, Future[Any]] = {}
+        calls_read, calls_write = os.pipe()
+        results_read, results_write = os.pipe()
+        boot = _BOOT.format(path=sys.path, calls=calls_read, results=results_write)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", boot], stdin=subprocess.DEVNULL,
+                pass_fds=(calls_read, results_write))
+        finally:
+            os.close(calls_read)
+            os.close(results_write)
+        self.calls = os.fdopen(calls_write, "wb")
+        self.results = os.fdopen(results_read, "rb")
+        self.queue: SimpleQueue[tuple[int, Callable[..., Any], tuple[Any, ...]] | None] = (
+            SimpleQueue())
+        self.queue.put((0, initializer, initargs))  # type: ignore[arg-type]
+        self.sender = threading.Thread(target=self._send, daemon=True,
+                                       name=f"worker-{self.process.pid}-send")
+        self.reader = threading.Thread(target=self._receive, daemon=True,
+                                       name=f"worker-{self.process.pid}-read")
+        self.sender.start()
+        self.reader.start()
+
+    def _send(self) -> None:
+        """Write the queued calls to the child; close its pipe at the stop mark."""
+        try:
+            while (entry := self.queue.get()) is not _STOP:
+                task, fn, args = entry
+                if task == 0:  # the initializer and its arguments
+                    _write(self.calls, (fn, args))
+                    continue
+                future = self.pending.get(task)
+                try:
+                    if future is None or not future.set_running_or_notify_cancel():
+                        self.pending.pop(task, None)
+                        continue
+                except RuntimeError:  # failed meanwhile: the pool broke
+                    continue
+                try:
+                    data = pickle.dumps((task, fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception as exc:  # an argument that cannot be sent: that call fails
+                    self.pending.pop(task, None)
+                    future.set_exception(exc)
+                    continue
+                self.calls.write(_LENGTH.pack(len(data)) + data)
+                self.calls.flush()
+        except (OSError, ValueError):
+            pass  # the child is gone: the reader sees it and breaks the pool
+        finally:
+            try:
+                self.calls.close()
+            except OSError:
+                pass
+
+    def _receive(self) -> None:
+        """Hand each result to its future; when the child is gone, settle what is left."""
+        try:
+            while True:
+                task, ok, value = _read(self.results)
+                future = self.pending.pop(task, None)
+                if future is None or future.done():
+                    continue
+                try:
+                    if ok:
+                        future.set_result(value)
+                    else:
+                        future.set_exception(value)
+                except RuntimeError:  # InvalidStateError: cancelled meanwhile
+                    pass
+        except Exception:  # end of file, or an answer that cannot be read
+            pass
+        self.results.close()
+        self.process.wait()
+        self.owner._gone(self)
+
+    def fail_pending(self, exc: BaseException) -> None:
+        """Fail every call this worker still holds, sent or not."""
+        for task in list(self.pending):
+            future = self.pending.pop(task, None)
+            if future is not None and not future.done():
+                try:
+                    future.set_exception(exc)
+                except RuntimeError:  # InvalidStateError: settled meanwhile
+                    pass
+
+    def stop(self) -> None:
+        """Close the child's pipe after the calls already queued."""
+        self.queue.put(_STOP)
+
+
+class WorkerProcesses:
+    """``workers`` child processes running ``submit``-ted calls (an executor's interface:
+    ``submit``, ``shutdown``; ``pids`` for checks)."""
+
+    def __init__(self, workers: int, initializer: Callable[..., Any] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> None:
+        self._lock = threading.Lock()
+        self._broken: str | None = None
+        self._closing = False
+        self._tasks = 0
+        self._workers = [_Worker(self, initializer, initargs) for _ in range(max(1, workers))]
+
+    def pids(self) -> list[int]:
+        """The live children's process ids."""
+        return sorted(w.process.pid for w in self._workers if w.process.poll() is None)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:
+        """Run ``fn(*args)`` in the least busy worker; its future holds the result."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._broken is not None:
+                raise BrokenProcessPool(self._broken)
+            if self._closing:
+                raise RuntimeError("cannot submit to workers that are shut down")
+            self._tasks += 1
+            worker = min(self._workers, key=lambda w: len(w.pending))
+            worker.pending[self._tasks] = future
+            worker.queue.put((self._tasks, fn, args))
+        return future
+
+    def _gone(self, worker: _Worker) -> None:
+        """A child ended: expected after shutdown; otherwise the pool is broken."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        with self._lock:
+            expected = self._closing
+            if not expected and self._broken is None:
+                code = worker.process.returncode
+                self._broken = (f"an extraction worker (pid {worker.process.pid}) ended "
+                                f"with code {code} while the crawl still ran")
+            message = self._broken or "the workers were shut down"
+            workers = list(self._workers)
+        error = BrokenProcessPool(message)
+        worker.fail_pending(error)
+        if not expected:
+            for other in workers:  # as ProcessPoolExecutor: a broken pool ends every worker
+                other.fail_pending(error)
+                if other.process.poll() is None:
+                    other.process.kill()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Let each child finish its call and end (queued calls cancelled with
+        ``cancel_futures``); ``wait``: until they have."""
+        with self._lock:
+            self._closing = True
+            workers = list(self._workers)
+        for worker in workers:
+            if cancel_futures:
+                for task, future in list(worker.pending.items()):
+                    if future.cancel():
+                        worker.pending.pop(task, None)
+            worker.stop()
+        if wait:
+            for worker in workers:
+                worker.reader.join()
+                worker.sender.join()
+

@@ -1,0 +1,89 @@
+"""WorkerProcesses: child interpreters fed through pipes keep an executor's guarantees."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from newscrawler.extract.pool import imported
+from newscrawler.extract.workerproc import WorkerProcesses
+
+
+def fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def pause_then_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_results_and_exceptions_reach_their_futures() -> None:
+    pool = WorkerProcesses(1)
+    try:
+        # a bare interpreter: neither the caller's main module nor multiprocessing
+        assert pool.submit(imported, "__mp_main__", "multiprocessing", "pytest").result(
+            timeout=60) == [False, False, False]
+        assert pool.submit(pow, 2, 10).result(timeout=60) == 1024
+        with pytest.raises(ValueError, match="boom"):
+            pool.submit(fail, "boom").result(timeout=60)
+        assert pool.submit(pow, 3, 2).result(timeout=60) == 9  # the worker lives on
+    finally:
+        pool.shutdown()
+
+
+def test_calls_are_spread_over_the_workers() -> None:
+    pool = WorkerProcesses(2)
+    try:
+        calls = [pool.submit(pause_then_pid, 0.3) for _ in range(4)]
+        assert len({call.result(timeout=60) for call in calls}) == 2
+    finally:
+        pool.shutdown()
+
+
+def test_shutdown_lets_the_call_in_flight_finish_and_ends_the_worker() -> None:
+    pool = WorkerProcesses(1)
+    (pid,) = pool.pids()
+    call = pool.submit(pause_then_pid, 0.5)
+    time.sleep(0.2)
+    pool.shutdown(wait=True)
+    assert call.result(timeout=1) == pid
+    assert gone(pid) and pool.pids() == []
+
+
+def test_a_killed_worker_breaks_the_pool() -> None:
+    pool = WorkerProcesses(2)
+    try:
+        first, second = pool.pids()
+        call = pool.submit(pause_then_pid, 30)
+        time.sleep(0.3)
+        os.kill(first, signal.SIGKILL)
+        os.kill(second, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            call.result(timeout=30)
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(pow, 2, 2)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def test_a_call_that_cannot_be_sent_fails_alone() -> None:
+    pool = WorkerProcesses(1)
+    try:
+        with pytest.raises(Exception, match="pickle"):
+            pool.submit(pow, lambda: 1, 2).result(timeout=60)
+        assert pool.submit(pow, 2, 3).result(timeout=60) == 8
+    finally:
+        pool.shutdown()
