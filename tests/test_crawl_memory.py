@@ -97,11 +97,22 @@ def test_import_sqlite_utils_hides_pandas_only_while_importing_it() -> None:
     pytest.importorskip("pandas")
     code = ("import sys; from newscrawler.nopandas import import_sqlite_utils; "
             "import_sqlite_utils(); import sqlite_utils; "
-            "print('pandas' in sys.modules, sqlite_utils.Database(memory=True)"
-            ".table('t').insert({'a': 1}).count); import pandas; print(pandas.__name__)")
+            "print('pandas' in sys.modules, 'numpy' in sys.modules, "
+            "sqlite_utils.Database(memory=True).table('t').insert({'a': 1}).count); "
+            "import pandas, numpy; print(pandas.__name__, numpy.__name__)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
-    assert proc.stdout.split() == ["False", "1", "pandas"], proc.stderr
+    assert proc.stdout.split() == ["False", "False", "1", "pandas", "numpy"], proc.stderr
+
+
+def test_numpy_loaded_before_sqlite_utils_stays_known_to_it() -> None:
+    pytest.importorskip("numpy")
+    code = ("import sys, numpy; from newscrawler.nopandas import import_sqlite_utils; "
+            "import_sqlite_utils(); import sqlite_utils.db as db; "
+            "print(numpy.int64 in db.COLUMN_TYPE_MAPPING)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.stdout.split() == ["True"], proc.stderr
 
 
 def test_a_crawl_does_not_import_pandas(sample_origin: str, tmp_path: Path) -> None:
