@@ -115,7 +115,7 @@ ARTICLES = Table(
         Index(("url",), unique=True),
         # (site) alone: dropped in version 8, (site, published_at) serves its queries.
         Index(("published_at",)),
-        Index(("content_hash",)),
+        # (content_hash): dropped in version 11 (see _v11_no_hash_index).
         Index(("fetched_url",)),
         # Search filters by site and dates read these, never the wide rows (~3 µs a row):
         # ids of the articles a filter keeps, and the filter columns of a given id.
@@ -487,9 +487,18 @@ def _v10_recent_bands(db: Database) -> None:
     db.conn.execute(RECENT_BANDS_SQL)
 
 
+def _v11_no_hash_index(db: Database) -> None:
+    """Drop ``idx_articles_content_hash``: no query of the archive or the crawl reads it
+    (``Archive.has_hash`` reads the rows instead), and its random keys made every batch
+    dirty ~one more page an article once the archive outgrew the page cache: at 100,000
+    articles it was half of the growth in bytes written an article, first to last 10,000
+    (bench/archive_bench.py, #11). The file keeps its size until ``VACUUM``."""
+    db.conn.execute("DROP INDEX IF EXISTS idx_articles_content_hash")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_initial, _v2_search, _v3_run_reason, _v4_templates, _v5_short, _v6_places, _v7_stories,
-    _v8_folds_once, _v9_exact_spellings, _v10_recent_bands,
+    _v8_folds_once, _v9_exact_spellings, _v10_recent_bands, _v11_no_hash_index,
 ]
 
 #: The schema version this code writes.

@@ -665,7 +665,11 @@ class Archive:
 
     @_translated
     def has_hash(self, content_hash: str) -> bool:
-        """Whether an archived article has this content hash (see :func:`content_hash`)."""
+        """Whether an archived article has this content hash (see :func:`content_hash`).
+
+        Reads the rows (no index since schema version 11: ~1-3 s at 100,000 articles);
+        nothing in the crawl calls it.
+        """
         row = self.conn.execute(
             "SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1", (content_hash,)
         ).fetchone()

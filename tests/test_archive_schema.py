@@ -42,7 +42,6 @@ def test_new_archive_has_the_whole_schema(tmp_path: Path) -> None:
         assert {
             "idx_articles_url",
             "idx_articles_published_at",
-            "idx_articles_content_hash",
             "idx_articles_site_published_at",
             FILTER_INDEX,
             "idx_raw_pages_article_id",
@@ -50,6 +49,7 @@ def test_new_archive_has_the_whole_schema(tmp_path: Path) -> None:
             "articles_fts_update",
         } <= names
         assert "idx_articles_site" not in names  # (site, published_at) serves its queries
+        assert "idx_articles_content_hash" not in names  # no query reads it (version 11)
         fts_sql = conn.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'"
         ).fetchone()[0]
@@ -116,6 +116,29 @@ def test_version_1_is_migrated_for_sqlite_utils_and_filters(tmp_path: Path) -> N
         assert_index_ok(archive)
     assert Database(path)["articles"].detect_fts() == "articles_fts"
     assert [row["title"] for row in Database(path)["articles"].search("isigi")] == ["Işık"]
+
+
+def test_a_version_with_the_hash_index_drops_it_and_keeps_finding_hashes(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    with Archive(path) as archive:
+        archive.save_articles([{"url": "u", "site": "s", "title": "Işık", "body": "yok",
+                                "content_hash": "abc"}])
+    names = [m.__name__ for m in MIGRATIONS]  # the versions before the index was dropped:
+    before = next(n for n, name in enumerate(names) if name.endswith("_no_hash_index"))
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE INDEX idx_articles_content_hash ON articles (content_hash)")
+    conn.execute(f"PRAGMA user_version = {before}")
+    conn.commit()
+    conn.close()
+    with Archive(path) as archive:
+        assert archive.migrated == list(range(before + 1, SCHEMA_VERSION + 1))
+        assert "idx_articles_content_hash" not in {
+            name for kind, name, _ in master(path) if kind == "index"}
+        assert archive.has_hash("abc") and not archive.has_hash("abd")
+        assert archive.save_articles([{"url": "u", "site": "s", "title": "Işık",
+                                       "body": "yok", "content_hash": "abc"}]) == ["unchanged"]
+        assert [h["url"] for h in search(archive, "ışık")] == ["u"]
+        assert_index_ok(archive)
 
 
 def test_empty_version_0_file_is_migrated(tmp_path: Path) -> None:
