@@ -127,8 +127,9 @@ _ARTICLES = TableDoc(
                                   "rows from an archive older than schema version 1"),
         "content_hash": ColumnDoc("TEXT", "SHA-1 (hex) of the normalized title and body: equal "
                                   "hashes mean the same text (copies across sites). Not "
-                                  "indexed (it slowed every write of a large archive): for many lookups by hash, run `CREATE INDEX "
-                                  "articles_hash ON articles(content_hash)` on your copy.",
+                                  "indexed (it slowed every write of a large archive): for "
+                                  "many lookups by hash, run `CREATE INDEX articles_hash ON "
+                                  "articles(content_hash)` on your copy.",
                                   "63b20c41ec532b96b1ebf7a9cce92d9c095cea98"),
         "fetched_url": ColumnDoc("TEXT", "URL the page was fetched from, when it differs from "
                                  "`url` (redirects, tracking parameters, mobile pages).",
