@@ -210,8 +210,8 @@ def prints(body_fold: str) -> tuple[array[int], tuple[int, ...]]:
     :func:`assign` (its ``prints``: an extraction worker does it off the crawl's process).
 
     >>> found, keys = prints("bir iki uc dort bes")
-    >>> len(found), keys
-    (1, ())
+    >>> len(found), keys  # two 4-word shingles: too few for band keys
+    (2, ())
     """
     found = shingles(body_fold)
     keys = band_keys(signature(found)) if len(found) >= MIN_SHINGLES else []

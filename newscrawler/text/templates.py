@@ -58,7 +58,7 @@ LineKeys = Mapping[str, tuple[int, str]]
 def line_keys(paragraphs: Iterable[str]) -> dict[str, tuple[int, str]]:
     """:data:`LineKeys` of the paragraphs' lines (the values a book's methods compute).
 
-    >>> line_keys(["Bizi destekleyin.\n  -"])["Bizi destekleyin."][0]
+    >>> line_keys(["Bizi destekleyin.\\n  -"])["Bizi destekleyin."][0]
     16
     """
     keys: dict[str, tuple[int, str]] = {}
