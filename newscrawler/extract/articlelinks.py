@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SKIPPED = ("javascript:", "mailto:", "tel:", "#")
 _ABSOLUTE = ("http://", "https://")
 #: Links remembered per site: enough for the menus and lists its pages repeat.
-CACHE_SIZE = 16384
+CACHE_SIZE = 8192
 _UNSEEN = ""  # no verdict yet (a canonical URL is never empty)
 
 
