@@ -31,11 +31,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urljoin
 
 from archive import stories
 from archive.fold import fold
 from archive.hashing import content_hash
+from newscrawler.extract.articlelinks import article_links
 from newscrawler.extract.dom import utf8_document
 from newscrawler.extract.page import Extracted, extract_page
 from newscrawler.extract.workerproc import WorkerProcesses
@@ -49,7 +49,6 @@ from newscrawler.places.tagger import place_records
 from newscrawler.text.dates import DateCandidate
 from newscrawler.text.encoding import decode_html
 from newscrawler.text.templates import line_keys
-from newscrawler.urls import canonical_url, same_site
 
 if TYPE_CHECKING:
     from newscrawler.profiles import SiteProfile
@@ -185,25 +184,6 @@ def _running(pid: int) -> bool:
         return True
 
 
-def article_links(extracted: Extracted, profile: SiteProfile) -> tuple[str, ...] | None:
-    """The canonical URLs of the page's links to articles of the site, each once, in order
-    (the spider's filter before it looks at what it has seen); None when a link is not
-    absolute (joining it may need the page's ``<base href>``: the spider does it)."""
-    found: dict[str, None] = {}
-    base = profile.base_url
-    for block in extracted.blocks:
-        for link in block.links:
-            href = link.url
-            if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
-                continue
-            if not href.startswith(("http://", "https://")):
-                return None
-            url = canonical_url(urljoin(extracted.url, href))
-            if url not in found and profile.is_article_url(url) and same_site(url, base):
-                found[url] = None
-    return tuple(found)
-
-
 def fetch_time() -> str:
     """The time an item is stamped with (``fetched_at``): now, to the second, in UTC."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -213,8 +193,23 @@ def _extract_in_worker(body: bytes, header_charset: str | None, url: str,
                        dates_from: tuple[DateCandidate, ...] = ()
                        ) -> tuple[str, Extracted, ArticleItem | None]:
     encoding, extracted = extract_bytes(body, header_charset, url, _PROFILE)
-    return encoding, extracted, prepare_text(extracted, _PROFILE, _STEPS, raw=body,
-                                             fetched_at=fetch_time(), dates_from=dates_from)
+    text = prepare_text(extracted, _PROFILE, _STEPS, raw=body, fetched_at=fetch_time(),
+                        dates_from=dates_from)
+    return encoding, for_crawl(extracted, text), text
+
+
+def for_crawl(extracted: Extracted, text: ArticleItem | None) -> Extracted:
+    """What the crawl's process reads of ``extracted`` once a worker prepared its ``text``
+    (sent through a pipe: each field once). The spider takes the text fields and blocks
+    from ``text`` (``PREPARED_FIELDS``), so ``extracted`` keeps the page's facts and date
+    candidates, and its blocks only when the spider still reads their links (no
+    ``follow``)."""
+    if text is None or text.prepared is None:
+        return extracted
+    return Extracted(url=extracted.url, canonical_url=extracted.canonical_url,
+                     language=extracted.language, is_article=extracted.is_article,
+                     reason=extracted.reason, date_candidates=extracted.date_candidates,
+                     blocks=extracted.blocks if text.prepared.follow is None else [])
 
 
 def _ready() -> int:

@@ -47,8 +47,10 @@ def phrases() -> dict[str, tuple[str, ...]]:
     return {name: tuple(items) for name, items in sections.items()}
 
 
-def block_reason(title: str | None, text: str, html: bytes = b"") -> str | None:
-    """Why this page is a block/captcha/challenge page, or None when it is not.
+def block_reason(title: str | None, text: str, html: bytes = b"",
+                 folded: str | None = None) -> str | None:
+    """Why this page is a block/captcha/challenge page, or None when it is not
+    (``folded``: ``fold(text)`` when the caller has it).
 
     >>> block_reason("Erişim engellendi", "Güvenlik nedeniyle erişiminiz engellenmiştir.")
     'title'
@@ -71,7 +73,8 @@ def block_reason(title: str | None, text: str, html: bytes = b"") -> str | None:
         if folded_title == phrase or folded_title.startswith(
                 tuple(phrase + sep for sep in _TITLE_SEPARATORS)):
             return "title"
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     if any(phrase in folded for phrase in sections.get("text", ())):
         return "text"
     if size < MARKUP_SHORT_CHARS and any(m.encode() in lowered
@@ -100,14 +103,19 @@ def block_facts(item: ArticleItem) -> tuple[str, str | None, int | None]:
     """The page's text, the reason it is a block page (None: none found in the page
     alone) and, for a short text, its key for the same-text-at-many-URLs check."""
     text = page_text(item)
-    return text, block_reason(item.title, text, item.raw_html or b""), short_text_key(text)
+    folded = fold(text) if len(text) < SHORT_CHARS else None  # both checks read it
+    return (text, block_reason(item.title, text, item.raw_html or b"", folded),
+            short_text_key(text, folded))
 
 
-def short_text_key(text: str) -> int | None:
-    """A 64-bit key of a short text (folded), None for a long or blank one."""
+def short_text_key(text: str, folded: str | None = None) -> int | None:
+    """A 64-bit key of a short text (folded; ``folded``: ``fold(text)`` when the caller
+    has it), None for a long or blank one."""
     if not text.strip() or len(text) >= SHORT_CHARS:
         return None
-    return int.from_bytes(hashlib.blake2b(fold(text).encode(), digest_size=8).digest())
+    if folded is None:
+        folded = fold(text)
+    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest())
 
 
 def html_block_reason(html: bytes) -> str | None:

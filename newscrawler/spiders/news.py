@@ -31,7 +31,6 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
 from parsel import Selector
@@ -42,6 +41,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from newscrawler.extract.articlelinks import joined_canonical, page_scheme
 from newscrawler.extract.page import Extracted
 from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes, fetch_time
 from newscrawler.extract.workercount import extract_workers
@@ -386,10 +386,11 @@ class NewsSpider(scrapy.Spider):
         if raw_date and self.since and _before(raw_date, self.since):
             self._count(f"discovery/{source}_older_than_since")
             return
+        scheme = page_scheme(response.url)
         for href in hrefs:
             if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
                 continue
-            url = canonical_url(_absolute(response, href))
+            url = _absolute_canonical(response, scheme, href)
             if candidate is None and url in self._seen:
                 continue  # requested already (or a listing page): nothing more to do
             if not self.profile.is_article_url(url) or not same_site(url, self.profile.base_url):
@@ -449,13 +450,14 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(key, n)
 
 
-def _absolute(response: Response, href: str) -> str:
-    """``response.urljoin(href)``; an absolute link (every link the extractor gives) is
-    joined to the response's URL, which gives the same, without Scrapy decoding the whole
-    page a second time to look for its ``<base href>``."""
+def _absolute_canonical(response: Response, scheme: str, href: str) -> str:
+    """``canonical_url(response.urljoin(href))``; an absolute link (every link the extractor
+    gives) is joined to the response's URL only when that can change it
+    (``joined_canonical``), without Scrapy decoding the whole page a second time to look for
+    its ``<base href>``."""
     if href.startswith(("http://", "https://")):
-        return urljoin(response.url, href)
-    return response.urljoin(href)
+        return joined_canonical(response.url, scheme, href)
+    return canonical_url(response.urljoin(href))
 
 
 class SitemapTooLarge(ValueError):
