@@ -80,8 +80,8 @@ DEDUPE_CONTENT = True
 # stops it) and ends when the crawl's process is gone; a worker that dies is replaced and its
 # page extracted in the crawl's process (stats extract/worker_restarts; extract/workers says
 # how many ran). Needs the asyncio reactor (Scrapy's default). Measured on 2 cores
-# (bench/crawl_bench.py, nginx): 1 worker gave 1.1-1.5x the pages/s of a CPU-bound crawl; a
-# worker costs ~28 MB (bench/crawl_memory.py: a 20,000-page crawl stays under 200 MB with it).
+# (bench/crawl_bench.py, nginx): 1 worker gave 1.2-1.7x the pages/s of a CPU-bound crawl; a
+# worker peaks at ~54 MB (bench/crawl_memory.py: a 20,000-page crawl peaks at 192 MB with it).
 EXTRACT_WORKERS = "auto"
 # The pipeline steps extraction workers run ahead of the pipelines (with EXTRACT_WORKERS > 0):
 # clean, split, places, template (call-to-action lines, line hashes), block (block-page
