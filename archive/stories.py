@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import unicodedata
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -216,6 +217,12 @@ def prints(body_fold: str) -> tuple[array[int], tuple[int, ...]]:
     found = shingles(body_fold)
     keys = band_keys(signature(found)) if len(found) >= MIN_SHINGLES else []
     return array("I", found), tuple(keys)
+
+
+def body_prints(body: str) -> tuple[array[int], tuple[int, ...]]:
+    """:func:`prints` of an article's body folded as the archive folds it when saving it
+    (NFC first, as ``archive.store`` stores bodies): what a worker computes ahead."""
+    return prints(fold(unicodedata.normalize("NFC", body)))
 
 
 def moment(published_at: str | None) -> datetime | None:

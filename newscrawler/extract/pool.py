@@ -24,7 +24,6 @@ import signal
 import sys
 import threading
 import time
-import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -33,7 +32,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from archive import stories
-from archive.fold import fold
 from archive.hashing import content_hash
 from newscrawler.extract.articlelinks import article_links
 from newscrawler.extract.dom import utf8_document
@@ -147,14 +145,13 @@ def _after_text(item: ArticleItem, prepared: Prepared, steps: Steps) -> None:
     if steps.archive:
         prepared.content_hash = content_hash(item.title or "", item.body)
         if steps.stories:
-            body_fold = fold(unicodedata.normalize("NFC", item.body))
-            prepared.story_prints = stories.prints(body_fold)
+            prepared.story_prints = stories.body_prints(item.body)
 
 
 def _init_worker(profile: SiteProfile | None, steps: Steps, crawl_pid: int) -> None:
     """Start a worker: keep the site's profile, leave shutdown signals to the crawl, end
-    when the crawl's process is gone (a worker holds its queue's pipes open itself, so it
-    would never read an end of file)."""
+    when the crawl's process is gone (its pipe's end of file is read only after the page
+    in hand: the watch ends a worker busy with a large page too)."""
     global _PROFILE, _STEPS
     _PROFILE, _STEPS = profile, steps
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
