@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from newscrawler.extract.page import Extracted
     from newscrawler.profiles import SiteProfile
 
-#: Links that are no pages to fetch (the spider skips them too).
+#: Links that are no pages to fetch (the spider's discovery skips the same).
 SKIPPED = ("javascript:", "mailto:", "tel:", "#")
 _ABSOLUTE = ("http://", "https://")
 #: Links remembered per site: enough for the menus and lists its pages repeat.

@@ -41,7 +41,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from newscrawler.extract.articlelinks import joined_canonical, page_scheme
+from newscrawler.extract.articlelinks import SKIPPED, joined_canonical, page_scheme
 from newscrawler.extract.page import Extracted
 from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes, fetch_time
 from newscrawler.extract.workercount import extract_workers
@@ -388,7 +388,7 @@ class NewsSpider(scrapy.Spider):
             return
         scheme = page_scheme(response.url)
         for href in hrefs:
-            if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+            if not href or href.startswith(SKIPPED):
                 continue
             url = _absolute_canonical(response, scheme, href)
             if candidate is None and url in self._seen:
