@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 import pytest
 
 from newscrawler.extract.pool import imported
-from newscrawler.extract.workerproc import WorkerProcesses
+from newscrawler.extract.workerproc import PIPE_BYTES, WorkerProcesses
 
 
 def fail(message: str) -> None:
@@ -85,5 +85,24 @@ def test_a_call_that_cannot_be_sent_fails_alone() -> None:
         with pytest.raises(Exception, match="pickle"):
             pool.submit(pow, lambda: 1, 2).result(timeout=60)
         assert pool.submit(pow, 2, 3).result(timeout=60) == 8
+    finally:
+        pool.shutdown()
+
+
+def test_a_pipe_to_a_worker_holds_several_large_pages() -> None:
+    fcntl = pytest.importorskip("fcntl")
+    getsize = getattr(fcntl, "F_GETPIPE_SZ", None)
+    if getsize is None:
+        pytest.skip("pipe sizes are Linux's")
+    with open("/proc/sys/fs/pipe-max-size", encoding="ascii") as limit:
+        allowed = int(limit.read())
+    pool = WorkerProcesses(1)
+    try:
+        (worker,) = pool._workers
+        for stream in (worker.calls, worker.results):
+            assert fcntl.fcntl(stream.fileno(), getsize) >= min(PIPE_BYTES, allowed)
+        assert min(PIPE_BYTES, allowed) > 64 * 1024  # the default holds less than a page
+        page = os.urandom(300_000)
+        assert pool.submit(len, page).result(timeout=60) == len(page)
     finally:
         pool.shutdown()

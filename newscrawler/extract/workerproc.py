@@ -75,6 +75,30 @@ def serve(calls_fd: int, results_fd: int) -> None:
                 _write(results, (task, False, RuntimeError(f"unpicklable result: {exc}")))
 
 
+#: Bytes a pipe to or from a child may hold: several large pages (a pipe holds 64 KiB by
+#: default, less than one 100 KB page, so a child waited for the rest of each page while the
+#: crawl's sending thread waited for the GIL).
+PIPE_BYTES = 1 << 20
+
+
+def _widen(fd: int) -> None:
+    """Let pipe ``fd`` hold up to ``PIPE_BYTES`` (or the system's limit); Linux only."""
+    import fcntl
+
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setsize is None:
+        return
+    try:
+        with open("/proc/sys/fs/pipe-max-size", encoding="ascii") as limit:
+            allowed = int(limit.read())
+    except (OSError, ValueError):
+        allowed = PIPE_BYTES
+    try:
+        fcntl.fcntl(fd, setsize, min(PIPE_BYTES, allowed))
+    except OSError:
+        pass  # the default size works, only slower
+
+
 #: The child's command: no signal of the terminal's process group stops it before its
 #: initializer runs, then this module alone is imported (not the crawl's main module).
 _BOOT = ("import signal, sys\n"
@@ -94,6 +118,8 @@ class _Worker:
         self.pending: dict[int, Future[Any]] = {}
         calls_read, calls_write = os.pipe()
         results_read, results_write = os.pipe()
+        _widen(calls_write)
+        _widen(results_write)
         boot = _BOOT.format(path=sys.path, calls=calls_read, results=results_write)
         try:
             self.process = subprocess.Popen(
