@@ -15,7 +15,10 @@ batch, in turn, into:
   create_triggers=True)`` (same tokenizer as ours; WAL and ``synchronous=NORMAL``, as the
   archive runs);
 - ``Archive.save_articles`` without stories (``archive.stories.assign`` switched off);
-- ``Archive.save_articles`` as the crawl runs it, stories included (unless ``--no-stories``).
+- ``Archive.save_articles`` as the crawl runs it, stories included (unless ``--no-stories``);
+- with ``--url-index``, a second reference: the baseline plus a unique index on ``url``
+  (the archive keeps one URL an article, the baseline keeps none; this variant shows how
+  much of the archive's degradation comes from that index's scattered page writes).
 
 Interleaving the three batch by batch puts the machine's noise on all of them alike. Each
 variant's articles/s counts only its own write time (generation excluded). The CPU
@@ -120,7 +123,7 @@ class Generator:
 class Baseline:
     """sqlite-utils ``insert_all`` with full-text triggers: the floor we measure against."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, url_index: bool = False) -> None:
         from sqlite_utils import Database
 
         self.db = Database(path)
@@ -138,6 +141,8 @@ class Baseline:
         self.db["articles"].enable_fts(  # type: ignore[union-attr]
             ["title", "body"], create_triggers=True, tokenize=FTS_TOKENIZE
         )
+        if url_index:
+            self.db["articles"].create_index(["url"], unique=True)  # type: ignore[union-attr]
         self.next_id = 1
 
     def save(self, records: list[dict[str, Any]]) -> None:
@@ -187,12 +192,15 @@ def _rate(seconds: list[float], articles: int) -> float:
     return articles / sum(seconds) if seconds else 0.0
 
 
-def run(n: int, directory: Path, *, with_stories: bool) -> dict[str, dict[str, float]]:
+def run(n: int, directory: Path, *, with_stories: bool,
+        url_index: bool = False) -> dict[str, dict[str, float]]:
     """Write ``n`` articles into each variant, batch by batch in turn; figures per variant."""
     makers: dict[str, Callable[[Path], Any]] = {
         "baseline": Baseline,
         "archive": lambda p: Ours(p, with_stories=False),
     }
+    if url_index:
+        makers["baseline+url"] = lambda p: Baseline(p, url_index=True)
     if with_stories:
         makers["archive+stories"] = lambda p: Ours(p, with_stories=True)
     paths = {name: directory / f"{name}.db" for name in makers}
@@ -248,8 +256,15 @@ def report(figures: dict[str, dict[str, float]], n: int) -> None:
         change = (f["cpu_first"] / f["cpu_last"] - 1) * 100
         print(f"{name:16} CPU {f['cpu_first']:.3f} ms an article in the first {seg:,}, "
               f"{f['cpu_last']:.3f} in the last ({change:+.0f}% articles per CPU second)")
+    if "baseline+url" in figures:
+        ref, ours = figures["baseline+url"], figures["archive"]
+        first, last = ours["first"] / ref["first"], ours["last"] / ref["last"]
+        print(f"archive against baseline+url (a unique URL index, as the archive keeps): "
+              f"degradation {ours['degradation']:+.0f}% vs {ref['degradation']:+.0f}%, speed "
+              f"ratio {first:.2f}x in the first {seg:,}, {last:.2f}x in the last: "
+              f"{'no worse' if last >= first else 'worse'}")
     for name, f in figures.items():
-        if name == "baseline":
+        if name.startswith("baseline"):
             continue
         speed = f["rate"] / base["rate"]
         size = f["mb"] / base["mb"]
@@ -277,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2,000 articles")
     parser.add_argument("--no-stories", action="store_true",
                         help="leave out the variant with stories (faster)")
+    parser.add_argument("--url-index", action="store_true",
+                        help="add the baseline with a unique URL index as a second reference")
     parser.add_argument("--dir", type=Path, help="where the files go (default: a temporary "
                         "directory, removed afterwards)")
     args = parser.parse_args(argv)
@@ -284,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         directory = args.dir or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
-        figures = run(n, directory, with_stories=not args.no_stories)
+        figures = run(n, directory, with_stories=not args.no_stories,
+                      url_index=args.url_index)
     report(figures, n)
     return 0
 
