@@ -60,9 +60,10 @@ def ranked(
     values = ", ".join("(?, ?, ?)" for _ in distinct)
     sql = (
         f"WITH k(id) AS MATERIALIZED ({kept}), p(i, phrase, ranked) AS (VALUES {values}) "
-        f"SELECT p.i, f.rowid, CASE WHEN p.ranked THEN bm25(f.{FTS_TABLE}, {weight}, 1.0) END "
-        f"FROM p CROSS JOIN {FTS_TABLE} AS f CROSS JOIN k ON k.id = f.rowid "
-        f"WHERE f.{FTS_TABLE} MATCH p.phrase AND f.rowid BETWEEN ? AND ?"
+        f"SELECT p.i, {FTS_TABLE}.rowid, "
+        f"CASE WHEN p.ranked THEN bm25({FTS_TABLE}, {weight}, 1.0) END "
+        f"FROM p CROSS JOIN {FTS_TABLE} CROSS JOIN k ON k.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH p.phrase AND {FTS_TABLE}.rowid BETWEEN ? AND ?"
     )
     params = [*kept_params]
     for text, i in distinct.items():
