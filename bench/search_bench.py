@@ -509,18 +509,25 @@ def random_cases(n: int, seed: int = 11) -> list[tuple[str, dict[str, Any]]]:
     return cases
 
 
-def identity(archive: Archive, n: int) -> tuple[int, int, int]:
-    """(queries, hits, queries whose hits or count differ) over ``random_cases(n)``,
-    searched with ``archive.phraserank`` and with the single MATCH."""
-    differ = hits = 0
+def identity(archive: Archive, n: int) -> tuple[int, int, int, int]:
+    """(queries, those ranked by ``archive.phraserank``, hits, queries whose hits or count
+    differ) over ``random_cases(n)``, searched with it and with the single MATCH."""
+    differ = hits = ranked = 0
+    rank = phraserank.ranked
     for q, kwargs in random_cases(n):
         counted = {k: v for k, v in kwargs.items() if k != "offset"}
-        new = (search(archive, q, **kwargs), count(archive, q, **counted))
+        calls: list[int] = []
+        phraserank.ranked = lambda *a, **k: calls.append(1) or rank(*a, **k)  # type: ignore[assignment]
+        try:
+            new = (search(archive, q, **kwargs), count(archive, q, **counted))
+        finally:
+            phraserank.ranked = rank
         with single_match():
             old = (search(archive, q, **kwargs), count(archive, q, **counted))
+        ranked += bool(calls)
         hits += len(new[0])
         differ += new != old
-    return n, hits, differ
+    return n, ranked, hits, differ
 
 
 #: Queries timed through the command line.
@@ -694,13 +701,16 @@ def run(args: argparse.Namespace) -> None:
         )
         if args.identity:
             started = time.perf_counter()
-            queries, hits, differ = identity(archive, args.identity)
-            print(f"identity: {queries} random queries under narrow filters, {hits:,} hits: "
-                  f"{differ} differ between archive.phraserank and the single MATCH "
+            queries, ranked, hits, differ = identity(archive, args.identity)
+            print(f"identity: {queries} random queries, {ranked} of them ranked phrase by "
+                  f"phrase, {hits:,} hits: {differ} differ between archive.phraserank and "
+                  f"the single MATCH "
                   f"({time.perf_counter() - started:.0f} s)\n")
         print(f"timing: {args.warmup} warm-up + {args.runs} runs each, limit 20, snippets on\n")
         worst = (0.0, "")
-        if args.compare:
+        if not args.runs:
+            pass
+        elif args.compare:
             print(f"{'query type':<30} {'query':<26} {'single MATCH p50':>16} {'p95':>6} "
                   f"{'phraserank p50':>14} {'p95':>6}")
             for label, q, old50, old95, new50, new95 in measure_compare(
