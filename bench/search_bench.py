@@ -514,10 +514,16 @@ def identity(archive: Archive, n: int) -> tuple[int, int, int, int]:
     differ) over ``random_cases(n)``, searched with it and with the single MATCH."""
     differ = hits = ranked = 0
     rank = phraserank.ranked
+    calls: list[int] = []
+
+    def counted_rank(*args: Any, **kwargs: Any) -> list[tuple[int, float]]:
+        calls.append(1)
+        return rank(*args, **kwargs)
+
     for q, kwargs in random_cases(n):
         counted = {k: v for k, v in kwargs.items() if k != "offset"}
-        calls: list[int] = []
-        phraserank.ranked = lambda *a, **k: calls.append(1) or rank(*a, **k)  # type: ignore[assignment]
+        calls.clear()
+        phraserank.ranked = counted_rank
         try:
             new = (search(archive, q, **kwargs), count(archive, q, **counted))
         finally:
