@@ -31,7 +31,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["applies", "ranked"]
+__all__ = ["applies", "count", "ranked"]
 
 
 def applies(phrases: Phrases) -> bool:
@@ -52,36 +52,11 @@ def ranked(
     """Every article of ``kept`` (ids between ``low`` and ``high``, none of ``rejected``)
     that the phrases' MATCH finds, with its ``bm25(fts, weight, 1.0)``, best first (ties:
     the oldest first)."""
-    distinct: dict[str, int] = {}
-    number = [distinct.setdefault(text, len(distinct)) for text in phrases.texts]
-    # Excluded phrases are only looked for: bm25 would first count each one's articles
-    # over the whole index (``-şirket``: 66 forms in 70,000 articles).
-    ranks = {number[i] for group in phrases.groups for term in group for i in term}
-    values = ", ".join("(?, ?, ?)" for _ in distinct)
-    sql = (
-        f"WITH k(id) AS MATERIALIZED ({kept}), p(i, phrase, ranked) AS (VALUES {values}) "
-        f"SELECT p.i, {FTS_TABLE}.rowid, "
-        f"CASE WHEN p.ranked THEN bm25({FTS_TABLE}, {weight}, 1.0) END "
-        f"FROM p CROSS JOIN {FTS_TABLE} CROSS JOIN k ON k.id = {FTS_TABLE}.rowid "
-        f"WHERE {FTS_TABLE} MATCH p.phrase AND {FTS_TABLE}.rowid BETWEEN ? AND ?"
-    )
-    params = [*kept_params]
-    for text, i in distinct.items():
-        params += [i, text, i in ranks]
-    found: list[dict[int, float]] = [{} for _ in distinct]
-    for i, rowid, rank in conn.execute(sql, [*params, low, high]):
-        found[i][rowid] = -rank if rank is not None else 0.0  # bm25 of x_i alone: -(0.0 + x_i)
-    kept_ids: set[int] | None = None
-    for group in phrases.groups:  # an article matches when every group has a phrase in it
-        ids = {rowid for term in group for i in term for rowid in found[number[i]]}
-        kept_ids = ids if kept_ids is None else kept_ids & ids
-    for term in phrases.excluded:
-        for i in term:
-            kept_ids.difference_update(found[number[i]])  # type: ignore[union-attr]
-    kept_ids.difference_update(rejected)  # type: ignore[union-attr]
+    found, number = _found(conn, phrases, weight, kept, kept_params, low, high, rank=True)
     # Each article's x_i in FTS5's order of the phrases: the same additions, the same double
     # (sum() would not do: it compensates rounding since Python 3.12).
-    terms: dict[int, list[float]] = {rowid: [] for rowid in kept_ids or ()}
+    terms: dict[int, list[float]] = {
+        rowid: [] for rowid in _matching(found, number, phrases, rejected)}
     for group in phrases.groups:
         for term in group:
             for i in term:
@@ -96,3 +71,70 @@ def ranked(
         hits.append((-1.0 * score, rowid))
     hits.sort()
     return [(rowid, rank) for rank, rowid in hits]
+
+
+def count(
+    conn: sqlite3.Connection,
+    phrases: Phrases,
+    kept: str,
+    kept_params: list[Any],
+    low: int,
+    high: int,
+    rejected: frozenset[int] = frozenset(),
+) -> int:
+    """How many articles ``ranked`` finds (no bm25: each phrase's list is only read)."""
+    found, number = _found(conn, phrases, 1.0, kept, kept_params, low, high, rank=False)
+    return len(_matching(found, number, phrases, rejected))
+
+
+def _found(
+    conn: sqlite3.Connection,
+    phrases: Phrases,
+    weight: float,
+    kept: str,
+    kept_params: list[Any],
+    low: int,
+    high: int,
+    *,
+    rank: bool,
+) -> tuple[list[dict[int, float]], list[int]]:
+    """For each distinct phrase, the kept articles having it with the phrase's ``x_i``
+    (0.0 when not ``rank``); and each phrase's number among the distinct ones."""
+    distinct: dict[str, int] = {}
+    number = [distinct.setdefault(text, len(distinct)) for text in phrases.texts]
+    # Excluded phrases are only looked for: bm25 would first count each one's articles
+    # over the whole index (``-şirket``: 66 forms in 70,000 articles).
+    ranks = {number[i] for group in phrases.groups for term in group for i in term} if rank \
+        else set()
+    values = ", ".join("(?, ?, ?)" for _ in distinct)
+    sql = (
+        f"WITH k(id) AS MATERIALIZED ({kept}), p(i, phrase, ranked) AS (VALUES {values}) "
+        f"SELECT p.i, {FTS_TABLE}.rowid, "
+        f"CASE WHEN p.ranked THEN bm25({FTS_TABLE}, {weight}, 1.0) END "
+        f"FROM p CROSS JOIN {FTS_TABLE} CROSS JOIN k ON k.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH p.phrase AND {FTS_TABLE}.rowid BETWEEN ? AND ?"
+    )
+    params = [*kept_params]
+    for text, i in distinct.items():
+        params += [i, text, i in ranks]
+    found: list[dict[int, float]] = [{} for _ in distinct]
+    for i, rowid, x in conn.execute(sql, [*params, low, high]):
+        found[i][rowid] = -x if x is not None else 0.0  # bm25 of x_i alone: -(0.0 + x_i)
+    return found, number
+
+
+def _matching(
+    found: list[dict[int, float]], number: list[int], phrases: Phrases, rejected: frozenset[int]
+) -> set[int]:
+    """The articles every group has a phrase in and no excluded term has, less ``rejected``."""
+    matching: set[int] | None = None
+    for group in phrases.groups:
+        ids = {rowid for term in group for i in term for rowid in found[number[i]]}
+        matching = ids if matching is None else matching & ids
+    if matching is None:
+        return set()
+    for term in phrases.excluded:
+        for i in term:
+            matching.difference_update(found[number[i]])
+    matching.difference_update(rejected)
+    return matching

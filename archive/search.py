@@ -572,6 +572,12 @@ class _Matches:
         """How many articles match."""
         if self.empty:
             return 0
+        if self.kept is not None and self.phrases is not None:
+            from archive import phraserank  # narrow filters only
+
+            if phraserank.applies(self.phrases):
+                return phraserank.count(self.conn, self.phrases, *self.kept,
+                                        rejected=self.rejected)
         sql = f"SELECT count(*) FROM {self.tables} WHERE {self.where}"
         return int(self.conn.execute(sql, self.params).fetchone()[0])
 
@@ -780,11 +786,13 @@ def count(
     expand: bool = True,
 ) -> int:
     """How many articles ``search`` would find (same parameters, no paging)."""
-    query, match, _ = _plan(q, expand)
+    query, match, expander = _plan(q, expand)
     if match is None:
         return 0
     conn = get_connection(archive_or_db)
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
         matches = _Matches(conn, match, site, since, until, author, category, place, story)
+        if matches.few:
+            matches.phrases = fts_phrases(query, expander)
         matches.drop_lookalikes(query, expand)
         return matches.count()

@@ -170,13 +170,17 @@ def test_random_queries_under_narrow_filters_find_the_same(
 def test_a_narrow_filter_ranks_phrase_by_phrase_and_a_wide_one_does_not(
     news: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls = []
-    ranked = phraserank.ranked
-    monkeypatch.setattr(phraserank, "ranked", lambda *a, **k: calls.append(1) or ranked(*a, **k))
+    calls: list[str] = []
+    ranked, counted = phraserank.ranked, phraserank.count
+    monkeypatch.setattr(phraserank, "ranked",
+                        lambda *a, **k: calls.append("ranked") or ranked(*a, **k))
+    monkeypatch.setattr(phraserank, "count",
+                        lambda *a, **k: calls.append("count") or counted(*a, **k))
     assert search(news, "şirket", since="2025-02-03", until="2025-02-03")
-    assert calls
+    assert count(news, "şirket", since="2025-02-03", until="2025-02-03")
+    assert calls == ["ranked", "count"]
     calls.clear()
-    assert search(news, "şirket")  # every article: slices by the single MATCH
+    assert search(news, "şirket") and count(news, "şirket")  # every article: the single MATCH
     assert not calls
 
 
