@@ -492,7 +492,8 @@ def random_cases(n: int, seed: int = 11) -> list[tuple[str, dict[str, Any]]]:
     ``title:``), most under filters narrow enough for ``archive.phraserank``."""
     rng = random.Random(seed)
     words = [*PLANTED, *NOUNS[:60], *PLACES[:10], *(w[:3] + "*" for w in NOUNS[:30]),
-             *(f'"{p}"' for p in PHRASES), "belediye*", "bel*", "isik", "sirket"]
+             *(f'"{p}"' for p in PHRASES), "belediye*", "bel*", "isik", "sirket",
+             "su", "göl", "öldü", "şu", "çin"]  # look-alike checks (archive.lookalike)
     cases = []
     for _ in range(n):
         q = " ".join(rng.choice(["", "", "", "OR ", "-", "title:"]) + rng.choice(words)
