@@ -516,7 +516,7 @@ class _Matches:
         if self.kept is not None and self.phrases is not None:
             from archive import phraserank  # narrow filters only
 
-            if phraserank.applies(self.phrases):
+            if phraserank.applies(self.conn, self.phrases):
                 return phraserank.ranked(self.conn, self.phrases, TITLE_WEIGHT, *self.kept,
                                          rejected=self.rejected)[:n]
         sql = (
@@ -575,7 +575,7 @@ class _Matches:
         if self.kept is not None and self.phrases is not None:
             from archive import phraserank  # narrow filters only
 
-            if phraserank.applies(self.phrases):
+            if phraserank.applies(self.conn, self.phrases):
                 return phraserank.count(self.conn, self.phrases, *self.kept,
                                         rejected=self.rejected)
         sql = f"SELECT count(*) FROM {self.tables} WHERE {self.where}"

@@ -457,7 +457,7 @@ def single_match() -> Iterator[None]:
     """Searches inside rank a narrow filter's matches with the single FTS5 MATCH, as before
     ``archive.phraserank`` (the reference it is compared with)."""
     saved = phraserank.applies
-    phraserank.applies = lambda phrases: False
+    phraserank.applies = lambda conn, phrases: False
     try:
         yield
     finally:

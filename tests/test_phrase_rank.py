@@ -92,9 +92,16 @@ FILTERS: list[dict[str, Any]] = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _small_rare_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ANDs of words in a few of these 600 articles are ranked phrase by phrase too (on
+    100,000 articles a group is rare under ``RARE_GROUP`` = 2,000 matches)."""
+    monkeypatch.setattr(phraserank, "RARE_GROUP", 3)
+
+
 def _old_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make searches rank with the single MATCH, as before ``archive.phraserank``."""
-    monkeypatch.setattr(phraserank, "applies", lambda phrases: False)
+    monkeypatch.setattr(phraserank, "applies", lambda conn, phrases: False)
 
 
 def _kept(archive: Archive, filters: dict[str, Any]) -> tuple[str, list[Any]]:
@@ -116,7 +123,6 @@ def test_ranked_gives_every_match_of_the_single_match_with_the_same_bm25(
         query = parse_query(q)
         match = to_fts(query, expander)
         phrases = fts_phrases(query, expander)
-        assert phraserank.applies(phrases)
         reference = [
             (int(r), float(s)) for r, s in news.conn.execute(
                 f"SELECT rowid, bm25({FTS_TABLE}, 3.0, 1.0) AS rank FROM {FTS_TABLE} "
@@ -184,6 +190,23 @@ def test_a_narrow_filter_ranks_phrase_by_phrase_and_a_wide_one_does_not(
     assert not calls
 
 
-def test_phrases_outside_ascii_keep_the_single_match() -> None:
-    assert not phraserank.applies(fts_phrases(parse_query("москва")))
-    assert phraserank.applies(fts_phrases(parse_query("İzmir'de ŞİRKET"), inflect.expand))
+def test_phrases_outside_ascii_keep_the_single_match(news: Archive) -> None:
+    assert not phraserank.applies(news.conn, fts_phrases(parse_query("москва")))
+    assert phraserank.applies(news.conn,
+                              fts_phrases(parse_query("İzmir'de ŞİRKET"), inflect.expand))
+
+
+def test_an_and_with_a_rare_group_keeps_the_single_match(
+    news: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def applies(q: str) -> bool:
+        return phraserank.applies(news.conn, fts_phrases(parse_query(q), inflect.expand))
+
+    assert applies("kadın") and applies("şirket OR zeytinyağı") and applies("şirket -su")
+    assert applies("şirket kadın") and applies("zeytinyağı şirket")
+    rare = count(news, "zeytinyağı")
+    monkeypatch.setattr(phraserank, "RARE_GROUP", rare + 1)
+    assert not applies("zeytinyağı şirket")  # FTS5 steps through the rare word's matches
+    assert applies("(şirket OR kadın OR çocuk) (belediye OR piyasa OR ışık)")
+    assert applies("zeytinyağı OR şirket")
+    assert applies("zeytin* (şirket OR kadın OR çocuk)")  # a prefix is not probed
