@@ -422,7 +422,8 @@ class _Matches:
     ids are read once into a list each match is looked up in (``+rowid IN``: the ``+``
     keeps SQLite from running the MATCH once per id), their range of ids bounds the index
     scan, and no slicing is needed: a common word on one day, 82 of 70,000 matches, went
-    from 38 to 16 ms.
+    from 38 to 16 ms. ``search`` and ``count`` then rank and count those matches phrase by
+    phrase (``archive.phraserank``) when the query allows it (``phraserank.applies``).
     """
 
     def __init__(
