@@ -8,7 +8,7 @@ and a few combinations. Prints the build time, the file size and a table.
 
     python bench/search_bench.py [--articles 100000] [--runs 50] [--db PATH] [--rebuild]
                                  [--optimize] [--cli-runs 20] [--body-words 400]
-                                 [--fast-build] [--quick]
+                                 [--fast-build] [--compare] [--identity N] [--quick]
 
 A million articles (goal 3b's second point) fit the disk with short bodies and build in
 minutes with ``--fast-build``:
@@ -25,6 +25,11 @@ archive is written the way a crawl writes it, by ``save_articles`` in batches of
 
 The last lines are one verdict per goal: every query's p95 against 20 ms (100,000
 articles) or 60 ms (1,000,000), and ``newscrawler search`` median wall time against 60 ms.
+
+``--compare`` times each query twice, alternately: with the single FTS5 MATCH (as before
+``archive.phraserank``) and with the phrase-by-phrase ranking of narrow filters.
+``--identity N`` first searches ``N`` random queries under mostly narrow filters both ways
+and prints how many differ (hits, their order, ranks, snippets, counts: must be 0).
 
 It also times ``newscrawler search`` end to end (a new process each time: imports, opening
 the archive, the search, printing) against ``python -c pass`` (goal of issue 11: ≤ 60 ms
@@ -45,6 +50,7 @@ see the effect of a schema change on the index size).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -58,7 +64,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from archive import Archive, count, search
+from archive import Archive, count, phraserank, search
 from archive.inflect import inflections, stems
 
 #: Bump when the generator changes: cached archives are keyed by it.
@@ -446,6 +452,91 @@ def measure(
         yield label, q, matches, statistics.median(times), percentile(times, 95)
 
 
+@contextlib.contextmanager
+def single_match() -> Iterator[None]:
+    """Searches inside rank a narrow filter's matches with the single FTS5 MATCH, as before
+    ``archive.phraserank`` (the reference it is compared with)."""
+    saved = phraserank.applies
+    phraserank.applies = lambda conn, phrases: False
+    try:
+        yield
+    finally:
+        phraserank.applies = saved
+
+
+def measure_compare(
+    archive: Archive, runs: int, warmup: int
+) -> Iterator[tuple[str, str, float, float, float, float]]:
+    """(label, query, p50 and p95 ms with the single MATCH, the same with
+    ``archive.phraserank``) per query, the two timed alternately run by run."""
+    for label, q, kwargs in QUERIES:
+        for _ in range(warmup):
+            search(archive, q, **kwargs)
+            with single_match():
+                search(archive, q, **kwargs)
+        old, new = [], []
+        for _ in range(runs):
+            with single_match():
+                t0 = time.perf_counter()
+                search(archive, q, **kwargs)
+                old.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            search(archive, q, **kwargs)
+            new.append((time.perf_counter() - t0) * 1000)
+        yield (label, q, statistics.median(old), percentile(old, 95), statistics.median(new),
+               percentile(new, 95))
+
+
+def random_cases(n: int, seed: int = 11) -> list[tuple[str, dict[str, Any]]]:
+    """``n`` random queries (planted and common words, prefixes, phrases, OR, exclusions,
+    ``title:``), most under filters narrow enough for ``archive.phraserank``."""
+    rng = random.Random(seed)
+    words = [*PLANTED, *NOUNS[:60], *PLACES[:10], *(w[:3] + "*" for w in NOUNS[:30]),
+             *(f'"{p}"' for p in PHRASES), "belediye*", "bel*", "isik", "sirket",
+             "su", "göl", "öldü", "şu", "çin"]  # look-alike checks (archive.lookalike)
+    cases = []
+    for _ in range(n):
+        q = " ".join(rng.choice(["", "", "", "OR ", "-", "title:"]) + rng.choice(words)
+                     for _ in range(rng.randint(1, 3))).replace(" OR -", " -")
+        day = date(2023, 1, 1) + timedelta(days=rng.randrange(1050))
+        span = rng.choice([0, 0, 1, 3, 10, 30, 300])
+        kwargs: dict[str, Any] = {"since": day.isoformat(),
+                                  "until": (day + timedelta(days=span)).isoformat()}
+        if span >= 10 or rng.random() < 0.3:
+            kwargs["site"] = f"site{rng.randrange(5)}"
+        if rng.random() < 0.2:
+            kwargs["offset"] = rng.randrange(40)
+        cases.append((q, kwargs))
+    return cases
+
+
+def identity(archive: Archive, n: int) -> tuple[int, int, int, int]:
+    """(queries, those ranked by ``archive.phraserank``, hits, queries whose hits or count
+    differ) over ``random_cases(n)``, searched with it and with the single MATCH."""
+    differ = hits = ranked = 0
+    rank = phraserank.ranked
+    calls: list[int] = []
+
+    def counted_rank(*args: Any, **kwargs: Any) -> list[tuple[int, float]]:
+        calls.append(1)
+        return rank(*args, **kwargs)
+
+    for q, kwargs in random_cases(n):
+        counted = {k: v for k, v in kwargs.items() if k != "offset"}
+        calls.clear()
+        phraserank.ranked = counted_rank
+        try:
+            new = (search(archive, q, **kwargs), count(archive, q, **counted))
+        finally:
+            phraserank.ranked = rank
+        with single_match():
+            old = (search(archive, q, **kwargs), count(archive, q, **counted))
+        ranked += bool(calls)
+        hits += len(new[0])
+        differ += new != old
+    return n, ranked, hits, differ
+
+
 #: Queries timed through the command line.
 CLI_QUERIES = ("zeytinyağı", "belediye", "şirket")
 
@@ -557,11 +648,18 @@ def main() -> None:
     parser.add_argument("--fast-build", action="store_true",
                         help="insert the rows and index them once instead of save_articles "
                         "in batches (see the module docstring)")
+    parser.add_argument("--compare", action="store_true",
+                        help="time each query with the single FTS5 MATCH and with "
+                        "archive.phraserank, alternately, instead of the usual table")
+    parser.add_argument("--identity", type=int, default=0, metavar="N",
+                        help="compare N random queries under narrow filters, searched with "
+                        "archive.phraserank and with the single MATCH (0: none)")
     parser.add_argument("--quick", action="store_true",
                         help="1,000 articles in a temporary archive, 2 runs (for CI)")
     args = parser.parse_args()
     if args.quick:
         args.articles, args.runs, args.warmup, args.cli_runs = 1000, 2, 1, 2
+        args.identity = args.identity or 20
         with tempfile.TemporaryDirectory() as tmp:
             args.db = Path(tmp) / "quick.db"
             run(args)
@@ -608,12 +706,32 @@ def run(args: argparse.Namespace) -> None:
             f"archive: {n:,} articles, body {body / 1024:.1f} KB avg, file {size:,.0f} MB "
             f"({size / n * 1000:.1f} MB per 1,000 articles)"
         )
+        if args.identity:
+            started = time.perf_counter()
+            queries, ranked, hits, differ = identity(archive, args.identity)
+            print(f"identity: {queries} random queries, {ranked} of them ranked phrase by "
+                  f"phrase, {hits:,} hits: {differ} differ between archive.phraserank and "
+                  f"the single MATCH "
+                  f"({time.perf_counter() - started:.0f} s)\n")
         print(f"timing: {args.warmup} warm-up + {args.runs} runs each, limit 20, snippets on\n")
-        print(f"{'query type':<30} {'query':<26} {'matches':>8} {'median ms':>10} {'p95 ms':>8}")
         worst = (0.0, "")
-        for label, q, matches, median, p95 in measure(archive, args.runs, args.warmup):
-            print(f"{label:<30} {q:<26} {matches:>8,} {median:>10.1f} {p95:>8.1f}", flush=True)
-            worst = max(worst, (p95, label))
+        if not args.runs:
+            pass
+        elif args.compare:
+            print(f"{'query type':<30} {'query':<26} {'single MATCH p50':>16} {'p95':>6} "
+                  f"{'phraserank p50':>14} {'p95':>6}")
+            for label, q, old50, old95, new50, new95 in measure_compare(
+                    archive, args.runs, args.warmup):
+                print(f"{label:<30} {q:<26} {old50:>16.1f} {old95:>6.1f} {new50:>14.1f} "
+                      f"{new95:>6.1f}", flush=True)
+                worst = max(worst, (new95, label))
+        else:
+            print(f"{'query type':<30} {'query':<26} {'matches':>8} {'median ms':>10} "
+                  f"{'p95 ms':>8}")
+            for label, q, matches, median, p95 in measure(archive, args.runs, args.warmup):
+                print(f"{label:<30} {q:<26} {matches:>8,} {median:>10.1f} {p95:>8.1f}",
+                      flush=True)
+                worst = max(worst, (p95, label))
     if args.cli_runs:
         time_cli(path, args.cli_runs, n)
     print(query_verdict(n, worst))

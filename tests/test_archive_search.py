@@ -326,9 +326,17 @@ def test_the_full_text_index_drives_every_query(news: Archive, filters: dict[str
     assert len(matching) >= 3
     for sql in matching:
         plan = news.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
-        # the first table read (a subquery's rows are read after the tables feeding it)
+        # the first table read (a subquery's rows are read after the tables feeding it, a
+        # materialized list of kept ids before; archive.phraserank scans the index once
+        # per phrase of its constant list)
+        aside = {row[0] for row in plan if row[3].startswith("MATERIALIZE ")}
+        for row in plan:
+            if row[1] in aside:
+                aside.add(row[0])
         reads = [row[3] for row in plan
-                 if row[3].startswith(("SCAN ", "SEARCH ")) and "(subquery" not in row[3]]
+                 if row[3].startswith(("SCAN ", "SEARCH ")) and "(subquery" not in row[3]
+                 and row[0] not in aside and not row[3].endswith(" CONSTANT ROWS")
+                 and row[3] != "SCAN p"]
         assert reads[0].startswith("SCAN articles_fts VIRTUAL TABLE"), (sql, plan)
         # once, not once per article the filters keep (``rowid=`` handed to the index)
         assert "=" not in reads[0].partition(" INDEX ")[2], (sql, plan)
