@@ -93,10 +93,6 @@ EXTRACT_WORKERS = "auto"
 # round).
 EXTRACT_WORKER_STEPS = ["clean", "split", "places", "template", "block", "dates", "archive",
                         "links"]
-# When the least busy extraction worker already holds this many pages, a page's content hash
-# and stories' prints (the "archive" step) are left to the crawl's process (stats
-# extract/light): on large pages the worker is the busier process. 0: never.
-EXTRACT_WORKER_BACKLOG = 0
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).

@@ -106,16 +106,3 @@ def test_a_pipe_to_a_worker_holds_several_large_pages() -> None:
         assert pool.submit(len, page).result(timeout=60) == len(page)
     finally:
         pool.shutdown()
-
-
-def test_the_backlog_counts_the_calls_the_least_busy_worker_holds() -> None:
-    pool = WorkerProcesses(2)
-    try:
-        assert pool.backlog() == 0
-        calls = [pool.submit(pause_then_pid, 0.5) for _ in range(5)]
-        assert pool.backlog() == 2  # three calls on one worker, two on the other
-        for call in calls:
-            call.result(timeout=60)
-        assert pool.backlog() == 0
-    finally:
-        pool.shutdown()

@@ -223,11 +223,6 @@ class WorkerProcesses:
         """The live children's process ids."""
         return sorted(w.process.pid for w in self._workers if w.process.poll() is None)
 
-    def backlog(self) -> int:
-        """The calls the least busy child holds (queued or running): what a new call
-        would wait behind."""
-        return min(len(w.pending) for w in self._workers)
-
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:
         """Run ``fn(*args)`` in the least busy worker; its future holds the result."""
         from concurrent.futures.process import BrokenProcessPool
