@@ -93,6 +93,14 @@ EXTRACT_WORKERS = "auto"
 # round).
 EXTRACT_WORKER_STEPS = ["clean", "split", "places", "template", "block", "dates", "archive",
                         "links"]
+# Bytes of pages an extraction worker may hold (sent, not answered) before a page's content
+# hash and stories' prints (the "archive" step) are left to the crawl's process (stats
+# extract/light): on large pages the worker is the busier process, on small ones the crawl's
+# (256 KiB: ~2.5 pages of 100 KB, never reached with 7 KB pages at 32 requests). Measured
+# (bench/crawl_bench.py pages, alternating pairs of 1,200 ~97 KB pages): +6%, faster in 7 of
+# 8 pairs; counted in pages (>= 3) it also fired on bursts of small pages, -10% there.
+# 0: every page gets every step in the worker. The archive is the same either way.
+EXTRACT_WORKER_BACKLOG = 262144
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).

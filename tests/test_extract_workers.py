@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from newscrawler.extract.pool import ExtractionPool, extract_bytes
+from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes
 from newscrawler.profiles import get_profile
 from newscrawler.sample_server import SAMPLE_ROOT
 from newscrawler.spiders.news import WORKER_STEPS
@@ -242,3 +242,60 @@ def test_a_worker_does_not_import_parsel_for_a_profile_without_selectors() -> No
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60)
     assert out.stdout.strip() == "[]", out.stderr[-2000:]
+
+
+def test_a_page_sent_light_leaves_the_hash_and_prints_to_the_crawl() -> None:
+    from dataclasses import replace
+
+    from newscrawler.extract import pool as extraction
+
+    profile = get_profile("sample")
+    steps = Steps(clean=True, split=True, places=True, template=True, block=True, dates=True,
+                  archive=True, stories=True, links=True)
+    pages = sorted(SAMPLE_ROOT.glob("*.html"))[:8]
+    saved = extraction._PROFILE, extraction._STEPS
+    extraction._PROFILE, extraction._STEPS = profile, steps
+    try:
+        for page in pages:
+            url = f"http://127.0.0.1:8765/{page.stem}"
+            _, _, full = extraction._extract_in_worker(page.read_bytes(), None, url)
+            _, _, light = extraction._extract_in_worker(page.read_bytes(), None, url, (), True)
+            assert full is not None and light is not None
+            assert full.prepared is not None and light.prepared is not None
+            if full.body:
+                assert full.prepared.content_hash and full.prepared.story_prints is not None
+            assert light.prepared.content_hash is None and light.prepared.story_prints is None
+            full.fetched_at = light.fetched_at
+            full.prepared = replace(full.prepared, content_hash=None, story_prints=None)
+            assert light == full  # the rest as a full page's
+    finally:
+        extraction._PROFILE, extraction._STEPS = saved
+
+
+def test_pages_sent_light_give_the_same_archive(
+        crawled_without_workers: dict[str, Any], tmp_path: Path) -> None:
+    db = tmp_path / "light.db"
+    proc = start("sample", db, crawled_without_workers["origin"], "PROGRESS_INTERVAL=0",
+                 "EXTRACT_WORKERS=1", "EXTRACT_WORKER_BACKLOG=1")
+    _out, err = proc.communicate(timeout=240)
+    assert proc.returncode == 0, err[-3000:]
+    assert archive_content(db) == archive_content(crawled_without_workers["db"])
+    stats = json.loads(rows(db, "select stats from crawl_runs")[0]["stats"])
+    # a page goes light when the worker holds one already: pages fetched together
+    assert 0 < stats["extract/light"] <= stats["item_scraped_count"]
+
+
+def test_the_pool_counts_the_bytes_its_workers_hold() -> None:
+    profile = get_profile("sample")
+    page = sorted(SAMPLE_ROOT.glob("*.html"))[0].read_bytes()
+    big = page.replace(b"</body>", b"<p>" + b"Uzun bir paragraf. " * 20_000 + b"</p></body>")
+    pool = ExtractionPool(1, profile)
+    try:
+        pool.start()
+        calls = [pool.submit(body, None, "http://127.0.0.1:8765/x") for body in (big, page)]
+        assert pool.held() == len(big) + len(page)  # the big page takes the worker a while
+        for call in calls:
+            call.result(timeout=60)
+        assert pool.held() == 0
+    finally:
+        pool.close()

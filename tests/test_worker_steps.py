@@ -191,7 +191,7 @@ class _Pool:
         self.spider, self.late = spider, late
 
     def submit(self, body: bytes, charset: str | None, url: str,
-               dates_from: tuple[DateCandidate, ...]) -> Future[Any]:
+               dates_from: tuple[DateCandidate, ...], light: bool = False) -> Future[Any]:
         profile = self.spider.profile
         full = Steps(clean=True, split=True, dates=True)
         encoding, extracted = extract_bytes(body, charset, url, profile)

@@ -106,3 +106,4 @@ def test_a_pipe_to_a_worker_holds_several_large_pages() -> None:
         assert pool.submit(len, page).result(timeout=60) == len(page)
     finally:
         pool.shutdown()
+

@@ -27,8 +27,9 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from archive import stories
@@ -148,6 +149,13 @@ def _after_text(item: ArticleItem, prepared: Prepared, steps: Steps) -> None:
             prepared.story_prints = stories.body_prints(item.body)
 
 
+@cache
+def _light(steps: Steps) -> Steps:
+    """``steps`` without the last ones (the content hash, the stories' prints), which the
+    crawl's process computes for a page sent ``light`` (:meth:`ExtractionPool.submit`)."""
+    return replace(steps, archive=False, stories=False)
+
+
 def _init_worker(profile: SiteProfile | None, steps: Steps, crawl_pid: int) -> None:
     """Start a worker: keep the site's profile, leave shutdown signals to the crawl, end
     when the crawl's process is gone (its pipe's end of file is read only after the page
@@ -187,10 +195,11 @@ def fetch_time() -> str:
 
 
 def _extract_in_worker(body: bytes, header_charset: str | None, url: str,
-                       dates_from: tuple[DateCandidate, ...] = ()
+                       dates_from: tuple[DateCandidate, ...] = (), light: bool = False
                        ) -> tuple[str, Extracted, ArticleItem | None]:
+    steps = _light(_STEPS) if light else _STEPS
     encoding, extracted = extract_bytes(body, header_charset, url, _PROFILE)
-    text = prepare_text(extracted, _PROFILE, _STEPS, raw=body, fetched_at=fetch_time(),
+    text = prepare_text(extracted, _PROFILE, steps, raw=body, fetched_at=fetch_time(),
                         dates_from=dates_from)
     return encoding, for_crawl(extracted, text), text
 
@@ -228,6 +237,8 @@ class ExtractionPool:
         self.profile = profile
         self.steps = steps
         self.generation = 0
+        self._held = 0
+        self._held_lock = threading.Lock()
         self._executor = self._new_executor()
 
     def _new_executor(self) -> WorkerProcesses:
@@ -243,13 +254,33 @@ class ExtractionPool:
         return self.pids()
 
     def submit(self, body: bytes, header_charset: str | None, url: str,
-               dates_from: Sequence[DateCandidate] = ()
+               dates_from: Sequence[DateCandidate] = (), *, light: bool = False
                ) -> Future[tuple[str, Extracted, ArticleItem | None]]:
         """Extract one page in a worker; the future holds (encoding, Extracted, the text
         after the pool's steps or None). ``dates_from``: the feed and sitemap dates the
-        crawl holds for the page now."""
-        return self._executor.submit(_extract_in_worker, body, header_charset, url,
-                                     tuple(dates_from))
+        crawl holds for the page now; ``light``: leave the last steps (content hash,
+        stories' prints) to the crawl's process."""
+        size = len(body)
+        with self._held_lock:
+            self._held += size
+        try:
+            future = self._executor.submit(_extract_in_worker, body, header_charset, url,
+                                           tuple(dates_from), light)
+        except BaseException:
+            self._release(size)
+            raise
+        future.add_done_callback(lambda _: self._release(size))
+        return future
+
+    def _release(self, size: int) -> None:
+        """A page was answered (or failed): its bytes are no longer held."""
+        with self._held_lock:
+            self._held -= size
+
+    def held(self) -> int:
+        """Bytes of pages sent to the workers and not answered yet, per worker: the work
+        each has ahead of it."""
+        return self._held // max(1, self.workers)
 
     def restart(self, generation: int) -> bool:
         """Replace the workers of ``generation``, broken (one was killed), by new ones;

@@ -112,6 +112,7 @@ class NewsSpider(scrapy.Spider):
         self._discovery_seen = 0
         self._discovery_blocks = 0
         self._pool: ExtractionPool | None = None
+        self._light_backlog = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -135,6 +136,7 @@ class NewsSpider(scrapy.Spider):
         if settings.getbool("NEWSCRAWLER_ONLY_NEW"):
             spider._known = _known_urls(settings.get("ARCHIVE_DB"), profile.name)
         spider._pool = _extraction_pool(crawler, profile)
+        spider._light_backlog = settings.getint("EXTRACT_WORKER_BACKLOG", 0)
         if spider._pool is not None:
             crawler.signals.connect(spider._check_reactor, signal=signals.spider_opened)
             crawler.signals.connect(spider._stop_pool_now, signal=force_stop)
@@ -351,15 +353,22 @@ class NewsSpider(scrapy.Spider):
         """Decode and extract a page: in a worker process (``EXTRACT_WORKERS``) or here
         (``dates``: the feed and sitemap dates held for it, for the worker's date choice).
 
-        A worker that died (killed, out of memory) breaks the pool: it is started again and
-        this page is extracted here, so no page is lost (``extract/worker_restarts``).
+        When the workers already hold ``EXTRACT_WORKER_BACKLOG`` bytes of pages each, the
+        page's content hash and stories' prints are left to the pipelines here
+        (``extract/light``): the workers are then the busier side. A worker that died
+        (killed, out of memory) breaks the pool: it is started again and this page is
+        extracted here, so no page is lost (``extract/worker_restarts``).
         """
         pool = self._pool
         if pool is None:
             return (*extract_bytes(body, header_charset, url, self.profile), None)
+        light = bool(self._light_backlog) and pool.held() >= self._light_backlog
+        if light:
+            self._count("extract/light")
         generation = pool.generation
         try:
-            return await asyncio.wrap_future(pool.submit(body, header_charset, url, dates))
+            return await asyncio.wrap_future(
+                pool.submit(body, header_charset, url, dates, light=light))
         except BrokenProcessPool:
             if pool.restart(generation):
                 self._count("extract/worker_restarts")
