@@ -95,11 +95,12 @@ EXTRACT_WORKER_STEPS = ["clean", "split", "places", "template", "block", "dates"
                         "links"]
 # Bytes of pages an extraction worker may hold (sent, not answered) before a page's content
 # hash and stories' prints (the "archive" step) are left to the crawl's process (stats
-# extract/light): on large pages the worker is the busier process, on small ones the crawl's
-# (256 KiB: ~2.5 pages of 100 KB, never reached with 7 KB pages at 32 requests). Measured
-# (bench/crawl_bench.py pages, alternating pairs of 1,200 ~97 KB pages): +6%, faster in 7 of
-# 8 pairs; counted in pages (>= 3) it also fired on bursts of small pages, -10% there.
-# 0: every page gets every step in the worker. The archive is the same either way.
+# extract/light): on large pages the worker is the busier process, on small ones the crawl's.
+# Measured on bench/crawl_bench.py's pages, alternating pairs of crawls: 1,200 ~97 KB pages
+# +6% pages/s (faster in 7 of 8 pairs; 1,197 of them went light), 1,500 ~7 KB pages
+# unchanged (2 of 4 pairs; ~270 went light, in bursts). Counted in pages (>= 3 held) it cost
+# small pages 10%. 0: every page gets every step in the worker. The archive is the same
+# either way.
 EXTRACT_WORKER_BACKLOG = 262144
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
