@@ -93,14 +93,14 @@ EXTRACT_WORKERS = "auto"
 # round).
 EXTRACT_WORKER_STEPS = ["clean", "split", "places", "template", "block", "dates", "archive",
                         "links"]
-# Bytes of pages an extraction worker may hold (sent, not answered) before a page's content
-# hash and stories' prints (the "archive" step) are left to the crawl's process (stats
-# extract/light): on large pages the worker is the busier process, on small ones the crawl's.
-# Measured on bench/crawl_bench.py's pages, alternating pairs of crawls: 1,200 ~97 KB pages
-# +6% pages/s (faster in 7 of 8 pairs; 1,197 of them went light), 1,500 ~7 KB pages
-# unchanged (2 of 4 pairs; ~270 went light, in bursts). Counted in pages (>= 3 held) it cost
-# small pages 10%. 0: every page gets every step in the worker. The archive is the same
-# either way.
+# Bytes of pages an extraction worker may hold (sent, not answered) before a page's places,
+# block checks and date choice are left to the crawl's process (stats extract/light): on
+# large pages the worker is the busier process, on small ones the crawl's. Measured on
+# bench/crawl_bench.py's pages, alternating pairs of crawls: 1,200 ~97 KB pages +9% pages/s
+# (faster in 7 of 8 pairs; ~1,190 pages went light), same peak memory; ~7 KB pages unchanged
+# (~270 of 1,500 went light, in bursts). Leaving the stories' prints instead gained +6% but
+# loaded numpy into the crawl's process (+15 MB); counting pages instead of bytes cost small
+# pages 10%. 0: every page gets every step in the worker. The archive is the same either way.
 EXTRACT_WORKER_BACKLOG = 262144
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True

@@ -244,7 +244,7 @@ def test_a_worker_does_not_import_parsel_for_a_profile_without_selectors() -> No
     assert out.stdout.strip() == "[]", out.stderr[-2000:]
 
 
-def test_a_page_sent_light_leaves_the_hash_and_prints_to_the_crawl() -> None:
+def test_a_page_sent_light_leaves_places_blocks_and_dates_to_the_crawl() -> None:
     from dataclasses import replace
 
     from newscrawler.extract import pool as extraction
@@ -262,12 +262,13 @@ def test_a_page_sent_light_leaves_the_hash_and_prints_to_the_crawl() -> None:
             _, _, light = extraction._extract_in_worker(page.read_bytes(), None, url, (), True)
             assert full is not None and light is not None
             assert full.prepared is not None and light.prepared is not None
-            if full.body:
-                assert full.prepared.content_hash and full.prepared.story_prints is not None
-            assert light.prepared.content_hash is None and light.prepared.story_prints is None
+            assert full.prepared.block is not None and full.prepared.dates is not None
+            assert full.prepared.places is not None
+            assert (light.prepared.places, light.prepared.block, light.prepared.dates) == (
+                None, None, None)
             full.fetched_at = light.fetched_at
-            full.prepared = replace(full.prepared, content_hash=None, story_prints=None)
-            assert light == full  # the rest as a full page's
+            full.prepared = replace(full.prepared, places=None, block=None, dates=None)
+            assert light == full  # the rest (content hash, stories' prints) as a full page's
     finally:
         extraction._PROFILE, extraction._STEPS = saved
 

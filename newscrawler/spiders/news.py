@@ -354,7 +354,7 @@ class NewsSpider(scrapy.Spider):
         (``dates``: the feed and sitemap dates held for it, for the worker's date choice).
 
         When the workers already hold ``EXTRACT_WORKER_BACKLOG`` bytes of pages each, the
-        page's content hash and stories' prints are left to the pipelines here
+        page's places, block checks and date choice are left to the pipelines here
         (``extract/light``): the workers are then the busier side. A worker that died
         (killed, out of memory) breaks the pool: it is started again and this page is
         extracted here, so no page is lost (``extract/worker_restarts``).
