@@ -7,7 +7,11 @@ crawl and any worker processes it starts, summed, sampled from ``/proc`` every 5
 the crawl process's own ``ru_maxrss`` (its high-water mark, not a sample), and one verdict
 line against the goal::
 
-    python bench/crawl_memory.py [--pages 20000] [--quick]
+    python bench/crawl_memory.py [--pages 20000] [--large] [--set NAME=VALUE] [--quick]
+
+The goal's site has small pages (~1.3 KB). ``--large`` crawls ``bench/crawl_bench.py``'s
+~97 KB pages instead (``tests/realistic_site.py``; 20,000 of them take ~2 GB of disk):
+extraction of large pages takes more memory in the worker, and more pages wait for it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from generated_site import make_site  # noqa: E402
+from realistic_site import make_realistic_site  # noqa: E402
 
 from newscrawler.sample_server import serve  # noqa: E402
 
@@ -118,19 +123,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=GOAL_PAGES)
     parser.add_argument("--quick", action="store_true", help="300 pages, no goal check")
+    parser.add_argument("--large", action="store_true",
+                        help="~97 KB pages (crawl_bench's large pages) instead of ~1.3 KB")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a crawl setting, e.g. EXTRACT_WORKERS=0 (repeatable)")
     args = parser.parse_args()
     settings = [arg for pair in args.set for arg in ("--set", pair)]
     pages = 300 if args.quick else args.pages
     with tempfile.TemporaryDirectory() as tmp:
-        folder = make_site(Path(tmp), pages)
+        if args.large:
+            folder, site = make_realistic_site(Path(tmp), pages, size="large",
+                                               origin="{{ORIGIN}}"), "realistic"
+        else:
+            folder, site = make_site(Path(tmp), pages), "gen"
         env = {**os.environ, "NEWSCRAWLER_SITES_DIR": str(folder / "sites")}
         db = folder / "news.db"
         with serve(folder / "site") as origin:
             started = time.monotonic()
             proc = subprocess.Popen(
-                [sys.executable, "-m", "newscrawler.cli", "crawl", "gen", "--db", str(db),
+                [sys.executable, "-m", "newscrawler.cli", "crawl", site, "--db", str(db),
                  "--base-url", origin, "--set", "PROGRESS_INTERVAL=0", *settings],
                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             sampler = TreeSampler(proc.pid)
@@ -144,7 +155,9 @@ def main() -> None:
         parent_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB
         tree_mb = sampler.peak / 2**20
         size_mb = db.stat().st_size / 1e6
-    print(f"crawl of {pages:,} distinct pages: {seconds:.1f} s, {pages / seconds:.1f} pages/s")
+    kind = "~97 KB" if args.large else "~1.3 KB"
+    print(f"crawl of {pages:,} distinct {kind} pages: {seconds:.1f} s, "
+          f"{pages / seconds:.1f} pages/s")
     print(f"peak RSS of the crawl process (ru_maxrss): {parent_mb:.0f} MB")
     print(f"peak RSS of the crawl process tree (sampled, parent + children): {tree_mb:.0f} MB")
     print(f"peak RSS of each process (MB): {sampler.by_role()}")
