@@ -43,7 +43,7 @@ class _Pool:
         self.steps, self.slim = steps, slim
 
     def submit(self, body: bytes, charset: str | None, url: str,
-               dates_from: tuple[Any, ...]) -> Future[Any]:
+               dates_from: tuple[Any, ...], light: bool = False) -> Future[Any]:
         profile = get_profile("sample")
         encoding, extracted = extract_bytes(body, charset, url, profile)
         text = prepare_text(extracted, profile, self.steps, raw=body, fetched_at=FETCHED,
