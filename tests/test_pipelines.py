@@ -158,3 +158,33 @@ def test_archive_batches_and_counts(tmp_path: Path) -> None:
     conn.close()
     assert crawler.stats.get_value("archive/inserted") == 3
     assert crawler.stats.get_value("archive/batches") == 2
+
+
+def test_a_batch_of_large_pages_is_written_before_it_is_full(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB": str(db), "ARCHIVE_BATCH_SIZE": 100,
+                                         "ARCHIVE_BATCH_BYTES": 250_000,
+                                         "ARCHIVE_FLUSH_SECONDS": 3600})
+
+    class FakeSpider:
+        name = "sample"
+
+    crawler.spider = FakeSpider()
+    pipe = ArchivePipeline.from_crawler(crawler)
+    pipe.open_spider()
+    page = b"<html><body>" + b"<p>uzun bir sayfa</p>" * 5_000 + b"</body></html>"  # ~105 KB
+    for n in range(5):
+        item, _ = run_chain(make_item(url=f"http://127.0.0.1/haber-{n}-10000{n}",
+                                      title=f"Haber {n}", raw_html=page))
+        pipe.process_item(item)
+    if pipe.writer is not None:
+        pipe.writer.wait()
+    conn = sqlite3.connect(db)
+    # three pages passed 250,000 bytes: written, raw pages and all, with 97 places to spare
+    assert conn.execute("select count(*) from articles").fetchone()[0] == 3
+    assert conn.execute("select count(*) from raw_pages").fetchone()[0] == 3
+    pipe.close_spider()
+    pipe.spider_closed(reason="finished")
+    assert conn.execute("select count(*) from articles").fetchone()[0] == 5
+    conn.close()
+    assert crawler.stats.get_value("archive/batches") == 2

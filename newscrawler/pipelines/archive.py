@@ -43,8 +43,9 @@ class ArchivePipeline:
     Takes the site's run lock (``newscrawler.runlock``; joined when the ``newscrawler``
     command already holds it), marks the site's runs left ``running`` as ``killed``, and
     records this run in ``crawl_runs`` with its real outcome (``newscrawler.outcome``).
-    A batch is written when full or every ``ARCHIVE_FLUSH_SECONDS`` on its own clock, so
-    a stalled crawl still writes what it has. With ``ARCHIVE_WRITER_THREAD`` (by default
+    A batch is written when full (``ARCHIVE_BATCH_SIZE`` articles, or raw pages of
+    ``ARCHIVE_BATCH_BYTES``) or every ``ARCHIVE_FLUSH_SECONDS`` on its own clock, so a
+    stalled crawl still writes what it has. With ``ARCHIVE_WRITER_THREAD`` (by default
     when extraction runs in workers) the archive is opened, written and closed by one
     thread of its own
     (``newscrawler.pipelines.archive_writer``): a full batch is handed over while the crawl
@@ -57,7 +58,8 @@ class ArchivePipeline:
     later items are dropped without another write, and the run is recorded ``failed``
     if the database still allows it.
 
-    Settings: ``ARCHIVE_DB``, ``ARCHIVE_BATCH_SIZE``, ``ARCHIVE_FLUSH_SECONDS``,
+    Settings: ``ARCHIVE_DB``, ``ARCHIVE_BATCH_SIZE``, ``ARCHIVE_BATCH_BYTES``,
+    ``ARCHIVE_FLUSH_SECONDS``,
     ``ARCHIVE_RAW_PAGES``, ``ARCHIVE_TIMEOUT``, ``ARCHIVE_WRITER_THREAD``,
     ``NEWSCRAWLER_MAX_ARTICLES`` (items past the limit, already in flight when the crawl
     was told to stop, are dropped here).
@@ -69,11 +71,13 @@ class ArchivePipeline:
 
     def __init__(self, crawler: Crawler, path: str, *, batch_size: int, flush_seconds: float,
                  raw_pages: bool, timeout: float, max_articles: int = 0,
-                 writer_thread: bool = True) -> None:
+                 writer_thread: bool = True, batch_bytes: int = 0) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.path = path
         self.batch_size = max(1, batch_size)
+        self.batch_bytes = batch_bytes
+        self.raw_bytes = 0
         self.flush_seconds = flush_seconds
         self.keep_raw = raw_pages
         self.timeout = timeout
@@ -103,6 +107,7 @@ class ArchivePipeline:
             crawler,
             path,
             batch_size=s.getint("ARCHIVE_BATCH_SIZE", 100),
+            batch_bytes=s.getint("ARCHIVE_BATCH_BYTES", 0),
             flush_seconds=s.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0),
             raw_pages=s.getbool("ARCHIVE_RAW_PAGES", True),
             timeout=s.getfloat("ARCHIVE_TIMEOUT", 30.0),
@@ -160,7 +165,8 @@ class ArchivePipeline:
         self.accepted += 1
         self.records.append(item.record())
         self._keep_raw(item, article=True)
-        if len(self.records) >= self.batch_size:
+        if len(self.records) >= self.batch_size or (
+                self.batch_bytes and self.raw_bytes >= self.batch_bytes):
             self.flush()
         return item
 
@@ -182,6 +188,7 @@ class ArchivePipeline:
                 "article": article,
             } | ({} if item.prepared is None or item.prepared.raw_compressed is None
                  else {"compressed": item.prepared.raw_compressed}))
+            self.raw_bytes += len(item.raw_html)
             item.raw_html = None
 
     def _tick(self) -> None:
@@ -204,7 +211,7 @@ class ArchivePipeline:
         if self.error is not None:
             return False
         records, raw = self.records, self.raw
-        self.records, self.raw = [], []
+        self.records, self.raw, self.raw_bytes = [], [], 0
         if records:
             self._hand_over("articles", len(records),
                             partial(self._write, self.store.save_articles, records))
@@ -222,7 +229,7 @@ class ArchivePipeline:
                 self.records = []
             if self.raw:
                 self._count("raw", store.save_raw_pages(self.raw))
-                self.raw = []
+                self.raw, self.raw_bytes = [], 0
         except ArchiveError as exc:
             assert self.stats is not None
             self.stats.inc_value("archive/lost", len(self.records))
