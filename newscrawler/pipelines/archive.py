@@ -77,7 +77,6 @@ class ArchivePipeline:
         self.path = path
         self.batch_size = max(1, batch_size)
         self.batch_bytes = batch_bytes
-        self.raw_bytes = 0
         self.flush_seconds = flush_seconds
         self.keep_raw = raw_pages
         self.timeout = timeout
@@ -166,7 +165,7 @@ class ArchivePipeline:
         self.records.append(item.record())
         self._keep_raw(item, article=True)
         if len(self.records) >= self.batch_size or (
-                self.batch_bytes and self.raw_bytes >= self.batch_bytes):
+                self.batch_bytes and self._raw_bytes() >= self.batch_bytes):
             self.flush()
         return item
 
@@ -188,8 +187,11 @@ class ArchivePipeline:
                 "article": article,
             } | ({} if item.prepared is None or item.prepared.raw_compressed is None
                  else {"compressed": item.prepared.raw_compressed}))
-            self.raw_bytes += len(item.raw_html)
             item.raw_html = None
+
+    def _raw_bytes(self) -> int:
+        """Bytes of HTML the held raw pages keep (``ARCHIVE_BATCH_BYTES``)."""
+        return sum(len(page["body"]) for page in self.raw)
 
     def _tick(self) -> None:
         """The flush timer: write a partly filled batch on the clock."""
@@ -211,7 +213,7 @@ class ArchivePipeline:
         if self.error is not None:
             return False
         records, raw = self.records, self.raw
-        self.records, self.raw, self.raw_bytes = [], [], 0
+        self.records, self.raw = [], []
         if records:
             self._hand_over("articles", len(records),
                             partial(self._write, self.store.save_articles, records))
@@ -229,7 +231,7 @@ class ArchivePipeline:
                 self.records = []
             if self.raw:
                 self._count("raw", store.save_raw_pages(self.raw))
-                self.raw, self.raw_bytes = [], 0
+                self.raw = []
         except ArchiveError as exc:
             assert self.stats is not None
             self.stats.inc_value("archive/lost", len(self.records))
