@@ -130,10 +130,10 @@ def test_archive_needs_a_database() -> None:
         ArchivePipeline.from_crawler(get_crawler(settings_dict={"ARCHIVE_DB": ""}))
 
 
-def test_archive_batches_and_counts(tmp_path: Path) -> None:
-    db = tmp_path / "news.db"
-    crawler = get_crawler(settings_dict={"ARCHIVE_DB": str(db), "ARCHIVE_BATCH_SIZE": 2,
-                                         "ARCHIVE_FLUSH_SECONDS": 3600})
+def open_archive_pipeline(db: Path, **settings: Any) -> tuple[Any, ArchivePipeline]:
+    """An ArchivePipeline on ``db`` for a spider named ``sample``, opened; and its crawler."""
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB": str(db), "ARCHIVE_FLUSH_SECONDS": 3600,
+                                         **settings})
 
     class FakeSpider:
         name = "sample"
@@ -141,6 +141,12 @@ def test_archive_batches_and_counts(tmp_path: Path) -> None:
     crawler.spider = FakeSpider()
     pipe = ArchivePipeline.from_crawler(crawler)
     pipe.open_spider()
+    return crawler, pipe
+
+
+def test_archive_batches_and_counts(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    crawler, pipe = open_archive_pipeline(db, ARCHIVE_BATCH_SIZE=2)
     for n in range(3):
         item, _ = run_chain(make_item(url=f"http://127.0.0.1/haber-{n}-10000{n}",
                                       title=f"Haber {n}", raw_html=b"<html>x</html>"))
@@ -162,16 +168,8 @@ def test_archive_batches_and_counts(tmp_path: Path) -> None:
 
 def test_a_batch_of_large_pages_is_written_before_it_is_full(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
-    crawler = get_crawler(settings_dict={"ARCHIVE_DB": str(db), "ARCHIVE_BATCH_SIZE": 100,
-                                         "ARCHIVE_BATCH_BYTES": 250_000,
-                                         "ARCHIVE_FLUSH_SECONDS": 3600})
-
-    class FakeSpider:
-        name = "sample"
-
-    crawler.spider = FakeSpider()
-    pipe = ArchivePipeline.from_crawler(crawler)
-    pipe.open_spider()
+    crawler, pipe = open_archive_pipeline(db, ARCHIVE_BATCH_SIZE=100,
+                                          ARCHIVE_BATCH_BYTES=250_000)
     page = b"<html><body>" + b"<p>uzun bir sayfa</p>" * 5_000 + b"</body></html>"  # ~105 KB
     for n in range(5):
         item, _ = run_chain(make_item(url=f"http://127.0.0.1/haber-{n}-10000{n}",
