@@ -39,7 +39,8 @@ def _kept(column: str) -> bool:
     return not (column.endswith("_at") or column == "id" or column.endswith("_id"))
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def _rows(conn: sqlite3.Connection, sql: str,
+          params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return sorted(conn.execute(sql, params).fetchall(), key=repr)
 
 

@@ -52,10 +52,11 @@ class ArchivePipeline:
     (``newscrawler.pipelines.archive_writer``): a full batch is handed over while the crawl
     fills the next one, and handing over the next waits for it, so at most two batches are
     held; ``close_spider`` waits for every write. There, raw pages of
-    ``ARCHIVE_BATCH_BYTES`` are handed over to be compressed (``newscrawler.pipelines.rawstage``)
-    and are written with the batch's articles: batches stay ``ARCHIVE_BATCH_SIZE`` articles
-    on large pages too (fewer transactions), and the HTML is not held. The fetched HTML of every article page, kept
-    or dropped, goes to ``raw_pages`` for later re-extraction.
+    ``ARCHIVE_BATCH_BYTES`` are handed over to be compressed
+    (``newscrawler.pipelines.rawstage``) and are written with the batch's articles: batches
+    stay ``ARCHIVE_BATCH_SIZE`` articles on large pages too (fewer transactions), and the
+    HTML is not held. The fetched HTML of every article page, kept or dropped, goes to
+    ``raw_pages`` for later re-extraction.
 
     When the archive cannot be written (disk full, read-only, damaged, locked past
     ``ARCHIVE_TIMEOUT``), the crawl stops at once with close reason ``archive_error``;
