@@ -54,7 +54,8 @@ def test_raw_pages_staged_on_the_writer_thread_give_the_same_archive(
     for name, limit in (("staged", 1), ("held", 0)):  # every page staged / none
         db = tmp_path / f"{name}.db"
         proc = start("sample", db, sample_origin, "PROGRESS_INTERVAL=0", "EXTRACT_WORKERS=1",
-                     "ARCHIVE_WRITER_THREAD=True", f"ARCHIVE_BATCH_BYTES={limit}")
+                     "ARCHIVE_WRITER_THREAD=True", f"ARCHIVE_BATCH_BYTES={limit}",
+                     "ARCHIVE_FLUSH_SECONDS=600")  # batches end full, not on the clock
         _out, err = proc.communicate(timeout=240)
         assert proc.returncode == 0, err[-3000:]
         found.append(archive_rows(db))
