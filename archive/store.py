@@ -722,7 +722,8 @@ class Archive:
     def save_raw_pages(self, pages: Iterable[Mapping[str, Any]]) -> int:
         """Save many raw pages in one transaction; each a dict of ``save_raw_page``'s
         parameters (``article`` optional; ``compressed``: ``body`` compressed ahead at
-        ``RAW_COMPRESSION_LEVEL``). Returns how many were given."""
+        ``RAW_COMPRESSION_LEVEL``, ``body`` then read only for its type and whether it is
+        empty). Returns how many were given."""
         rows = []
         for page in pages:
             body = page.get("body")

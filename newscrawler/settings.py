@@ -24,7 +24,11 @@ ARCHIVE_BATCH_SIZE = 100
 # ... and a batch is written early once its raw pages hold this many bytes (0: no limit):
 # a batch keeps its pages' HTML until written, and up to two more wait for the writer
 # thread, so 100 pages of ~100 KB held ~30 MB. Measured on 3,000 ~97 KB pages: peak 234 ->
-# 211 MB (the crawl's process 159 -> 135), the same pages/s in 6 alternating pairs.
+# 211 MB (the crawl's process 159 -> 135), the same pages/s in 6 alternating pairs. With
+# the writer thread (ARCHIVE_WRITER_THREAD), the raw pages are handed to it at this size to be
+# compressed and the batch is still written at ARCHIVE_BATCH_SIZE articles, with them
+# (newscrawler/pipelines/rawstage.py): batches of ~20 large pages cost the writer ~0.1 ms more
+# CPU a page (transactions, commits, full-text segments); the archive is the same.
 ARCHIVE_BATCH_BYTES = 2 * 1024 * 1024
 # Seconds after which a partly filled batch is written anyway (bounds loss on a hard kill).
 ARCHIVE_FLUSH_SECONDS = 5.0

@@ -36,3 +36,17 @@ def test_block_facts_fold_the_text_once(monkeypatch: pytest.MonkeyPatch, title: 
     assert facts[1:] == expected[1:]
     texts = [t for t in folded if t == facts[0]]
     assert len(texts) <= 1  # the title is folded besides, for the title check
+
+
+def test_every_challenge_marker_still_marks_a_long_page_in_any_case() -> None:
+    markers = block.phrases()["challenge"]
+    groups = block.screens(markers)
+    assert sorted(m for _, group in groups for m in group) == sorted(m.encode() for m in markers)
+    assert any(screen is not None for screen, _ in groups)  # one search covers several
+    text = "Uzun bir haber metni. " * 200
+    for marker in markers:
+        for written in (marker, marker.upper(), marker.title()):
+            html = f"<html><body><div class='{written}'>x</div></body></html>".encode()
+            assert block_reason("Haber", text, html) == "challenge", written
+    html = b"<html><body><p>challenge accepted: cf-chl</p></body></html>"
+    assert block_reason("Haber", text, html) is None

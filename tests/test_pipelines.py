@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -166,17 +167,18 @@ def test_archive_batches_and_counts(tmp_path: Path) -> None:
     assert crawler.stats.get_value("archive/batches") == 2
 
 
+LARGE_PAGE = b"<html><body>" + b"<p>uzun bir sayfa</p>" * 5_000 + b"</body></html>"  # ~105 KB
+
+
 def test_a_batch_of_large_pages_is_written_before_it_is_full(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     crawler, pipe = open_archive_pipeline(db, ARCHIVE_BATCH_SIZE=100,
-                                          ARCHIVE_BATCH_BYTES=250_000)
-    page = b"<html><body>" + b"<p>uzun bir sayfa</p>" * 5_000 + b"</body></html>"  # ~105 KB
+                                          ARCHIVE_BATCH_BYTES=250_000,
+                                          ARCHIVE_WRITER_THREAD=False)
     for n in range(5):
         item, _ = run_chain(make_item(url=f"http://127.0.0.1/haber-{n}-10000{n}",
-                                      title=f"Haber {n}", raw_html=page))
+                                      title=f"Haber {n}", raw_html=LARGE_PAGE))
         pipe.process_item(item)
-    if pipe.writer is not None:
-        pipe.writer.wait()
     conn = sqlite3.connect(db)
     # three pages passed 250,000 bytes: written, raw pages and all, with 97 places to spare
     assert conn.execute("select count(*) from articles").fetchone()[0] == 3
@@ -186,3 +188,40 @@ def test_a_batch_of_large_pages_is_written_before_it_is_full(tmp_path: Path) -> 
     assert conn.execute("select count(*) from articles").fetchone()[0] == 5
     conn.close()
     assert crawler.stats.get_value("archive/batches") == 2
+
+
+def test_the_writer_thread_compresses_large_pages_ahead_of_a_full_batch(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    crawler, pipe = open_archive_pipeline(db, ARCHIVE_BATCH_SIZE=4,
+                                          ARCHIVE_BATCH_BYTES=250_000,
+                                          ARCHIVE_WRITER_THREAD=True)
+    assert pipe.writer is not None
+    for n in range(3):
+        item, _ = run_chain(make_item(url=f"http://127.0.0.1/haber-{n}-10000{n}",
+                                      title=f"Haber {n}", raw_html=LARGE_PAGE))
+        pipe.process_item(item)
+    pipe.writer.wait()
+    conn = sqlite3.connect(db)
+    # three pages passed 250,000 bytes: their HTML went to the writer thread, compressed
+    # there; nothing is written before the batch holds 4 articles
+    assert pipe.raw == []
+    assert conn.execute("select count(*) from articles").fetchone()[0] == 0
+    assert conn.execute("select count(*) from raw_pages").fetchone()[0] == 0
+    for n in range(3, 6):
+        item, _ = run_chain(make_item(url=f"http://127.0.0.1/haber-{n}-10000{n}",
+                                      title=f"Haber {n}", raw_html=LARGE_PAGE))
+        pipe.process_item(item)
+    pipe.writer.wait()
+    assert conn.execute("select count(*) from articles").fetchone()[0] == 4
+    assert conn.execute("select count(*) from raw_pages").fetchone()[0] == 4
+    pipe.close_spider()
+    pipe.spider_closed(reason="finished")
+    rows = conn.execute("select r.url, r.body, a.url from raw_pages r "
+                        "left join articles a on a.id = r.article_id order by r.rowid").fetchall()
+    conn.close()
+    assert [url for url, _, _ in rows] == [f"http://127.0.0.1/haber-{n}-10000{n}"
+                                           for n in range(6)]
+    assert all(zlib.decompress(body) == LARGE_PAGE and article == url
+               for url, body, article in rows)
+    assert crawler.stats.get_value("archive/batches") == 2
+    assert crawler.stats.get_value("archive/raw_pages") == 6

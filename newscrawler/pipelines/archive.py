@@ -20,6 +20,7 @@ from newscrawler.extract.workercount import extract_workers
 from newscrawler.items import ArticleItem
 from newscrawler.outcome import crawl_outcome
 from newscrawler.pipelines.archive_writer import ArchiveWriter
+from newscrawler.pipelines.rawstage import RawStage
 from newscrawler.runlock import RunLock, RunLockedError, RunLockError
 from newscrawler.signals import force_stop
 
@@ -50,8 +51,12 @@ class ArchivePipeline:
     thread of its own
     (``newscrawler.pipelines.archive_writer``): a full batch is handed over while the crawl
     fills the next one, and handing over the next waits for it, so at most two batches are
-    held; ``close_spider`` waits for every write. The fetched HTML of every article page, kept
-    or dropped, goes to ``raw_pages`` for later re-extraction.
+    held; ``close_spider`` waits for every write. There, raw pages of
+    ``ARCHIVE_BATCH_BYTES`` are handed over to be compressed
+    (``newscrawler.pipelines.rawstage``) and are written with the batch's articles: batches
+    stay ``ARCHIVE_BATCH_SIZE`` articles on large pages too (fewer transactions), and the
+    HTML is not held. The fetched HTML of every article page, kept or dropped, goes to
+    ``raw_pages`` for later re-extraction.
 
     When the archive cannot be written (disk full, read-only, damaged, locked past
     ``ARCHIVE_TIMEOUT``), the crawl stops at once with close reason ``archive_error``;
@@ -95,6 +100,8 @@ class ArchivePipeline:
         self.pending: deque[tuple[Future[Any], str, int]] = deque()
         #: Set by the writer thread when a write failed: later batches are not written.
         self.write_failed = False
+        #: Raw pages handed to the writer thread to be compressed, written with the batch.
+        self.staged = RawStage()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -164,9 +171,10 @@ class ArchivePipeline:
         self.accepted += 1
         self.records.append(item.record())
         self._keep_raw(item, article=True)
-        if len(self.records) >= self.batch_size or (
-                self.batch_bytes and self._raw_bytes() >= self.batch_bytes):
+        if len(self.records) >= self.batch_size:
             self.flush()
+        elif self.batch_bytes and self._raw_bytes() >= self.batch_bytes:
+            self._stage_raw() if self.writer is not None else self.flush()
         return item
 
     def item_dropped(self, item: Any, **_: Any) -> None:
@@ -193,9 +201,17 @@ class ArchivePipeline:
         """Bytes of HTML the held raw pages keep (``ARCHIVE_BATCH_BYTES``)."""
         return sum(len(page["body"]) for page in self.raw)
 
+    def _stage_raw(self) -> None:
+        """Hand the held raw pages to the writer thread to be compressed; they are written
+        with the batch's articles (the same order and transactions as a batch that held
+        them)."""
+        raw, self.raw = self.raw, []
+        self.staged.handed += len(raw)
+        self._hand_over("staged", 0, partial(self._write, self.staged.compress, raw))
+
     def _tick(self) -> None:
         """The flush timer: write a partly filled batch on the clock."""
-        if self.records or self.raw:
+        if self.records or self.raw or self.staged.handed:
             self.flush()
 
     def flush(self) -> bool:
@@ -217,8 +233,10 @@ class ArchivePipeline:
         if records:
             self._hand_over("articles", len(records),
                             partial(self._write, self.store.save_articles, records))
-        if raw:
-            self._hand_over("raw", len(raw), partial(self._write, self.store.save_raw_pages, raw))
+        if raw or self.staged.handed:
+            self.staged.handed = 0
+            save = partial(self.staged.save, self.store.save_raw_pages)
+            self._hand_over("raw", len(raw), partial(self._write, save, raw))
         if self.timer is not None and self.timer.running:
             self.timer.reset()
         return True
@@ -285,6 +303,8 @@ class ArchivePipeline:
     def _count(self, kind: str, result: Any) -> None:
         """Count one written batch of articles (their statuses) or of raw pages (how many)."""
         assert self.stats is not None
+        if kind == "staged":  # compressed, written with the next batch (counted then)
+            return
         if kind == "raw":
             self.stats.inc_value("archive/raw_pages", result)
             return
@@ -306,6 +326,7 @@ class ArchivePipeline:
         self.stats.set_value("archive/error", self.error)
         self.records = []
         self.raw = []
+        self.staged.handed = 0
         logger.error("archive error, stopping the crawl: %s", exc)
 
     def _stop_crawl(self) -> None:

@@ -47,6 +47,30 @@ def phrases() -> dict[str, tuple[str, ...]]:
     return {name: tuple(items) for name, items in sections.items()}
 
 
+@cache
+def screens(markers: tuple[str, ...]) -> tuple[tuple[bytes | None, tuple[bytes, ...]], ...]:
+    """The markers, encoded, in groups that share a piece of 6 bytes or more (the longest
+    shared by most): a page without the piece has none of the group, so a large page is
+    searched once for the piece instead of once for each of them (~0.05 ms a page).
+
+    >>> screens(("cf-challenge", "challenge-form", "__cf_chl_"))
+    ((b'challenge', (b'cf-challenge', b'challenge-form')), (None, (b'__cf_chl_',)))
+    """
+    left = [m.encode() for m in markers]
+    found: list[tuple[bytes | None, tuple[bytes, ...]]] = []
+    while left:
+        pieces = {m[i:j] for m in left for i in range(len(m)) for j in range(i + 6, len(m) + 1)}
+        best = max(sorted(pieces), key=lambda p: (sum(p in m for m in left), len(p)),
+                   default=None)
+        group = [m for m in left if best is not None and best in m]
+        if len(group) < 2:
+            found.extend((None, (m,)) for m in left)
+            break
+        found.append((best, tuple(group)))
+        left = [m for m in left if m not in group]
+    return tuple(found)
+
+
 def block_reason(title: str | None, text: str, html: bytes = b"",
                  folded: str | None = None) -> str | None:
     """Why this page is a block/captcha/challenge page, or None when it is not
@@ -63,7 +87,8 @@ def block_reason(title: str | None, text: str, html: bytes = b"",
     """
     lowered = html[:65536].lower()
     sections = phrases()
-    if any(m.encode() in lowered for m in sections.get("challenge", ())):
+    if any((screen is None or screen in lowered) and any(m in lowered for m in markers)
+           for screen, markers in screens(sections.get("challenge", ()))):
         return "challenge"
     size = len(text)
     if size >= SHORT_CHARS:
