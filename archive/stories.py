@@ -154,16 +154,29 @@ def shingles(body_fold: str, k: int = SHINGLE_WORDS) -> frozenset[int]:
     3
     """
     found: set[int] = set()
+    add = found.add
     for paragraph in body_fold.split("\n"):
-        words = _WORD_RE.findall(paragraph)
+        words = _words(paragraph)
         if not words:
             continue
         if len(words) <= k:
-            found.add(crc32(" ".join(words).encode()))
+            add(crc32(b" ".join(words)))
             continue
         for i in range(len(words) - k + 1):
-            found.add(crc32(" ".join(words[i : i + k]).encode()))
+            add(crc32(b" ".join(words[i : i + k])))
     return frozenset(found)
+
+
+#: Every byte that is not an ASCII letter or digit becomes a space (see ``_words``).
+_NOT_WORD = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
+
+
+def _words(paragraph: str) -> list[bytes]:
+    """The UTF-8 bytes of the words ``_WORD_RE`` finds in ``paragraph``: on ASCII text
+    (nearly every folded paragraph) by translating bytes, ~3x cheaper than the regex."""
+    if paragraph.isascii():
+        return paragraph.encode().translate(_NOT_WORD).split()
+    return [word.encode() for word in _WORD_RE.findall(paragraph)]
 
 
 def score(a: frozenset[int], b: frozenset[int]) -> Score:
