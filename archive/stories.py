@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import struct
 import unicodedata
 from array import array
 from collections import Counter, OrderedDict
@@ -210,10 +211,11 @@ def band_keys(sig: Sequence[int]) -> list[int]:
     >>> len(band_keys(list(range(NUM_PERM)))) == BANDS
     True
     """
+    packed = struct.pack(f">{len(sig)}I", *sig)  # each value's 4 big-endian bytes
+    width = 4 * ROWS
     keys = []
     for band in range(BANDS):
-        values = sig[band * ROWS : (band + 1) * ROWS]
-        data = band.to_bytes(2, "big") + b"".join(v.to_bytes(4, "big") for v in values)
+        data = band.to_bytes(2, "big") + packed[band * width : (band + 1) * width]
         digest = hashlib.blake2b(data, digest_size=8).digest()
         keys.append(int.from_bytes(digest, "big", signed=True))
     return keys
@@ -227,9 +229,9 @@ def prints(body_fold: str) -> tuple[array[int], tuple[int, ...]]:
     >>> len(found), keys  # two 4-word shingles: too few for band keys
     (2, ())
     """
-    found = shingles(body_fold)
+    found = array("I", shingles(body_fold))  # numpy reads the signature's input from it
     keys = band_keys(signature(found)) if len(found) >= MIN_SHINGLES else []
-    return array("I", found), tuple(keys)
+    return found, tuple(keys)
 
 
 def body_prints(body: str) -> tuple[array[int], tuple[int, ...]]:
