@@ -113,3 +113,23 @@ def test_reordered_xpath_filters_find_the_same_nodes(page: Path) -> None:
     for el in [root, *root.iter("body", "main", "article", "div")][:40]:
         assert datelines._SHORT_TEXT(el) == _OLD_SHORT_TEXT(el)
         assert region._BARE_TEXT(el) == _OLD_BARE_TEXT(el)
+
+
+def test_a_worker_warms_up_before_its_first_page() -> None:
+    """A worker builds what its first page needs (numpy for the stories' prints, the
+    pattern caches) while the crawl starts, without being sent a page."""
+    import time
+
+    from newscrawler.extract.pool import ExtractionPool, Steps, imported
+    from newscrawler.profiles import get_profile
+
+    pool = ExtractionPool(1, get_profile("sample"), Steps(
+        clean=True, split=True, places=True, template=True, archive=True, stories=True))
+    try:
+        pool.start()
+        deadline = time.monotonic() + 30
+        while not pool.call(imported, "numpy")[0]:
+            assert time.monotonic() < deadline, "the worker never imported numpy"
+            time.sleep(0.05)
+    finally:
+        pool.close()
