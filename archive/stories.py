@@ -163,7 +163,8 @@ def shingles(body_fold: str, k: int = SHINGLE_WORDS) -> frozenset[int]:
             found.add(crc32(b" ".join(words)))
             continue
         # each run of k words, in order (the set's order is the stored array's), in C
-        found.update(map(crc32, map(b" ".join, zip(*(words[j:] for j in range(k))))))
+        runs = zip(*(words[j:] for j in range(k)), strict=False)
+        found.update(map(crc32, map(b" ".join, runs)))
     return frozenset(found)
 
 
