@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -49,7 +50,7 @@ def signature(hashes: Iterable[int], num_perm: int = 64, seed: int = 1) -> list[
     """The ``num_perm`` MinHash values of a set of 32-bit unsigned hashes."""
     import numpy as np
 
-    values = list(hashes)
+    values = hashes if isinstance(hashes, array) else list(hashes)  # an array: no copy
     if not values:
         return [EMPTY] * num_perm
     a, b = permutations(num_perm, seed)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import struct
 import unicodedata
 from array import array
 from collections import Counter, OrderedDict
@@ -155,15 +156,28 @@ def shingles(body_fold: str, k: int = SHINGLE_WORDS) -> frozenset[int]:
     """
     found: set[int] = set()
     for paragraph in body_fold.split("\n"):
-        words = _WORD_RE.findall(paragraph)
+        words = _words(paragraph)
         if not words:
             continue
         if len(words) <= k:
-            found.add(crc32(" ".join(words).encode()))
+            found.add(crc32(b" ".join(words)))
             continue
-        for i in range(len(words) - k + 1):
-            found.add(crc32(" ".join(words[i : i + k]).encode()))
+        # each run of k words, in order (the set's order is the stored array's), in C
+        runs = zip(*(words[j:] for j in range(k)), strict=False)
+        found.update(map(crc32, map(b" ".join, runs)))
     return frozenset(found)
+
+
+#: Every byte that is not an ASCII letter or digit becomes a space (see ``_words``).
+_NOT_WORD = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
+
+
+def _words(paragraph: str) -> list[bytes]:
+    """The UTF-8 bytes of the words ``_WORD_RE`` finds in ``paragraph``: on ASCII text
+    (nearly every folded paragraph) by translating bytes, ~3x cheaper than the regex."""
+    if paragraph.isascii():
+        return paragraph.encode().translate(_NOT_WORD).split()
+    return [word.encode() for word in _WORD_RE.findall(paragraph)]
 
 
 def score(a: frozenset[int], b: frozenset[int]) -> Score:
@@ -197,10 +211,11 @@ def band_keys(sig: Sequence[int]) -> list[int]:
     >>> len(band_keys(list(range(NUM_PERM)))) == BANDS
     True
     """
+    packed = struct.pack(f">{len(sig)}I", *sig)  # each value's 4 big-endian bytes
+    width = 4 * ROWS
     keys = []
     for band in range(BANDS):
-        values = sig[band * ROWS : (band + 1) * ROWS]
-        data = band.to_bytes(2, "big") + b"".join(v.to_bytes(4, "big") for v in values)
+        data = band.to_bytes(2, "big") + packed[band * width : (band + 1) * width]
         digest = hashlib.blake2b(data, digest_size=8).digest()
         keys.append(int.from_bytes(digest, "big", signed=True))
     return keys
@@ -214,9 +229,9 @@ def prints(body_fold: str) -> tuple[array[int], tuple[int, ...]]:
     >>> len(found), keys  # two 4-word shingles: too few for band keys
     (2, ())
     """
-    found = shingles(body_fold)
+    found = array("I", shingles(body_fold))  # numpy reads the signature's input from it
     keys = band_keys(signature(found)) if len(found) >= MIN_SHINGLES else []
-    return array("I", found), tuple(keys)
+    return found, tuple(keys)
 
 
 def body_prints(body: str) -> tuple[array[int], tuple[int, ...]]:

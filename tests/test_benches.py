@@ -35,7 +35,7 @@ SCRIPTS = [
     "archive_bench.py", "crawl_bench.py", "crawl_memory.py", "eval_extraction.py",
     "eval_places.py", "eval_search.py", "eval_stories.py", "eval_templates.py",
     "export_bench.py", "lookalike_bench.py", "minhash_bench.py", "pipeline_bench.py",
-    "scale_bench.py", "search_bench.py", "stories_bench.py", "text_bench.py",
+    "scale_bench.py", "search_bench.py", "stories_bench.py", "text_bench.py", "worker_bench.py",
 ]
 
 

@@ -167,6 +167,29 @@ def _init_worker(profile: SiteProfile | None, steps: Steps, crawl_pid: int) -> N
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
     threading.Thread(target=_watch, args=(crawl_pid,), name="watch-crawl", daemon=True).start()
+    threading.Thread(target=_warm, name="warm-up", daemon=True).start()
+
+
+#: A short article that sends a page through every step (see ``_warm``).
+_WARM_PAGE = (
+    '<html lang="tr"><head><title>İzmir\'de yağmur</title><meta property='
+    '"article:published_time" content="2025-11-16T10:00:00+03:00"></head><body><article>'
+    "<h1>İzmir'de yağmur</h1><p>İZMİR (Hibya) – Bornova'da sağanak yağmur etkili oldu, "
+    "ekipler sahada çalıştı ve vatandaşlar uyarıldı.</p><p>Meteoroloji yağışın yarın da "
+    "süreceğini bildirdi; Karşıyaka'da su baskınları yaşandı.</p><p>Haberlerimizi "
+    "Google'da takip edin</p></article></body></html>")
+
+
+def _warm() -> None:
+    """Build what a worker builds at its first page (numpy, the call-to-action and place
+    name patterns: ~0.2 s) while the crawl is still starting, not when the first page
+    waits: one made-up page through the worker's steps, its answer dropped."""
+    try:
+        extracted = extract_page(_WARM_PAGE, "http://warm-up.invalid/haber-1", _PROFILE)
+        prepare_text(extracted, _PROFILE, _STEPS, raw=_WARM_PAGE.encode(),
+                     fetched_at=fetch_time())
+    except Exception:  # only a head start: the first page builds what is missing
+        pass
 
 
 def _watch(crawl_pid: int, interval: float = 0.5) -> None:

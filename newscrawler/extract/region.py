@@ -88,10 +88,11 @@ _LEAD = word_pattern(LEAD_WORDS)
 _TOKEN_SPLIT = re.compile(r"\s+")
 _COMMA = re.compile(r"[,،]")
 _LINK_TEXT = etree.XPath(".//a//text()")
-# The raw length first (normalize-space only shortens), one test of the ancestors: the
-# same nodes as asking the three in turn, ~4x cheaper on a page with a big menu.
+# The link test first (menus are mostly link texts), then the raw length (normalize-space
+# only shortens): the same nodes as asking in any order, ~4x cheaper than the naive order
+# on a page with a big menu.
 _BARE_TEXT = etree.XPath(
-    f".//text()[string-length(.) >= {MIN_PARAGRAPH}][not(ancestor::p or ancestor::a)]"
+    f".//text()[not(ancestor::a)][not(ancestor::p)][string-length(.) >= {MIN_PARAGRAPH}]"
     f"[string-length(normalize-space(.)) >= {MIN_PARAGRAPH}]"
 )
 

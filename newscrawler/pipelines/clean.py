@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from newscrawler.extract.blocks import Block, Link
@@ -13,22 +14,36 @@ if TYPE_CHECKING:  # the module imports no Scrapy: extraction workers run clean_
     from scrapy.crawler import Crawler
 
 
+def _cleaned(text: str, turkish: bool) -> str:
+    """``clean_text``, remembered for plain strings: a site's pages repeat their link
+    titles (related and most-read boxes) and template lines (a third of the texts on a
+    crawl of distinct large pages)."""
+    if type(text) is not str:  # a subclass (an lxml text node) would keep its page alive
+        return clean_text(text, turkish=turkish)
+    return _remembered(text, turkish)
+
+
+@lru_cache(maxsize=1024)
+def _remembered(text: str, turkish: bool) -> str:
+    return clean_text(text, turkish=turkish)
+
+
 def clean_item(item: ArticleItem) -> int:
     """Clean an item's text in place; return how many boilerplate blocks were dropped."""
     turkish = (item.language or "tr").lower().startswith("tr")
     for name in ("title", "author", "category", "description"):
         value = getattr(item, name)
         if value:
-            setattr(item, name, clean_text(value, turkish=turkish) or None)
-    item.tags = [t for t in (clean_text(tag, turkish=turkish) for tag in item.tags) if t]
+            setattr(item, name, _cleaned(value, turkish) or None)
+    item.tags = [t for t in (_cleaned(tag, turkish) for tag in item.tags) if t]
     kept: list[Block] = []
     dropped = 0
     for block in item.blocks:
-        text = clean_text(block.text, turkish=turkish) if block.text else ""
+        text = _cleaned(block.text, turkish) if block.text else ""
         links = tuple(
             Link(title, link.url)
             for link in block.links
-            if (title := clean_text(link.title, turkish=turkish))
+            if (title := _cleaned(link.title, turkish))
         )
         if block.kind == "links":
             if links:
