@@ -785,7 +785,8 @@ def run(args: argparse.Namespace) -> None:
                 worst = max(worst, (p95, label))
     if args.cli_runs:
         time_cli(path, args.cli_runs, n)
-    print(query_verdict(n, worst))
+    if args.runs:  # --runs 0 (an identity check alone) times nothing: no verdict
+        print(query_verdict(n, worst))
 
 
 if __name__ == "__main__":
