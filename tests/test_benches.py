@@ -58,3 +58,11 @@ def _env(tmp_path: Path) -> dict[str, str]:
     import os
 
     return {**os.environ, "TMPDIR": str(tmp_path)}
+
+
+def test_search_bench_prints_fts5_floors(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "search_bench.py"), "--quick", "--floors", "--identity", "1"],
+        capture_output=True, text=True, cwd=BENCH.parent, timeout=120, env=_env(tmp_path))
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "MATCH count" in proc.stdout and "common word + site + 3 days" in proc.stdout

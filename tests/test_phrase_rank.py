@@ -210,3 +210,29 @@ def test_an_and_with_a_rare_group_keeps_the_single_match(
     assert applies("(şirket OR kadın OR çocuk) (belediye OR piyasa OR ışık)")
     assert applies("zeytinyağı OR şirket")
     assert applies("zeytin* (şirket OR kadın OR çocuk)")  # a prefix is not probed
+
+
+def test_the_kept_ids_are_looked_up_not_read_whole_without_statistics(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ``ANALYZE`` statistics (an archive never optimized) SQLite expects ~1 article
+    of a site on a day and read the kept list whole for each match (31 s for ``şirket`` on
+    one site and 3 days of 1,000,000 articles): the statement must look them up, and find
+    what the single MATCH finds."""
+    with Archive(tmp_path / "news.db") as archive:
+        archive.save_articles(list(_articles(900, 3)))
+        archive.conn.execute("DROP TABLE IF EXISTS sqlite_stat1")
+        statements: list[str] = []
+        archive.conn.set_trace_callback(statements.append)
+        filters = {"site": "ege", "since": "2025-02-03", "until": "2025-02-07"}
+        queries = ["şirket", "kadın OR çocuk -şirket", "belediye*", "şirket piyasa"]
+        new = [(search(archive, q, **filters), count(archive, q, **filters)) for q in queries]
+        archive.conn.set_trace_callback(None)
+        ranking = [s for s in statements if s.startswith("WITH k(id)")]
+        assert len(ranking) >= len(queries)
+        for sql in ranking:  # the statements as run, their parameters inlined by SQLite
+            plan = [row[-1] for row in archive.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+            assert "SCAN k" not in plan or "LIST SUBQUERY" in " ".join(plan), plan
+        _old_path(monkeypatch)
+        old = [(search(archive, q, **filters), count(archive, q, **filters)) for q in queries]
+        assert new == old and sum(n for _, n in new) > 10
