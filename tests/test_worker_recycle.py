@@ -112,3 +112,40 @@ def test_shutdown_cancelling_what_waits_starts_no_successor() -> None:
     assert first.result(timeout=0)[0] == 0
     assert all(call.cancelled() for call in later)
     assert pool.pids() == []
+
+
+def child_environ() -> list[bytes]:
+    with open(f"/proc/{os.getpid()}/environ", "rb") as f:
+        return f.read().split(b"\0")
+
+
+@pytest.mark.parametrize("given", [None, "131072"])
+def test_a_worker_keeps_large_blocks_out_of_its_heap(monkeypatch: pytest.MonkeyPatch,
+                                                     given: str | None) -> None:
+    """glibc's mmap threshold is fixed in a worker (64 KiB) unless the crawl's environment
+    sets it: a large page's blocks are then returned to the system when freed."""
+    if given is None:
+        monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    else:
+        monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", given)
+    pool = WorkerProcesses(1)
+    try:
+        environ = pool.submit(child_environ).result(timeout=120)
+    finally:
+        pool.shutdown()
+    expected = "65536" if given is None else given
+    assert [v for v in environ if v.startswith(b"MALLOC_MMAP_THRESHOLD_=")] == [
+        f"MALLOC_MMAP_THRESHOLD_={expected}".encode()]
+
+
+def test_the_crawls_process_fixes_its_mmap_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platform
+
+    from newscrawler.malloc import fix_mmap_threshold
+
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "131072")
+    assert fix_mmap_threshold() is False  # the environment's own setting is kept
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_")
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("glibc only")
+    assert fix_mmap_threshold() is True
