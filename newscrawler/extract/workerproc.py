@@ -13,6 +13,8 @@ that dies breaks the pool (every pending future fails with ``BrokenProcessPool``
 calls too) so its owner can start new workers; :meth:`shutdown` lets each child finish its
 call and end. A child also ends when the crawl's process is gone, killed included: its pipe
 from the crawl then reads end of file (the child holds no copy of its write end).
+A child can be recycled after a number of calls or past a memory bound (``max_calls``,
+``max_rss``): it finishes its calls and ends, and only then does its successor start.
 """
 
 from __future__ import annotations
