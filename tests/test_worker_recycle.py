@@ -51,7 +51,8 @@ def test_a_worker_recycled_after_its_calls_keeps_every_result() -> None:
     # calls 0-4 in the first child, 5-9 in the second...: 5 children, one after the other
     assert [len(set(pids[i:i + 5])) for i in range(0, 23, 5)] == [1, 1, 1, 1, 1]
     assert len(set(pids)) == 5 and pool.recycled == 4  # was one child, recycled unknown
-    assert all(others == [] for _, _, others in answers)  # never two children at once
+    # never two children at once (others: a child left by another test under xdist)
+    assert all(set(others) & set(pids) == set() for _, _, others in answers)
 
 
 def test_a_worker_past_its_memory_bound_is_recycled(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,7 +100,8 @@ def test_shutdown_while_a_successor_waits_finishes_every_call() -> None:
     pool.shutdown(wait=True)
     answers = [call.result(timeout=0) for call in calls]
     assert [value for value, _, _ in answers] == [0, 1, 2]
-    assert all(others == [] for _, _, others in answers)
+    pids = {pid for _, pid, _ in answers}
+    assert len(pids) == 3 and all(set(others) & pids == set() for _, _, others in answers)
     assert pool.pids() == []
 
 
