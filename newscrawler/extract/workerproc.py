@@ -30,8 +30,6 @@ from concurrent.futures import Future
 from queue import SimpleQueue
 from typing import IO, Any
 
-from newscrawler.malloc import child_env
-
 _LENGTH = struct.Struct("!Q")
 _STOP = None  # put on a sender's queue: close the child's pipe, it ends after its call
 
@@ -155,7 +153,7 @@ class _Worker:
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", boot], stdin=subprocess.DEVNULL,
-                pass_fds=(calls_read, results_write), env=child_env())
+                pass_fds=(calls_read, results_write))
         except BaseException:
             os.close(calls_write)
             os.close(results_read)

@@ -137,7 +137,7 @@ class NewsSpider(scrapy.Spider):
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE", 50 * 1024 * 1024)
         if settings.getbool("NEWSCRAWLER_ONLY_NEW"):
             spider._known = _known_urls(settings.get("ARCHIVE_DB"), profile.name)
-        fix_mmap_threshold()  # large pages' blocks freed to the system, not the heap
+        fix_mmap_threshold(settings.getint("MALLOC_MMAP_THRESHOLD", 0))
         spider._pool = _extraction_pool(crawler, profile)
         spider._light_backlog = settings.getint("EXTRACT_WORKER_BACKLOG", 0)
         if spider._pool is not None:
