@@ -111,6 +111,22 @@ EXTRACT_WORKER_STEPS = ["clean", "split", "places", "template", "block", "dates"
 # loaded numpy into the crawl's process (+15 MB); counting pages instead of bytes cost small
 # pages 10%. 0: every page gets every step in the worker. The archive is the same either way.
 EXTRACT_WORKER_BACKLOG = 262144
+# Recycle an extraction worker (a fresh one takes over; stats extract/worker_recycled) after
+# this many pages (0: never) or once its resident memory passes this many MB (0: never; read
+# every 20 pages). The worn worker finishes the pages it was given and ends before its
+# successor starts, so the two never hold memory at once; no page is lost and the archive is
+# the same. A worker's memory levels off (bench/crawl_memory.py: ~55 MB on ~1.3 KB pages,
+# ~73-80 MB on ~97 KB ones, its caches full by ~2,000 pages); the bound only catches
+# growth past that (a page far larger than usual leaves the heap that large). A restart
+# costs ~0.4 s of CPU (imports, first page), so a bound that recycles often slows a crawl.
+EXTRACT_WORKER_MAX_PAGES = 0
+EXTRACT_WORKER_MAX_MB = 120
+# glibc's malloc: bytes from which a block gets a mapping of its own, returned to the system
+# when freed, in the crawl's process and its workers (newscrawler/malloc.py). 0: glibc's own
+# threshold, which rises to the largest block freed, after which a large page's blocks
+# fragment the heap. 65536 measured ~7 MB lower peaks in the worker and ~5-8 in the crawl's
+# process on ~97 KB pages, but ~10% more CPU a large page (page faults), so it is off.
+MALLOC_MMAP_THRESHOLD = 0
 # Tag each article with the provinces and districts it is about (the places table).
 PLACES_TAGGING = True
 # Seconds between progress lines on stderr (0: no progress lines).

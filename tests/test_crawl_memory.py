@@ -126,3 +126,62 @@ def test_a_crawl_does_not_import_pandas(sample_origin: str, tmp_path: Path) -> N
         capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "PANDAS False" in proc.stdout
+
+
+SITEMAP_PROFILE = """name = "mapsite"
+base_url = "http://127.0.0.1:8765/"
+article_pattern = '^/haber/[a-z0-9-]+-\\d+$'
+[discovery]
+sitemaps = ["/sitemap.xml"]
+"""
+
+
+def test_a_sitemaps_tree_is_let_go_before_its_requests_are_taken(tmp_path: Path) -> None:
+    """Scrapy takes a callback's requests one an event-loop turn: a large sitemap's parsed
+    tree and selectors must not live as long as its requests are being taken (~14 MB for
+    20,000 URLs), while every entry still gives its request and date."""
+    import gc
+
+    import scrapy
+    from parsel import Selector
+    from scrapy.crawler import Crawler
+    from scrapy.http import XmlResponse
+    from scrapy.settings import Settings
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from newscrawler.spiders import news
+
+    class Tracked(Selector):
+        """A selector gc can find (every selector of the sitemap is one)."""
+
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "mapsite.toml").write_text(SITEMAP_PROFILE, "utf-8")
+    spider_class: type[news.NewsSpider] = type(
+        "MapsiteSpider", (news.NewsSpider,), {"name": "mapsite", "profile_name": "mapsite"})
+    crawler = Crawler(spider_class, Settings({"NEWSCRAWLER_SITES_DIR": str(sites),
+                                              "EXTRACT_WORKERS": 0}))
+    spider = spider_class.from_crawler(crawler)
+    crawler.spider = spider
+    crawler.stats = MemoryStatsCollector(crawler)
+    urls = "".join(f"<url><loc>http://127.0.0.1:8765/haber/olay-{i}</loc>"
+                   f"<lastmod>2026-12-0{1 + i % 5}</lastmod></url>" for i in range(1, 301))
+    body = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
+            f'schemas/sitemap/0.9">{urls}</urlset>').encode()
+    response = XmlResponse("http://127.0.0.1:8765/sitemap.xml", body=body)
+    original = news.Selector
+    news.Selector = Tracked  # type: ignore[misc]
+    try:
+        out = spider.parse_sitemap(response)
+        first = next(out)
+        gc.collect()
+        alive = sum(isinstance(o, Tracked) for o in gc.get_objects())
+        requests = [first, *out]
+    finally:
+        news.Selector = original  # type: ignore[misc]
+    assert alive == 0  # was 301: the sitemap's selector and one per <url>
+    assert all(isinstance(r, scrapy.Request) for r in requests)
+    assert [r.url for r in requests] == [f"http://127.0.0.1:8765/haber/olay-{i}"
+                                         for i in range(1, 301)]
+    assert crawler.stats.get_value("discovery/sitemap_entries") == 300
+    assert spider._dates["http://127.0.0.1:8765/haber/olay-7"][0].raw == "2026-12-03"

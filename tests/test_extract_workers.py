@@ -300,3 +300,18 @@ def test_the_pool_counts_the_bytes_its_workers_hold() -> None:
         assert pool.held() == 0
     finally:
         pool.close()
+
+
+def test_recycled_workers_give_the_same_archive_and_are_counted(
+        crawled_without_workers: dict[str, Any], tmp_path: Path) -> None:
+    db = tmp_path / "recycled.db"
+    proc = start("sample", db, crawled_without_workers["origin"], "PROGRESS_INTERVAL=0",
+                 "EXTRACT_WORKERS=1", "EXTRACT_WORKER_MAX_PAGES=4")
+    _out, err = proc.communicate(timeout=240)
+    assert proc.returncode == 0, err[-3000:]
+    assert archive_content(db) == archive_content(crawled_without_workers["db"])
+    stats = json.loads(rows(db, "select stats from crawl_runs")[0]["stats"])
+    pages = stats["item_scraped_count"] + stats.get("item_dropped_count", 0)
+    assert stats["extract/worker_recycled"] >= 1  # was absent: one worker for the crawl
+    assert stats["extract/worker_recycled"] <= pages // 4
+    assert "extract/worker_restarts" not in stats  # replaced, not broken

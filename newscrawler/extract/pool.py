@@ -257,11 +257,13 @@ class ExtractionPool:
     """``workers`` processes extracting the pages of one site (``profile``)."""
 
     def __init__(self, workers: int, profile: SiteProfile | None,
-                 steps: Steps = Steps()) -> None:
+                 steps: Steps = Steps(), *, max_pages: int = 0, max_rss: int = 0) -> None:
         self.workers = workers
         self.profile = profile
         self.steps = steps
+        self.max_pages, self.max_rss = max_pages, max_rss
         self.generation = 0
+        self._recycled_before = 0  # by the executors replaced by ``restart``
         self._held = 0
         self._held_lock = threading.Lock()
         self._executor = self._new_executor()
@@ -269,7 +271,12 @@ class ExtractionPool:
     def _new_executor(self) -> WorkerProcesses:
         """Fresh interpreters, not forks (a fork would copy the crawl's memory and threads)."""
         return WorkerProcesses(self.workers, _init_worker,
-                               (self.profile, self.steps, os.getpid()))
+                               (self.profile, self.steps, os.getpid()),
+                               max_calls=self.max_pages, max_rss=self.max_rss)
+
+    def recycled(self) -> int:
+        """Workers replaced so far after ``max_pages`` pages or past ``max_rss`` bytes."""
+        return self._recycled_before + self._executor.recycled
 
     def start(self, timeout: float = 60.0) -> list[int]:
         """Start every worker now (not at the first page); returns their process ids."""
@@ -313,6 +320,7 @@ class ExtractionPool:
         if generation != self.generation:
             return False
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._recycled_before += self._executor.recycled
         self.generation += 1
         self._executor = self._new_executor()
         return True

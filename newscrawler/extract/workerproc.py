@@ -13,6 +13,8 @@ that dies breaks the pool (every pending future fails with ``BrokenProcessPool``
 calls too) so its owner can start new workers; :meth:`shutdown` lets each child finish its
 call and end. A child also ends when the crawl's process is gone, killed included: its pipe
 from the crawl then reads end of file (the child holds no copy of its write end).
+A child can be recycled after a number of calls or past a memory bound (``max_calls``,
+``max_rss``): it finishes its calls and ends, and only then does its successor start.
 """
 
 from __future__ import annotations
@@ -99,6 +101,11 @@ def _widen(fd: int) -> None:
         pass  # the default size works, only slower
 
 
+#: A worker's resident memory is read every this many calls when it has a bound
+#: (``max_rss``): reading ``/proc`` costs ~20 µs, a page ~1-5 ms.
+RSS_EVERY = 20
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
 #: The child's command: no signal of the terminal's process group stops it before its
 #: initializer runs, then this module alone is imported (not the crawl's main module).
 _BOOT = ("import signal, sys\n"
@@ -110,12 +117,34 @@ _BOOT = ("import signal, sys\n"
 
 
 class _Worker:
-    """One child process, its two pipes, and the threads that feed and read them."""
+    """One child process, its two pipes, and the threads that feed and read them.
+
+    A worker started ``after`` another (recycled: :meth:`WorkerProcesses.submit`) takes
+    calls at once but starts its child only once the other's has ended, so the two never
+    hold their memory at the same time.
+    """
 
     def __init__(self, owner: WorkerProcesses, initializer: Callable[..., Any] | None,
-                 initargs: tuple[Any, ...]) -> None:
+                 initargs: tuple[Any, ...], after: _Worker | None = None) -> None:
         self.owner = owner
         self.pending: dict[int, Future[Any]] = {}
+        self.sent = 0  # calls given to this worker (its recycling counts them)
+        self.retired = False  # recycled: it ends after its calls, and that is expected
+        self.after = after
+        self.ended = threading.Event()  # its child ended, or it never started one
+        self.process: subprocess.Popen[bytes] | None = None
+        self.queue: SimpleQueue[tuple[int, Callable[..., Any], tuple[Any, ...]] | None] = (
+            SimpleQueue())
+        self.queue.put((0, initializer, initargs))  # type: ignore[arg-type]
+        self.reader = threading.Thread(target=self._receive, daemon=True)
+        if after is None:
+            self._spawn()
+        self.sender = threading.Thread(target=self._send, daemon=True,
+                                       name=f"worker-{id(self):x}-send")
+        self.sender.start()
+
+    def _spawn(self) -> None:
+        """Start the child and the thread that reads its answers."""
         calls_read, calls_write = os.pipe()
         results_read, results_write = os.pipe()
         _widen(calls_write)
@@ -125,23 +154,51 @@ class _Worker:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", boot], stdin=subprocess.DEVNULL,
                 pass_fds=(calls_read, results_write))
+        except BaseException:
+            os.close(calls_write)
+            os.close(results_read)
+            raise
         finally:
             os.close(calls_read)
             os.close(results_write)
         self.calls = os.fdopen(calls_write, "wb")
         self.results = os.fdopen(results_read, "rb")
-        self.queue: SimpleQueue[tuple[int, Callable[..., Any], tuple[Any, ...]] | None] = (
-            SimpleQueue())
-        self.queue.put((0, initializer, initargs))  # type: ignore[arg-type]
-        self.sender = threading.Thread(target=self._send, daemon=True,
-                                       name=f"worker-{self.process.pid}-send")
-        self.reader = threading.Thread(target=self._receive, daemon=True,
-                                       name=f"worker-{self.process.pid}-read")
-        self.sender.start()
+        self.reader.name = f"worker-{self.process.pid}-read"
         self.reader.start()
+
+    def _start_after(self) -> bool:
+        """A recycled worker's successor: wait for the old child to end, then start this
+        one; False when there is nothing to do any more (shut down before it started) or
+        the child cannot start (the pool is then broken)."""
+        assert self.after is not None
+        self.after.ended.wait()
+        self.after = None
+        if self.owner._broken is not None or (self.owner._closing and not self.pending):
+            return False
+        try:
+            self._spawn()
+        except OSError as exc:
+            self.owner._unstartable(self, exc)
+            return False
+        return True
+
+    def rss(self) -> int:
+        """The child's resident bytes (0 when it is not running)."""
+        if self.process is None:
+            return 0
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * _PAGE
+        except (OSError, IndexError, ValueError):
+            return 0
 
     def _send(self) -> None:
         """Write the queued calls to the child; close its pipe at the stop mark."""
+        if self.after is not None and not self._start_after():
+            self.ended.set()
+            while self.queue.get() is not _STOP:  # nothing to send: shut down, or broken
+                pass
+            return
         try:
             while (entry := self.queue.get()) is not _STOP:
                 task, fn, args = entry
@@ -189,8 +246,12 @@ class _Worker:
         except Exception:  # end of file, or an answer that cannot be read
             pass
         self.results.close()
+        assert self.process is not None
         self.process.wait()
-        self.owner._gone(self)
+        try:
+            self.owner._gone(self)
+        finally:
+            self.ended.set()
 
     def fail_pending(self, exc: BaseException) -> None:
         """Fail every call this worker still holds, sent or not."""
@@ -209,19 +270,31 @@ class _Worker:
 
 class WorkerProcesses:
     """``workers`` child processes running ``submit``-ted calls (an executor's interface:
-    ``submit``, ``shutdown``; ``pids`` for checks)."""
+    ``submit``, ``shutdown``; ``pids`` for checks).
+
+    A child is recycled (replaced by a fresh one, ``recycled`` counts them) after
+    ``max_calls`` calls, or once its resident memory passes ``max_rss`` bytes (read every
+    ``RSS_EVERY`` calls); 0 turns either off. It finishes the calls it was given, then ends;
+    its successor takes the next calls and starts when it has ended.
+    """
 
     def __init__(self, workers: int, initializer: Callable[..., Any] | None = None,
-                 initargs: tuple[Any, ...] = ()) -> None:
+                 initargs: tuple[Any, ...] = (), *, max_calls: int = 0,
+                 max_rss: int = 0) -> None:
         self._lock = threading.Lock()
         self._broken: str | None = None
         self._closing = False
         self._tasks = 0
+        self._init = (initializer, initargs)
+        self.max_calls, self.max_rss = max_calls, max_rss
+        self.recycled = 0
+        self._retired: list[_Worker] = []
         self._workers = [_Worker(self, initializer, initargs) for _ in range(max(1, workers))]
 
     def pids(self) -> list[int]:
         """The live children's process ids."""
-        return sorted(w.process.pid for w in self._workers if w.process.poll() is None)
+        return sorted(w.process.pid for w in self._workers
+                      if w.process is not None and w.process.poll() is None)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:
         """Run ``fn(*args)`` in the least busy worker; its future holds the result."""
@@ -235,16 +308,49 @@ class WorkerProcesses:
                 raise RuntimeError("cannot submit to workers that are shut down")
             self._tasks += 1
             worker = min(self._workers, key=lambda w: len(w.pending))
+            if self._worn(worker):
+                worker = self._recycle(worker)
+            worker.sent += 1
             worker.pending[self._tasks] = future
             worker.queue.put((self._tasks, fn, args))
         return future
+
+    def _worn(self, worker: _Worker) -> bool:
+        """Whether ``worker`` has had its calls or passed its memory bound."""
+        if self.max_calls and worker.sent >= self.max_calls:
+            return True
+        return bool(self.max_rss and worker.sent and worker.sent % RSS_EVERY == 0
+                    and worker.rss() > self.max_rss)
+
+    def _recycle(self, worker: _Worker) -> _Worker:
+        """Retire ``worker`` (it ends after its calls) for a successor; under the lock."""
+        worker.retired = True
+        self._retired.append(worker)
+        successor = _Worker(self, *self._init, after=worker)
+        self._workers[self._workers.index(worker)] = successor
+        worker.stop()
+        self.recycled += 1
+        return successor
+
+    def _unstartable(self, worker: _Worker, exc: OSError) -> None:
+        """A successor's child could not start: the pool is broken, as when one dies."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        with self._lock:
+            if self._broken is None:
+                self._broken = f"an extraction worker could not start: {exc}"
+            message = self._broken
+        worker.fail_pending(BrokenProcessPool(message))
 
     def _gone(self, worker: _Worker) -> None:
         """A child ended: expected after shutdown; otherwise the pool is broken."""
         from concurrent.futures.process import BrokenProcessPool
 
         with self._lock:
-            expected = self._closing
+            assert worker.process is not None
+            expected = self._closing or (worker.retired and worker.process.returncode == 0)
+            if worker in self._retired:
+                self._retired.remove(worker)
             if not expected and self._broken is None:
                 code = worker.process.returncode
                 self._broken = (f"an extraction worker (pid {worker.process.pid}) ended "
@@ -256,7 +362,7 @@ class WorkerProcesses:
         if not expected:
             for other in workers:  # as ProcessPoolExecutor: a broken pool ends every worker
                 other.fail_pending(error)
-                if other.process.poll() is None:
+                if other.process is not None and other.process.poll() is None:
                     other.process.kill()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -264,7 +370,7 @@ class WorkerProcesses:
         ``cancel_futures``); ``wait``: until they have."""
         with self._lock:
             self._closing = True
-            workers = list(self._workers)
+            workers = [*self._workers, *self._retired]
         for worker in workers:
             if cancel_futures:
                 for task, future in list(worker.pending.items()):
@@ -273,6 +379,7 @@ class WorkerProcesses:
             worker.stop()
         if wait:
             for worker in workers:
-                worker.reader.join()
-                worker.sender.join()
+                worker.sender.join()  # first: a successor decides whether it starts
+                if worker.reader.ident is not None:
+                    worker.reader.join()
 

@@ -46,6 +46,7 @@ from newscrawler.extract.page import Extracted
 from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes, fetch_time
 from newscrawler.extract.workercount import extract_workers
 from newscrawler.items import ArticleItem
+from newscrawler.malloc import fix_mmap_threshold
 from newscrawler.pipelines.block import html_block_reason
 from newscrawler.profiles import SiteProfile, get_profile
 from newscrawler.signals import force_stop
@@ -113,6 +114,7 @@ class NewsSpider(scrapy.Spider):
         self._discovery_blocks = 0
         self._pool: ExtractionPool | None = None
         self._light_backlog = 0
+        self._recycled = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -135,6 +137,7 @@ class NewsSpider(scrapy.Spider):
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE", 50 * 1024 * 1024)
         if settings.getbool("NEWSCRAWLER_ONLY_NEW"):
             spider._known = _known_urls(settings.get("ARCHIVE_DB"), profile.name)
+        fix_mmap_threshold(settings.getint("MALLOC_MMAP_THRESHOLD", 0))
         spider._pool = _extraction_pool(crawler, profile)
         spider._light_backlog = settings.getint("EXTRACT_WORKER_BACKLOG", 0)
         if spider._pool is not None:
@@ -224,12 +227,12 @@ class NewsSpider(scrapy.Spider):
             self._count("discovery/bad_sitemap")
             self.logger.warning("not a sitemap (unreadable XML): %s", response.url)
             return
-        for loc in sel.xpath("//sitemapindex/sitemap/loc/text()").getall():
+        indexed = sel.xpath("//sitemapindex/sitemap/loc/text()").getall()
+        entries = _sitemap_entries(sel)
+        del sel  # its tree is not kept while the requests are taken (slowly: one a tick)
+        for loc in indexed:
             yield self._request(response.urljoin(loc.strip()), self.parse_sitemap, kind="sitemap")
-        for entry in sel.xpath("//urlset/url"):
-            loc = (entry.xpath("loc/text()").get() or "").strip()
-            raw_date = (entry.xpath("news/publication_date/text()").get()
-                        or entry.xpath("lastmod/text()").get())
+        for loc, raw_date in entries:
             self._count("discovery/sitemap_entries")
             yield from self._article_requests([loc], response, source="sitemap",
                                               raw_date=raw_date)
@@ -357,7 +360,8 @@ class NewsSpider(scrapy.Spider):
         page's places, block checks and date choice are left to the pipelines here
         (``extract/light``): the workers are then the busier side. A worker that died
         (killed, out of memory) breaks the pool: it is started again and this page is
-        extracted here, so no page is lost (``extract/worker_restarts``).
+        extracted here, so no page is lost (``extract/worker_restarts``). A worker replaced
+        after its pages or memory bound is counted in ``extract/worker_recycled``.
         """
         pool = self._pool
         if pool is None:
@@ -367,13 +371,21 @@ class NewsSpider(scrapy.Spider):
             self._count("extract/light")
         generation = pool.generation
         try:
-            return await asyncio.wrap_future(
-                pool.submit(body, header_charset, url, dates, light=light))
+            future = pool.submit(body, header_charset, url, dates, light=light)
+            self._count_recycled(pool)
+            return await asyncio.wrap_future(future)
         except BrokenProcessPool:
             if pool.restart(generation):
                 self._count("extract/worker_restarts")
                 self.logger.warning("an extraction worker died; started new workers")
             return (*extract_bytes(body, header_charset, url, self.profile), None)
+
+    def _count_recycled(self, pool: ExtractionPool) -> None:
+        """Count the workers replaced since the last page (``extract/worker_recycled``)."""
+        recycled = pool.recycled() if hasattr(pool, "recycled") else 0
+        if recycled > self._recycled:
+            self._count("extract/worker_recycled", recycled - self._recycled)
+            self._recycled = recycled
 
     def _article_key(self, canonical: str | None, url: str) -> str:
         """The canonical link when it is an article URL of this site, else the page's URL."""
@@ -477,6 +489,20 @@ class SitemapTooLarge(ValueError):
         self.limit = limit
 
 
+def _sitemap_entries(sel: Selector) -> list[tuple[str, str | None]]:
+    """Each ``<url>``'s location and date (Google News date, else ``lastmod``), read at
+    once: Scrapy takes a callback's requests one an event-loop turn, so a sitemap of 20,000
+    URLs was consumed through most of a crawl, and holding its parsed tree and selectors
+    that long kept ~14 MB (bench/crawl_memory.py's sitemap); these pairs take ~3."""
+    entries = []
+    for entry in sel.xpath("//urlset/url"):
+        loc = (entry.xpath("loc/text()").get() or "").strip()
+        raw_date = (entry.xpath("news/publication_date/text()").get()
+                    or entry.xpath("lastmod/text()").get())
+        entries.append((loc, raw_date))
+    return entries
+
+
 def _xml(response: Response, *, max_size: int = 0) -> Selector | None:
     """The feed or sitemap as an XML selector, namespaces removed; None when unreadable.
 
@@ -531,7 +557,10 @@ def _extraction_pool(crawler: Any, profile: SiteProfile) -> ExtractionPool | Non
     workers = extract_workers(crawler.settings)
     if workers <= 0:
         return None
-    pool = ExtractionPool(workers, profile, worker_steps(crawler.settings, profile))
+    settings = crawler.settings
+    pool = ExtractionPool(workers, profile, worker_steps(settings, profile),
+                          max_pages=settings.getint("EXTRACT_WORKER_MAX_PAGES", 0),
+                          max_rss=settings.getint("EXTRACT_WORKER_MAX_MB", 0) * 2**20)
     pool.start()
     return pool
 
