@@ -273,15 +273,22 @@ def test_a_page_sent_light_leaves_places_blocks_and_dates_to_the_crawl() -> None
         extraction._PROFILE, extraction._STEPS = saved
 
 
-def test_pages_sent_light_give_the_same_archive(
-        crawled_without_workers: dict[str, Any], tmp_path: Path) -> None:
-    db = tmp_path / "light.db"
-    proc = start("sample", db, crawled_without_workers["origin"], "PROGRESS_INTERVAL=0",
-                 "EXTRACT_WORKERS=1", "EXTRACT_WORKER_BACKLOG=1")
+def same_archive_with(crawled: dict[str, Any], db: Path, *settings: str) -> dict[str, Any]:
+    """Crawl the sample site with one worker and ``settings`` into ``db``; check the archive
+    equals the crawl without workers; return the run's stats."""
+    proc = start("sample", db, crawled["origin"], "PROGRESS_INTERVAL=0", "EXTRACT_WORKERS=1",
+                 *settings)
     _out, err = proc.communicate(timeout=240)
     assert proc.returncode == 0, err[-3000:]
-    assert archive_content(db) == archive_content(crawled_without_workers["db"])
-    stats = json.loads(rows(db, "select stats from crawl_runs")[0]["stats"])
+    assert archive_content(db) == archive_content(crawled["db"])
+    stats: dict[str, Any] = json.loads(rows(db, "select stats from crawl_runs")[0]["stats"])
+    return stats
+
+
+def test_pages_sent_light_give_the_same_archive(
+        crawled_without_workers: dict[str, Any], tmp_path: Path) -> None:
+    stats = same_archive_with(crawled_without_workers, tmp_path / "light.db",
+                              "EXTRACT_WORKER_BACKLOG=1")
     # a page goes light when the worker holds one already: pages fetched together
     assert 0 < stats["extract/light"] <= stats["item_scraped_count"]
 
@@ -304,13 +311,8 @@ def test_the_pool_counts_the_bytes_its_workers_hold() -> None:
 
 def test_recycled_workers_give_the_same_archive_and_are_counted(
         crawled_without_workers: dict[str, Any], tmp_path: Path) -> None:
-    db = tmp_path / "recycled.db"
-    proc = start("sample", db, crawled_without_workers["origin"], "PROGRESS_INTERVAL=0",
-                 "EXTRACT_WORKERS=1", "EXTRACT_WORKER_MAX_PAGES=4")
-    _out, err = proc.communicate(timeout=240)
-    assert proc.returncode == 0, err[-3000:]
-    assert archive_content(db) == archive_content(crawled_without_workers["db"])
-    stats = json.loads(rows(db, "select stats from crawl_runs")[0]["stats"])
+    stats = same_archive_with(crawled_without_workers, tmp_path / "recycled.db",
+                              "EXTRACT_WORKER_MAX_PAGES=4")
     pages = stats["item_scraped_count"] + stats.get("item_dropped_count", 0)
     assert stats["extract/worker_recycled"] >= 1  # was absent: one worker for the crawl
     assert stats["extract/worker_recycled"] <= pages // 4
