@@ -10,7 +10,10 @@ from archive.fold import fold
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-@lru_cache(maxsize=8192)
+# 1,024 lines: a page brings ~13 new ones, and the lines a site repeats (templates, box
+# headings) come back on every page; 8,192 kept ~8 MB of long paragraphs in a worker for
+# 1.7% more hits on 1,500 large pages (bench/worker_bench.py's pages).
+@lru_cache(maxsize=1024)
 def fold_key(text: str) -> str:
     """The search fold (``archive.fold``) reduced to words, one space apart.
 
