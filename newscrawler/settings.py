@@ -116,7 +116,7 @@ EXTRACT_WORKER_BACKLOG = 262144
 # every 20 pages). The worn worker finishes the pages it was given and ends before its
 # successor starts, so the two never hold memory at once; no page is lost and the archive is
 # the same. A worker's memory levels off (bench/crawl_memory.py: ~55 MB on ~1.3 KB pages,
-# ~73-80 MB on ~97 KB ones, its caches full by ~2,000 pages); the bound only catches
+# ~60-67 MB on ~97 KB ones, its caches full by a few thousand pages); the bound only catches
 # growth past that (a page far larger than usual leaves the heap that large). A restart
 # costs ~0.4 s of CPU (imports, first page), so a bound that recycles often slows a crawl.
 EXTRACT_WORKER_MAX_PAGES = 0

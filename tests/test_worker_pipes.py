@@ -39,6 +39,10 @@ class _Pool:
 
     generation = 0
 
+    def recycled(self) -> int:
+        """No worker is ever replaced here."""
+        return 0
+
     def __init__(self, steps: Steps, slim: bool) -> None:
         self.steps, self.slim = steps, slim
 

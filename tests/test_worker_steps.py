@@ -187,6 +187,10 @@ class _Pool:
 
     generation = 0
 
+    def recycled(self) -> int:
+        """No worker is ever replaced here."""
+        return 0
+
     def __init__(self, spider: Any, late: DateCandidate | None) -> None:
         self.spider, self.late = spider, late
 

@@ -382,7 +382,7 @@ class NewsSpider(scrapy.Spider):
 
     def _count_recycled(self, pool: ExtractionPool) -> None:
         """Count the workers replaced since the last page (``extract/worker_recycled``)."""
-        recycled = pool.recycled() if hasattr(pool, "recycled") else 0
+        recycled = pool.recycled()
         if recycled > self._recycled:
             self._count("extract/worker_recycled", recycled - self._recycled)
             self._recycled = recycled
