@@ -225,21 +225,7 @@ def _candidates(text: str, low: str) -> list[int]:
     starts = [m.start() for m in _capitals().finditer(text)]
     if "merkez" in low:
         starts = sorted(set(starts).union(m.start() for m in _MERKEZ.finditer(low)))
-    prefixes = _name_prefixes()
-    if prefixes is None:
-        return [p for p in starts if name_at.match(low, p)]
-    return [p for p in starts if low[p:p + 2] in prefixes and name_at.match(low, p)]
-
-
-@cache
-def _name_prefixes() -> frozenset[str] | None:
-    """The first two letters of every gazetteer name: where :func:`_name_at` can match
-    (most capitals start no name; a set lookup is ~10x cheaper than trying the names);
-    None when a name is shorter or has a space there (the pattern reads any gap)."""
-    names = gazetteer().names
-    if any(len(name) < 2 or " " in name[:2] for name in names):
-        return None
-    return frozenset(name[:2] for name in names)
+    return [p for p in starts if name_at.match(low, p)]
 
 
 @cache
