@@ -175,7 +175,9 @@ def html_files(folder: Path) -> Iterator[tuple[str, str, bytes]]:
                 continue
         if b"<" not in data[:4096]:
             continue  # a gzipped JSON or text file, not a page
-        yield str(file), f"https://haber.example.com.tr/{file.stem.split('.')[0]}", data
+        # named from the folder on: two checkouts' fixtures compare as the same pages
+        name = f"{folder.name}/{file.relative_to(folder)}"
+        yield name, f"https://haber.example.com.tr/{file.stem.split('.')[0]}", data
 
 
 def outcome(url: str, body: bytes) -> str:
