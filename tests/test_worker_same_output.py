@@ -20,7 +20,7 @@ from lxml import etree
 
 from archive import minhash, stories
 from archive.fold import fold
-from newscrawler.extract import datelines, fields, region, walker
+from newscrawler.extract import datelines, fields, metadata, region, walker
 from newscrawler.extract.dom import absolute_url, parse_html, strip_invisible
 from newscrawler.extract.fold import fold_key
 
@@ -117,6 +117,18 @@ def test_reordered_xpath_filters_find_the_same_nodes(page: Path) -> None:
         assert region._BARE_TEXT(el) == _OLD_BARE_TEXT(el)
         for xpath, old in _OLD_PATHS:
             assert xpath(el) == old(el)
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.name)
+def test_one_walk_finds_the_elements_metadata_read_in_four(page: Path) -> None:
+    root = parse_html(page.read_bytes().decode("utf-8", "replace"))
+    for el in [root, *root.iter("head", "body", "svg")][:10]:
+        found = metadata._head_elements(el)
+        assert found["meta"] == list(el.iter("meta"))
+        assert found["link"] == list(el.iter("link"))
+        assert found["script"] == list(el.iterfind(".//script[@type]"))
+        title = el.find(".//title")
+        assert found["title"] == ([] if title is None else [title])
 
 
 #: Each XPath asked as ``descendant::`` now, and its ``.//`` form before.

@@ -108,7 +108,7 @@ _CLASSED = etree.XPath("descendant::*[@class or @id]")
 # The ancestor test first: it rejects the many link texts of menus and related boxes
 # before any string is built (the same nodes, ~35% cheaper on a large page).
 _SHORT_TEXT = etree.XPath(
-    f"descendant::text()[not(ancestor::a)][string-length(normalize-space(.)) >= 6]"
+    f"descendant::text()[not(ancestor::a[1])][string-length(normalize-space(.)) >= 6]"
     f"[string-length(normalize-space(.)) <= {MAX_LOOSE_LINE}]"
 )
 _NO_DATE_TAGS = frozenset(NO_DATE_TAGS)
