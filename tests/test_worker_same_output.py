@@ -145,7 +145,7 @@ def test_root_paths_join_as_urljoin_joins_them() -> None:
     bases = ["http://x.com.tr/haber/a-1", "https://X.com/a/b/", "HTTP://h:80/q?z#f",
              "http:/nohost", "file:///tmp/a.html", "https://[::1]/a", "http://a\tb.com/x",
              "ftp://h/a", "", "https://h", "https://h.com/a;p?q"]
-    pieces = list("/./..?#;:ab %[]@Ş-_=&X\t\n") + ["/..", "/.", "//", "?#", "#?"]
+    pieces = [*"/./..?#;:ab %[]@Ş-_=&X\t\n", "/..", "/.", "//", "?#", "#?"]
     for _ in range(20000):
         base = rng.choice(bases)
         href = "/" + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
