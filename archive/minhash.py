@@ -54,11 +54,15 @@ def signature(hashes: Iterable[int], num_perm: int = 64, seed: int = 1) -> list[
     if not values:
         return [EMPTY] * num_perm
     a, b = permutations(num_perm, seed)
-    h = np.array(values, dtype=np.uint32).reshape(-1, 1)
+    h = np.array(values, dtype=np.uint32)
     h ^= h >> np.uint32(16)
     h *= np.uint32(0x85EBCA6B)
     h ^= h >> np.uint32(13)
     h *= np.uint32(0xC2B2AE35)
     h ^= h >> np.uint32(16)
-    signed: list[int] = (h * a + b).min(axis=0).tolist()
+    # one row a permutation, in place: the minimum runs along contiguous memory (~2x
+    # cheaper than a column per permutation)
+    mixed = np.multiply.outer(a, h)
+    mixed += b.reshape(-1, 1)
+    signed: list[int] = mixed.min(axis=1).tolist()
     return signed

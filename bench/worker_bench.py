@@ -7,9 +7,11 @@ block, dates, archive with the stories' prints, links) over generated pages of
 the same pages, and prints CPU ms a page: the whole call, and per stage.
 
     python bench/worker_bench.py [--pages 200] [--rounds 3] [--size large|small|both]
-        [--profile] [--quick]
+        [--profile] [--instructions] [--quick]
 
 ``--profile``: cProfile of the whole call on the large pages (top 30 by own time).
+``--instructions``: instructions a page instead of CPU time (valgrind's callgrind; exact on
+a busy machine, ~50x slower: ``--pages 20``).
 ``--quick``: 10 pages, one round.
 
 The same output, page for page: ``--dump FILE`` writes the worker's whole answer (every
@@ -26,10 +28,14 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gzip
+import json
 import pstats
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -98,14 +104,19 @@ def _template(item: ArticleItem) -> None:
 
 
 def staged(site: list[tuple[str, bytes]], profile: SiteProfile, steps: Steps,
-           spent: dict[str, float]) -> None:
-    """The worker's steps one by one (as ``prepare_text`` runs them), CPU time each."""
+           spent: dict[str, float], mark: Callable[[str], None] | None = None) -> None:
+    """The worker's steps one by one (as ``prepare_text`` runs them), CPU time each;
+    ``mark(name)`` is called as each starts and ``mark("")`` as it ends."""
     clock = time.process_time
 
     def timed(name: str, fn: Callable[..., Any], *args: Any) -> Any:
+        if mark is not None:
+            mark(name)
         t = clock()
         out = fn(*args)
         spent[name] = spent.get(name, 0.0) + clock() - t
+        if mark is not None:
+            mark("")
         return out
 
     for url, body in site:
@@ -175,7 +186,9 @@ def html_files(folder: Path) -> Iterator[tuple[str, str, bytes]]:
                 continue
         if b"<" not in data[:4096]:
             continue  # a gzipped JSON or text file, not a page
-        yield str(file), f"https://haber.example.com.tr/{file.stem.split('.')[0]}", data
+        # named from the folder on: two checkouts' fixtures compare as the same pages
+        name = f"{folder.name}/{file.relative_to(folder)}"
+        yield name, f"https://haber.example.com.tr/{file.stem.split('.')[0]}", data
 
 
 def outcome(url: str, body: bytes) -> str:
@@ -229,6 +242,61 @@ def compare(old: Path, new: Path) -> int:
     return len(differ)
 
 
+def instructions(size: str, n: int) -> None:
+    """Print the instructions a page (millions) of the worker's call and of each stage,
+    counted by valgrind's callgrind: exact and the same however busy the machine is (~1
+    minute for 20 pages). The run marks each segment with a call of zlib's ``adler32``
+    (``--dump-before``): one dump of the counts a segment."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is missing: apt-get install valgrind")
+    with tempfile.TemporaryDirectory() as tmp:
+        marks = Path(tmp) / "marks.json"
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", "--dump-before=adler32", "--dump-instr=no",
+             f"--callgrind-out-file={tmp}/cg", sys.executable, __file__, "--size", size,
+             "--pages", str(n), "--marks", str(marks)],
+            check=True, capture_output=True)
+        names: list[str] = json.loads(marks.read_text())
+        dumps = sorted(Path(tmp).glob("cg.*"), key=lambda f: int(f.suffix[1:]))
+        counts = [_instructions(f) for f in dumps[-len(names):]]
+    totals: dict[str, int] = {}
+    for i, name in enumerate(names[:-1]):
+        if name:  # the segment from this mark to the next: its dump is the next mark's
+            totals[name] = totals.get(name, 0) + counts[i + 1]
+    print(f"{size} pages ({n}), millions of instructions a page (callgrind): worker call "
+          f"{totals.pop('worker call') / n / 1e6:.2f}")
+    print("  " + ", ".join(f"{k} {v / n / 1e6:.2f}" for k, v in totals.items())
+          + f" (sum {sum(totals.values()) / n / 1e6:.2f})")
+
+
+def _instructions(dump: Path) -> int:
+    """The total instructions of one callgrind dump."""
+    with dump.open(encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1])
+    return 0
+
+
+def marked_run(size: str, n: int, profile: SiteProfile, steps: Steps, out: Path) -> None:
+    """Inside callgrind (:func:`instructions`): each page's worker call, then the stages of
+    other pages (none cached yet), each between two marks; the marks' names go to ``out``."""
+    site = pages(size, 2 * n + 3)
+    whole(site[:3])  # warm: imports, caches
+    names: list[str] = []
+
+    def mark(name: str) -> None:
+        names.append(name)
+        zlib.adler32(b"")
+
+    for url, body in site[3 : n + 3]:
+        mark("worker call")
+        pool._extract_in_worker(body, None, url)
+        mark("")
+    staged(site[n + 3 :], profile, steps, {}, mark)
+    out.write_text(json.dumps(names))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200, help="generated pages a size")
@@ -239,6 +307,9 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, metavar="FILE", help="write every answer")
     parser.add_argument("--corpus-dir", type=Path, help="--dump: also the pages under it")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions under callgrind instead of CPU time")
+    parser.add_argument("--marks", type=Path, help=argparse.SUPPRESS)  # inside callgrind
     args = parser.parse_args()
     if args.compare:
         raise SystemExit(1 if compare(*args.compare) else 0)
@@ -247,6 +318,13 @@ def main() -> None:
     profile = crawl_profile()
     steps = crawl_steps(profile)
     pool._PROFILE, pool._STEPS = profile, steps
+    if args.marks:
+        marked_run(args.size, args.pages, profile, steps, args.marks)
+        return
+    if args.instructions:
+        for size in ("large", "small") if args.size == "both" else (args.size,):
+            instructions(size, args.pages)
+        return
     if args.dump:
         corpus = args.corpus_dir if args.corpus_dir and args.corpus_dir.is_dir() else None
         count = dump(args.dump, args.pages, corpus, fixtures=True)

