@@ -229,9 +229,16 @@ EXTENSIONS_BASE = {
     name: order for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
     if name != "scrapy.extensions.remote_control.RemoteControl"
 }
+# Meta refresh: Scrapy's middleware, reading only the page's head where Scrapy decoded the
+# whole page for it (newscrawler/middlewares/metarefresh.py: same redirects).
+_STAND_INS = {
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware":
+        "newscrawler.middlewares.cookies.LazyCookiesMiddleware",
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware":
+        "newscrawler.middlewares.metarefresh.HeadMetaRefreshMiddleware",
+}
 DOWNLOADER_MIDDLEWARES_BASE = {
-    ("newscrawler.middlewares.cookies.LazyCookiesMiddleware"
-     if name == "scrapy.downloadermiddlewares.cookies.CookiesMiddleware" else name): order
+    _STAND_INS.get(name, name): order
     for name, order in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
 }
 LOG_LEVEL = "INFO"
