@@ -22,7 +22,6 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-
 #: Python's thresholds before the first open spider tuned them, and how many are open (several
 #: crawls may run in one process: the first to open tunes, the last to close restores).
 _saved: tuple[int, ...] | None = None
