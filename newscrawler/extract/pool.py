@@ -24,7 +24,6 @@ import signal
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from archive import stories
 from archive.hashing import content_hash
+from archive.rawcodec import compress_raw
 from newscrawler.extract.articlelinks import article_links
 from newscrawler.extract.dom import utf8_document
 from newscrawler.extract.page import Extracted, extract_page
@@ -131,7 +131,7 @@ def prepare_text(extracted: Extracted, profile: SiteProfile | None, steps: Steps
         prepared.dates_from = tuple(dates_from)
         prepared.dates = date_fields([*extracted.date_candidates, *dates_from], fetched_at)
     if steps.raw and raw:
-        prepared.raw_compressed = zlib.compress(raw, steps.raw_level)
+        prepared.raw_compressed = compress_raw(raw, steps.raw_level)
     if steps.links and profile is not None:
         prepared.follow = article_links(extracted, profile)
     item.raw_html = None  # the crawl has the page: never sent back

@@ -15,10 +15,10 @@ the writer thread, one after the other, so the staged list needs no lock.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from archive.rawcodec import compress_raw
 from archive.store import RAW_COMPRESSION_LEVEL
 
 R = TypeVar("R")
@@ -49,6 +49,7 @@ def compressed_page(page: Mapping[str, Any]) -> dict[str, Any]:
     and its HTML dropped: the body's first byte stays, as ``save_raw_pages`` reads a body
     given with ``compressed`` only for its type and whether it is empty.
 
+    >>> import zlib
     >>> page = compressed_page({"url": "u", "status": 200, "body": b"<html>" * 10})
     >>> page["body"], zlib.decompress(page["compressed"]) == b"<html>" * 10
     (b'<', True)
@@ -57,7 +58,7 @@ def compressed_page(page: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(body, bytes | bytearray | memoryview):
         return dict(page)  # left for save_raw_pages to refuse, with its message
     if page.get("compressed") is None:
-        packed = zlib.compress(bytes(body), RAW_COMPRESSION_LEVEL)
+        packed = compress_raw(bytes(body), RAW_COMPRESSION_LEVEL)
     else:
         packed = bytes(page["compressed"])
     return {**page, "compressed": packed, "body": body[:1]}
