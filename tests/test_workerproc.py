@@ -44,6 +44,22 @@ def test_results_and_exceptions_reach_their_futures() -> None:
         pool.shutdown()
 
 
+def threads_numpy_adds() -> tuple[str | None, int]:
+    before = len(os.listdir("/proc/self/task"))
+    import numpy  # noqa: F401
+
+    return os.environ.get("OPENBLAS_NUM_THREADS"), len(os.listdir("/proc/self/task")) - before
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux's /proc")
+def test_numpy_starts_no_blas_thread_in_a_worker() -> None:
+    pool = WorkerProcesses(1)
+    try:
+        assert pool.submit(threads_numpy_adds).result(timeout=60) == ("1", 0)
+    finally:
+        pool.shutdown()
+
+
 def test_calls_are_spread_over_the_workers() -> None:
     pool = WorkerProcesses(2)
     try:
