@@ -410,12 +410,14 @@ class Queue:
             rows = self.conn.execute(
                 "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT ?",
                 (self.filled_to, min(_CHUNK, chunk - done)),
-            ).fetchall()
-            if not rows:
-                break
-            for article_id, title, body in rows:
+            )
+            read = 0
+            for article_id, title, body in rows:  # one text at a time, not _CHUNK (~4 MB)
                 self.pending[article_id] = spellings_of(title or "", body or "")
-            self.filled_to, done = rows[-1][0], done + len(rows)
+                self.filled_to, read = article_id, read + 1
+            if not read:
+                break
+            done += read
             self.flush()
         if done:
             self.conn.execute(f"UPDATE {RULES_TABLE} SET filled_to = ?", (self.filled_to,))
