@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -213,3 +214,16 @@ def test_reclean_refuses_anything_but_removing_lines(tmp_path: Path, clean) -> N
         store.save_articles([{"url": "u", "site": "ege", "title": "T", "body": body}])
         assert store.reclean_articles(["u"], clean) == 0
         assert store.conn.execute("SELECT body FROM articles").fetchone()[0] == body
+
+
+def test_the_books_templates_are_the_lines_it_calls_template() -> None:
+    rng = random.Random(3)
+    stock = [f"Ortak satır {n}: bizi takip edin." for n in range(40)]
+    book = TemplateBook(min_pages=3, min_share=0.1)
+    for page in range(120):
+        lines = [*rng.sample(stock, rng.randint(0, 12)), f"Haber {page} metni burada."]
+        book.observe(f"/haber/{page}", ["\n".join(lines)])
+        expected = sorted((t for t in book.lines.values() if book.is_template(t.text)),
+                          key=lambda t: -t.pages)
+        assert book.templates() == expected
+    assert 0 < len(book.templates()) < len(book.lines)

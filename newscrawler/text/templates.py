@@ -164,12 +164,18 @@ class TemplateBook:
         if len(line) > MAX_CHARS:
             return False
         known = self.lines.get(_keyed(line, keys)[1] if keys else line_hash(line))
-        return (known is not None and known.pages >= self.min_pages
+        return known is not None and self._recurs(known)
+
+    def _recurs(self, known: TemplateLine) -> bool:
+        """Whether a line of the book was seen on enough of the site's pages."""
+        return (known.pages >= self.min_pages
                 and known.pages >= self.min_share * self.site_pages)
 
     def templates(self) -> list[TemplateLine]:
-        """The lines that are template now, most frequent first."""
-        return sorted((t for t in self.lines.values() if self.is_template(t.text)),
+        """The lines that are template now, most frequent first (read from the book:
+        each is kept under its own hash, which ``is_template`` would compute again)."""
+        return sorted((t for t in self.lines.values()
+                       if len(t.text) <= MAX_CHARS and self._recurs(t)),
                       key=lambda t: -t.pages)
 
     def strip(self, paragraphs: Sequence[str],
