@@ -220,7 +220,7 @@ _RAW_PAGES = TableDoc(
         "encoding": ColumnDoc("TEXT", "Encoding the page was decoded with.", "utf-8",
                               "not recorded"),
         "body": ColumnDoc("BLOB", "zlib-compressed HTML bytes, as received "
-                          "(`zlib.decompress(body)`).", "x\\x01..."),
+                          "(`zlib.decompress(body)`).", "x^..."),
         "article_id": ColumnDoc("INTEGER", "The article saved from this page (`articles.id`).",
                                 "1842", "no article came from the page (a listing, a block "
                                 "page, an error), or not yet"),
