@@ -306,11 +306,10 @@ def _regex_article(text: str) -> JsonLdArticle | None:
     return _article_from(got, "article")
 
 
-def read_json_ld(root: Element, meta: Metadata,
-                 scripts: Iterable[Element] | None = None) -> None:
-    """Fill ``meta.json_ld``, ``json_ld_site_name`` and ``breadcrumbs`` from JSON-LD scripts
-    (``scripts``: the page's ``<script type>`` elements, when the caller found them)."""
-    for script in root.iterfind(".//script[@type]") if scripts is None else scripts:
+def read_json_ld(scripts: Iterable[Element], meta: Metadata) -> None:
+    """Fill ``meta.json_ld``, ``json_ld_site_name`` and ``breadcrumbs`` from the page's
+    ``<script type>`` elements (the JSON-LD ones)."""
+    for script in scripts:
         if "ld+json" not in script.get("type", "").lower():
             continue
         text = script.text or ""
@@ -373,10 +372,8 @@ class _Unique:
             self.values.append(value)
 
 
-def read_meta_tags(root: Element, meta: Metadata,
-                   tags: Iterable[Element] | None = None) -> None:
-    """Fill the OpenGraph / ``article:*`` / name= fields from every ``<meta>`` in the page
-    (``tags``: those elements, when the caller found them).
+def read_meta_tags(tags: Iterable[Element], meta: Metadata) -> None:
+    """Fill the OpenGraph / ``article:*`` / name= fields from the page's ``<meta>`` elements.
 
     Linear in the number of tags; each list keeps at most ``MAX_META_VALUES`` values.
     """
@@ -384,7 +381,7 @@ def read_meta_tags(root: Element, meta: Metadata,
     add_modified = _Unique(meta.modified)
     add_tag = _Unique(meta.tags)
     add_author = _Unique(meta.article_authors)
-    for el in root.iter("meta") if tags is None else tags:
+    for el in tags:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         if not key:
             continue
@@ -435,8 +432,8 @@ def extract_metadata(doc: str | Element) -> Metadata:
     root = parse_html(doc) if isinstance(doc, str) else doc
     meta = Metadata()
     found = _head_elements(root)
-    read_meta_tags(root, meta, found["meta"])
-    read_json_ld(root, meta, found["script"])
+    read_meta_tags(found["meta"], meta)
+    read_json_ld(found["script"], meta)
     title = found["title"][0] if found["title"] else None
     if title is not None:
         meta.title = collapse(title.text_content()) or None
