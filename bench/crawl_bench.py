@@ -10,13 +10,13 @@ absent) and crawls it, interleaved, with:
 - ``full``: ``newscrawler crawl`` with every pipeline (archive included) into a fresh archive;
 
 all at the same concurrency. Pages/s = article pages / the crawl's own elapsed time
-(Scrapy's start to finish, process start-up excluded; read from the run record, as
-precise as the bare spider's; ``nopipe`` keeps no record: the summary's 0.1 s); the best
-of ``--rounds`` per variant. CPU ms/page = user + system time of the whole process
-(start-up included, workers included, nginx not) per page, the least of the rounds: on a loaded machine it says more
-than pages/s; with workers it is split into the crawl's process and its children (the
-workers, sampled from /proc: the one with more
-per page bounds the rate). One line per page size gives the ratios to the bare spider
+(Scrapy's start to finish, process start-up excluded; read from the run record, as precise
+as the bare spider's; ``nopipe`` keeps no record: the summary's 0.1 s); the best of
+``--rounds`` per variant. CPU ms/page = user + system time of the whole process (start-up
+included, workers included, nginx not) per page, the least of the rounds: on a loaded
+machine it says more than pages/s; with workers it is split into the crawl's process and its
+children (the workers, sampled from /proc: the one with more per page bounds the rate). One
+line per page size gives the ratios to the bare spider
 (goal: full >= 0.70)::
 
     python bench/crawl_bench.py [--pages 2000] [--large-pages 1000] [--rounds 3]
