@@ -23,6 +23,7 @@ from archive import inflect, lookalike
 from archive.connection import get_connection, sqlite_errors
 from archive.errors import QueryError
 from archive.fold import APOSTROPHES, TURKISH_LETTERS, case_fold, fold
+from archive.heap import keep_heap
 from archive.query import Phrases, Query, Term, fts_phrases, parse_query, to_fts
 from archive.schema import FILTER_INDEX, FTS_TABLE
 
@@ -702,6 +703,7 @@ def search(
     query, match, expander = _plan(q, expand)
     if match is None or limit == 0:
         return []
+    keep_heap()  # FTS5's buffers stay mapped from one search to the next
     patterns = _exact_patterns(query, expand)
     window = max(RERANK_WINDOW, 5 * limit)
     conn = get_connection(archive_or_db)
@@ -790,6 +792,7 @@ def count(
     query, match, expander = _plan(q, expand)
     if match is None:
         return 0
+    keep_heap()
     conn = get_connection(archive_or_db)
     with sqlite_errors(getattr(archive_or_db, "name", "the archive")):
         matches = _Matches(conn, match, site, since, until, author, category, place, story)
