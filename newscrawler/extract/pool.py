@@ -46,7 +46,7 @@ from newscrawler.pipelines.split import split_item
 from newscrawler.pipelines.template import drop_cta
 from newscrawler.places.tagger import place_records
 from newscrawler.text.dates import DateCandidate
-from newscrawler.text.encoding import decode_html
+from newscrawler.text.encoding import decode_html, is_utf8
 from newscrawler.text.templates import line_keys
 
 if TYPE_CHECKING:
@@ -95,8 +95,12 @@ def extract_bytes(body: bytes, header_charset: str | None, url: str,
                   profile: SiteProfile | None) -> tuple[str, Extracted]:
     """Decode a fetched page and extract it; returns (the encoding used, what was found).
 
-    A UTF-8 page is decoded only to check it: the parser reads its bytes as they are.
+    A UTF-8 page is only checked (``is_utf8``): the parser reads its bytes as they are.
     """
+    if is_utf8(body):
+        data = utf8_document(body)  # None: a BOM, a NUL, an end that is not ASCII
+        if data is not None:
+            return "utf-8", extract_page(data, url, profile)
     text, encoding = decode_html(body, header_charset)
     data = utf8_document(body) if encoding == "utf-8" else None
     return encoding, extract_page(text if data is None else data, url, profile)
