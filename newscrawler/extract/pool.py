@@ -20,6 +20,7 @@ checks what a worker imports).
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -307,8 +308,9 @@ class ExtractionPool:
         with self._held_lock:
             self._held += size
         try:
-            future = self._executor.submit(_extract_in_worker, body, header_charset, url,
-                                           tuple(dates_from), light)
+            # sent beside the call's pickle, not copied into it (and out of it in the worker)
+            future = self._executor.submit(_extract_in_worker, pickle.PickleBuffer(body),
+                                           header_charset, url, tuple(dates_from), light)
         except BaseException:
             self._release(size)
             raise
