@@ -29,7 +29,8 @@ class Prepared:
     ``story_prints`` (DedupePipeline, the archive). ``dates``: DatesPipeline's choice from
     the page's candidates plus ``dates_from`` (feed and sitemap dates known when the page
     was sent to the worker); ``raw_compressed``: the raw page, compressed for the archive;
-    ``follow``: the canonical URLs of its article links (for the spider).
+    ``follow``: the canonical URLs of its article links (for the spider); ``blocks_text``:
+    the joined text of the blocks, which the worker left out of the item (``Steps.slim``).
     """
 
     cleaned: bool = False
@@ -47,6 +48,7 @@ class Prepared:
     dates_from: tuple[DateCandidate, ...] = ()
     raw_compressed: bytes | None = None
     follow: tuple[str, ...] | None = None
+    blocks_text: str | None = None
 
     def holds(self, item: ArticleItem) -> bool:
         """Whether the item's title, body and credit are still those the worker read."""

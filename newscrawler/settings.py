@@ -247,6 +247,13 @@ DOWNLOADER_MIDDLEWARES_BASE = {
     _STAND_INS.get(name, name): order
     for name, order in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
 }
+# HTTP(S): Scrapy's handler, reading a response's header lines without copying the rest of
+# the buffer for each (newscrawler/httphandler.py: same responses).
+DOWNLOAD_HANDLERS_BASE = {
+    scheme: ("newscrawler.httphandler.LeanHTTP11DownloadHandler"
+             if path == "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler" else path)
+    for scheme, path in _scrapy_defaults.DOWNLOAD_HANDLERS_BASE.items()
+}
 LOG_LEVEL = "INFO"
 # Scrapy's MemoryStatsCollector without the attribute shim that made each stats call ~20x
 # slower since Scrapy 2.13 (newscrawler/crawlstats.py): same stats, less work per response.

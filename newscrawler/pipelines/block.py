@@ -17,6 +17,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from archive.fold import fold
+from newscrawler.extract.blocks import Block
 from newscrawler.items import ArticleItem
 
 if TYPE_CHECKING:  # the module imports no Scrapy: extraction workers run block_facts
@@ -112,10 +113,17 @@ def page_text(item: ArticleItem) -> str:
     """The visible text of the page: its body, else its blocks, else its HTML without tags."""
     if item.body.strip():
         return item.body
-    blocks = " ".join(b.text for b in item.blocks if b.text)
+    prepared = item.prepared
+    blocks = (prepared.blocks_text if prepared is not None and prepared.blocks_text is not None
+              else blocks_text(item.blocks))
     if blocks.strip():
         return blocks
     return html_text(item.raw_html or b"")
+
+
+def blocks_text(blocks: list[Block]) -> str:
+    """The blocks' text, joined (``page_text`` when the body is blank)."""
+    return " ".join(b.text for b in blocks if b.text)
 
 
 def html_text(html: bytes) -> str:

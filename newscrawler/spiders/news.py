@@ -604,7 +604,8 @@ def worker_steps(settings: Any, profile: SiteProfile) -> Steps:
              and settings.getbool("ARCHIVE_RAW_PAGES", True)),
         raw_level=RAW_COMPRESSION_LEVEL,
         links=(clean and "links" in allowed
-               and settings.getbool("NEWSCRAWLER_FOLLOW_ARTICLE_LINKS", True)))
+               and settings.getbool("NEWSCRAWLER_FOLLOW_ARTICLE_LINKS", True)),
+        slim=known)
 
 
 def _known_urls(db_path: str | None, site: str) -> set[str]:
