@@ -102,7 +102,7 @@ class NewsSpider(scrapy.Spider):
         self._base_url = base_url
         #: URLs requested (articles, listing pages) and article pages parsed, each kept as
         #: ``hash(url)``, the string's 64-bit hash, in a dict: a set of the strings took
-        #: ~4 MB and ~2.4 MB at 20,000 pages, this ~1.3 MB each (see docs/operations.md).
+        #: ~4 MB and ~2.4 MB at 20,000 pages, this ~1.3 MB each (docs/architecture.md, memory).
         self._seen: dict[int, None] = {}
         self._known: set[str] = set()
         self._parsed: dict[int, None] = {}
