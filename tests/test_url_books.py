@@ -4,6 +4,7 @@ Goal 6 (a 20,000-page crawl under 200 MB) on ~97 KB pages: the spider's requeste
 parsed URLs, the dedupe pipeline's URLs and texts, the template books' counted pages and
 Scrapy's duplicate filter each kept 2-4 MB at 20,000 pages as sets of strings or bytes
 (a set's table grows fourfold below 50,000 entries: 2 MB at 20,000). Each is now ~1.3 MB.
+And the crawl's archive connection caches ``ARCHIVE_CACHE_MB`` (8 MiB), not 16.
 """
 
 from __future__ import annotations
@@ -163,3 +164,25 @@ def test_the_compact_dupefilter_keeps_scrapys_jobdir_file(tmp_path: Path) -> Non
     resumed = CompactDupeFilter(str(tmp_path))
     assert all(resumed.request_seen(r) for r in requests[:200])
     resumed.close("shutdown")
+
+
+def _cache_size(db: Path, **settings: Any) -> int:
+    """``PRAGMA cache_size`` of an opened archive pipeline's connection."""
+    from tests.test_pipelines import open_archive_pipeline
+
+    _, pipe = open_archive_pipeline(db, **settings)
+    try:
+        store = pipe.store
+        assert store is not None
+        return int(pipe._run(lambda: store.conn.execute("PRAGMA cache_size").fetchone()[0]))
+    finally:
+        pipe.close_spider()
+        pipe.spider_closed(reason="finished")
+
+
+def test_the_crawls_archive_connection_caches_archive_cache_mb(tmp_path: Path) -> None:
+    from archive.store import CACHE_KIB
+
+    assert defaults.ARCHIVE_CACHE_MB == 8
+    assert _cache_size(tmp_path / "a.db", ARCHIVE_CACHE_MB=defaults.ARCHIVE_CACHE_MB) == -8192
+    assert _cache_size(tmp_path / "b.db", ARCHIVE_CACHE_MB=0) == -CACHE_KIB
