@@ -4,8 +4,8 @@ Scrapy's ``RFPDupeFilter`` keeps each request's 20-byte fingerprint (a ``bytes``
 bytes in memory) in a set; at 20,000 requests the set's table alone takes 2 MB (a set
 grows fourfold below 50,000 entries), ~3 MB in all. This filter keeps the fingerprint's
 first 8 bytes as an int in a dict's keys instead: ~1.3 MB at 20,000, the same answers
-unless two of the crawl's requests share those 64 bits (about one chance in 10^10 at a
-million requests).
+unless two of the crawl's requests share those 64 bits (about one chance in 40 million
+at a million requests; the spider and dedupe pipeline keep URLs by 64-bit hashes too).
 
 With a ``JOBDIR`` (``newscrawler crawl --jobdir``), Scrapy's own set and its
 ``requests.seen`` file are used, unchanged, so a resumed crawl reads what an earlier one
