@@ -4,8 +4,9 @@ Generates a site of distinct articles (``tests/generated_site.py``), serves it o
 127.0.0.1 and runs ``newscrawler crawl`` on it with the full pipelines into a fresh
 archive, then prints pages/s, the peak resident memory of the crawl's process tree (the
 crawl and any worker processes it starts, summed, sampled from ``/proc`` every 50 ms) and
-the crawl process's own ``ru_maxrss`` (its high-water mark, not a sample), and one verdict
-line against the goal::
+the crawl process's own ``ru_maxrss`` (its high-water mark, not a sample), the CPU a page of
+the crawl's process and its workers (``RUSAGE_CHILDREN``), and one verdict line against the
+goal::
 
     python bench/crawl_memory.py [--pages 20000] [--large] [--set NAME=VALUE] [--quick]
 
@@ -152,12 +153,15 @@ def main() -> None:
             sampler.join()
         if proc.returncode != 0:
             sys.exit(f"crawl failed ({proc.returncode}): {stderr[-2000:]}")
-        parent_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        parent_mb = children.ru_maxrss / 1024  # KiB
+        cpu_ms = (children.ru_utime + children.ru_stime) * 1000 / pages
         tree_mb = sampler.peak / 2**20
         size_mb = db.stat().st_size / 1e6
     kind = "~97 KB" if args.large else "~1.3 KB"
     print(f"crawl of {pages:,} distinct {kind} pages: {seconds:.1f} s, "
-          f"{pages / seconds:.1f} pages/s")
+          f"{pages / seconds:.1f} pages/s, CPU {cpu_ms:.2f} ms a page (the crawl's process "
+          "and its workers)")
     print(f"peak RSS of the crawl process (ru_maxrss): {parent_mb:.0f} MB")
     print(f"peak RSS of the crawl process tree (sampled, parent + children): {tree_mb:.0f} MB")
     print(f"peak RSS of each process (MB): {sampler.by_role()}")

@@ -30,6 +30,12 @@ ARCHIVE_BATCH_SIZE = 100
 # (newscrawler/pipelines/rawstage.py): batches of ~20 large pages cost the writer ~0.1 ms more
 # CPU a page (transactions, commits, full-text segments); the archive is the same.
 ARCHIVE_BATCH_BYTES = 2 * 1024 * 1024
+# SQLite's page cache of the crawl's archive connection, in MiB (archive/store.py's CACHE_KIB,
+# 16 MiB, elsewhere). A crawl writes its raw pages through it (~2 MB a batch of large pages),
+# so it filled within ~1,500 pages: 8 MiB measured 12 MB less at the peak of 8,000 ~97 KB
+# pages, CPU a page 7.91 and 6.98 ms against 8.15 and 8.18 ms at 16 MiB in alternating runs
+# (bench/crawl_memory.py --large --pages 8000). 0: CACHE_KIB.
+ARCHIVE_CACHE_MB = 8
 # Seconds after which a partly filled batch is written anyway (bounds loss on a hard kill).
 ARCHIVE_FLUSH_SECONDS = 5.0
 # Keep the fetched HTML (zlib-compressed) so articles can be re-extracted later.
@@ -206,6 +212,9 @@ DOWNLOAD_DELAY = 0.0
 # Requests wait in the scheduler pickled (~180 bytes each, not ~1.7 KB live): a 20,000-entry
 # sitemap's requests take 4 MB instead of 34 MB (newscrawler/scheduler_queue.py).
 SCHEDULER_MEMORY_QUEUE = "newscrawler.scheduler_queue.CompactLifoQueue"
+# Requests seen are kept as 8-byte keys, not 20-byte fingerprints in a set: ~1.3 MB instead of
+# ~3 MB at 20,000 requests; with a JOBDIR, Scrapy's own filter and file (newscrawler/dupefilter.py).
+DUPEFILTER_CLASS = "newscrawler.dupefilter.CompactDupeFilter"
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2

@@ -64,7 +64,7 @@ class ArchivePipeline:
     if the database still allows it.
 
     Settings: ``ARCHIVE_DB``, ``ARCHIVE_BATCH_SIZE``, ``ARCHIVE_BATCH_BYTES``,
-    ``ARCHIVE_FLUSH_SECONDS``,
+    ``ARCHIVE_CACHE_MB``, ``ARCHIVE_FLUSH_SECONDS``,
     ``ARCHIVE_RAW_PAGES``, ``ARCHIVE_TIMEOUT``, ``ARCHIVE_WRITER_THREAD``,
     ``NEWSCRAWLER_MAX_ARTICLES`` (items past the limit, already in flight when the crawl
     was told to stop, are dropped here).
@@ -76,12 +76,13 @@ class ArchivePipeline:
 
     def __init__(self, crawler: Crawler, path: str, *, batch_size: int, flush_seconds: float,
                  raw_pages: bool, timeout: float, max_articles: int = 0,
-                 writer_thread: bool = True, batch_bytes: int = 0) -> None:
+                 writer_thread: bool = True, batch_bytes: int = 0, cache_mb: int = 0) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.path = path
         self.batch_size = max(1, batch_size)
         self.batch_bytes = batch_bytes
+        self.cache_mb = cache_mb
         self.flush_seconds = flush_seconds
         self.keep_raw = raw_pages
         self.timeout = timeout
@@ -114,6 +115,7 @@ class ArchivePipeline:
             path,
             batch_size=s.getint("ARCHIVE_BATCH_SIZE", 100),
             batch_bytes=s.getint("ARCHIVE_BATCH_BYTES", 0),
+            cache_mb=s.getint("ARCHIVE_CACHE_MB", 0),
             flush_seconds=s.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0),
             raw_pages=s.getbool("ARCHIVE_RAW_PAGES", True),
             timeout=s.getfloat("ARCHIVE_TIMEOUT", 30.0),
@@ -136,6 +138,9 @@ class ArchivePipeline:
             if self.writer_thread:
                 self.writer = ArchiveWriter(depth=4)
             self.store = store = self._run(partial(Archive, self.path, timeout=self.timeout))
+            if self.cache_mb > 0:
+                pragma = f"PRAGMA cache_size = -{self.cache_mb * 1024}"
+                self._run(partial(store.conn.execute, pragma))
             self.lock = RunLock(self.path, self.site, join=True).acquire()
             stale = self._run(partial(store.mark_stale_runs, self.site))
             if stale:

@@ -9,7 +9,7 @@ from archive import Archive, ArchiveError
 from archive.templates import load_site_templates, save_site_templates
 from newscrawler.items import ArticleItem
 from newscrawler.text.cta import is_cta
-from newscrawler.text.templates import LineKeys, TemplateBook, line_hash
+from newscrawler.text.templates import MAX_CHARS, LineKeys, TemplateBook, line_hash
 
 if TYPE_CHECKING:  # the module imports no Scrapy: extraction workers run drop_cta
     from scrapy.crawler import Crawler
@@ -102,6 +102,8 @@ class TemplatePipeline:
         self.books: dict[str, TemplateBook] = {}
         #: Per site, the articles this run archived: (canonical URL, the 8-byte hashes of
         #: its body lines joined: ~100 bytes an article where a set of hex strings took 500).
+        #: Lines longer than ``MAX_CHARS`` are left out: they are never template, and
+        #: ``TemplateBook.strip`` never drops them.
         self.archived: dict[str, list[tuple[str, bytes]]] = {}
 
     @classmethod
@@ -152,9 +154,10 @@ class TemplatePipeline:
         """Remember an article every pipeline kept (the archive has it, or holds it)."""
         if isinstance(item, ArticleItem) and self.path:
             ahead = item.prepared.line_keys if item.prepared is not None else None
-            keys = b"".join(bytes.fromhex(ahead[line.strip()][1] if ahead and line.strip()
-                                          in ahead else line_hash(line))
-                            for line in item.body.split("\n") if line.strip())
+            keys = b"".join(bytes.fromhex(ahead[line][1] if ahead and line in ahead
+                                          else line_hash(line))
+                            for line in map(str.strip, item.body.split("\n"))
+                            if line and len(line) <= MAX_CHARS)
             self.archived.setdefault(item.site, []).append(
                 (item.canonical_url or item.url, keys))
 
