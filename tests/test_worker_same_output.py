@@ -21,7 +21,7 @@ from lxml import etree
 from archive import minhash, stories
 from archive.fold import fold
 from newscrawler.extract import datelines, fields, metadata, region, walker
-from newscrawler.extract.dom import absolute_url, parse_html, strip_invisible
+from newscrawler.extract.dom import absolute_url, parse_html, strip_invisible, text_content
 from newscrawler.extract.fold import fold_key
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -129,6 +129,26 @@ def test_one_walk_finds_the_elements_metadata_read_in_four(page: Path) -> None:
         assert found["script"] == list(el.iterfind(".//script[@type]"))
         title = el.find(".//title")
         assert found["title"] == ([] if title is None else [title])
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.name)
+def test_text_serializer_reads_what_text_content_reads(page: Path) -> None:
+    root = parse_html(page.read_bytes().decode("utf-8", "replace"))
+    for el in root.iter():  # every node, scripts, entities and odd markup included
+        assert text_content(el) == el.text_content()
+    strip_invisible(root)
+    for el in root.iter():
+        assert text_content(el) == el.text_content()
+
+
+def test_text_serializer_on_odd_text() -> None:
+    html = ("<div>a&amp;b &#x130;zmir<span>\u00ad\u200b</span>\U0001f600<br>"
+            "<!-- c --><?pi x?>&nbsp;<p> &foo; <b>x</b>y</p>tail</div><p></p>")
+    root = parse_html(html)
+    nodes = list(root.iter())
+    assert any(isinstance(n.tag, str) and n.tag == "p" for n in nodes)
+    for el in nodes:
+        assert text_content(el) == el.text_content()
 
 
 #: Each XPath asked as ``descendant::`` now, and its ``.//`` form before.
