@@ -23,6 +23,7 @@ from archive.fold import fold
 from newscrawler.extract import datelines, fields, metadata, region, walker
 from newscrawler.extract.dom import (
     absolute_url,
+    collapse,
     page_document,
     parse_html,
     strip_invisible,
@@ -310,3 +311,14 @@ def test_collapsed_is_split_and_join() -> None:
     for page in _pages()[:20]:
         text = page.read_bytes().decode("utf-8", "replace")
         assert hashing._collapsed(text) == " ".join(text.split())
+
+
+def test_collapse_is_split_and_join() -> None:
+    rng = random.Random(12)
+    pieces = ["Vali", "konuştu.", " ", "  ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "\x1c",
+              "\x85", "\u2028", "\u00ad", "\u200b", "a", "Ş", "😀", "\r\n"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert collapse(text) == " ".join(text.split()), repr(text)
+    node = parse_html("<p>Vali konuştu</p>").xpath("//p/text()")[0]
+    assert type(collapse(node)) is str  # a text node's string is not kept: it holds its page
