@@ -166,9 +166,10 @@ _ASCII_BYTE = re.compile(rb"[\x00-\x7f]")
 def is_utf8(body: bytes) -> bool:
     """Whether ``body.decode("utf-8")`` succeeds, without building the text: pieces of
     ``UTF8_PIECE`` bytes cut before an ASCII byte (a character's boundary), only the
-    pieces that are not ASCII decoded. A page's styles, scripts and markup are ASCII: a
-    large Turkish page decodes ~15% of its bytes (the whole page: ~50 µs, most of it
-    widening ~95 KB of text to two bytes a character).
+    pieces that are not ASCII decoded. A page's styles, scripts and markup are ASCII:
+    a large generated page (``bench/worker_bench.py``) decodes ~40% of its bytes, ~3x
+    cheaper than decoding the whole ~95 KB (most of that widening it to two bytes a
+    character).
 
     Every byte of a multi-byte sequence is >= 0x80, so no sequence spans a cut and an
     invalid one is invalid in its piece too.
