@@ -24,15 +24,11 @@ from newscrawler.extract import datelines, fields, metadata, region, walker
 from newscrawler.extract.dom import (
     absolute_url,
     collapse,
-    page_document,
     parse_html,
     strip_invisible,
     text_content,
-    utf8_document,
 )
 from newscrawler.extract.fold import fold_key
-from newscrawler.text import encoding
-from newscrawler.text.encoding import decode_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -259,46 +255,6 @@ def test_a_worker_warms_up_before_its_first_page() -> None:
             time.sleep(0.05)
     finally:
         pool.close()
-
-
-def _plain_document(body: bytes) -> tuple[str, str | bytes]:
-    """What the worker gave the parser before ``page_document``: the page decoded, then
-    its bytes when UTF-8 and ``utf8_document`` takes them."""
-    text, encoding = decode_html(body, None)
-    data = utf8_document(body) if encoding == "utf-8" else None
-    return encoding, text if data is None else data
-
-
-def _utf8_decodes(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-@pytest.mark.parametrize("piece", [1, 3, 7, encoding.UTF8_PIECE])
-def test_utf8_check_is_the_decoders_answer(piece: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(encoding, "UTF8_PIECE", piece)
-    rng = random.Random(piece)
-    pieces = ["a", " ", "<p>", "ş", "İ", "€", "😀", "\x00"]
-    raw = [b"\x80", b"\xc3", b"\xe2\x82", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf",
-           b"\xff", b"\xef\xbb\xbf"]
-    for _ in range(3000):
-        parts = [rng.choice(pieces).encode() if rng.random() < 0.85 else rng.choice(raw)
-                 for _ in range(rng.randint(0, 40))]
-        data = b"".join(parts)
-        assert encoding.is_utf8(data) == _utf8_decodes(data), data
-
-
-def test_page_document_is_the_decoded_one() -> None:
-    bodies = [p.read_bytes() for p in _pages()]
-    bodies += [b"", b"   ", b"\xef\xbb\xbf<p>a</p>", "<p>Şubat</p>".encode("cp1254"),
-               "<p>Şubat</p>\u00a0".encode(), b"<p>a\x00b</p>", "\ufeff<p>Ş</p>".encode("utf-16"),
-               b"<p>\xed\xa0\x80</p>", "  <p>ığ</p>\n".encode()]
-    for body in bodies:
-        for data in (body, body + b"\xc3", body.replace(b"<", "ş<".encode(), 3)):
-            assert page_document(data) == _plain_document(data)
 
 
 def test_collapsed_is_split_and_join() -> None:

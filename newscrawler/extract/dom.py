@@ -12,8 +12,6 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement as Element
 
-from newscrawler.text.encoding import decode_html, is_utf8
-
 __all__ = ["Element"]
 
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
@@ -48,23 +46,6 @@ def utf8_document(body: bytes) -> bytes | None:
     if data and (data[0] >= 0x80 or data[-1] >= 0x80):
         return None  # str.strip() might remove more (NBSP, U+2028...)
     return data
-
-
-def page_document(body: bytes, header_charset: str | None = None) -> tuple[str, str | bytes]:
-    r"""(the codec used, what :func:`parse_html` reads) of a fetched page: for a UTF-8
-    page :func:`utf8_document` accepts, its bytes, checked (:func:`is_utf8`) but never
-    decoded; else :func:`decode_html`'s text. The same as ``decode_html`` then
-    ``utf8_document`` when the codec is UTF-8, without building the page's text.
-
-    >>> page_document("<p>Şubat</p>".encode()), page_document("<p>Şubat</p>".encode("cp1254"))
-    (('utf-8', b'<p>\xc5\x9eubat</p>'), ('cp1254', '<p>Şubat</p>'))
-    """
-    data = utf8_document(body)
-    if data is not None and is_utf8(body):
-        return "utf-8", data  # no BOM (utf8_document refuses one): decode_html's utf-8
-    text, encoding = decode_html(body, header_charset)
-    data = utf8_document(body) if encoding == "utf-8" else None
-    return encoding, text if data is None else data
 
 
 def parse_html(html: str | bytes) -> Element:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = [
-    "charset_from_content_type", "codec_name", "declared_charset", "decode_html", "is_utf8",
-]
+__all__ = ["charset_from_content_type", "codec_name", "declared_charset", "decode_html"]
 
 #: How far into the document ``<meta>`` and ``<?xml?>`` declarations are looked for.
 HEAD_BYTES = 4096
@@ -156,42 +154,6 @@ def _honoured(declarations: list[str]) -> str | None:
         if name not in _LATIN_CODECS:
             return name
     return None
-
-
-#: Bytes a piece of :func:`is_utf8` holds (about; it ends before an ASCII byte).
-UTF8_PIECE = 8192
-_ASCII_BYTE = re.compile(rb"[\x00-\x7f]")
-
-
-def is_utf8(body: bytes) -> bool:
-    """Whether ``body.decode("utf-8")`` succeeds, without building the text: pieces of
-    ``UTF8_PIECE`` bytes cut before an ASCII byte (a character's boundary), only the
-    pieces that are not ASCII decoded. A page's styles, scripts and markup are ASCII:
-    a large generated page (``bench/worker_bench.py``) decodes ~40% of its bytes, ~3x
-    cheaper than decoding the whole ~95 KB (most of that widening it to two bytes a
-    character).
-
-    Every byte of a multi-byte sequence is >= 0x80, so no sequence spans a cut and an
-    invalid one is invalid in its piece too.
-
-    >>> is_utf8("İzmir'de Şişli".encode()), is_utf8(b"a\\xc3"), is_utf8(b"\\xed\\xa0\\x80")
-    (True, False, False)
-    """
-    size = len(body)
-    start = 0
-    while start < size:
-        end = start + UTF8_PIECE
-        if end < size:
-            ascii_byte = _ASCII_BYTE.search(body, end)
-            end = ascii_byte.start() if ascii_byte is not None else size
-        piece = body[start:end]
-        if not piece.isascii():
-            try:
-                piece.decode("utf-8")
-            except UnicodeDecodeError:
-                return False
-        start = end
-    return True
 
 
 def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
