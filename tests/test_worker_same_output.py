@@ -18,10 +18,16 @@ from zlib import crc32
 import pytest
 from lxml import etree
 
-from archive import minhash, stories
+from archive import hashing, minhash, stories
 from archive.fold import fold
 from newscrawler.extract import datelines, fields, metadata, region, walker
-from newscrawler.extract.dom import absolute_url, parse_html, strip_invisible
+from newscrawler.extract.dom import (
+    absolute_url,
+    collapse,
+    parse_html,
+    strip_invisible,
+    text_content,
+)
 from newscrawler.extract.fold import fold_key
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -131,6 +137,26 @@ def test_one_walk_finds_the_elements_metadata_read_in_four(page: Path) -> None:
         assert found["title"] == ([] if title is None else [title])
 
 
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.name)
+def test_text_serializer_reads_what_text_content_reads(page: Path) -> None:
+    root = parse_html(page.read_bytes().decode("utf-8", "replace"))
+    for el in root.iter():  # every node, scripts, entities and odd markup included
+        assert text_content(el) == el.text_content()
+    strip_invisible(root)
+    for el in root.iter():
+        assert text_content(el) == el.text_content()
+
+
+def test_text_serializer_on_odd_text() -> None:
+    html = ("<div>a&amp;b &#x130;zmir<span>\u00ad\u200b</span>\U0001f600<br>"
+            "<!-- c --><?pi x?>&nbsp;<p> &foo; <b>x</b>y</p>tail</div><p></p>")
+    root = parse_html(html)
+    nodes = list(root.iter())
+    assert any(isinstance(n.tag, str) and n.tag == "p" for n in nodes)
+    for el in nodes:
+        assert text_content(el) == el.text_content()
+
+
 #: Each XPath asked as ``descendant::`` now, and its ``.//`` form before.
 _OLD_PATHS = [
     (datelines._CLASSED, etree.XPath(".//*[@class or @id]")),
@@ -229,3 +255,26 @@ def test_a_worker_warms_up_before_its_first_page() -> None:
             time.sleep(0.05)
     finally:
         pool.close()
+
+
+def test_collapsed_is_split_and_join() -> None:
+    rng = random.Random(11)
+    pieces = ["Vali", "konuştu.", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u2009", "\u3000",
+              "\x1c", "\x85", "\u2028", "\u00ad", "a", "Ş", "😀", "\r\n"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert hashing._collapsed(text) == " ".join(text.split()), repr(text)
+    for page in _pages()[:20]:
+        text = page.read_bytes().decode("utf-8", "replace")
+        assert hashing._collapsed(text) == " ".join(text.split())
+
+
+def test_collapse_is_split_and_join() -> None:
+    rng = random.Random(12)
+    pieces = ["Vali", "konuştu.", " ", "  ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "\x1c",
+              "\x85", "\u2028", "\u00ad", "\u200b", "a", "Ş", "😀", "\r\n"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert collapse(text) == " ".join(text.split()), repr(text)
+    node = parse_html("<p>Vali konuştu</p>").xpath("//p/text()")[0]
+    assert type(collapse(node)) is str  # a text node's string is not kept: it holds its page

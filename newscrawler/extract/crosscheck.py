@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from newscrawler.extract.blocks import Block
-from newscrawler.extract.dom import Element, collapse
+from newscrawler.extract.dom import Element, collapse, text_content
 
 MIN_REFERENCE = 200  # characters of an articleBody worth checking against
 MIN_COVERAGE = 0.5  # share of its words the region's text must hold
@@ -73,7 +73,7 @@ def locate(root: Element, reference: str) -> Element | None:
     top = root if body is None else body
     matches: dict[str, Element] = {}
     for el in top.iter(*PROBE_TAGS):
-        start = collapse(el.text_content()[: 4 * PROBE_CHARS])
+        start = collapse(text_content(el)[: 4 * PROBE_CHARS])
         if len(start) < MIN_PROBE:
             continue
         for probe in probes:

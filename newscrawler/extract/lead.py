@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from newscrawler.extract.dom import Element, class_id, collapse
+from newscrawler.extract.dom import Element, class_id, collapse, text_content
 from newscrawler.extract.fold import fold_key
 from newscrawler.extract.region import GOOD_PARAGRAPH, is_lead, link_density
 
@@ -99,7 +99,7 @@ def find_lead(h1: Element | None, region: Sequence[Element], description: str | 
             return None
         if el in holders or el.tag in SKIP_TAGS or el.tag not in LEAD_TAGS:
             continue
-        text = collapse(el.text_content())
+        text = collapse(text_content(el))
         if len(text) < GOOD_PARAGRAPH:
             continue
         marked = bool(class_id(el)) and is_lead(el)

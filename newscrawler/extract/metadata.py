@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from newscrawler.extract.dom import Element, collapse, parse_html
+from newscrawler.extract.dom import Element, collapse, parse_html, text_content
 
 logger = logging.getLogger(__name__)
 
@@ -436,7 +436,7 @@ def extract_metadata(doc: str | Element) -> Metadata:
     read_json_ld(found["script"], meta)
     title = found["title"][0] if found["title"] else None
     if title is not None:
-        meta.title = collapse(title.text_content()) or None
+        meta.title = collapse(text_content(title)) or None
     for link in found["link"]:
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href"):

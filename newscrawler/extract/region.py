@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from newscrawler.extract.dom import Element, class_id, word_pattern
+from newscrawler.extract.dom import Element, class_id, text_content, word_pattern
 
 # --- data -------------------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ def class_factor(el: Element) -> float:
 
 def link_density(el: Element) -> float:
     """Share of the element's text that sits inside links (0 for an empty element)."""
-    total = len(el.text_content().strip())
+    total = len(text_content(el).strip())
     if not total:
         return 0.0
     return min(1.0, len("".join(_LINK_TEXT(el)).strip()) / total)
@@ -152,7 +152,7 @@ class _Scorer:
         self._max_bad_chars = MAX_BAD_SHARE * page_chars
 
     def _bad_tag(self, node: Element) -> bool:
-        return node.tag in NEGATIVE_TAGS and len(node.text_content()) < self._max_bad_chars
+        return node.tag in NEGATIVE_TAGS and len(text_content(node)) < self._max_bad_chars
 
     def _bad_words(self, node: Element) -> bool:
         known = self._bad_words_of.get(node)
@@ -160,7 +160,7 @@ class _Scorer:
             words = class_id(node)
             known = self._bad_words_of[node] = bool(
                 words and _NEGATIVE.search(words) and not _POSITIVE.search(words)
-                and len(node.text_content()) < self._max_bad_chars)
+                and len(text_content(node)) < self._max_bad_chars)
         return known
 
     def is_bad(self, el: Element) -> bool:
@@ -208,7 +208,7 @@ def lifted(holder: Element) -> Element:
     cell, the container of the whole list or table (an article's bullet points and tables
     are its text; one item or cell is not the article)."""
     if holder.tag not in ITEM_TAGS and not (
-        holder.tag in CELL_TAGS and len(holder.text_content()) <= MAX_DATA_CELL
+        holder.tag in CELL_TAGS and len(text_content(holder)) <= MAX_DATA_CELL
     ):
         return holder
     node = holder
@@ -224,9 +224,9 @@ def paragraph_scores(root: Element) -> dict[Element, float]:
     """Every scored container with its paragraph score times its class factor."""
     body = root.find("body")
     top = root if body is None else body
-    scorer = _Scorer(len(top.text_content()))
+    scorer = _Scorer(len(text_content(top)))
     for p in top.iter("p"):
-        text = p.text_content().strip()
+        text = text_content(p).strip()
         if len(text) >= MIN_PARAGRAPH:
             parent = p.getparent()
             if parent is not None:
@@ -273,7 +273,7 @@ def is_lead(el: Element) -> bool:
     words = class_id(el)
     if not words or not _LEAD.search(words) or _NEGATIVE.search(words):
         return False
-    return len(el.text_content().strip()) >= GOOD_PARAGRAPH and link_density(el) < 0.25
+    return len(text_content(el).strip()) >= GOOD_PARAGRAPH and link_density(el) < 0.25
 
 
 def _is_body_sibling(el: Element, weighted: dict[Element, float], best_score: float) -> bool:
@@ -289,7 +289,7 @@ def _is_body_sibling(el: Element, weighted: dict[Element, float], best_score: fl
         link_density(el) < MAX_SIBLING_LINK_DENSITY
     ):
         return True
-    text_len = len(el.text_content().strip())
+    text_len = len(text_content(el).strip())
     if tag == "p":
         return text_len >= 80 and link_density(el) < 0.25
     return tag in ("h2", "h3") and text_len >= 60 and link_density(el) < 0.25

@@ -23,6 +23,7 @@ from newscrawler.extract.dom import (
     class_id,
     collapse,
     is_hidden,
+    text_content,
     word_pattern,
 )
 from newscrawler.extract.fold import fold_key
@@ -238,7 +239,7 @@ class Walker:
     def walk(self, el: Element, in_article: bool = True) -> None:
         """Add the blocks inside ``el``."""
         self.in_article = in_article
-        self.region_chars = len(el.text_content())
+        self.region_chars = len(text_content(el))
         if el in self.forced:
             self._force_list(el)
         else:
@@ -287,7 +288,7 @@ class Walker:
         words = class_id(el)
         if not words or _DROP.search(words) is None or _RELATED.search(words):
             return False
-        return not self.in_article or len(el.text_content()) <= MAX_DROP_SHARE * self.region_chars
+        return not self.in_article or len(text_content(el)) <= MAX_DROP_SHARE * self.region_chars
 
     def _skip_outside(self, el: Element) -> bool:
         if not isinstance(el.tag, str) or self._dropped(el):
@@ -382,7 +383,7 @@ class Walker:
         """Add an inline element's text (and its links) to ``run``."""
         tag = el.tag
         if tag == "a":
-            text = collapse(el.text_content())
+            text = collapse(text_content(el))
             if text:
                 run.add(text)
                 url = self._href(el)
@@ -407,7 +408,7 @@ class Walker:
         """A link wrapping blocks (a teaser card): one link titled by its heading."""
         url = self._href(a)
         heading = next((h for h in a.iter(*HEADING_TAGS)), None)
-        title = collapse((heading if heading is not None else a).text_content())
+        title = collapse(text_content(heading if heading is not None else a))
         if url and title and not is_prev_next(a, title):
             self._emit_links("", [Link(title, url)])
 
@@ -521,7 +522,7 @@ class Walker:
         by_url: dict[str, Link] = {}
         linked = 0
         for a in anchors:
-            text = collapse(a.text_content())
+            text = collapse(text_content(a))
             url = self._href(a)
             if not text or url is None or is_prev_next(a, text):
                 continue
@@ -534,8 +535,8 @@ class Walker:
         if len(by_url) == 1:
             by_url = {u: _titled(link, el) for u, link in by_url.items()}
         heading_el = _heading_of(el)
-        heading = collapse(heading_el.text_content()) if heading_el is not None else ""
-        full = collapse(el.text_content())
+        heading = collapse(text_content(heading_el)) if heading_el is not None else ""
+        full = collapse(text_content(el))
         if not heading and loose:
             rest = full
             for link in by_url.values():
@@ -567,7 +568,7 @@ def _titled(link: Link, box: Element) -> Link:
     if not is_noise_line(link.title):
         return link
     heading = next((h for h in box.iter(*BOX_HEADING_TAGS)), None)
-    text = collapse(heading.text_content()) if heading is not None else ""
+    text = collapse(text_content(heading)) if heading is not None else ""
     return Link(text, link.url) if text else link
 
 
@@ -584,7 +585,7 @@ def _heading_of(el: Element) -> Element | None:
             child.tag in ("div", "span", "strong", "b", "p", "header")
             and (
                 _HEADING_CLASS.search(class_id(child))
-                or is_list_heading(collapse(child.text_content())[:MAX_HEADING])
+                or is_list_heading(collapse(text_content(child))[:MAX_HEADING])
             )
         ):
             if child.find(".//a") is None:
