@@ -143,27 +143,16 @@ def test_a_sitemaps_tree_is_let_go_before_its_requests_are_taken(tmp_path: Path)
     import gc
 
     import scrapy
+    from harness import mapsite_spider
     from parsel import Selector
-    from scrapy.crawler import Crawler
     from scrapy.http import XmlResponse
-    from scrapy.settings import Settings
-    from scrapy.statscollectors import MemoryStatsCollector
 
     from newscrawler.spiders import news
 
     class Tracked(Selector):
         """A selector gc can find (every selector of the sitemap is one)."""
 
-    sites = tmp_path / "sites"
-    sites.mkdir()
-    (sites / "mapsite.toml").write_text(SITEMAP_PROFILE, "utf-8")
-    spider_class: type[news.NewsSpider] = type(
-        "MapsiteSpider", (news.NewsSpider,), {"name": "mapsite", "profile_name": "mapsite"})
-    crawler = Crawler(spider_class, Settings({"NEWSCRAWLER_SITES_DIR": str(sites),
-                                              "EXTRACT_WORKERS": 0}))
-    spider = spider_class.from_crawler(crawler)
-    crawler.spider = spider
-    crawler.stats = MemoryStatsCollector(crawler)
+    spider = mapsite_spider(tmp_path, SITEMAP_PROFILE)
     urls = "".join(f"<url><loc>http://127.0.0.1:8765/haber/olay-{i}</loc>"
                    f"<lastmod>2026-12-0{1 + i % 5}</lastmod></url>" for i in range(1, 301))
     body = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
@@ -183,5 +172,5 @@ def test_a_sitemaps_tree_is_let_go_before_its_requests_are_taken(tmp_path: Path)
     assert all(isinstance(r, scrapy.Request) for r in requests)
     assert [r.url for r in requests] == [f"http://127.0.0.1:8765/haber/olay-{i}"
                                          for i in range(1, 301)]
-    assert crawler.stats.get_value("discovery/sitemap_entries") == 300
+    assert spider.crawler.stats.get_value("discovery/sitemap_entries") == 300
     assert spider._dates["http://127.0.0.1:8765/haber/olay-7"][0].raw == "2026-12-03"

@@ -16,12 +16,10 @@ from typing import Any
 
 import pytest
 import scrapy
-from scrapy.crawler import Crawler
+from harness import mapsite_spider
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import DropItem
 from scrapy.http import XmlResponse
-from scrapy.settings import Settings
-from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from newscrawler import settings as defaults
@@ -42,17 +40,7 @@ N = 20_000
 
 
 def _spider(tmp_path: Path) -> news.NewsSpider:
-    sites = tmp_path / "sites"
-    sites.mkdir()
-    (sites / "mapsite.toml").write_text(PROFILE, "utf-8")
-    spider_class: type[news.NewsSpider] = type(
-        "MapsiteSpider", (news.NewsSpider,), {"name": "mapsite", "profile_name": "mapsite"})
-    crawler = Crawler(spider_class, Settings({"NEWSCRAWLER_SITES_DIR": str(sites),
-                                              "EXTRACT_WORKERS": 0}))
-    spider = spider_class.from_crawler(crawler)
-    crawler.spider = spider
-    crawler.stats = MemoryStatsCollector(crawler)
-    return spider
+    return mapsite_spider(tmp_path, PROFILE)
 
 
 def _sitemap(urls: list[str]) -> XmlResponse:

@@ -11,25 +11,17 @@ import pickle
 from dataclasses import replace
 from pathlib import Path
 
+from harness import FETCHED, FULL, sample_pages
 from scrapy.utils.test import get_crawler
 
 from newscrawler.extract.pool import Steps, extract_bytes, prepare_text
 from newscrawler.items import ArticleItem
 from newscrawler.pipelines.block import block_facts, html_text, page_text
 from newscrawler.profiles import get_profile
-from newscrawler.sample_server import SAMPLE_ROOT
 from newscrawler.settings import ITEM_PIPELINES
 from newscrawler.spiders.news import PREPARED_FIELDS, worker_steps
 
-FETCHED = "2025-11-20T09:00:00+00:00"
-FULL = Steps(clean=True, split=True, places=True, template=True, block=True, dates=True,
-             archive=True, stories=True, links=True)
-def pages() -> list[tuple[str, bytes]]:
-    """The sample site's articles."""
-    found = [(f"http://127.0.0.1:8765/{path.stem}", path.read_bytes())
-             for path in sorted(SAMPLE_ROOT.glob("*-1000*.html"))]
-    assert len(found) > 20
-    return found
+pages = sample_pages
 
 
 def item_for(url: str, body: bytes, steps: Steps) -> ArticleItem:
