@@ -80,3 +80,29 @@ def test_the_message_head_says_how_many_buffers_follow() -> None:
     head, data, *views = _message(("a", pickle.PickleBuffer(b"xyz"), pickle.PickleBuffer(b"")))
     size, count = workerproc._HEAD.unpack_from(head)
     assert size == len(data) and count == len(views) == 2
+
+
+def test_a_full_pipe_numbered_past_1024_is_waited_on_and_written_whole() -> None:
+    """A crawl with many sockets open can number a worker's pipe past ``select``'s 1,024;
+    the write waits for room with ``poll`` and sends every byte."""
+    read_end, write_end = os.pipe()
+    high = 1500
+    os.dup2(write_end, high)
+    os.close(write_end)
+    os.set_blocking(high, False)
+    payload = bytes(random.Random(3).randrange(256) for _ in range(300_000))  # > a pipe
+    received = bytearray()
+
+    def drain() -> None:
+        with os.fdopen(read_end, "rb") as stream:
+            while chunk := stream.read(65536):
+                received.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        workerproc._write_all(high, [payload[:1000], memoryview(payload)[1000:]])
+    finally:
+        os.close(high)
+        reader.join(10)
+    assert bytes(received) == payload

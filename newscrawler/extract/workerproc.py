@@ -71,12 +71,18 @@ def _after(parts: Parts, written: int) -> Parts:
 
 
 def _write_all(fd: int, parts: Parts) -> None:
-    """Write all of ``parts`` to the non-blocking pipe ``fd``, waiting while it is full."""
+    """Write all of ``parts`` to the non-blocking pipe ``fd``, waiting while it is full
+    (``poll``, not ``select``: a crawl with many sockets open can number a pipe past
+    ``select``'s 1,024)."""
+    waiting: select.poll | None = None
     while parts:
         try:
             parts = _after(parts, os.writev(fd, parts))
         except BlockingIOError:
-            select.select([], [fd], [])
+            if waiting is None:
+                waiting = select.poll()
+                waiting.register(fd, select.POLLOUT)
+            waiting.poll()
 
 
 def _exactly(stream: IO[bytes], size: int) -> bytes:
