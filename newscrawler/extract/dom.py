@@ -12,6 +12,8 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement as Element
 
+from archive.hashing import collapse_whitespace
+
 __all__ = ["Element"]
 
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
@@ -83,13 +85,8 @@ def collapse(text: str | None) -> str:
     """
     if not text:
         return ""
-    if (type(text) is str and text.isprintable() and "  " not in text
-            and text[0] != " " and text[-1] != " "):
-        # Every whitespace character but the space is unprintable: nothing to collapse
-        # (a paragraph's text: ~5x cheaper than splitting it into its words). An lxml
-        # text node (a str subclass) is copied, as before: it keeps its page alive.
-        return text
-    return " ".join(text.split())
+    # An lxml text node (a str subclass) is copied to a plain str: it keeps its page alive.
+    return collapse_whitespace(text if type(text) is str else str(text))
 
 
 @lru_cache(maxsize=2048)

@@ -19,6 +19,7 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib.resources import files
 
+from archive.hashing import collapse_whitespace
 from newscrawler.text.compat import COMPAT_CHARS, fold_compat, has_compat
 
 __all__ = [
@@ -346,14 +347,6 @@ def normalize_chars(s: str) -> str:
         s = s.replace(_STRAY_DOT, "i")
     return s
 
-
-def collapse_whitespace(s: str) -> str:
-    """Collapse runs of whitespace into one space and strip the ends.
-
-    >>> collapse_whitespace("  İzmir'de \\t yağmur\\n etkili  ")
-    "İzmir'de yağmur etkili"
-    """
-    return " ".join(s.split())
 
 
 # --- the fast path ----------------------------------------------------------------------
