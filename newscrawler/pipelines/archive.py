@@ -293,7 +293,14 @@ class ArchivePipeline:
         from twisted.internet import reactor
 
         if reactor.running:
-            reactor.callFromThread(self._collect)
+            reactor.callFromThread(self._after_write)
+
+    def _after_write(self) -> None:
+        """(On the crawl's thread.) Count the finished writes; once nothing is left to
+        fetch, hand over what arrived while the writer was busy."""
+        self._collect()
+        if self.records and not self.pending and fetching_done(self.crawler):
+            self.flush()
 
     def _collect(self, *, wait: bool = False) -> None:
         """Count the finished writes, oldest first (all of them with ``wait``); on the first
