@@ -45,7 +45,7 @@ def short_stack(context: int = 1) -> list[inspect.FrameInfo]:
 def shallow_stack() -> Iterator[None]:
     """While the block runs, ``inspect.stack()`` returns its first ``DEPTH`` records only."""
     real = inspect.stack
-    inspect.stack = short_stack  # type: ignore[assignment]
+    inspect.stack = short_stack
     try:
         yield
     finally:
