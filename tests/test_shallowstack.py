@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from newscrawler.shallowstack import DEPTH, shallow_stack, short_stack
+from newscrawler.shallowstack import DEPTH, quick_getmodule, shallow_stack, short_stack
 
 ALIASES = ("from scrapy.core.downloader import contextfactory, tls; "
            "print(json.dumps({name: [getattr(module, name).__module__, "
@@ -37,18 +37,30 @@ def test_the_short_stack_is_the_first_records_of_inspects():
         assert short[0].function == "_records" and short[1].function == "_called_from_here"
 
 
-def test_inspect_stack_is_pythons_own_again_after_the_block():
-    real = inspect.stack
+def test_a_frames_module_is_the_one_inspect_finds():
+    frames = [record.frame for record in inspect.stack(0)]  # pytest, pluggy, this module...
+    assert len(frames) > 10
+    for frame in frames:
+        assert quick_getmodule(frame) is inspect.getmodule(frame)
+    # code whose globals name a module it does not come from: Python's own walk answers
+    scope = {"__name__": "json", "sys": sys}
+    exec(compile("frame = sys._getframe()", "elsewhere.py", "exec"), scope)
+    assert quick_getmodule(scope["frame"]) is inspect.getmodule(scope["frame"])
+    assert quick_getmodule(json) is json and quick_getmodule(json.dumps) is json
+
+
+def test_inspect_is_pythons_own_again_after_the_block():
+    real = inspect.stack, inspect.getmodule
     with shallow_stack():
-        assert inspect.stack is short_stack
+        assert (inspect.stack, inspect.getmodule) == (short_stack, quick_getmodule)
         assert len(inspect.stack()) == DEPTH
-    assert inspect.stack is real
+    assert (inspect.stack, inspect.getmodule) == real
     try:
         with shallow_stack():
             raise KeyError("x")
     except KeyError:
         pass
-    assert inspect.stack is real
+    assert (inspect.stack, inspect.getmodule) == real
 
 
 def test_scrapys_deprecated_aliases_are_the_same_through_the_handler():
