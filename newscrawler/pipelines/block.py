@@ -177,6 +177,9 @@ class BlockPagePipeline:
     Settings: ``BLOCK_CLOSE_PAGES`` (0: never close), ``BLOCK_CLOSE_RATIO``.
     Stats: ``block/pages``, ``block/pages/<why>`` (title, text, markup, challenge,
     same_body).
+
+    The phrases are read and the challenge markers grouped when the spider opens, before
+    the crawl's clock starts (~2 ms otherwise spent at the first page checked here).
     """
 
     WINDOW = 20
@@ -196,6 +199,10 @@ class BlockPagePipeline:
     def from_crawler(cls, crawler: Crawler) -> BlockPagePipeline:
         s = crawler.settings
         return cls(crawler, s.getint("BLOCK_CLOSE_PAGES", 5), s.getfloat("BLOCK_CLOSE_RATIO", 0.8))
+
+    def open_spider(self) -> None:
+        """Read the phrases and group the challenge markers now (see the class)."""
+        screens(phrases().get("challenge", ()))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
