@@ -32,10 +32,11 @@ def test_every_bench_is_listed_here_and_in_the_readme() -> None:
 
 
 SCRIPTS = [
-    "archive_bench.py", "crawl_bench.py", "crawl_memory.py", "eval_extraction.py",
-    "eval_places.py", "eval_search.py", "eval_stories.py", "eval_templates.py",
-    "export_bench.py", "lookalike_bench.py", "minhash_bench.py", "pipeline_bench.py",
-    "scale_bench.py", "search_bench.py", "stories_bench.py", "text_bench.py", "worker_bench.py",
+    "archive_bench.py", "crawl_bench.py", "crawl_instructions.py", "crawl_memory.py",
+    "eval_extraction.py", "eval_places.py", "eval_search.py", "eval_stories.py",
+    "eval_templates.py", "export_bench.py", "lookalike_bench.py", "minhash_bench.py",
+    "pipeline_bench.py", "scale_bench.py", "search_bench.py", "stories_bench.py",
+    "text_bench.py", "worker_bench.py",
 ]
 
 

@@ -5,10 +5,14 @@ Python's cycle collector ran every 700 of them: on ~97 KB pages it took ~8% of t
 process (0.45 s of 5.0 for 1,200 pages, bench/crawl_bench.py), and its full collections
 also scanned the ~75,000 objects of Scrapy and the crawl's own start-up each time, yet it
 found ~3,500 objects of cyclic garbage in the whole crawl. While a spider is open, this
-extension collects once, freezes what exists then (``gc.freeze``: start-up objects are no
-longer scanned; reference counting still frees them) and raises the first generation's
-threshold to ``GC_THRESHOLD``; when the spider closes it restores both. Cyclic garbage is
-still collected, only after more allocations. Extraction workers keep Python's defaults.
+extension freezes what exists then (``gc.freeze``: start-up objects are no longer scanned;
+reference counting still frees them) and raises the first generation's threshold to
+``GC_THRESHOLD``; when the spider closes it restores both. Cyclic garbage is still
+collected, only after more allocations. Extraction workers keep Python's defaults.
+
+No collection runs before the freeze: it scanned the ~75,000 start-up objects to find ~50
+of garbage (~25-40 ms of CPU, ~0.03 ms a page of a 1,200-page crawl); those few stay frozen
+until the spider closes, when ``gc.unfreeze`` hands them back to the collector.
 
 Setting: ``GC_THRESHOLD`` (0: Python's defaults, nothing frozen).
 """
@@ -47,7 +51,7 @@ class GcTuning:
         return extension
 
     def spider_opened(self, **_: Any) -> None:
-        """Collect the start-up's garbage, freeze the rest, raise the threshold."""
+        """Freeze the start-up's objects, raise the threshold."""
         global _saved, _open
         if self.opened:
             return
@@ -55,7 +59,6 @@ class GcTuning:
         _open += 1
         if _saved is None:
             _saved = gc.get_threshold()
-            gc.collect()
             gc.freeze()
         gc.set_threshold(max(self.threshold, gc.get_threshold()[0]), *_saved[1:])
 
