@@ -17,11 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from newscrawler.shallowstack import shallow_stack
-
-with shallow_stack():  # Scrapy's deprecated TLS aliases read one frame of the stack
-    from scrapy.core.downloader.handlers import http11
-    from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.core.downloader.handlers import http11
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
