@@ -161,7 +161,7 @@ def test_text_serializer_on_odd_text() -> None:
 _OLD_PATHS = [
     (datelines._CLASSED, etree.XPath(".//*[@class or @id]")),
     (fields._CLASSED, etree.XPath(".//*[@class or @id]")),
-    (fields._REL_LINKS, etree.XPath(".//a[@rel]")),
+    (fields.rel_links, etree.XPath(".//a[@rel]")),
     (walker._LINK_TEXT, etree.XPath(".//a[@href]//text()")),
 ]
 
@@ -278,3 +278,24 @@ def test_collapse_is_split_and_join() -> None:
         assert collapse(text) == " ".join(text.split()), repr(text)
     node = parse_html("<p>Vali konuştu</p>").xpath("//p/text()")[0]
     assert type(collapse(node)) is str  # a text node's string is not kept: it holds its page
+
+
+_PLAIN_REL_LINKS = etree.XPath("descendant::a[@rel]")
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.name)
+def test_rel_links_are_the_ones_a_predicate_finds(page: Path) -> None:
+    root = parse_html(page.read_bytes().decode("utf-8", "replace"))
+    for el in [root, *root.iter("body", "main", "article", "div", "a")][:40]:
+        assert fields.rel_links(el) == _PLAIN_REL_LINKS(el)
+
+
+def test_rel_links_on_odd_links() -> None:
+    root = parse_html(
+        '<div><a rel="tag" href="/a">1</a><a REL="Author">2</a><a rel>3</a><a rel="">4</a>'
+        '<a rel="x" rel="y">5</a><a href="/b">6</a><p rel="tag"><a rel="tag"><a rel="nofollow">'
+        '7</a></a></p><A Rel="tag">8</A></div>')
+    for el in root.iter():
+        assert fields.rel_links(el) == _PLAIN_REL_LINKS(el)
+    assert [a.text_content() for a in fields.rel_links(root)] == [
+        "1", "2", "3", "4", "5", "", "7", "8"]
