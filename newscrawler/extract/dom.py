@@ -17,7 +17,8 @@ from newscrawler.extract.rawtext import parse_without_bodies
 
 __all__ = ["Element"]
 
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                           collect_ids=False)
 # Every element an HtmlElement, chosen in C: lxml.html's own lookup calls Python for each
 # element touched (~10% of a large page's extraction) to give form controls their classes,
 # which the extractor never uses.
