@@ -213,12 +213,21 @@ def band_keys(sig: Sequence[int]) -> list[int]:
     """
     packed = struct.pack(f">{len(sig)}I", *sig)  # each value's 4 big-endian bytes
     width = 4 * ROWS
-    keys = []
-    for band in range(BANDS):
-        data = band.to_bytes(2, "big") + packed[band * width : (band + 1) * width]
-        digest = hashlib.blake2b(data, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
-    return keys
+    digests = []
+    for band, prefix in enumerate(_BAND_PREFIXES):
+        # blake2b(prefix + the band's bytes, digest_size=8), from a copy of a fresh
+        # hasher: no keyword parsing and set-up a band
+        hasher = _BAND_HASHER.copy()
+        hasher.update(prefix)
+        hasher.update(packed[band * width : (band + 1) * width])
+        digests.append(hasher.digest())
+    # each digest as a signed big-endian 64-bit number, all at once
+    return list(struct.unpack(f">{BANDS}q", b"".join(digests)))
+
+
+#: The band numbers' two big-endian bytes, and a fresh 8-byte blake2b that is only copied.
+_BAND_PREFIXES = tuple(band.to_bytes(2, "big") for band in range(BANDS))
+_BAND_HASHER = hashlib.blake2b(digest_size=8)
 
 
 def prints(body_fold: str) -> tuple[array[int], tuple[int, ...]]:

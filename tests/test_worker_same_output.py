@@ -161,7 +161,7 @@ def test_text_serializer_on_odd_text() -> None:
 _OLD_PATHS = [
     (datelines._CLASSED, etree.XPath(".//*[@class or @id]")),
     (fields._CLASSED, etree.XPath(".//*[@class or @id]")),
-    (fields._REL_LINKS, etree.XPath(".//a[@rel]")),
+    (fields.rel_links, etree.XPath(".//a[@rel]")),
     (walker._LINK_TEXT, etree.XPath(".//a[@href]//text()")),
 ]
 
@@ -278,3 +278,74 @@ def test_collapse_is_split_and_join() -> None:
         assert collapse(text) == " ".join(text.split()), repr(text)
     node = parse_html("<p>Vali konuştu</p>").xpath("//p/text()")[0]
     assert type(collapse(node)) is str  # a text node's string is not kept: it holds its page
+
+
+_PLAIN_REL_LINKS = etree.XPath("descendant::a[@rel]")
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.name)
+def test_rel_links_are_the_ones_a_predicate_finds(page: Path) -> None:
+    root = parse_html(page.read_bytes().decode("utf-8", "replace"))
+    for el in [root, *root.iter("body", "main", "article", "div", "a")][:40]:
+        assert fields.rel_links(el) == _PLAIN_REL_LINKS(el)
+
+
+def test_rel_links_on_odd_links() -> None:
+    root = parse_html(
+        '<div><a rel="tag" href="/a">1</a><a REL="Author">2</a><a rel>3</a><a rel="">4</a>'
+        '<a rel="x" rel="y">5</a><a href="/b">6</a><p rel="tag"><a rel="tag"><a rel="nofollow">'
+        '7</a></a></p><A Rel="tag">8</A></div>')
+    for el in root.iter():
+        assert fields.rel_links(el) == _PLAIN_REL_LINKS(el)
+    assert [a.text_content() for a in fields.rel_links(root)] == [
+        "1", "2", "3", "4", "5", "", "7", "8"]
+
+
+def test_turkish_lower_and_boilerplate_fold_are_the_translating_ones() -> None:
+    from newscrawler.text import clean
+
+    rng = random.Random(7)
+    alphabet = "aIiİıÇçĞğÖöŞşÜüÂâÎîÛûKkÅ'’‘`´ʼ \u00a0\tx.-ΣǅẞﬁI\u0307"
+    samples = ["", "IĞDIR'da İZMİR Işık", "ÇAĞRI’YA", "  Sayfa\u00a0`1´  "]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(40)))
+                for _ in range(3000)]
+    for s in samples:
+        lowered = s.translate(clean._TR_LOWER).lower()
+        assert clean.turkish_lower(s) == lowered
+        assert clean._fold(s) == hashing.collapse_whitespace(lowered.translate(clean._ASCII_FOLD))
+
+
+def _plain_is_cta(line: str) -> bool:
+    """``is_cta`` as first written: the heading separator always searched for."""
+    from newscrawler.text import cta
+
+    if len(line) > cta.CTA_MAX_CHARS:
+        return False
+    key = fold_key(line)
+    if not key:
+        return False
+    run, heading = cta._patterns()
+    if run.fullmatch(key):
+        return True
+    parts = cta._HEADING_SEPARATOR.split(line.strip(" \t•·*-"), maxsplit=1)
+    return (len(parts) == 2 and bool(parts[1].strip())
+            and heading.fullmatch(fold_key(parts[0])) is not None)
+
+
+def test_cta_lines_without_a_separator_are_not_split() -> None:
+    from newscrawler.text.cta import is_cta
+
+    rng = random.Random(5)
+    words = ["İLGİLİ", "HABER", "Haberlerimizi", "Google'da", "takip", "edin", "Vali", "köprüyü",
+             "açtı", "WhatsApp", "kanalımıza", "katılın", "Sıcak", "Gelişme", "DİĞER", "haberler"]
+    separators = [":", " - ", "»", "›", ">", "|", "–", "—", "-", "\u00a0-\u00a0", " ", " ", " "]
+    lines = ["İLGİLİ HABER: Vali köprüyü açtı", "Haberlerimizi Google'da Takip Edin",
+             "SICAK GELİŞME – Yol kapandı", "Vali köprüyü açtı"]
+    lines += [f"İLGİLİ HABER{sep}Vali köprüyü açtı" for sep in separators]
+    for _ in range(2000):
+        parts = [rng.choice(words) for _ in range(rng.randrange(1, 8))]
+        line = "".join(p + rng.choice(separators) for p in parts)
+        lines.append(line.strip(rng.choice(["", " "])))
+    for line in lines:
+        assert is_cta(line) == _plain_is_cta(line), line
+    assert sum(map(is_cta, lines)) > 5

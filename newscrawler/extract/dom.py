@@ -13,10 +13,12 @@ from lxml import etree
 from lxml.html import HtmlElement as Element
 
 from archive.hashing import collapse_whitespace
+from newscrawler.extract.rawtext import parse_without_bodies
 
 __all__ = ["Element"]
 
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                           collect_ids=False)
 # Every element an HtmlElement, chosen in C: lxml.html's own lookup calls Python for each
 # element touched (~10% of a large page's extraction) to give form controls their classes,
 # which the extractor never uses.
@@ -50,9 +52,14 @@ def utf8_document(body: bytes) -> bytes | None:
     return data
 
 
-def parse_html(html: str | bytes) -> Element:
+def parse_html(html: str | bytes, *, drop_bodies: bool = False) -> Element:
     """Parse decoded HTML into an lxml tree (a bare ``<html>`` for empty input); bytes are
     a document ``utf8_document`` gave.
+
+    ``drop_bodies`` (bytes that decode as UTF-8 only): the script and style elements
+    may come without their text (:mod:`newscrawler.extract.rawtext`), except JSON-LD
+    scripts: for a caller that removes them (:func:`strip_invisible`) before reading
+    the tree's text; all else in the tree is the same.
 
     >>> parse_html("<p>Merhaba</p>").findtext(".//p")
     'Merhaba'
@@ -65,11 +72,20 @@ def parse_html(html: str | bytes) -> Element:
         data = html.strip().encode("utf-8", "surrogatepass")
     if not data:
         data = b"<html></html>"
+    if drop_bodies and isinstance(html, bytes):
+        cut = parse_without_bodies(data, _document)
+        if cut is not None:
+            return cut
     try:
         root = lxml.html.document_fromstring(data, parser=_PARSER)
     except (etree.ParserError, ValueError):
         root = lxml.html.document_fromstring(b"<html></html>", parser=_PARSER)
     return root
+
+
+def _document(data: bytes) -> Element:
+    """lxml's HTML document of ``data`` (UTF-8), every element an ``HtmlElement``."""
+    return lxml.html.document_fromstring(data, parser=_PARSER)
 
 
 def strip_invisible(root: Element) -> None:

@@ -213,15 +213,19 @@ def _cross_check(root: Element, base: str, region: list[Element], forced: tuple[
 
 
 def extract_page(html: str | bytes, url: str, profile: SiteProfile | None = None, *,
-                 follow_canonical: bool = False) -> Extracted:
+                 follow_canonical: bool = False, utf8: bool = False) -> Extracted:
     """Extract metadata, date candidates and blocks (region, then what follows) from a page
     (decoded, or UTF-8 bytes from :func:`~newscrawler.extract.dom.utf8_document`).
 
     ``follow_canonical``: a page saved under a ``file:`` URL whose canonical link is
     http(s) is read as fetched from that link (its links, dates and site resolve against
-    it; ``Extracted.url`` says which URL was used), in one pass.
+    it; ``Extracted.url`` says which URL was used), in one pass. ``utf8``: the bytes are
+    known to decode as UTF-8 (``is_utf8``): script and style bodies, which the extractor
+    never reads, are left out of the parse (not for a profile with headline boxes,
+    which are put in order by their line numbers).
     """
-    root = parse_html(html)
+    sel = profile.selectors if profile is not None else Selectors()
+    root = parse_html(html, drop_bodies=utf8 and not sel.headlines)
     meta = extract_metadata(root)
     base_el = root.find(".//base[@href]")
     base = urljoin(url, base_el.get("href", "")) if base_el is not None else url
@@ -231,7 +235,6 @@ def extract_page(html: str | bytes, url: str, profile: SiteProfile | None = None
             url = page_url
             base = urljoin(url, base_el.get("href", "")) if base_el is not None else url
     strip_invisible(root)
-    sel = profile.selectors if profile is not None else Selectors()
 
     region: list[Element] = _outermost(css(root, sel.body)) if sel.body else []
     if not region:

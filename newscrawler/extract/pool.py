@@ -101,10 +101,12 @@ def extract_bytes(body: bytes, header_charset: str | None, url: str,
     if is_utf8(body):
         data = utf8_document(body)  # None: a BOM, a NUL, an end that is not ASCII
         if data is not None:
-            return "utf-8", extract_page(data, url, profile)
+            return "utf-8", extract_page(data, url, profile, utf8=True)
     text, encoding = decode_html(body, header_charset)
     data = utf8_document(body) if encoding == "utf-8" else None
-    return encoding, extract_page(text if data is None else data, url, profile)
+    if data is None:
+        return encoding, extract_page(text, url, profile)
+    return encoding, extract_page(data, url, profile, utf8=True)  # decoded without error
 
 
 def prepare_text(extracted: Extracted, profile: SiteProfile | None, steps: Steps, *,

@@ -59,7 +59,13 @@ def turkish_lower(s: str) -> str:
     >>> turkish_lower("IĞDIR'da İZMİR Işık")
     "ığdır'da izmir ışık"
     """
-    return s.translate(_TR_LOWER).lower()
+    # str.replace runs at memory speed; translate() with a dict costs ~130 ns a character
+    # (each output is neither input: the same as translating both at once)
+    if "I" in s:
+        s = s.replace("I", "ı")
+    if "İ" in s:
+        s = s.replace("İ", "i")
+    return s.lower()
 
 
 def turkish_upper(s: str) -> str:
@@ -607,6 +613,8 @@ def clean_block_text(text: str, *, turkish: bool = True) -> str:
 # --- boilerplate ------------------------------------------------------------------------
 
 _ASCII_FOLD = str.maketrans("çğıöşüâîû", "cgiosuaiu", "'’‘`´ʼ")
+# _ASCII_FOLD as replacements: each output is ASCII and no input (see turkish_lower).
+_ASCII_FOLD_PAIRS = (*zip("çğıöşüâîû", "cgiosuaiu", strict=True), *((c, "") for c in "'’‘`´ʼ"))
 _SEPARATOR = r"[\s|•·/,;:–—-]*"
 _LEAD = r"^[^\w+]*"
 _TRAIL = r"[\s.,:;!?…»›>→↓|*\-–—]*(?:\(\d+\)|\d+)?[\s.,:;!?…»›>→↓|*\-–—]*$"
@@ -617,8 +625,13 @@ CREDIT_MAX_CHARS = 80
 
 
 def _fold(s: str) -> str:
-    """Fold case, Turkish letters and apostrophes for boilerplate matching."""
-    return collapse_whitespace(turkish_lower(s).translate(_ASCII_FOLD))
+    """Fold case, Turkish letters and apostrophes for boilerplate matching
+    (``turkish_lower(s).translate(_ASCII_FOLD)``, whitespace collapsed)."""
+    s = turkish_lower(s)
+    for letter, folded in _ASCII_FOLD_PAIRS:
+        if letter in s:
+            s = s.replace(letter, folded)
+    return collapse_whitespace(s)
 
 
 def _phrase_pattern(phrase: str) -> str:

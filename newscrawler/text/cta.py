@@ -26,6 +26,9 @@ MIN_CUT_WORDS = 3
 _MACRO = re.compile(r"^@(\w+)\s*=\s*(.+)$")
 _USE = re.compile(r"\{(\w+)\}")
 _HEADING_SEPARATOR = re.compile(r"\s*(?:[:»›>|–—]|\s-\s)\s*")
+# A character every separator holds: a line without one is not split (the separator's
+# search, tried at every position, cost ~2,000 instructions a character).
+_SEPARATOR_HINT = re.compile(r"[-:»›>|–—]")
 _SENTENCE_END = (".", "!", "?", "…", ":", '"', "”")
 
 
@@ -76,6 +79,8 @@ def is_cta(line: str) -> bool:
     run, heading = _patterns()
     if run.fullmatch(key):
         return True
+    if _SEPARATOR_HINT.search(line) is None:
+        return False  # one part: no heading
     parts = _HEADING_SEPARATOR.split(line.strip(" \t•·*-"), maxsplit=1)
     return (len(parts) == 2 and bool(parts[1].strip())
             and heading.fullmatch(fold_key(parts[0])) is not None)
