@@ -60,8 +60,10 @@ def test_raw_pages_staged_on_the_writer_thread_give_the_same_archive(
         assert proc.returncode == 0, err[-3000:]
         found.append(archive_rows(db))
         stats = json.loads(rows(db, "select stats from crawl_runs")[0]["stats"])
-        batches.append(stats["archive/batches"])
+        batches.append(stats["archive/batches"] - stats.get("archive/end_batches", 0))
     staged, held = found
     assert len(staged["raw_pages"]) > 30
     assert differences(staged, held) == {}
-    assert batches[0] == batches[1] < len(staged["articles"]) / 10  # batches stayed whole
+    # batches stayed whole: none but those handed over early at the end (how many depends
+    # on timing) and at most one at close (what arrived while the last was written)
+    assert max(batches) <= 1 < len(staged["articles"]) / 10, batches

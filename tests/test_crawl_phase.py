@@ -130,3 +130,4 @@ def test_the_last_pages_are_handed_to_an_idle_writer_not_held_for_close(
     assert batches == [4, 2, 1] and count(db) == 7
     pipe.spider_closed(reason="finished")
     assert pipe.crawler.stats.get_value("archive/batches") == 3
+    assert pipe.crawler.stats.get_value("archive/end_batches") == 3  # close had none left

@@ -74,7 +74,8 @@ class ArchivePipeline:
     ``NEWSCRAWLER_MAX_ARTICLES`` (items past the limit, already in flight when the crawl
     was told to stop, are dropped here).
     Stats: ``archive/inserted``, ``archive/updated``, ``archive/unchanged``,
-    ``archive/raw_pages``, ``archive/batches``, ``archive/over_limit``, ``archive/error``
+    ``archive/raw_pages``, ``archive/batches`` (``archive/end_batches`` of them handed over
+    early once nothing was left to fetch), ``archive/over_limit``, ``archive/error``
     (the message), ``archive/lost`` (articles held or handed over when the write failed),
     ``archive/not_written`` (items dropped after it), ``archive/stale_runs``.
     """
@@ -184,7 +185,7 @@ class ArchivePipeline:
         if len(self.records) >= self.batch_size:
             self.flush()
         elif self.writer is not None and not self.pending and fetching_done(self.crawler):
-            self.flush()  # the last pages: write while the rest are extracted, not after
+            self._flush_at_end()
         elif self.batch_bytes and self._raw_bytes() >= self.batch_bytes:
             self._stage_raw() if self.writer is not None else self.flush()
         return item
@@ -300,7 +301,14 @@ class ArchivePipeline:
         fetch, hand over what arrived while the writer was busy."""
         self._collect()
         if self.records and not self.pending and fetching_done(self.crawler):
-            self.flush()
+            self._flush_at_end()
+
+    def _flush_at_end(self) -> None:
+        """Hand the held batch over early: the last pages are written while the rest are
+        still extracted, not after (``archive/end_batches``)."""
+        assert self.stats is not None
+        self.stats.inc_value("archive/end_batches")
+        self.flush()
 
     def _collect(self, *, wait: bool = False) -> None:
         """Count the finished writes, oldest first (all of them with ``wait``); on the first
