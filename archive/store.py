@@ -124,6 +124,10 @@ WHERE (excluded.status IS NULL OR excluded.status BETWEEN 200 AND 299
   AND NOT (? AND raw_pages.article_id IS NOT NULL)
 """
 
+#: ``json.dumps(tags, ensure_ascii=False)``, its encoder made once (json.dumps makes one a
+#: call when an option is not the default: 4 of the ~5 µs).
+_tags_json = json.JSONEncoder(ensure_ascii=False).encode
+
 if TYPE_CHECKING:
     P = ParamSpec("P")
     R = TypeVar("R")
@@ -227,7 +231,7 @@ def _article_row(record: Mapping[str, Any]) -> dict[str, Any]:
         "title": title,
         "body": body,
         **{key: _text(record, key, url) for key in _TEXT_FIELDS},
-        "tags": None if tags is None else json.dumps(list(tags), ensure_ascii=False),
+        "tags": None if tags is None else _tags_json(list(tags)),
         "fetched_at": _text(record, "fetched_at", url) or _now(),
         "content_hash": given_hash
         if isinstance(given_hash, str) and given_hash

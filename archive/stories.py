@@ -123,10 +123,11 @@ SHINGLE_CACHE = 2048
 _shingle_cache: OrderedDict[tuple[int, int], array[int]] = OrderedDict()
 
 
-def _remember(article_id: int, body_fold: str, found: frozenset[int]) -> None:
+def _remember(article_id: int, body_fold: str, found: Iterable[int]) -> None:
     """Keep an archived article's shingles for later verifications (bounded, oldest out)."""
     if SHINGLE_CACHE <= 0:
         return
+    # An array is copied whole (memcpy), a set read one value at a time.
     _shingle_cache[(article_id, hash(body_fold))] = array("I", found)
     while len(_shingle_cache) > SHINGLE_CACHE:
         _shingle_cache.popitem(last=False)
@@ -289,8 +290,11 @@ def _candidates(conn: sqlite3.Connection, keys: list[int], article_id: int) -> l
     params: list[int] = []
     for key in keys:
         params += [key, BUCKET_LIMIT, key, BUCKET_LIMIT]
+    rows = conn.execute(_candidates_sql(len(keys)), params).fetchall()
+    if not rows:  # no article shares a band (most new articles): nothing to count
+        return []
     found: list[list[int]] = [[] for _ in keys]
-    for n, other in conn.execute(_candidates_sql(len(keys)), params):
+    for n, other in rows:
         found[n].append(other)
     hits: Counter[int] = Counter()
     for ids in found:
@@ -361,14 +365,21 @@ def assign(
     recent bands (:func:`rebuild` merges once, at its end). ``ahead``: ``prints(body_fold)``
     computed before (the same values, so the same story).
     """
-    found = shingles(body_fold) if ahead is None else frozenset(ahead[0])
-    _remember(article_id, body_fold, found)
+    # ``ahead``'s shingles stay an array (no duplicates: ``prints`` made it from a set)
+    # until a candidate needs the set (most new articles have none).
+    found = shingles(body_fold) if ahead is None else None
+    stored = ahead[0] if ahead is not None else found
+    assert stored is not None
+    _remember(article_id, body_fold, stored)
     story: int | None = None
     matched: list[int] = []
     keys: list[int] = []
-    if len(found) >= MIN_SHINGLES:
-        keys = band_keys(signature(found)) if ahead is None else list(ahead[1])
-        matched = _stories_of_copies(conn, found, _candidates(conn, keys, article_id))
+    if len(stored) >= MIN_SHINGLES:
+        keys = band_keys(signature(stored)) if ahead is None else list(ahead[1])
+        candidates = _candidates(conn, keys, article_id)
+        if candidates:
+            matched = _stories_of_copies(
+                conn, frozenset(stored) if found is None else found, candidates)
         if matched:
             story = min(matched)  # the oldest story keeps its id
         conn.executemany(
