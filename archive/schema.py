@@ -564,6 +564,12 @@ def is_empty(conn: sqlite3.Connection) -> bool:
     )
 
 
+#: The application id, schema version and number of schema entries, read at once.
+_HEADER_SQL = ("SELECT (SELECT application_id FROM pragma_application_id), "
+               "(SELECT user_version FROM pragma_user_version), "
+               "(SELECT count(*) FROM sqlite_master)")
+
+
 def check_archive(conn: sqlite3.Connection, name: str = "the archive") -> int:
     """Read-only checks before anything is written; returns the schema version.
 
@@ -574,12 +580,14 @@ def check_archive(conn: sqlite3.Connection, name: str = "the archive") -> int:
     :raises ArchiveForeignError: the file is some other application's database
     :raises ArchiveVersionError: the file comes from a newer newscrawler
     """
-    if application_id(conn) != APPLICATION_ID and not is_empty(conn):
+    # One statement, so one snapshot: read one by one, a file another process was
+    # creating could look empty, then carry tables (refused as foreign) an instant later.
+    app_id, version, tables = conn.execute(_HEADER_SQL).fetchone()
+    if app_id != APPLICATION_ID and (app_id, version, tables) != (0, 0, 0):
         raise ArchiveForeignError(
             f"{name} is not a newscrawler archive: {describe(conn)}; "
             "pass the path of a new file or of an existing archive"
         )
-    version = schema_version(conn)
     if version > SCHEMA_VERSION:
         raise ArchiveVersionError(
             f"{name} has schema version {version} but this newscrawler knows only "
