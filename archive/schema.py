@@ -557,17 +557,23 @@ def describe(conn: sqlite3.Connection) -> str:
 
 def is_empty(conn: sqlite3.Connection) -> bool:
     """A new file: no tables, no application id, no user version (0 bytes counts)."""
-    return (
-        application_id(conn) == 0
-        and schema_version(conn) == 0
-        and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-    )
+    return _header(conn) == _EMPTY
 
 
 #: The application id, schema version and number of schema entries, read at once.
 _HEADER_SQL = ("SELECT (SELECT application_id FROM pragma_application_id), "
                "(SELECT user_version FROM pragma_user_version), "
                "(SELECT count(*) FROM sqlite_master)")
+#: ``_header`` of a new file.
+_EMPTY = (0, 0, 0)
+
+
+def _header(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """(application id, schema version, schema entries) in one statement, so one snapshot:
+    read one by one, a file another process was creating could look empty, then carry
+    tables an instant later."""
+    app_id, version, entries = conn.execute(_HEADER_SQL).fetchone()
+    return int(app_id), int(version), int(entries)
 
 
 def check_archive(conn: sqlite3.Connection, name: str = "the archive") -> int:
@@ -580,10 +586,9 @@ def check_archive(conn: sqlite3.Connection, name: str = "the archive") -> int:
     :raises ArchiveForeignError: the file is some other application's database
     :raises ArchiveVersionError: the file comes from a newer newscrawler
     """
-    # One statement, so one snapshot: read one by one, a file another process was
-    # creating could look empty, then carry tables (refused as foreign) an instant later.
-    app_id, version, tables = conn.execute(_HEADER_SQL).fetchone()
-    if app_id != APPLICATION_ID and (app_id, version, tables) != (0, 0, 0):
+    header = _header(conn)
+    app_id, version, _entries = header
+    if app_id != APPLICATION_ID and header != _EMPTY:
         raise ArchiveForeignError(
             f"{name} is not a newscrawler archive: {describe(conn)}; "
             "pass the path of a new file or of an existing archive"

@@ -49,7 +49,6 @@ def _data_lines(name: str) -> list[str]:
 
 # --- case -------------------------------------------------------------------------------
 
-_TR_LOWER = str.maketrans({"I": "ı", "İ": "i"})
 _TR_UPPER = str.maketrans({"i": "İ", "ı": "I"})
 
 
