@@ -472,12 +472,14 @@ def cpu_ms(run: Any, runs: int) -> tuple[float, float]:
 
 def measure_floors(
     archive: Archive, runs: int
-) -> Iterator[tuple[str, str, float, float, float, float, int]]:
+) -> Iterator[tuple[str, str, float, float, float, float, float, int]]:
     """(label, query, search CPU p50 and p95 ms, CPU ms of counting the whole MATCH, CPU ms
-    of counting each of its phrases alone, phrases) per query. FTS5's bm25 counts each
-    phrase's articles over the whole index before it ranks: the last count is the least
-    any search ranked by it costs; the whole MATCH's count is what walking every match costs
-    (a prefix merges its words' lists in both)."""
+    of counting each of its phrases alone, CPU ms of the MATCH's bm25 for one article,
+    phrases) per query. FTS5's bm25 counts each phrase's articles over the whole index
+    before it ranks: its bm25 of one article (found by ``rowid =``) is the least any search
+    ranked by it costs, merges of a prefix's lists included (one for the walk, one for the
+    count); counting each phrase alone is that count plus SQLite stepping every match; the
+    whole MATCH's count is what walking every match costs."""
     from archive.query import fts_phrases
     from archive.search import _plan
 
@@ -489,7 +491,14 @@ def measure_floors(
         texts = fts_phrases(query, expander).texts
         whole, _ = cpu_ms(lambda match=match: conn.execute(sql, [match]).fetchone(), 3)
         each, _ = cpu_ms(lambda texts=texts: [conn.execute(sql, [t]).fetchone() for t in texts], 3)
-        yield label, q, p50, p95, whole, each, len(texts)
+        first = conn.execute(f"{sql.replace('count(*)', 'rowid')} LIMIT 1", [match]).fetchone()
+        one = f"{sql.replace('count(*)', 'bm25(articles_fts, 3.0, 1.0)')} AND rowid = ?"
+        bm25_one = 0.0
+        if first:
+            params = [match, first[0]]
+            bm25_one, _ = cpu_ms(
+                lambda one=one, params=params: conn.execute(one, params).fetchone(), 3)
+        yield label, q, p50, p95, whole, each, bm25_one, len(texts)
 
 
 @contextlib.contextmanager
@@ -763,10 +772,12 @@ def run(args: argparse.Namespace) -> None:
             pass
         elif args.floors:
             print(f"{'query type':<30} {'query':<26} {'CPU p50':>8} {'p95':>6} "
-                  f"{'MATCH count':>11} {'phrase counts':>13} {'phrases':>7}")
-            for label, q, p50, p95, whole, each, phrases in measure_floors(archive, args.runs):
+                  f"{'MATCH count':>11} {'phrase counts':>13} {'bm25 of one':>11} "
+                  f"{'phrases':>7}")
+            for label, q, p50, p95, whole, each, one, phrases in measure_floors(
+                    archive, args.runs):
                 print(f"{label:<30} {q:<26} {p50:>8.1f} {p95:>6.1f} {whole:>11.1f} "
-                      f"{each:>13.1f} {phrases:>7}", flush=True)
+                      f"{each:>13.1f} {one:>11.1f} {phrases:>7}", flush=True)
                 worst = max(worst, (p95, label))
         elif args.compare:
             print(f"{'query type':<30} {'query':<26} {'single MATCH p50':>16} {'p95':>6} "
