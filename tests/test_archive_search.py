@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive import Archive, QueryError, count, iter_articles, search
-from archive.schema import FILTER_INDEX
+from archive.schema import FILTER_INDEX, FTS_TABLE
 
 # (key, title, body, published_at)
 ARTICLES = [
@@ -304,6 +304,30 @@ def test_any_page_is_a_piece_of_the_whole_list(
         everything = search(news, q, site=site, limit=100)
         page = search(news, q, site=site, limit=limit, offset=offset)
     assert page == everything[offset : offset + limit]
+
+
+@pytest.mark.parametrize("candidates", [1, 1000])
+def test_a_list_of_kept_ids_bounds_the_index_walk_by_their_range(
+    news: Archive, candidates: int
+) -> None:
+    """Filters applied as a list of their articles' ids (at most ``KEPT_LIST``) also bound
+    FTS5's walk by the range of those ids, whether or not one slice ranks every match (an
+    archive filled in crawl order keeps a month's ids together)."""
+    statements: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys.modules["archive.search"], "CANDIDATES", candidates)
+        news.conn.set_trace_callback(statements.append)
+        try:
+            hits = search(news, "kadına OR ışık", site="hibya", since="2025-11-12")
+        finally:
+            news.conn.set_trace_callback(None)
+    assert len(hits) > candidates or candidates == 1000
+    walks = [detail for sql in statements if " MATCH " in sql and not sql.startswith("EXPLAIN")
+             for *_, detail in news.conn.execute("EXPLAIN QUERY PLAN " + sql)
+             if detail.startswith(f"SCAN {FTS_TABLE} VIRTUAL TABLE")]
+    assert walks
+    for detail in walks:  # FTS5's plan: M (the MATCH), > and < (rowid bounds)
+        assert ">" in detail.rsplit(":", 1)[1] and "<" in detail.rsplit(":", 1)[1], detail
 
 
 @pytest.mark.parametrize(
