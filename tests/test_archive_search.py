@@ -306,6 +306,28 @@ def test_any_page_is_a_piece_of_the_whole_list(
     assert page == everything[offset : offset + limit]
 
 
+def test_a_filter_keeping_few_of_a_large_archive_is_a_list_of_ids(news: Archive) -> None:
+    """Beyond ``KEPT_LIST`` articles, a filter is applied as a list of their ids when it
+    keeps at most one article in ``SPARSE`` of the archive (its highest id), as a join
+    with the filter index otherwise; the hits are the same."""
+    answers, lists = [], []
+    for sparse in (1, 10**9):  # every archive is sparse enough / none is
+        statements: list[str] = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sys.modules["archive.search"], "CANDIDATES", 1)
+            patch.setattr(sys.modules["archive.search"], "KEPT_LIST", 0)
+            patch.setattr(sys.modules["archive.search"], "SPARSE", sparse)
+            news.conn.set_trace_callback(statements.append)
+            try:
+                answers.append(search(news, "kadına OR ışık", site="hibya", limit=50))
+            finally:
+                news.conn.set_trace_callback(None)
+        lists.append(any(f"+{FTS_TABLE}.rowid IN (SELECT id FROM articles" in sql
+                         for sql in statements if " MATCH " in sql))
+    assert lists == [True, False]
+    assert answers[0] == answers[1] and len(answers[0]) > 1
+
+
 @pytest.mark.parametrize("candidates", [1, 1000])
 def test_a_list_of_kept_ids_bounds_the_index_walk_by_their_range(
     news: Archive, candidates: int
