@@ -207,12 +207,12 @@ CONCURRENT_REQUESTS = 16
 # (bench/crawl_bench.py). The pipelines are synchronous: nothing ran in parallel anyway.
 CONCURRENT_ITEMS = 1
 # Bytes of fetched pages Scrapy lets wait for their callbacks before it starts no new download
-# (Scrapy's default 5,000,000). With an extraction worker, pages wait for it there: ~50 pages
-# of ~97 KB at 5 MB. 2 MB (~20 such pages, ~280 of ~7 KB) keeps the worker fed and measured
-# 143 -> 134 MB in the crawl's process at the peak of 20,000 ~97 KB pages
-# (bench/crawl_memory.py --large), pages/s the same (bench/crawl_bench.py, 4 rounds
-# interleaved: 317 against 310); the crawl's last pages wait less for the worker.
-SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2_000_000
+# (Scrapy's default 5,000,000). With an extraction worker, pages wait for it there: ~40 pages
+# of ~97 KB at 4 MB. Below that the downloads stop and start again too often to keep the
+# worker fed: 1,200 ~97 KB pages (bench/crawl_bench.py, 3 rounds interleaved) 330 pages/s at
+# 2 MB, 349 at 3 MB, 364 at 4 MB, 360 at 5 MB; the peak of 20,000 such pages
+# (bench/crawl_memory.py --large) 192 MB at 2 MB, 193 MB at 4 MB.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 4_000_000
 # Scrapy's default of 8 per domain caps a one-site crawl; news sites are one domain.
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0.0
