@@ -196,9 +196,10 @@ def class_id(el: Element) -> str:
 # Every class and id value under an element, in one call (no Python code per element),
 # as plain strings: a smart string makes a proxy of its element (~150 a large page, most
 # never asked for); the element of the ``$n``-th value is asked for a hit only.
-_CLASS_ID_VALUES = etree.XPath(".//*/@class | .//*/@id", smart_strings=False)
-_CLASS_ID_OWNER = etree.XPath("(.//*/@class | .//*/@id)[$n]/..")
-_CLASS_ID_SMART = etree.XPath(".//*/@class | .//*/@id")  # for many hits
+_CLASS_ID = "descendant::*/@class | descendant::*/@id"  # one walk each (not .//*: a step a node)
+_CLASS_ID_VALUES = etree.XPath(_CLASS_ID, smart_strings=False)
+_CLASS_ID_OWNER = etree.XPath(f"({_CLASS_ID})[$n]/..")
+_CLASS_ID_SMART = etree.XPath(_CLASS_ID)  # for many hits
 MAX_OWNER_LOOKUPS = 4  # hit values found one XPath each; more: all values' elements
 # Searches remembered by each pattern (pages of one site repeat their class strings).
 MAX_REMEMBERED = 16384
