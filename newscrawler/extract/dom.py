@@ -201,8 +201,9 @@ _CLASS_ID_VALUES = etree.XPath(_CLASS_ID, smart_strings=False)
 _CLASS_ID_OWNER = etree.XPath(f"({_CLASS_ID})[$n]/..")
 _CLASS_ID_SMART = etree.XPath(_CLASS_ID)  # for many hits
 MAX_OWNER_LOOKUPS = 4  # hit values found one XPath each; more: all values' elements
-# Searches remembered by each pattern (pages of one site repeat their class strings).
-MAX_REMEMBERED = 16384
+# Searches remembered by each pattern (pages of one site repeat their class strings):
+# ~16 patterns hold about the 65,536 answers the one shared cache held.
+MAX_REMEMBERED = 4096
 _UNSEEN = object()
 
 
