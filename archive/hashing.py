@@ -6,11 +6,32 @@ import unicodedata
 
 from archive.fold import INVISIBLE
 
-__all__ = ["collapse_whitespace", "content_hash"]
+__all__ = ["collapse_whitespace", "content_hash", "nfc"]
+
+#: The last text :func:`nfc` normalized, and its NFC form.
+_last_nfc: tuple[str, str] = ("", "")
+
+
+def nfc(text: str) -> str:
+    """``unicodedata.normalize("NFC", text)``, the last answer remembered for the same
+    object: a worker's content hash and story prints both normalize an item's body
+    (~0.07 M instructions a ~97 KB page saved). The pair is one tuple, read and written
+    at once, so threads may share it; holding ``text`` keeps its identity unique.
+
+    >>> nfc("Ka\u0301") == "K\u00e1", nfc("İzmir") == "İzmir"
+    (True, True)
+    """
+    global _last_nfc
+    last = _last_nfc
+    if text is last[0]:
+        return last[1]
+    normal = unicodedata.normalize("NFC", text)
+    _last_nfc = (text, normal)
+    return normal
 
 
 def _normalize(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
+    text = nfc(text)
     for ch in INVISIBLE:
         if ch in text:
             text = text.replace(ch, "")

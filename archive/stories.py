@@ -33,7 +33,6 @@ import hashlib
 import re
 import sqlite3
 import struct
-import unicodedata
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -44,6 +43,7 @@ from zlib import crc32
 
 from archive import minhash
 from archive.fold import fold
+from archive.hashing import nfc
 
 __all__ = [
     "BANDS",
@@ -247,7 +247,7 @@ def prints(body_fold: str) -> tuple[array[int], tuple[int, ...]]:
 def body_prints(body: str) -> tuple[array[int], tuple[int, ...]]:
     """:func:`prints` of an article's body folded as the archive folds it when saving it
     (NFC first, as ``archive.store`` stores bodies): what a worker computes ahead."""
-    return prints(fold(unicodedata.normalize("NFC", body)))
+    return prints(fold(nfc(body)))  # NFC remembered: the content hash normalized it too
 
 
 def moment(published_at: str | None) -> datetime | None:

@@ -89,6 +89,30 @@ def test_found_under_is_the_element_by_element_search(roots: list[etree._Element
     assert dom.word_pattern(["tarih"]).found_under(roots[1]) is None
 
 
+@pytest.mark.parametrize("boxes", [1, 3, dom.MAX_OWNER_LOOKUPS, dom.MAX_OWNER_LOOKUPS + 1, 12])
+def test_found_under_finds_each_hit_element_few_or_many(boxes: int) -> None:
+    # Hits are looked up value by value up to MAX_OWNER_LOOKUPS, else from all values'
+    # elements at once: both give the element-by-element answer, an element whose class
+    # and id both hit coming once, in document order.
+    inner = "".join(f'<div class="x{i} tarih" id="date-{i}"><p class="no-date">{i}</p>'
+                    f'<span id="y">s</span></div>' for i in range(boxes))
+    root = parse_html(f'<div id="top"><p class="x">a</p>{inner}<b class="tarihi">b</b></div>')
+    pattern = datelines._DATE_CLASS
+    plain = [el for el in _CLASSED(root) if pattern.search(class_id(el))]
+    assert len(plain) == boxes + 1
+    assert pattern.found_under(root) == plain
+    assert pattern.found_under(root.find(".//b")) == []
+
+
+def test_word_pattern_answers_the_same_after_forgetting(monkeypatch: pytest.MonkeyPatch) -> None:
+    pattern = dom.word_pattern(["ad", "reklam"])
+    monkeypatch.setattr(dom, "MAX_REMEMBERED", 2)
+    texts = ["ad-slot", "non-ad", "sag-reklam", "header-shadow", "ad-slot", "non-ad"]
+    answers = [bool(pattern.search(t)) for t in texts]
+    assert answers == [True, False, True, False, True, False]
+    assert len(pattern._seen) <= 2
+
+
 def test_found_under_declines_words_it_cannot_join() -> None:
     root = parse_html("<div><p class='son dakika'>x</p></div>")
     assert dom.word_pattern(["son dakika"]).found_under(root) is None

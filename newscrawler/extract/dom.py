@@ -193,24 +193,43 @@ def class_id(el: Element) -> str:
     return (cls or ident or "").lower()
 
 
-# Every class and id value under an element, in one call (no Python code per element).
-_CLASS_ID_VALUES = etree.XPath(".//*/@class | .//*/@id")
+# Every class and id value under an element, in one call (no Python code per element),
+# as plain strings: a smart string makes a proxy of its element (~150 a large page, most
+# never asked for); the element of the ``$n``-th value is asked for a hit only.
+_CLASS_ID = "descendant::*/@class | descendant::*/@id"  # one walk each (not .//*: a step a node)
+_CLASS_ID_VALUES = etree.XPath(_CLASS_ID, smart_strings=False)
+_CLASS_ID_OWNER = etree.XPath(f"({_CLASS_ID})[$n]/..")
+_CLASS_ID_SMART = etree.XPath(_CLASS_ID)  # for many hits
+MAX_OWNER_LOOKUPS = 4  # hit values found one XPath each; more: all values' elements
+# Searches remembered by each pattern (pages of one site repeat their class strings):
+# ~16 patterns hold about the 65,536 answers the one shared cache held.
+MAX_REMEMBERED = 4096
+_UNSEEN = object()
 
 
 class WordPattern:
     """Class/id words compiled into one regex; ``search`` skips negated hits and
     remembers its answers (pages of one site repeat their class strings)."""
 
-    __slots__ = ("_joinable", "regex")
+    __slots__ = ("_joinable", "_seen", "regex")
 
     def __init__(self, regex: re.Pattern[str], joinable: bool = False) -> None:
         self.regex = regex
         # Printable ASCII words without spaces: see ``found_under``.
         self._joinable = joinable
+        # Answers by text, kept on the pattern: a cache keyed by the compiled regex hashed
+        # its whole source on every call (``re.Pattern`` does not keep its hash: ~7,000
+        # instructions a call, 44 calls a large page, ~0.3 M instructions).
+        self._seen: dict[str, re.Match[str] | None] = {}
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first hit in ``text`` that is not negated, or None."""
-        return _search_words(self.regex, text)
+        found = self._seen.get(text, _UNSEEN)
+        if found is _UNSEEN:
+            if len(self._seen) >= MAX_REMEMBERED:
+                self._seen.clear()
+            found = self._seen[text] = _search_words(self.regex, text)
+        return found  # type: ignore[return-value]
 
     def found_under(self, where: Element) -> list[Element] | None:
         """The elements under ``where`` whose :func:`class_id` :meth:`search` finds, in
@@ -234,15 +253,19 @@ class WordPattern:
                 if not low.endswith(NEGATIONS, 0, m.start())]
         if not hits:
             return []
+        indexes = sorted({low.count("\x00", 0, position) for position in hits})
+        if len(indexes) > MAX_OWNER_LOOKUPS:  # each lookup walks the subtree again
+            smart = _CLASS_ID_SMART(where)
+            elements = [smart[i].getparent() for i in indexes]
+        else:
+            elements = [_CLASS_ID_OWNER(where, n=i + 1)[0] for i in indexes]
         found: list[Element] = []
-        for position in hits:  # the value a hit is in: the separators before it
-            el = values[low.count("\x00", 0, position)].getparent()
+        for el in elements:  # a class and an id of one element: once
             if not found or found[-1] is not el:
                 found.append(el)
         return found
 
 
-@lru_cache(maxsize=65536)
 def _search_words(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
     for m in regex.finditer(text):
         if not text[: m.start()].endswith(NEGATIONS):

@@ -87,7 +87,8 @@ _NEGATIVE = word_pattern(NEGATIVE_WORDS)
 _LEAD = word_pattern(LEAD_WORDS)
 _TOKEN_SPLIT = re.compile(r"\s+")
 _COMMA = re.compile(r"[,،]")
-_LINK_TEXT = etree.XPath(".//a//text()")
+# Plain strings (only joined): a smart string makes a proxy of its parent element.
+_LINK_TEXT = etree.XPath("descendant::a/descendant::text()", smart_strings=False)
 # The link test first (menus are mostly link texts), then the raw length (normalize-space
 # only shortens): the same nodes as asking in any order, ~4x cheaper than the naive order
 # on a page with a big menu (descendant:: as in newscrawler.extract.fields). ``ancestor::a[1]``:

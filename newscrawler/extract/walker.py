@@ -145,7 +145,8 @@ _OUTSIDE = word_pattern(OUTSIDE_SKIP_WORDS)
 _FOOTER = word_pattern(FOOTER_WORDS)
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|tüm hakları saklıdır|all rights reserved", re.I)
 _HEADING_CLASS = word_pattern(("title", "baslik", "heading", "head", "caption-title"))
-_LINK_TEXT = etree.XPath("descendant::a[@href]/descendant::text()")
+# Plain strings (only joined): a smart string makes a proxy of its parent element.
+_LINK_TEXT = etree.XPath("descendant::a[@href]/descendant::text()", smart_strings=False)
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _BAD_HREF = re.compile(r"^\s*(?:#|javascript:|mailto:|tel:|sms:|whatsapp:|data:)", re.I)
 
