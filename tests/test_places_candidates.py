@@ -37,7 +37,7 @@ TRICKY = [
 ]
 
 
-def _every_word(text: str, low: str) -> list[int]:
+def _every_word(text: str, low: str, capitals: list[int] | None = None) -> list[int]:
     """The exhaustive scan: every word of the section is a candidate."""
     return [m.start() for m in re.finditer(r"\w+", low)]
 
