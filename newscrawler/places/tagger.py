@@ -359,7 +359,8 @@ def _section_candidates(sections: list[tuple[str, str]]) -> list[tuple[str, str,
         return [(s, t, lt, found) for (s, _), t, lt in zip(sections, texts, lows, strict=True)
                 if (found := _candidates(t, lt))]
     out: list[tuple[str, str, str, list[int]]] = []
-    k, start, end, local = -1, 0, -1, []
+    k, start, end = -1, 0, -1
+    local: list[int] = []
     for p in _candidates(joined, low, capitals):
         if p >= end:
             if local:
