@@ -49,6 +49,11 @@ _WORD = re.compile(r"\w+")
 _WORDS_AND_GAPS = re.compile(r"(\w+)")
 _MERKEZ = re.compile("merkez")
 _MARK = re.compile(b"\x01")
+# _window: the candidate's word and seven more; five words kept before the first, looked
+# for in the characters just before it.
+_AFTER = re.compile(r"\w+(?:\W+\w+){7}")
+_BEFORE_WORDS = 5
+_BEFORE_CHARS = 160
 _GENITIVE = frozenset({"nın", "nin", "nun", "nün", "ın", "in", "un", "ün"})
 
 
@@ -376,6 +381,28 @@ def _section_candidates(sections: list[tuple[str, str]]) -> list[tuple[str, str,
     return out
 
 
+def _window(low: str, positions: list[int]) -> tuple[int, int]:
+    """The part of a section :func:`_mentions` reads around its candidates ``positions``:
+    from the end of the sixth word before the first (the five words before it, their
+    gaps and the suffix check read there) to the end of the seventh word after the last
+    (names read up to five words after their first), or the section's ends.
+
+    The tokens' places in the part differ from those in the section by a constant, and a
+    candidate in a part cut at its start is its fifth word or later, never the first:
+    every test of ``_mentions`` gives the same answer. ~28% of the characters of the
+    sections with a candidate on the ~97 KB bench pages (splitting them whole was ~20% of
+    the tagger).
+    """
+    first, last = positions[0], positions[-1]
+    start = 0
+    if first > _BEFORE_CHARS:
+        before = list(_WORD.finditer(low, first - _BEFORE_CHARS, first))
+        if len(before) >= _BEFORE_WORDS + 1:
+            start = before[-_BEFORE_WORDS - 1].end()
+    after = _AFTER.match(low, last)
+    return start, after.end() if after is not None else len(low)
+
+
 def _mentions(text: str, low: str, positions: list[int], section: str,
               sport: Callable[[], bool]) -> list[_Mention]:
     """Every place name in one section of the article (``text``, NFC; ``low``, its Turkish
@@ -384,6 +411,11 @@ def _mentions(text: str, low: str, positions: list[int], section: str,
     lists = _lists()
     names = gazetteer().names
     capital = _capital()
+    if len(text) == len(low):
+        start, end = _window(low, positions)
+        if start or end < len(low):
+            text, low = text[start:end], low[start:end]
+            positions = [p - start for p in positions]
     tokens = _Tokens(text, low)
     found: list[_Mention] = []
     i = 0  # the first word not yet read: a name's words are not read again
