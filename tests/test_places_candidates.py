@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,15 @@ def test_reading_a_window_finds_what_the_whole_section_gives(
         whole = [tagger.tag_places(t, b, c) for t, b, c in texts]
     assert windowed == whole
     assert sum(map(bool, windowed)) > len(texts) // 2
+
+
+def test_cp1254_tables_fold_and_find_capitals_as_the_text_ways() -> None:
+    chars = [bytes([b]).decode("cp1254", "ignore") for b in range(256)]
+    text = "".join(chars) + "\n" + "".join(reversed(chars)) + " İzmir'de IĞDIR ısı"
+    assert tagger._fold_capitals(text) == (
+        case_fold(text), [m.start() for m in tagger._capitals().finditer(text)])
+    assert tagger._fold_capitals("Kayseri") == ("kayseri", [0])
+    assert tagger._fold_capitals("Ｋonya ve Muğla") is None  # not cp1254: the text ways
+    # cp1254 text is NFC as it is: no character of it, nor two, changes under NFC
+    pairs = [a + b for a in chars for b in chars if a and b]
+    assert all(unicodedata.is_normalized("NFC", p) for p in pairs)
