@@ -425,7 +425,14 @@ def serve_archive(path: str, sock: socket.socket,
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}{datasette.urls.table(name, SEARCH_TABLE)}"
     config = uvicorn.Config(datasette.app(), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    if ready is not None:
-        ready(url)
-    server.run(sockets=[sock])
+
+    class Announcing(uvicorn.Server):
+        """uvicorn's server, calling ``ready`` once it listens and Ctrl-C stops it cleanly
+        (announced before, a Ctrl-C could land before uvicorn took the signal over)."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if ready is not None and self.started:
+                ready(url)
+
+    Announcing(config).run(sockets=[sock])
