@@ -76,9 +76,11 @@ def _no_refresh_bytes(response: HtmlResponse) -> bool:
     ``HEAD_CHARS`` characters come from those bytes. ~20 µs a ~97 KB page less than
     decoding them and asking w3lib (``refresh_possible``: 24.8 → ~4 µs)."""
     body = response.body
-    return (len(body) > HEAD_BYTES and _declared(response, body)
-            and response.encoding in ASCII_LETTER_ENCODINGS
-            and b"refresh" not in body[:HEAD_BYTES].lower())
+    # The bytes first: a page that spells refresh goes on to ``head_text``, which reads
+    # the declarations once; they come before ``encoding`` (undeclared, Scrapy would
+    # infer it from the whole body).
+    return (len(body) > HEAD_BYTES and b"refresh" not in body[:HEAD_BYTES].lower()
+            and _declared(response, body) and response.encoding in ASCII_LETTER_ENCODINGS)
 
 
 def _declared(response: HtmlResponse, body: bytes) -> bool:
