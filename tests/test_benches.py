@@ -67,3 +67,19 @@ def test_search_bench_prints_fts5_floors(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=BENCH.parent, timeout=120, env=_env(tmp_path))
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "MATCH count" in proc.stdout and "common word + site + 3 days" in proc.stdout
+
+
+def test_crawl_bench_counts_the_spellings_recorded_after_scrapys_clock(tmp_path: Path) -> None:
+    import json
+    import sqlite3
+
+    spec = importlib.util.spec_from_file_location("crawl_bench", BENCH / "crawl_bench.py")
+    assert spec is not None and spec.loader is not None
+    crawl_bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(crawl_bench)
+    db = tmp_path / "a.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE crawl_runs (id INTEGER PRIMARY KEY, stats TEXT)")
+        conn.execute("INSERT INTO crawl_runs (stats) VALUES (?)", (json.dumps(
+            {"elapsed_time_seconds": 4.0, "archive/spellings_seconds": 0.25}),))
+    assert crawl_bench.run_seconds(db) == 4.25
