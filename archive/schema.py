@@ -244,7 +244,7 @@ ARTICLE_RECORD_KEYS = frozenset(
         "url", "site", "title", "body", "published_at", "updated_at", "date_precision",
         "date_source", "date_raw", "author", "credit", "category", "tags", "language",
         "fetched_at", "headlines", "content_hash", "fetched_url", "flags",
-        "places", "story_prints",
+        "places", "story_prints", "spellings",
     }
 )  # fmt: skip
 

@@ -252,6 +252,14 @@ def _prints(value: Any) -> Any:
     return value if ok else None
 
 
+def _spellings(value: Any) -> frozenset[str] | None:
+    """A record's ``spellings`` when it is what a crawl's worker computed
+    (``frozenset(archive.spellings.spellings_of(title, body))``; an imported file's value
+    is never trusted: it cannot be a frozenset); else None."""
+    ok = isinstance(value, frozenset) and all(isinstance(v, str) for v in value)
+    return value if ok else None
+
+
 def _flags(record: Mapping[str, Any], url: str) -> str | None:
     """The ``flags`` column: the record's marks, sorted and comma-separated; None for none.
 
@@ -441,7 +449,10 @@ class Archive:
         marks such as ``"short"``, stored comma-separated in ``articles.flags``) and
         ``places`` (list of ``{"province", "district", "found_in"}``, most salient first:
         replaces the article's places; absent or None keeps them), ``story_prints``
-        (``archive.stories.prints`` of the folded body, computed ahead; default: here).
+        (``archive.stories.prints`` of the folded body, computed ahead; default: here) and
+        ``spellings`` (``frozenset(archive.spellings.spellings_of(title, body))`` computed
+        ahead: a new article is then recorded in the look-alike table at once; default:
+        by ``fill_spellings``).
 
         :return: one status per record: ``"new"``; ``"updated"`` (title or body
             changed: the previous text is kept in ``revisions`` and ``revision`` goes up,
@@ -505,7 +516,8 @@ class Archive:
             _prints(record.get("story_prints")),
         )
         index.add(article_id, title_fold, body_fold, new=old is None,
-                  title=row["title"] or "", body=row["body"] or "")
+                  title=row["title"] or "", body=row["body"] or "",
+                  spellings=_spellings(record.get("spellings")))
         conn.execute("DELETE FROM headlines WHERE article_id = ?", (article_id,))
         conn.executemany(
             "INSERT INTO headlines (article_id, position, title, url) VALUES (?, ?, ?, ?)",

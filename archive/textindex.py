@@ -92,11 +92,13 @@ class IndexQueue:
         self._apply_changes()
 
     def add(self, article_id: int, title_fold: str, body_fold: str, *, new: bool,
-            title: str = "", body: str = "") -> None:
+            title: str = "", body: str = "", spellings: frozenset[str] | None = None) -> None:
         """Index this text of the article at the next flush (``new``: a new row;
-        ``title`` and ``body`` as written, for ``archive.spellings``)."""
+        ``title`` and ``body`` as written, for ``archive.spellings``; ``spellings``: their
+        ``spellings_of``, when computed before)."""
         self.pending[article_id] = (title_fold, body_fold)
-        self.spellings.add(article_id, title, body, title_fold, body_fold, new=new)
+        self.spellings.add(article_id, title, body, title_fold, body_fold, new=new,
+                           ahead=spellings)
         if new:
             self.new.add(article_id)
         if len(self.pending) >= _CHUNK:

@@ -46,7 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from realistic_site import PROFILE, article_path, page_html
 
 from archive import stories
+from archive.fold import fold
 from archive.hashing import content_hash
+from archive.spellings import spellings_of
 from newscrawler.extract import pool
 from newscrawler.extract.articlelinks import article_links
 from newscrawler.extract.pool import Steps, extract_bytes, fetch_time
@@ -133,6 +135,8 @@ def staged(site: list[tuple[str, bytes]], profile: SiteProfile, steps: Steps,
         timed("block", block_facts, item)
         timed("content hash", content_hash, item.title or "", item.body)
         timed("story prints", stories.body_prints, item.body)
+        title, text = item.title or "", item.body  # NFC and folded once, as for the prints
+        timed("spellings", spellings_of, title, text, fold(title), fold(text))
         timed("dates", date_fields, list(ex.date_candidates), fetch_time())
         timed("links", article_links, ex, profile)
 

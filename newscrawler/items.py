@@ -25,12 +25,13 @@ class Prepared:
     credit are still ``places_for`` (:meth:`holds`; a learned template line may have left
     the body since): ``cta_dropped`` call-to-action lines were dropped and ``line_keys``
     are the body lines' template hashes (TemplatePipeline); ``block``: the page's text,
-    its block reason and the short text's key (BlockPagePipeline); ``content_hash`` and
-    ``story_prints`` (DedupePipeline, the archive). ``dates``: DatesPipeline's choice from
-    the page's candidates plus ``dates_from`` (feed and sitemap dates known when the page
-    was sent to the worker); ``raw_compressed``: the raw page, compressed for the archive;
-    ``follow``: the canonical URLs of its article links (for the spider); ``blocks_text``:
-    the joined text of the blocks, which the worker left out of the item (``Steps.slim``).
+    its block reason and the short text's key (BlockPagePipeline); ``content_hash``,
+    ``story_prints`` and the look-alike ``spellings`` (DedupePipeline, the archive).
+    ``dates``: DatesPipeline's choice from the page's candidates plus ``dates_from`` (feed
+    and sitemap dates known when the page was sent to the worker); ``raw_compressed``: the
+    raw page, compressed for the archive; ``follow``: the canonical URLs of its article
+    links (for the spider); ``blocks_text``: the joined text of the blocks, which the
+    worker left out of the item (``Steps.slim``).
     """
 
     cleaned: bool = False
@@ -44,6 +45,7 @@ class Prepared:
     block: tuple[str, str | None, int | None] | None = None
     content_hash: str | None = None
     story_prints: Any = None
+    spellings: frozenset[str] | None = None
     dates: DateFields | None = None
     dates_from: tuple[DateCandidate, ...] = ()
     raw_compressed: bytes | None = None
@@ -130,4 +132,5 @@ class ArticleItem:
         prepared = self.prepared
         if prepared is None or prepared.content_hash is None or not prepared.holds(self):
             return {}
-        return {"content_hash": prepared.content_hash, "story_prints": prepared.story_prints}
+        return {"content_hash": prepared.content_hash, "story_prints": prepared.story_prints,
+                **({} if prepared.spellings is None else {"spellings": prepared.spellings})}

@@ -244,7 +244,7 @@ def test_bad_record_saves_nothing_of_the_batch(archive: Archive) -> None:
             "article https://www.hibya.com/izmir-stk-bulusmasi: unknown key(s) "
             "summary; known keys: author, body, category, content_hash, credit, date_precision, "
             "date_raw, date_source, fetched_at, fetched_url, flags, headlines, language, places, "
-            "published_at, site, story_prints, tags, title, updated_at, url",
+            "published_at, site, spellings, story_prints, tags, title, updated_at, url",
         ),
         (
             {"tags": "kadın"},

@@ -9,6 +9,7 @@ import sqlite3
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -386,3 +387,49 @@ def test_a_freed_id_used_again_is_recorded_at_once(tmp_path: Path) -> None:
         assert spellings.current(conn)
         assert _held(conn) == _expected(conn)
         assert count(archive, "su") == 1
+
+
+def _ahead(records: list[dict[str, Any]], skip: tuple[int, ...] = ()) -> list[dict[str, Any]]:
+    """The records with their spellings computed ahead, as a crawl's worker sends them."""
+    return [r if i in skip else {**r, "spellings": frozenset(spellings.spellings_of(
+        unicodedata.normalize("NFC", r["title"]), unicodedata.normalize("NFC", r["body"])))}
+            for i, r in enumerate(records)]
+
+
+def test_spellings_computed_ahead_are_recorded_as_the_articles_are_saved(
+        tmp_path: Path) -> None:
+    texts = _texts(60, seed=5)
+    with Archive(tmp_path / "a.db") as archive:
+        conn = archive.conn
+        archive.save_articles(_ahead(_records(texts[:30])))
+        assert spellings.current(conn) and spellings.filled_to(conn) == 30
+        archive.save_articles(_ahead(_records(texts[30:], prefix="b")))
+        assert spellings.current(conn)
+        assert _held(conn) == _expected(conn)
+        assert archive.fill_spellings() == 0  # nothing left for the end of a crawl
+        for query in QUERIES:
+            assert _both(archive, query)[0] == _both(archive, query)[1], query
+
+
+def test_an_article_saved_without_them_stops_the_mark_until_filled(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        conn = archive.conn
+        texts = [("Haber", "Şu an kesildi."), ("Su", "Suyu kesildi."), ("Göl", "Gölde su.")]
+        archive.save_articles(_ahead(_records(texts), skip=(1,)))
+        assert spellings.filled_to(conn) == 1  # 3 lies above 2, which nobody recorded
+        assert _held(conn) == {i: s for i, s in _expected(conn).items() if i == 1}
+        for query in ("su", "şu", "göl"):  # 1 from the table, 2-3 from their text
+            assert _both(archive, query)[0] == _both(archive, query)[1]
+        archive.save_articles(_ahead(_records([("Kürt", "Kürtaj.")], prefix="z")))
+        assert spellings.filled_to(conn) == 1
+        assert archive.fill_spellings() == 3
+        assert spellings.current(conn) and _held(conn) == _expected(conn)
+
+
+def test_spellings_from_a_file_are_not_trusted(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        records = _records([("Su", "Suyu kesildi.")])
+        archive.save_articles([{**records[0], "spellings": ["su", "yanlış"]}])
+        assert spellings.filled_to(archive.conn) == spellings._NOTHING
+        assert archive.fill_spellings() == 1
+        assert _held(archive.conn) == _expected(archive.conn)

@@ -21,7 +21,7 @@ from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from archive import Archive, content_hash, stories
+from archive import Archive, content_hash, spellings, stories
 from archive.fold import fold
 from newscrawler.extract.pool import Steps, extract_bytes, prepare_text
 from newscrawler.items import ArticleItem
@@ -147,6 +147,9 @@ def test_steps_ahead_give_the_same_records_and_stats(tmp_path: Path) -> None:
             found, keys = record.pop("story_prints")
             want = stories.prints(fold(unicodedata.normalize("NFC", theirs.body)))
             assert (list(found), keys) == (list(want[0]), want[1])
+            assert record.pop("spellings") == spellings.spellings_of(
+                unicodedata.normalize("NFC", theirs.title or ""),
+                unicodedata.normalize("NFC", theirs.body))
         assert record == mine.record()
         assert zlib.decompress(theirs.prepared.raw_compressed) == theirs.raw_html
     assert 0 < given < len([m for m in here if not isinstance(m, str)])

@@ -33,8 +33,10 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from archive import stories
-from archive.hashing import content_hash
+from archive.fold import fold
+from archive.hashing import content_hash, nfc
 from archive.rawcodec import compress_raw
+from archive.spellings import spellings_of
 from newscrawler.extract.articlelinks import article_links
 from newscrawler.extract.dom import utf8_document
 from newscrawler.extract.page import Extracted, extract_page
@@ -154,13 +156,20 @@ def prepare_text(extracted: Extracted, profile: SiteProfile | None, steps: Steps
 
 
 def _after_text(item: ArticleItem, prepared: Prepared, steps: Steps) -> None:
-    """The steps that read the finished text: block checks, content hash, stories' prints."""
+    """The steps that read the finished text: block checks, content hash, stories' prints,
+    look-alike spellings (recorded by the archive as it saves a new article, instead of
+    all at once after the crawl's last page: ~0.14 ms an article of a ~97 KB page)."""
     if steps.block:
         prepared.block = block_facts(item)
     if steps.archive:
         prepared.content_hash = content_hash(item.title or "", item.body)
+        # As the archive saves them: NFC (remembered from the content hash), then folded
+        # once for both the story prints and the spellings.
+        title, body = nfc(item.title or ""), nfc(item.body)
+        body_fold = fold(body)
         if steps.stories:
-            prepared.story_prints = stories.body_prints(item.body)
+            prepared.story_prints = stories.prints(body_fold)
+        prepared.spellings = frozenset(spellings_of(title, body, fold(title), body_fold))
 
 
 @cache
