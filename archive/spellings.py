@@ -27,7 +27,8 @@ The table is filled by ``Queue.catch_up``, which ``newscrawler optimize`` and th
 every crawl run (``Archive.fill_spellings``), not by each write: recording costs ~0.25-0.35
 ms of CPU an article (the words are split and looked up in Python), a third of what
 archiving an article costs otherwise (``python bench/lookalike_bench.py --write``). 15-31
-rows an article, +3% file size.
+rows an article, +3% file size. A crawl's extraction worker computes them ahead (a record's
+``spellings``): a new article is then recorded as it is saved (``Queue.add``).
 """
 
 from __future__ import annotations
