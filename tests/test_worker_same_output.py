@@ -212,6 +212,20 @@ def test_date_search_only_where_a_date_can_start() -> None:
         assert datelines._date_in(text) == (datelines.DATE_RE.search(text) is not None), text
 
 
+_LINE_PIECES = [*_DATE_PIECES, "Güncelleme:", "güncelleme", "GÜNCELLEME", "Yayın", "yayin",
+                 "Pazar", "pazartesi", "Cuma", "saat", "Saat:", "on", "at", "ve", "Ali",
+                 "Çelik", "xsaat", "saatx", "2025x", "x16", "Kasımda", "|", ",", "_", "ſon",
+                 "November", "nov.", "16,2025", "١٢ Kasım ٢٠٢٥", "  ", "\u00a0"]
+
+
+def test_dates_removed_from_their_first_digit() -> None:
+    rng = random.Random(19)
+    for _ in range(20000):
+        text = rng.choice(["", " ", "\n"]).join(
+            rng.choice(_LINE_PIECES) for _ in range(rng.randint(0, 8)))
+        assert datelines._without_dates(text) == datelines.DATE_RE.sub(" ", text), text
+
+
 def _plain_signature(hashes: list[int], num_perm: int, seed: int) -> list[int]:
     """MinHash values as the scheme says (archive.minhash), one value at a time."""
     a, b = minhash.permutations(num_perm, seed)
