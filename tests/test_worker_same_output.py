@@ -226,6 +226,14 @@ def test_dates_removed_from_their_first_digit() -> None:
         assert datelines._without_dates(text) == datelines.DATE_RE.sub(" ", text), text
 
 
+def test_paragraph_score_counts_commas_as_the_regex_found_them() -> None:
+    comma = re.compile(r"[,،]")
+    for text in [*_texts(300, seed=23), "a,،,b", "،،", "x\u060d,y", "a，b"]:
+        for piece in (text, text * 4):
+            plain = 1.0 + len(comma.findall(piece)) + min(len(piece) // 100, 3)
+            assert region.paragraph_score(piece) == plain, piece
+
+
 def _plain_signature(hashes: list[int], num_perm: int, seed: int) -> list[int]:
     """MinHash values as the scheme says (archive.minhash), one value at a time."""
     a, b = minhash.permutations(num_perm, seed)
