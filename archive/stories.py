@@ -42,7 +42,7 @@ from functools import cache
 from zlib import crc32
 
 from archive import minhash
-from archive.fold import fold
+from archive.fold import fold, fold_lines
 from archive.hashing import nfc
 
 __all__ = [
@@ -247,7 +247,9 @@ def prints(body_fold: str) -> tuple[array[int], tuple[int, ...]]:
 def body_prints(body: str) -> tuple[array[int], tuple[int, ...]]:
     """:func:`prints` of an article's body folded as the archive folds it when saving it
     (NFC first, as ``archive.store`` stores bodies): what a worker computes ahead."""
-    return prints(fold(nfc(body)))  # NFC remembered: the content hash normalized it too
+    # NFC remembered: the content hash normalized it too; the lines' folds remembered:
+    # the template keys folded them
+    return prints(fold_lines(nfc(body)))
 
 
 def moment(published_at: str | None) -> datetime | None:

@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 
 from archive import hashing, minhash, stories
-from archive.fold import fold
+from archive.fold import fold, fold_line, fold_lines
 from newscrawler.extract import datelines, fields, metadata, region, walker
 from newscrawler.extract.dom import (
     absolute_url,
@@ -232,6 +232,20 @@ def test_paragraph_score_counts_commas_as_the_regex_found_them() -> None:
         for piece in (text, text * 4):
             plain = 1.0 + len(comma.findall(piece)) + min(len(piece) // 100, 3)
             assert region.paragraph_score(piece) == plain, piece
+
+
+def test_fold_line_by_line_is_the_whole_fold() -> None:
+    odd = ["Σ", "ΑΣ", "σ", "İ", "I\u0307", "\u0301", "ǅ", "ß", "é", "E\u0301", "’", "\u00ad",
+           "😀", "ﬁ", "K", "Ⅻ", "\r", "\u2028", "ŞİŞLİ", "Ǆ"]
+    rng = random.Random(29)
+    texts = _texts(300, seed=31)
+    pieces = [*odd, " ", "\n", "a", "\n\n"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+              for _ in range(3000)]
+    for text in texts:
+        fold_line.cache_clear()
+        assert fold_lines(text) == fold(text), text
+        assert fold_lines(text) == fold(text), text  # read back from the remembered lines
 
 
 def _plain_signature(hashes: list[int], num_perm: int, seed: int) -> list[int]:
