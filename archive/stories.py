@@ -244,12 +244,14 @@ def prints(body_fold: str) -> tuple[array[int], tuple[int, ...]]:
     return found, tuple(keys)
 
 
-def body_prints(body: str) -> tuple[array[int], tuple[int, ...]]:
+def body_prints(body: str, lines_folded: bool = False) -> tuple[array[int], tuple[int, ...]]:
     """:func:`prints` of an article's body folded as the archive folds it when saving it
-    (NFC first, as ``archive.store`` stores bodies): what a worker computes ahead."""
-    # NFC remembered: the content hash normalized it too; the lines' folds remembered:
-    # the template keys folded them
-    return prints(fold_lines(nfc(body)))
+    (NFC first, as ``archive.store`` stores bodies): what a worker computes ahead.
+    ``lines_folded``: the body's lines were just folded (its template keys), so it is
+    folded line by line from those folds (:func:`archive.fold.fold_lines`: ~0.13 M
+    instructions less for a ~2,500-character body; ~0.12 M more were they not)."""
+    text = nfc(body)  # remembered: the content hash normalized it too
+    return prints(fold_lines(text) if lines_folded else fold(text))
 
 
 def moment(published_at: str | None) -> datetime | None:

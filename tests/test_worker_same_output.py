@@ -246,6 +246,8 @@ def test_fold_line_by_line_is_the_whole_fold() -> None:
         fold_line.cache_clear()
         assert fold_lines(text) == fold(text), text
         assert fold_lines(text) == fold(text), text  # read back from the remembered lines
+    for text in texts[:300]:
+        assert stories.body_prints(text, lines_folded=True) == stories.body_prints(text), text
 
 
 def _plain_signature(hashes: list[int], num_perm: int, seed: int) -> list[int]:

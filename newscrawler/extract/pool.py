@@ -160,7 +160,7 @@ def _after_text(item: ArticleItem, prepared: Prepared, steps: Steps) -> None:
     if steps.archive:
         prepared.content_hash = content_hash(item.title or "", item.body)
         if steps.stories:
-            prepared.story_prints = stories.body_prints(item.body)
+            prepared.story_prints = stories.body_prints(item.body, lines_folded=steps.template)
 
 
 @cache
