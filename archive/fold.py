@@ -8,6 +8,8 @@ original letters.
 
 from __future__ import annotations
 
+import codecs
+import encodings.cp1254
 import unicodedata
 from functools import lru_cache
 
@@ -70,6 +72,21 @@ _LATIN_LEADS = [bytes([b]) for b in range(0xC3, 0xCA)] + [
 ]
 
 
+#: The table ``str.encode("cp1254")`` hands to ``codecs.charmap_encode``.
+_CP1254_MAP = encodings.cp1254.encoding_table
+
+
+def encode_cp1254(text: str, errors: str = "strict") -> bytes:
+    """``text.encode("cp1254", errors)``: the codec's own ``charmap_encode`` call, without
+    looking the codec up and calling its Python wrapper (~2,500 instructions a call; a
+    worker encodes ~20 texts a page).
+
+    >>> encode_cp1254("İzmir’de") == "İzmir’de".encode("cp1254")
+    True
+    """
+    return codecs.charmap_encode(text, errors, _CP1254_MAP)[0]
+
+
 #: A byte cp1254 leaves undefined: encoding never produces it, so the fold table maps
 #: the bytes it cannot fold to it, and finding it in the output sends the text the
 #: general way.
@@ -125,7 +142,7 @@ def fold(text: str) -> str:
         # a character, ~2x faster than the replace chain below. (cp1254 text is NFC:
         # no two of its characters compose.)
         try:
-            folded = text.encode("cp1254").translate(_CP1254_FOLD)
+            folded = encode_cp1254(text).translate(_CP1254_FOLD)
         except UnicodeEncodeError:
             folded = _UNFOLDED
         if _UNFOLDED not in folded:

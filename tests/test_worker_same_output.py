@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 
 from archive import hashing, minhash, stories
-from archive.fold import fold, fold_line, fold_lines
+from archive.fold import encode_cp1254, fold, fold_line, fold_lines
 from newscrawler.extract import datelines, fields, metadata, region, walker
 from newscrawler.extract.dom import (
     absolute_url,
@@ -248,6 +248,22 @@ def test_fold_line_by_line_is_the_whole_fold() -> None:
         assert fold_lines(text) == fold(text), text  # read back from the remembered lines
     for text in texts[:300]:
         assert stories.body_prints(text, lines_folded=True) == stories.body_prints(text), text
+
+
+def test_cp1254_encoding_is_the_codecs() -> None:
+    from newscrawler.text import clean  # noqa: F401 (registers the classes' error handler)
+
+    for text in [*_texts(200, seed=37), "İzmir’de ₺ Ж", "\udc80", "Ş\u0301"]:
+        for errors in ("strict", "replace", "newscrawler-classes"):
+            try:
+                expected: bytes | None = text.encode("cp1254", errors)
+            except UnicodeEncodeError:
+                expected = None
+            try:
+                got: bytes | None = encode_cp1254(text, errors)
+            except UnicodeEncodeError:
+                got = None
+            assert got == expected, (text, errors)
 
 
 def _plain_signature(hashes: list[int], num_perm: int, seed: int) -> list[int]:
