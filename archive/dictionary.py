@@ -364,7 +364,8 @@ _ARTICLE_SPELLINGS = TableDoc(
     "agrees with some checked query word (`su` written `suyu`, `göl` written `gölde`), "
     "per long stem seen after a space, and one when the text has no Turkish letters. "
     "Recorded up to `spelling_rules.filled_to` at the end of a finished crawl or import and "
-    "by `newscrawler optimize`, kept in step by later writes; emptied and recorded again "
+    "by `newscrawler optimize` (in a crawl with an extraction worker, as each new article "
+    "is saved), kept in step by later writes; emptied and recorded again "
     "when the word lists or the code change, and by `Archive.rebuild_index()`.",
     {
         "article_id": ColumnDoc("INTEGER", "The article (`articles.id`).", "1842"),
