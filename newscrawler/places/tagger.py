@@ -55,6 +55,8 @@ _MARK = re.compile(b"\x01")
 _AFTER = re.compile(r"\w+(?:\W+\w+){7}")
 _BEFORE_WORDS = 5
 _BEFORE_CHARS = 160
+# In reversed text: the gap, five words and their gaps, then the sixth word (group 1).
+_SIXTH_BACK = re.compile(rf"\W*(?:\w+\W+){{{_BEFORE_WORDS}}}(\w+)")
 _GENITIVE = frozenset({"nın", "nin", "nun", "nün", "ın", "in", "un", "ün"})
 # "ADANA'NIN ...": a province in capitals, an apostrophe and a suffix in capitals.
 _CAPS_SUFFIX = re.compile(rf"^\s*([A-ZÇĞİÖŞÜ]{{3,}})[{APOSTROPHES}][A-ZÇĞİÖŞÜ]+\b")
@@ -399,9 +401,11 @@ def _window(low: str, positions: list[int]) -> tuple[int, int]:
     first, last = positions[0], positions[-1]
     start = 0
     if first > _BEFORE_CHARS:
-        before = list(_WORD.finditer(low, first - _BEFORE_CHARS, first))
-        if len(before) >= _BEFORE_WORDS + 1:
-            start = before[-_BEFORE_WORDS - 1].end()
+        # The sixth word back, read in the reversed characters: one match where the words
+        # of the 160 characters as match objects took ~40 K instructions (callgrind).
+        back = _SIXTH_BACK.match(low[first - 1:first - _BEFORE_CHARS - 1:-1])
+        if back is not None:
+            start = first - back.start(1)
     after = _AFTER.match(low, last)
     return start, after.end() if after is not None else len(low)
 
