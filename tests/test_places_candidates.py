@@ -131,6 +131,29 @@ def test_reading_a_window_finds_what_the_whole_section_gives(
     assert sum(map(bool, windowed)) > len(texts) // 2
 
 
+def test_window_starts_after_the_sixth_word_before_the_first_candidate() -> None:
+    """``_window`` reads the words before the first candidate backwards: the same start
+    as the words of the 160 characters before it, read forwards."""
+    import random
+
+    def reference(low: str, positions: list[int]) -> int:
+        first = positions[0]
+        if first <= tagger._BEFORE_CHARS:
+            return 0
+        before = list(re.finditer(r"\w+", low[first - tagger._BEFORE_CHARS:first]))
+        if len(before) < tagger._BEFORE_WORDS + 1:
+            return 0
+        return first - tagger._BEFORE_CHARS + before[-tagger._BEFORE_WORDS - 1].end()
+
+    rng = random.Random(5)
+    alphabet = ["a", "ş", "ı", "1", "_", " ", " ", ",", "'", "’", "\n", "-", "é"]
+    for _ in range(3000):
+        low = "".join(rng.choices(alphabet, [rng.random() for _ in alphabet],
+                                  k=rng.randint(100, 400)))
+        positions = sorted(rng.sample(range(len(low)), rng.randint(1, 3)))
+        assert tagger._window(low, positions)[0] == reference(low, positions), (low, positions)
+
+
 def test_cp1254_tables_fold_and_find_capitals_as_the_text_ways() -> None:
     chars = [bytes([b]).decode("cp1254", "ignore") for b in range(256)]
     text = "".join(chars) + "\n" + "".join(reversed(chars)) + " İzmir'de IĞDIR ısı"

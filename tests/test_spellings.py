@@ -433,3 +433,27 @@ def test_spellings_from_a_file_are_not_trusted(tmp_path: Path) -> None:
         assert spellings.filled_to(archive.conn) == spellings._NOTHING
         assert archive.fill_spellings() == 1
         assert _held(archive.conn) == _expected(archive.conn)
+
+
+def test_one_encoding_gives_the_words_and_folds_of_encoding_each(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``spellings_of`` encodes title and body once, for the words and both folds: the same
+    as folding each text on its own, for cp1254 text and text that is not (in the title,
+    the body or both), ASCII text and characters cp1254 holds but the fold table does not."""
+    folds: list[tuple[str, str]] = []
+    sights = spellings._sights
+    monkeypatch.setattr(spellings, "_sights", lambda t, b, tf, bf: (
+        folds.append((tf, bf)), sights(t, b, tf, bf))[1])
+    rng = random.Random(7)
+    pool = [*"aışğüöçİIĞŞÜÖÇ ", " ", "'", "’", "₺", "€", "ß", "ǅ", "é", "\u0307", "ﬁ", "x", "2"]
+    for _ in range(2000):
+        title = "".join(rng.choices(pool, k=rng.randint(0, 12)))
+        body = "".join(rng.choices(pool, k=rng.randint(0, 60)))
+        text = f"{title}\n{body}"
+        assert list(spellings._words(text, spellings._cp1254(text))) == list(
+            spellings._words(text))
+        assert spellings.spellings_of(title, body) == spellings.spellings_of(
+            title, body, fold(title), fold(body))
+        assert folds[-2] == folds[-1] == (fold(title), fold(body))
+        encoded = spellings._cp1254(body)
+        assert spellings._fold_encoded(body, encoded) == fold(body)

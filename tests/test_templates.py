@@ -227,3 +227,29 @@ def test_the_books_templates_are_the_lines_it_calls_template() -> None:
                           key=lambda t: -t.pages)
         assert book.templates() == expected
     assert 0 < len(book.templates()) < len(book.lines)
+
+
+def test_strip_matches_reading_every_line() -> None:
+    """``strip`` takes a paragraph of one line whole: the same paragraphs and count as
+    splitting every paragraph into lines (padded, blank, template and long lines)."""
+    rng = random.Random(11)
+    stock = ["Bizi takip edin.", "  Abone olun!  ", "Reklam"]
+    book = TemplateBook(min_pages=2, min_share=0.1)
+    for page in range(6):
+        book.observe(f"/haber/{page}", [*stock, f"Haber {page}."])
+
+    def reference(paragraphs: list[str]) -> tuple[list[str], int]:
+        kept, dropped = [], 0
+        for paragraph in paragraphs:
+            lines = [line for line in paragraph.split("\n")
+                     if not book.is_template(line.strip())]
+            dropped += paragraph.count("\n") + 1 - len(lines)
+            if lines:
+                kept.append("\n".join(lines))
+        return (list(paragraphs), 0) if not kept and paragraphs else (kept, dropped)
+
+    pieces = [*stock, "", " ", "Haber metni burada.", "x" * 450, " Bizi takip edin. "]
+    for _ in range(500):
+        paragraphs = ["\n".join(rng.choices(pieces, k=rng.randint(1, 3)))
+                      for _ in range(rng.randint(0, 4))]
+        assert book.strip(paragraphs) == reference(paragraphs), paragraphs

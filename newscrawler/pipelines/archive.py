@@ -101,6 +101,10 @@ class ArchivePipeline:
         self.error: str | None = None
         self.records: list[dict[str, Any]] = []
         self.raw: list[dict[str, Any]] = []
+        #: Bytes of HTML the held raw pages keep (``ARCHIVE_BATCH_BYTES``): a running total,
+        #: where summing the held pages' sizes on every item took ~11 K instructions a
+        #: ~97 KB page (callgrind); set back to 0 wherever ``raw`` is emptied.
+        self.raw_bytes = 0
         self.timer: task.LoopingCall | None = None
         self.writer_thread = writer_thread
         self.writer: ArchiveWriter | None = None
@@ -187,7 +191,7 @@ class ArchivePipeline:
             self.flush()
         elif self.writer is not None and not self.pending and fetching_done(self.crawler):
             self._flush_at_end()
-        elif self.batch_bytes and self._raw_bytes() >= self.batch_bytes:
+        elif self.batch_bytes and self.raw_bytes >= self.batch_bytes:
             self._stage_raw() if self.writer is not None else self.flush()
         return item
 
@@ -209,17 +213,14 @@ class ArchivePipeline:
                 "article": article,
             } | ({} if item.prepared is None or item.prepared.raw_compressed is None
                  else {"compressed": item.prepared.raw_compressed}))
+            self.raw_bytes += len(item.raw_html)
             item.raw_html = None
-
-    def _raw_bytes(self) -> int:
-        """Bytes of HTML the held raw pages keep (``ARCHIVE_BATCH_BYTES``)."""
-        return sum(len(page["body"]) for page in self.raw)
 
     def _stage_raw(self) -> None:
         """Hand the held raw pages to the writer thread to be compressed; they are written
         with the batch's articles (the same order and transactions as a batch that held
         them)."""
-        raw, self.raw = self.raw, []
+        raw, self.raw, self.raw_bytes = self.raw, [], 0
         self.staged.handed += len(raw)
         self._hand_over("staged", 0, partial(self._write, self.staged.compress, raw))
 
@@ -243,7 +244,7 @@ class ArchivePipeline:
         if self.error is not None:
             return False
         records, raw = self.records, self.raw
-        self.records, self.raw = [], []
+        self.records, self.raw, self.raw_bytes = [], [], 0
         if records:
             self._hand_over("articles", len(records),
                             partial(self._write, self.store.save_articles, records))
@@ -263,7 +264,7 @@ class ArchivePipeline:
                 self.records = []
             if self.raw:
                 self._count("raw", store.save_raw_pages(self.raw))
-                self.raw = []
+                self.raw, self.raw_bytes = [], 0
         except ArchiveError as exc:
             assert self.stats is not None
             self.stats.inc_value("archive/lost", len(self.records))
@@ -353,7 +354,7 @@ class ArchivePipeline:
         self.error = str(exc)
         self.stats.set_value("archive/error", self.error)
         self.records = []
-        self.raw = []
+        self.raw, self.raw_bytes = [], 0
         self.staged.handed = 0
         logger.error("archive error, stopping the crawl: %s", exc)
 

