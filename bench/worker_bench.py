@@ -204,9 +204,14 @@ def outcome(url: str, body: bytes) -> str:
                   if f != "prepared"]
         prepared = item.prepared
         if prepared is not None:
-            parts += [f"prepared.{f.name}={getattr(prepared, f.name)!r}"
+            parts += [f"prepared.{f.name}={_stable(getattr(prepared, f.name))!r}"
                       for f in fields(prepared)]
     return " | ".join(parts).replace("\n", "\\n")
+
+
+def _stable(value: Any) -> Any:
+    """``value``, a set as a sorted list: a set's order changes with the hash seed."""
+    return sorted(value) if isinstance(value, (set, frozenset)) else value
 
 
 def _item_fields(item: object) -> list[str]:
