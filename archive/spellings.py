@@ -38,6 +38,7 @@ import random
 import sqlite3
 import zlib
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from archive import inflect, lookalike
@@ -421,7 +422,7 @@ class Queue:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.ready = exists(conn)
-        self.pending: dict[int, set[str]] = {}
+        self.pending: dict[int, AbstractSet[str]] = {}
         self.old: set[int] = set()
         self.filled_to = _NOTHING
         #: Whether ``add`` moved ``filled_to`` up since the last flush.
@@ -473,8 +474,8 @@ class Queue:
             if ahead is None or not new or not self._next(article_id):
                 return
             self.filled_to, self.moved = article_id, True
-        found = spellings_of(title, body, title_fold, body_fold) if ahead is None else ahead
-        self.pending[article_id] = set(found)
+        self.pending[article_id] = (
+            spellings_of(title, body, title_fold, body_fold) if ahead is None else ahead)
         if not new:
             self.old.add(article_id)
 

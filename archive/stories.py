@@ -43,7 +43,6 @@ from zlib import crc32
 
 from archive import minhash
 from archive.fold import fold
-from archive.foldmany import fold_lines
 from archive.hashing import nfc
 
 __all__ = [
@@ -245,14 +244,12 @@ def prints(body_fold: str) -> tuple[array[int], tuple[int, ...]]:
     return found, tuple(keys)
 
 
-def body_prints(body: str, lines_folded: bool = False) -> tuple[array[int], tuple[int, ...]]:
+def body_prints(body: str) -> tuple[array[int], tuple[int, ...]]:
     """:func:`prints` of an article's body folded as the archive folds it when saving it
-    (NFC first, as ``archive.store`` stores bodies): what a worker computes ahead.
-    ``lines_folded``: the body's lines were just folded (its template keys), so it is
-    folded line by line from those folds (:func:`archive.foldmany.fold_lines`: ~0.13 M
-    instructions less for a ~2,500-character body; ~0.12 M more were they not)."""
-    text = nfc(body)  # remembered: the content hash normalized it too
-    return prints(fold_lines(text) if lines_folded else fold(text))
+    (NFC first, as ``archive.store`` stores bodies): what a worker computes ahead (its
+    ``_after_text`` folds the body once for the prints and the spellings, from its lines'
+    folds: ``archive.foldmany.fold_lines``)."""
+    return prints(fold(nfc(body)))  # NFC remembered: the content hash normalized it too
 
 
 def moment(published_at: str | None) -> datetime | None:
