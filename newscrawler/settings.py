@@ -127,6 +127,13 @@ EXTRACT_WORKER_BACKLOG = 262144
 # costs ~0.4 s of CPU (imports, first page), so a bound that recycles often slows a crawl.
 EXTRACT_WORKER_MAX_PAGES = 0
 EXTRACT_WORKER_MAX_MB = 120
+# Linux: run the crawl's process and its extraction workers under the SCHED_BATCH scheduling
+# policy (newscrawler/schedpolicy.py): a CPU-bound batch job, whose threads do not preempt
+# a running one when they wake up. The crawl's I/O threads otherwise interrupted the worker
+# ~6 times a page and left a core idle meanwhile. Measured on 2 cores, ~97 KB pages
+# (bench/crawl_bench.py --compare SCHED_BATCH=False): FIGURES. Nice values are unchanged.
+# False: the system's default policy; where there is no such policy, nothing changes.
+SCHED_BATCH = True
 # glibc's malloc: bytes from which a block gets a mapping of its own, returned to the system
 # when freed, in the crawl's process and its workers (newscrawler/malloc.py). 0: glibc's own
 # threshold, which rises to the largest block freed, after which a large page's blocks

@@ -50,6 +50,7 @@ from newscrawler.items import ArticleItem
 from newscrawler.malloc import fix_mmap_threshold
 from newscrawler.pipelines.block import html_block_reason
 from newscrawler.profiles import SiteProfile, get_profile
+from newscrawler.schedpolicy import batch_scheduling
 from newscrawler.signals import force_stop
 from newscrawler.spiders.politeness import apply_politeness
 from newscrawler.spiders.responses import (
@@ -119,6 +120,7 @@ class NewsSpider(scrapy.Spider):
         self._pool: ExtractionPool | None = None
         self._light_backlog = 0
         self._recycled = 0
+        self._batch = False
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -142,17 +144,21 @@ class NewsSpider(scrapy.Spider):
         if settings.getbool("NEWSCRAWLER_ONLY_NEW"):
             spider._known = _known_urls(settings.get("ARCHIVE_DB"), profile.name)
         fix_mmap_threshold(settings.getint("MALLOC_MMAP_THRESHOLD", 0))
+        # before any worker or thread of the crawl starts: they take this thread's policy
+        spider._batch = batch_scheduling(settings.getbool("SCHED_BATCH", True))
         spider._pool = _extraction_pool(crawler, profile)
         spider._light_backlog = settings.getint("EXTRACT_WORKER_BACKLOG", 0)
+        crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         if spider._pool is not None:
-            crawler.signals.connect(spider._check_reactor, signal=signals.spider_opened)
             crawler.signals.connect(spider._stop_pool_now, signal=force_stop)
         return spider
 
-    def _check_reactor(self, **_: Any) -> None:
-        """Workers are awaited through asyncio: under another reactor, extract here.
+    def _opened(self, **_: Any) -> None:
+        """Record how the crawl runs; workers are awaited through asyncio: under another
+        reactor, extract here.
 
-        Stats: ``extract/workers`` (worker processes the crawl runs).
+        Stats: ``extract/workers`` (worker processes the crawl runs), ``crawl/sched_batch``
+        (True: the crawl runs under ``SCHED_BATCH``, newscrawler/schedpolicy.py).
         """
         from scrapy.utils.reactor import is_asyncio_reactor_installed
 
@@ -161,8 +167,10 @@ class NewsSpider(scrapy.Spider):
                                 "extracting in the crawl's process")
             self._pool.close()
             self._pool = None
-        if self._pool is not None and self.crawler.stats is not None:
-            self.crawler.stats.set_value("extract/workers", self._pool.workers)
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("crawl/sched_batch", self._batch)
+            if self._pool is not None:
+                self.crawler.stats.set_value("extract/workers", self._pool.workers)
 
     def _stop_pool_now(self, **_: Any) -> None:
         """The crawl is stopped at once (second signal): end the workers without waiting."""
