@@ -10,10 +10,11 @@ the time, waited ~15% runnable, ~6 preemptions a page, and ~11% of the machine s
 
 ``SCHED_BATCH`` tells the scheduler that these threads are a CPU-bound batch job: a thread
 that wakes up does not preempt the one running, and waits for its turn or an idle core.
-The worker then ran ~92-94% of the time, ~0.3 switches a page; the crawl's process used
-0.3-0.6 ms less CPU a large page, and interleaved runs fetched 0-7% more large pages a
-second (bench/README.md, goal 1). Nice values are unchanged; other programs (an
-interactive shell, a database) are, if anything, preempted less by the crawl.
+The worker then ran ~92-96% of the time, ~0.3 switches a page; the crawl's process used
+0.3-0.7 ms less CPU a large page, and eleven interleaved runs fetched 0-15% more large
+pages a second, +5% in the median (bench/README.md, goal 1). Nice values are unchanged;
+other programs (an interactive shell, a database) are, if anything, preempted less by the
+crawl.
 
 The policy is set on the calling thread (the crawl's main thread, before it starts any
 other thread or worker): Linux gives it to every thread and process started from it

@@ -131,8 +131,9 @@ EXTRACT_WORKER_MAX_MB = 120
 # policy (newscrawler/schedpolicy.py): a CPU-bound batch job, whose threads do not preempt
 # a running one when they wake up. The crawl's I/O threads otherwise interrupted the worker
 # ~6 times a page and left a core idle meanwhile. Measured on 2 cores, ~97 KB pages
-# (bench/crawl_bench.py --compare SCHED_BATCH=False, six interleaved runs): 0-7% more pages/s,
-# 0.3-0.6 ms less CPU a page in the crawl's process; ~7 KB pages the same within noise.
+# (bench/crawl_bench.py --compare SCHED_BATCH=False, eleven interleaved runs): 0-15% more
+# pages/s (median +5%), 0.3-0.7 ms less CPU a page in the crawl's process; ~7 KB pages the
+# same within noise.
 # Nice values are unchanged.
 # False: the system's default policy; where there is no such policy, nothing changes.
 SCHED_BATCH = True

@@ -76,11 +76,11 @@ ASCII_LETTER_ENCODINGS = frozenset({"utf-8", "cp1254", "cp1252", "iso8859-9", "i
 def _no_refresh_bytes(response: HtmlResponse) -> bool:
     """True when the first ``HEAD_BYTES`` of a long page with a declared encoding of
     ``ASCII_LETTER_ENCODINGS`` neither spell ``refresh`` in any case nor hold a numeric
-    character reference (``&#``): w3lib reads a meta tag only when its attributes,
-    lowercased and (from w3lib 2.6, as browsers do) with their character references
-    decoded, hold ``refresh``, and Scrapy's first ``HEAD_CHARS`` characters come from those
-    bytes. ~20 µs a ~97 KB page less than
-    decoding them and asking w3lib (``refresh_possible``: 24.8 → ~4 µs)."""
+    character reference to one of its letters: w3lib reads a meta tag only when its
+    attributes, lowercased and (from w3lib 2.6, as browsers do) with their character
+    references decoded, hold ``refresh``, and Scrapy's first ``HEAD_CHARS`` characters come
+    from those bytes. ~20 µs a ~97 KB page less than decoding them and asking w3lib
+    (``refresh_possible``: 24.8 → ~4 µs)."""
     body = response.body
     # The bytes first: a page that spells refresh goes on to ``head_text``, which reads
     # the declarations once; they come before ``encoding`` (undeclared, Scrapy would
