@@ -30,16 +30,13 @@ import os
 def batch_scheduling(enabled: bool) -> bool:
     """Put this thread, and what it starts from now on, under ``SCHED_BATCH`` when
     ``enabled``; True when the system took it (or it was so already)."""
-    setscheduler = getattr(os, "sched_setscheduler", None)
-    batch = getattr(os, "SCHED_BATCH", None)
-    if not enabled or setscheduler is None or batch is None:
+    if not enabled or not hasattr(os, "SCHED_BATCH"):
         return False
     try:
-        if os.sched_getscheduler(0) == batch:
+        policy = os.sched_getscheduler(0)
+        if policy == os.SCHED_OTHER:
+            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
             return True
-        if os.sched_getscheduler(0) != os.SCHED_OTHER:
-            return False  # a real-time or idle policy someone chose: kept
-        setscheduler(0, batch, os.sched_param(0))
     except OSError:  # refused (seccomp, a container's policy): the default stays
         return False
-    return True
+    return policy == os.SCHED_BATCH  # a real-time or idle policy someone chose: kept
