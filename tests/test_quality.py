@@ -22,3 +22,14 @@ def test_linter_passes(tool: str, args: list[str]) -> None:
     result = subprocess.run([sys.executable, "-m", tool, *args], cwd=REPO,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_installed_package_declares_its_license() -> None:
+    """The installed distribution names its license and ships the file that grants it."""
+    from importlib.metadata import distribution
+
+    dist = distribution("newscrawler")
+    assert dist.metadata["License-Expression"] == "MIT"
+    shipped = [f for f in dist.files or () if f.name == "LICENSE"]
+    assert shipped, "LICENSE is not in the installed distribution (pip install -e . again)"
+    assert "Permission is hereby granted" in shipped[0].read_text()
