@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -239,6 +240,14 @@ def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: in
     cannot be written, 75 another crawl of the site is running, 130/143 interrupted
     (see docs/operations.md). Safe to repeat, to overlap and to kill.
     """
+    from newscrawler.extract import headstart
+
+    # First of all: checking the overrides imports Scrapy (~0.3 s), which the extraction
+    # workers spend starting and preparing themselves (newscrawler/extract/headstart.py),
+    # in the environment the crawl will have; those no crawl takes end with the command.
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
+    headstart.prestart_workers(headstart.setting_given(overrides))
+    click.get_current_context().call_on_close(headstart.discard)
     from newscrawler.overrides import OverrideError, parse_override
     from newscrawler.runner import run_crawl, unique
 

@@ -57,8 +57,9 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
     With ``redis_url`` the crawl is a worker of a distributed run (``docs/scale.md``): no
     archive here, see :func:`newscrawler.distributed.crawl.run_distributed`.
     """
+    from newscrawler.extract import headstart
     from newscrawler.nopandas import import_sqlite_utils
-    from newscrawler.runlock import RunLock, RunLockedError, RunLockError
+    from newscrawler.runlock import RunLockedError, RunLockError
 
     import_sqlite_utils()  # pandas (34 MB) is of no use to a crawl
     profiles = unique(profiles)
@@ -80,7 +81,7 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
     locks: list[Any] = []
     try:
         for profile in profiles:
-            locks.append(RunLock(db_path, profile.name, wait=wait).acquire())
+            locks.append(_lock(db_path, profile.name, wait))
     except (RunLockError, KeyboardInterrupt) as exc:
         for lock in locks:
             lock.release()
@@ -90,11 +91,15 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
             return exitcodes.INTERRUPTED
         click.echo(f"Error: {exc}", err=True)
         return exitcodes.LOCKED if isinstance(exc, RunLockedError) else exitcodes.ARCHIVE
+    # ``newscrawler crawl`` started its extraction workers first; ``demo`` starts them here,
+    # still ahead of Scrapy's set-up. Those the crawls do not take end with them.
+    headstart.prestart_workers((settings or {}).get(headstart.SETTING, headstart.AUTO))
     try:
         crawlers = _crawl(profiles, db_path=db_path, max_articles=max_articles, since=since,
                           only_new=only_new, settings=settings, verbose=verbose,
                           base_urls=base_urls)
     finally:
+        headstart.discard()
         for lock in locks:
             lock.release()
     codes = []
@@ -104,6 +109,21 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
         codes.append(outcome.code)
         click.echo(crawl_summary(profile.name, stats, outcome))
     return worst(codes)
+
+
+def _lock(db_path: str, site: str, wait: float) -> Any:
+    """The site's run lock; a crawl that has to wait for another's first ends the workers
+    it started ahead (``newscrawler.extract.headstart``): they would hold their memory
+    idle all that time."""
+    from newscrawler.extract import headstart
+    from newscrawler.runlock import RunLock, RunLockedError
+
+    if wait:
+        try:
+            return RunLock(db_path, site).acquire()
+        except RunLockedError:
+            headstart.discard()
+    return RunLock(db_path, site, wait=wait).acquire()
 
 
 def _crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: int,

@@ -40,3 +40,19 @@ def batch_scheduling(enabled: bool) -> bool:
     except OSError:  # refused (seccomp, a container's policy): the default stays
         return False
     return policy == os.SCHED_BATCH  # a real-time or idle policy someone chose: kept
+
+
+def share_policy(pid: int) -> bool:
+    """Give process ``pid`` (a child started before this thread chose its policy) this
+    thread's policy when they differ only between the default and ``SCHED_BATCH``; True
+    when it was changed."""
+    if not hasattr(os, "SCHED_BATCH"):
+        return False
+    try:
+        mine, theirs = os.sched_getscheduler(0), os.sched_getscheduler(pid)
+        if mine != theirs and {mine, theirs} <= {os.SCHED_OTHER, os.SCHED_BATCH}:
+            os.sched_setscheduler(pid, mine, os.sched_param(0))
+            return True
+    except OSError:  # gone, or refused: it keeps the policy it has
+        pass
+    return False

@@ -40,6 +40,7 @@ from archive.rawcodec import compress_raw
 from archive.spellings import spellings_of
 from newscrawler.extract.articlelinks import article_links
 from newscrawler.extract.dom import utf8_document
+from newscrawler.extract.headstart import PREPARE
 from newscrawler.extract.page import Extracted, extract_page
 from newscrawler.extract.workerproc import WorkerProcesses
 from newscrawler.items import ArticleItem, Prepared
@@ -217,6 +218,18 @@ def _warm() -> None:
         pass
 
 
+def prepare_worker() -> None:
+    """A spare worker's head start (``newscrawler.extract.headstart``), before it knows its
+    site or steps: the made-up page through every step, as ``_warm`` does once it does."""
+    try:
+        every = Steps(clean=True, split=True, places=True, template=True, block=True,
+                      dates=True, archive=True, stories=True, links=True)
+        extracted = extract_page(_WARM_PAGE, "http://warm-up.invalid/haber-1", None)
+        prepare_text(extracted, None, every, raw=_WARM_PAGE.encode(), fetched_at=fetch_time())
+    except Exception:  # only a head start
+        pass
+
+
 def _watch(crawl_pid: int, interval: float = 0.5) -> None:
     """Exit this worker as soon as the crawl's process has ended (SIGKILL, OOM killer)."""
     while _running(crawl_pid):
@@ -297,7 +310,12 @@ class ExtractionPool:
         """Fresh interpreters, not forks (a fork would copy the crawl's memory and threads)."""
         return WorkerProcesses(self.workers, _init_worker,
                                (self.profile, self.steps, os.getpid()),
-                               max_calls=self.max_pages, max_rss=self.max_rss)
+                               max_calls=self.max_pages, max_rss=self.max_rss,
+                               adopt=PREPARE)
+
+    def head_start(self) -> int:
+        """Workers taken from the spares started ahead (``newscrawler.extract.headstart``)."""
+        return self._executor.adopted
 
     def recycled(self) -> int:
         """Workers replaced so far after ``max_pages`` pages or past ``max_rss`` bytes."""

@@ -15,10 +15,16 @@ call and end. A child also ends when the crawl's process is gone, killed include
 from the crawl then reads end of file (the child holds no copy of its write end).
 A child can be recycled after a number of calls or past a memory bound (``max_calls``,
 ``max_rss``): it finishes its calls and ends, and only then does its successor start.
+
+A child can also be started ahead of its pool (:func:`prestart`): a *spare* imports and
+warms up (its ``prepare`` step) while the process that started it goes on with its own
+start-up, and the next pool created with ``adopt`` set to that step takes it instead of
+starting a child, if it was started with the same interpreter, path and environment.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import select
@@ -29,7 +35,9 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from queue import SimpleQueue
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
+
+from newscrawler.schedpolicy import share_policy
 
 #: A message's head: its pickle's length and how many out-of-band buffers follow it (their
 #: lengths come next, ``_LENGTH`` each). A ``pickle.PickleBuffer`` in a call (a page's bytes)
@@ -101,8 +109,11 @@ def _read(stream: IO[bytes]) -> Any:
     return pickle.loads(data, buffers=[_exactly(stream, n) for n in sizes])
 
 
-def serve(calls_fd: int, results_fd: int) -> None:
-    """A child's loop: run the initializer, then each call, until the crawl closes the pipe."""
+def serve(calls_fd: int, results_fd: int, prepare: str | None = None) -> None:
+    """A child's loop: ``prepare`` (a spare's head start, see :func:`prestart`), then the
+    initializer, then each call, until the crawl closes the pipe."""
+    if prepare:
+        _prepare(prepare)
     with os.fdopen(calls_fd, "rb") as calls, os.fdopen(results_fd, "wb") as results:
         try:
             initializer, initargs = _read(calls)
@@ -123,6 +134,16 @@ def serve(calls_fd: int, results_fd: int) -> None:
                 _write(results, answer)
             except (pickle.PicklingError, TypeError, AttributeError) as exc:
                 _write(results, (task, False, RuntimeError(f"unpicklable result: {exc}")))
+
+
+def _prepare(spec: str) -> None:
+    """Run ``module:function`` (a spare's head start); a failure only loses the head start
+    (the initializer and the calls then do what it would have done)."""
+    module, _, name = spec.partition(":")
+    try:
+        getattr(importlib.import_module(module), name)()
+    except Exception:
+        pass
 
 
 #: Bytes a pipe to or from a child may hold: several large pages (a pipe holds 64 KiB by
@@ -155,7 +176,8 @@ RSS_EVERY = 20
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 #: The child's command: no signal of the terminal's process group stops it before its
-#: initializer runs, then this module alone is imported (not the crawl's main module).
+#: initializer runs, then this module alone is imported (not the crawl's main module), and a
+#: spare's ``prepare`` step is run.
 #: numpy's OpenBLAS keeps to the calling thread unless the user set a number: the stories'
 #: prints call no BLAS routine, yet its idle thread woke up (~0.03 ms of CPU a page). Once
 #: its pipes are closed (every answer written), the child ends without tearing down its
@@ -166,9 +188,116 @@ _BOOT = ("import os, signal, sys\n"
          "    signal.signal(s, signal.SIG_IGN)\n"
          "sys.path[:] = {path!r}\n"
          "from newscrawler.extract.workerproc import serve\n"
-         "serve({calls}, {results})\n"
+         "serve({calls}, {results}, {prepare!r})\n"
          "sys.stdout.flush(); sys.stderr.flush()\n"
          "os._exit(0)\n")
+
+
+class _Child(NamedTuple):
+    """A started child: its process, the write end of its calls' pipe and the read end of
+    its results' pipe."""
+
+    process: subprocess.Popen[bytes]
+    calls: int
+    results: int
+
+
+def _start_child(prepare: str | None = None) -> _Child:
+    """Start a child interpreter running :func:`serve` with two new pipes."""
+    calls_read, calls_write = os.pipe()
+    results_read, results_write = os.pipe()
+    try:
+        _widen(calls_write)
+        _widen(results_write)
+        os.set_blocking(calls_write, False)  # ``send`` writes only what the pipe holds now
+        boot = _BOOT.format(path=sys.path, calls=calls_read, results=results_write,
+                            prepare=prepare)
+        process = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.DEVNULL,
+                                   pass_fds=(calls_read, results_write))
+    except BaseException:
+        os.close(calls_write)
+        os.close(results_read)
+        raise
+    finally:
+        os.close(calls_read)
+        os.close(results_write)
+    return _Child(process, calls_write, results_read)
+
+
+# --- spares: children started ahead of their pool ----------------------------------------
+
+class _Spare(NamedTuple):
+    child: _Child
+    key: tuple[Any, ...]  # what its child was started with (see ``_spare_key``)
+
+
+_spares: list[_Spare] = []
+_spares_lock = threading.Lock()
+
+
+def _spare_key(prepare: str) -> tuple[Any, ...]:
+    """What a child takes from this process when it starts: a spare serves a pool only if
+    these are still the same (an environment variable set since, ``MALLOC_MMAP_THRESHOLD_``
+    for one, would be missing from it)."""
+    return (prepare, sys.executable, tuple(sys.path), tuple(sorted(os.environ.items())))
+
+
+def prestart(count: int, prepare: str) -> list[int]:
+    """Start ``count`` children now, each running ``prepare`` (``"module:function"``:
+    imports and warm-up) at once, for the next :class:`WorkerProcesses` created with
+    ``adopt=prepare`` to take instead of starting its own: a command starts its workers
+    this way before its own (slow) imports, so their start-up runs beside them. Returns
+    their process ids. Spares no pool takes are ended by :func:`discard_spares` (and end
+    by themselves when this process ends: their pipe then reads end of file)."""
+    pids = []
+    for _ in range(count):
+        child = _start_child(prepare)
+        with _spares_lock:
+            _spares.append(_Spare(child, _spare_key(prepare)))
+        pids.append(child.process.pid)
+    return pids
+
+
+def spares(prepare: str) -> int:
+    """Spares started with ``prepare`` that are waiting for a pool."""
+    with _spares_lock:
+        return sum(1 for spare in _spares if spare.key[0] == prepare)
+
+
+def _take_spare(prepare: str | None) -> _Child | None:
+    """A live spare started with ``prepare`` and this process's path and environment, or
+    None; spares that no longer match are ended."""
+    if prepare is None:
+        return None
+    key = _spare_key(prepare)
+    with _spares_lock:
+        while _spares:
+            spare = _spares.pop(0)
+            if spare.key == key and spare.child.process.poll() is None:
+                return spare.child
+            _end(spare.child)
+    return None
+
+
+def discard_spares() -> int:
+    """End the spares no pool took (a crawl that runs no worker); returns how many."""
+    with _spares_lock:
+        left = list(_spares)
+        _spares.clear()
+    for spare in left:
+        _end(spare.child)
+    return len(left)
+
+
+def _end(child: _Child) -> None:
+    """End a spare: it holds no call, only imports (or waits for its initializer)."""
+    for fd in (child.calls, child.results):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    child.process.kill()
+    child.process.wait()
 
 
 class _Worker:
@@ -206,28 +335,19 @@ class _Worker:
         self.sender.start()
 
     def _spawn(self) -> None:
-        """Start the child and the thread that reads its answers."""
-        calls_read, calls_write = os.pipe()
-        results_read, results_write = os.pipe()
-        _widen(calls_write)
-        _widen(results_write)
-        os.set_blocking(calls_write, False)  # ``send`` writes only what the pipe holds now
-        boot = _BOOT.format(path=sys.path, calls=calls_read, results=results_write)
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", boot], stdin=subprocess.DEVNULL,
-                pass_fds=(calls_read, results_write))
-        except BaseException:
-            os.close(calls_write)
-            os.close(results_read)
-            raise
-        finally:
-            os.close(calls_read)
-            os.close(results_write)
-        self.calls = os.fdopen(calls_write, "wb", buffering=0)
+        """Start the child (or take a spare, see :func:`prestart`) and the thread that
+        reads its answers."""
+        child = _take_spare(self.owner.adopt)
+        if child is not None:
+            share_policy(child.process.pid)  # started before the crawl chose its policy
+            self.owner.adopted += 1
+        else:
+            child = _start_child()
+        self.process = child.process
+        self.calls = os.fdopen(child.calls, "wb", buffering=0)
         # One read takes every answer the pipe holds: the thread then gives up the GIL once
         # for them all, not once for each (an answer is larger than the default buffer).
-        self.results = os.fdopen(results_read, "rb", buffering=PIPE_BYTES)
+        self.results = os.fdopen(child.results, "rb", buffering=PIPE_BYTES)
         self.reader.name = f"worker-{self.process.pid}-read"
         self.reader.start()
 
@@ -382,7 +502,9 @@ class WorkerProcesses:
 
     def __init__(self, workers: int, initializer: Callable[..., Any] | None = None,
                  initargs: tuple[Any, ...] = (), *, max_calls: int = 0,
-                 max_rss: int = 0) -> None:
+                 max_rss: int = 0, adopt: str | None = None) -> None:
+        self.adopt = adopt  # spares started with this ``prepare`` are taken (``prestart``)
+        self.adopted = 0  # children that were spares
         self._lock = threading.Lock()
         self._broken: str | None = None
         self._closing = False

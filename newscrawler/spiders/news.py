@@ -42,6 +42,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from newscrawler.extract import headstart
 from newscrawler.extract.articlelinks import SKIPPED, joined_canonical, page_scheme
 from newscrawler.extract.page import Extracted
 from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes, fetch_time
@@ -157,8 +158,10 @@ class NewsSpider(scrapy.Spider):
         """Record how the crawl runs; workers are awaited through asyncio: under another
         reactor, extract here.
 
-        Stats: ``extract/workers`` (worker processes the crawl runs), ``crawl/sched_batch``
-        (True: the crawl runs under ``SCHED_BATCH``, newscrawler/schedpolicy.py).
+        Stats: ``extract/workers`` (worker processes the crawl runs), ``extract/head_start``
+        (of them, those started ahead by ``newscrawler crawl``,
+        newscrawler/extract/headstart.py), ``crawl/sched_batch`` (True: the crawl runs under
+        ``SCHED_BATCH``, newscrawler/schedpolicy.py).
         """
         from scrapy.utils.reactor import is_asyncio_reactor_installed
 
@@ -171,6 +174,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.set_value("crawl/sched_batch", self._batch)
             if self._pool is not None:
                 self.crawler.stats.set_value("extract/workers", self._pool.workers)
+                self.crawler.stats.set_value("extract/head_start", self._pool.head_start())
 
     def _stop_pool_now(self, **_: Any) -> None:
         """The crawl is stopped at once (second signal): end the workers without waiting."""
@@ -581,6 +585,7 @@ def _extraction_pool(crawler: Any, profile: SiteProfile) -> ExtractionPool | Non
     """The worker processes ``EXTRACT_WORKERS`` asks for, started now; None for 0."""
     workers = extract_workers(crawler.settings)
     if workers <= 0:
+        headstart.discard()  # started by ``newscrawler crawl`` before the settings were read
         return None
     settings = crawler.settings
     pool = ExtractionPool(workers, profile, worker_steps(settings, profile),
