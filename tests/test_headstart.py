@@ -15,7 +15,7 @@ import pytest
 
 from newscrawler.extract import headstart, workerproc
 from newscrawler.extract.page import Extracted
-from newscrawler.extract.pool import ExtractionPool
+from newscrawler.extract.pool import EVERY_STEP, ExtractionPool, warm_page
 from newscrawler.profiles import get_profile
 from newscrawler.runlock import RunLock
 from newscrawler.runner import _lock
@@ -86,6 +86,14 @@ def test_a_spare_started_in_another_environment_is_ended_not_taken(
     finally:
         pool.close()
     assert gone(spare)
+
+
+def test_the_head_start_runs_every_step_without_error() -> None:
+    """``prepare_worker`` drops errors (it is only a head start): its page must pass."""
+    item = warm_page(None, EVERY_STEP)
+    assert item is not None and item.prepared is not None
+    assert item.prepared.story_prints is not None and item.prepared.spellings
+    assert item.prepared.places is not None
 
 
 def test_what_the_setting_asks_for_is_started_once() -> None:

@@ -209,25 +209,32 @@ _WARM_PAGE = (
 def _warm() -> None:
     """Build what a worker builds at its first page (numpy, the call-to-action and place
     name patterns: ~0.2 s) while the crawl is still starting, not when the first page
-    waits: one made-up page through the worker's steps, its answer dropped."""
+    waits: the made-up page through the worker's steps, its answer dropped."""
     try:
-        extracted = extract_page(_WARM_PAGE, "http://warm-up.invalid/haber-1", _PROFILE)
-        prepare_text(extracted, _PROFILE, _STEPS, raw=_WARM_PAGE.encode(),
-                     fetched_at=fetch_time())
+        warm_page(_PROFILE, _STEPS)
     except Exception:  # only a head start: the first page builds what is missing
         pass
 
 
+#: Every step a worker may run: what a spare prepares before it knows the crawl's steps.
+EVERY_STEP = Steps(clean=True, split=True, places=True, template=True, block=True,
+                   dates=True, archive=True, stories=True, links=True)
+
+
 def prepare_worker() -> None:
     """A spare worker's head start (``newscrawler.extract.headstart``), before it knows its
-    site or steps: the made-up page through every step, as ``_warm`` does once it does."""
+    site or steps: the made-up page through every step (``_warm`` then has little left)."""
     try:
-        every = Steps(clean=True, split=True, places=True, template=True, block=True,
-                      dates=True, archive=True, stories=True, links=True)
-        extracted = extract_page(_WARM_PAGE, "http://warm-up.invalid/haber-1", None)
-        prepare_text(extracted, None, every, raw=_WARM_PAGE.encode(), fetched_at=fetch_time())
-    except Exception:  # only a head start
+        warm_page(None, EVERY_STEP)
+    except Exception:  # only a head start, as ``_warm``
         pass
+
+
+def warm_page(profile: SiteProfile | None, steps: Steps) -> ArticleItem | None:
+    """The made-up page (``_WARM_PAGE``) through extraction and ``steps``."""
+    extracted = extract_page(_WARM_PAGE, "http://warm-up.invalid/haber-1", profile)
+    return prepare_text(extracted, profile, steps, raw=_WARM_PAGE.encode(),
+                        fetched_at=fetch_time())
 
 
 def _watch(crawl_pid: int, interval: float = 0.5) -> None:
