@@ -441,6 +441,20 @@ def test_typed_turkish_letters_find_the_lookalike_itself(tmp_path) -> None:
         assert _found(archive, "işim") == {"işim", "ascii"}
 
 
+@pytest.mark.parametrize("q", ["su", "şu", "Çin", "CIN", "isim", "işim", "şu OR çin"])
+def test_export_keeps_what_search_finds(tmp_path, q) -> None:
+    """An export of a query holds the articles its search lists: not the look-alikes."""
+    from archive.export.cells import iter_article_cells
+    from archive.export.rows import iter_articles
+
+    with _lookalike_archive(tmp_path) as archive:
+        searched = _found(archive, q)
+        rows = {a["url"].rsplit("/", 1)[1] for a in iter_articles(archive, query=q)}
+        cells = {url.rsplit("/", 1)[1]
+                 for (url,) in iter_article_cells(archive, ("url",), query=q)}
+    assert rows == cells == searched
+
+
 def _typed_letters_archive(tmp_path):
     from archive import Archive
 

@@ -156,13 +156,14 @@ def iter_article_cells(
 ) -> Generator[tuple[Any, ...], None, None]:
     """The CSV cells of the articles ``iter_articles`` yields (same filters, same order),
     one tuple per article, straight from the cursor (constant memory)."""
-    found = article_source(query=query, site=site, since=since, until=until, author=author,
-                           category=category, expand=expand, no_short=no_short, place=place)
-    if found is None:
-        return
-    source, params = found
     conn = get_connection(db)
     with sqlite_errors(getattr(db, "name", "the archive")):
+        found = article_source(conn, query=query, site=site, since=since, until=until,
+                               author=author, category=category, expand=expand,
+                               no_short=no_short, place=place)
+        if found is None:
+            return
+        source, params = found
         conn.create_function("export_date", 2, _export_date, deterministic=True)
         conn.create_function("export_tags", 1, _export_tags, deterministic=True)
         # a loop, not ``yield from``: that would close the cursor when the generator is

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from archive import inflect
+from archive import inflect, lookalike
 from archive.connection import get_connection, sqlite_errors
 from archive.query import parse_query, to_fts
 from archive.schema import FTS_TABLE
@@ -62,16 +62,16 @@ def iter_articles(
         a list of ``{"position", "title", "url"}``, and ``places``, a list of
         ``{"rank", "province", "district", "found_in"}``
     """
-    found = article_source(query=query, site=site, since=since, until=until, author=author,
-                           category=category, expand=expand, no_short=no_short, place=place)
-    if found is None:
-        return
-    source, params = found
-    columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
-    sql = f"SELECT {columns} {source}"
     conn = get_connection(db)
     with sqlite_errors(getattr(db, "name", "the archive")):
-        cursor = conn.execute(sql, params)
+        found = article_source(conn, query=query, site=site, since=since, until=until,
+                               author=author, category=category, expand=expand,
+                               no_short=no_short, place=place)
+        if found is None:
+            return
+        source, params = found
+        columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
+        cursor = conn.execute(f"SELECT {columns} {source}", params)
         while rows := cursor.fetchmany(BATCH):
             articles = [dict(zip(ARTICLE_FIELDS, row, strict=True)) for row in rows]
             ids = [article["id"] for article in articles]
@@ -85,6 +85,7 @@ def iter_articles(
 
 
 def article_source(
+    conn: sqlite3.Connection,
     *,
     query: str | None = None,
     site: str | None = None,
@@ -97,19 +98,34 @@ def article_source(
     place: str | None = None,
 ) -> tuple[str, list[Any]] | None:
     """``FROM ... ORDER BY ...`` on ``articles AS a`` picking the articles of the filters
-    (see ``iter_articles``), and its parameters; None when the query matches nothing."""
+    (see ``iter_articles``) in the archive ``conn``, and its parameters; None when the
+    query matches nothing. A query's matches are those ``search`` gives: found only
+    through a look-alike (``öldü`` in a text that says ``oldu``), they are left out
+    (``archive.lookalike``)."""
     filters, params = _filters(site, since, until, author, category, place)
     if no_short:
         filters += NO_SHORT_SQL
     if query is None:
         return f"FROM articles AS a WHERE 1{filters} ORDER BY a.id", params
-    match = to_fts(parse_query(query), inflect.expand if expand else None)
+    parsed = parse_query(query)
+    match = to_fts(parsed, inflect.expand if expand else None)
     if match is None:
         return None
     # CROSS JOIN keeps the full-text index the outer loop: driven from the site index,
     # SQLite would run the whole MATCH once per article of the site (minutes).
-    return (f"FROM {FTS_TABLE} CROSS JOIN articles AS a ON a.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH ?{filters} ORDER BY {FTS_TABLE}.rowid", [match, *params])
+    tables = f"{FTS_TABLE} CROSS JOIN articles AS a ON a.id = {FTS_TABLE}.rowid"
+    where = f"{FTS_TABLE} MATCH ?{filters}"
+    params = [match, *params]
+    checks = lookalike.checks(parsed) if expand else []
+    if checks:
+        from archive import spellings  # only look-alike queries read it
+
+        rejected = spellings.rejected_ids(conn, tables, where, params, checks,
+                                          f"{FTS_TABLE}.rowid")
+        if rejected:
+            where += f" AND {FTS_TABLE}.rowid NOT IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(rejected))
+    return f"FROM {tables} WHERE {where} ORDER BY {FTS_TABLE}.rowid", params
 
 
 #: Articles read at a time: their headlines and places come in one query each (a query
