@@ -63,9 +63,10 @@ _MARKS = "\u0300-\u0304\u0306-\u030c\u030f\u0311\u031b\u0323-\u0328\u032d\u032e\
 # dropped by remove_diacritics (fold turns soft hyphens into one).
 _TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+")
 _STRIP_MARKS = re.compile(rf"[{_MARKS}]+")
-# A chunk: an optionally negated quoted phrase, or a run of non-separator characters.
-# Apostrophes, hyphens, slashes, dots stay inside a chunk and make it a phrase.
-_CHUNK = re.compile(r'(-*)"([^"]*)"?|[^\s()\[\]{}"<>,;:!?|=+&^~]+(?::(?=\S))?')
+# A chunk: an optionally negated quoted phrase (closed: a stray quote only separates
+# words), or a run of non-separator characters. Apostrophes, hyphens, slashes, dots stay
+# inside a chunk and make it a phrase.
+_CHUNK = re.compile(r'(-*)"([^"]*)"|[^\s()\[\]{}"<>,;:!?|=+&^~]+(?::(?=\S))?')
 _COLUMNS = {"title": "title_fold", "baslik": "title_fold"}
 
 
@@ -153,6 +154,8 @@ def parse_query(q: str) -> Query:
     ([[('kadin',), ('kadinlar',)], [('su', 'baskini')], [('belediye',)]], [('spor',)])
     >>> parse_query('* - OR ) ""').empty
     True
+    >>> [t.folded for t in parse_query('"kadına şiddet').terms()]  # a stray quote
+    [('kadina',), ('siddet',)]
     """
     if len(q) > MAX_QUERY_CHARS:
         raise QueryError(

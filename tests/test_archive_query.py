@@ -37,6 +37,11 @@ def term(*words: str, folded: tuple[str, ...] | None = None, **kw: object) -> Te
         ("foo:bar", Query(((term("foo"),), (term("bar"),)))),
         ('-"süper lig" gol', Query(((term("gol"),),), (term("süper", "lig", quoted=True),))),
         ("OR kadın OR", Query(((term("kadın"),),))),
+        # a stray quote separates words (docs/search.md): no phrase to the end of the query
+        ('"kadına şiddet', Query(((term("kadına"),), (term("şiddet"),)))),
+        ('"belediye', Query(((term("belediye"),),))),
+        ('kadın"', Query(((term("kadın"),),))),
+        ('"su baskını" "izmir', Query(((term("su", "baskını", quoted=True),), (term("izmir"),)))),
     ],
 )
 def test_parse_query(q: str, query: Query) -> None:
