@@ -68,6 +68,7 @@ _STRIP_MARKS = re.compile(rf"[{_MARKS}]+")
 # inside a chunk and make it a phrase.
 _CHUNK = re.compile(r'(-*)"([^"]*)"|[^\s()\[\]{}"<>,;:!?|=+&^~]+(?::(?=\S))?')
 _COLUMNS = {"title": "title_fold", "baslik": "title_fold"}
+_STRAY_DOT = "i\u0307"  # what Python's lower() makes of İ
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
@@ -156,13 +157,17 @@ def parse_query(q: str) -> Query:
     True
     >>> [t.folded for t in parse_query('"kadına şiddet').terms()]  # a stray quote
     [('kadina',), ('siddet',)]
+    >>> parse_query("İZMİR".lower()) == parse_query("izmir")  # i + U+0307, from lower()
+    True
     """
     if len(q) > MAX_QUERY_CHARS:
         raise QueryError(
             f"the query is {len(q):,} characters long; the limit is {MAX_QUERY_CHARS:,}: "
             "search for a few words or a short phrase"
         )
-    text = unicodedata.normalize("NFC", q)
+    # "İ".lower() is i + U+0307 (a dot above), which no NFC composes: text lowercased by a
+    # program, as the crawl's cleaning does for the archive's text, reads it as i.
+    text = unicodedata.normalize("NFC", q).replace(_STRAY_DOT, "i")
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     pending_or = False

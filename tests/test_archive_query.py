@@ -42,6 +42,8 @@ def term(*words: str, folded: tuple[str, ...] | None = None, **kw: object) -> Te
         ('"belediye', Query(((term("belediye"),),))),
         ('kadın"', Query(((term("kadın"),),))),
         ('"su baskını" "izmir', Query(((term("su", "baskını", quoted=True),), (term("izmir"),)))),
+        # "İ".lower() is i + U+0307: read as i, so the word is inflected as izmir is
+        ("İzmir Kadın".lower(), Query(((term("izmir"),), (term("kadın"),)))),
     ],
 )
 def test_parse_query(q: str, query: Query) -> None:
