@@ -15,7 +15,12 @@ from pathlib import Path
 
 from archive import spellings, textindex
 from archive.connection import sqlite_errors
-from archive.errors import ArchiveCorruptError, ArchiveError, ArchiveMissingError
+from archive.errors import (
+    ArchiveCorruptError,
+    ArchiveError,
+    ArchiveLockedError,
+    ArchiveMissingError,
+)
 from archive.schema import (
     APPLICATION_ID,
     FTS_TABLE,
@@ -140,6 +145,8 @@ def check_file(path: str | Path, *, timeout: float = 30.0) -> CheckReport:
                 timeout=timeout,
                 isolation_level=None,
             )
+    except ArchiveLockedError:
+        raise  # not a problem of the file: the caller says to wait and retry
     except ArchiveError as exc:
         report.kind = "unreadable"
         report.problems.append(str(exc))
@@ -182,6 +189,8 @@ def _check(conn: sqlite3.Connection, report: CheckReport, timeout: float) -> Non
                                            "(Archive.rebuild_index() rebuilds it)")
             if "articles" in table_names(conn):
                 report.articles = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except ArchiveLockedError:
+        raise  # a writer held the archive past ``timeout``: nothing is known to be wrong
     except ArchiveCorruptError as exc:
         if report.application_id is None:
             report.kind = "unreadable"
@@ -198,7 +207,10 @@ def _check(conn: sqlite3.Connection, report: CheckReport, timeout: float) -> Non
 def _fts_check(conn: sqlite3.Connection) -> str:
     """``"ok"``, or what the FTS5 integrity check says is wrong with the search index."""
     stored = {row[1] for row in conn.execute("PRAGMA table_info(articles)")} >= {"body_fold"}
-    conn.execute("BEGIN")
+    # FTS5's integrity check is an INSERT (rolled back): the write lock is asked for first,
+    # so that a crawl writing now is waited for (``timeout``); a read transaction asking
+    # for it later gets SQLITE_BUSY at once (SQLite's deadlock rule).
+    conn.execute("BEGIN IMMEDIATE")
     try:
         if stored:  # schema 1-7: the index against the folded columns
             conn.execute(_FTS_CHECK)

@@ -88,6 +88,32 @@ def test_check_healthy_archive(tmp_path: Path) -> None:
     assert "  articles        200" in lines
 
 
+def test_check_waits_for_a_writer_and_calls_a_lock_no_damage(tmp_path: Path) -> None:
+    """A crawl writing to the archive is waited for (``--timeout``); past it, one line says
+    to retry: the file is not reported damaged, nor a backup restored."""
+    import threading
+    import time
+
+    db = healthy(tmp_path / "news.db", 20)
+    writer = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")  # as a crawl's write
+    try:
+        started = time.monotonic()
+        result = run_cli("check", "--db", str(db), "--timeout", "1")
+        assert result.returncode == 74
+        assert time.monotonic() - started >= 1.0  # waited for the writer
+        assert result.stdout == ""
+        assert result.stderr.strip() == ("Error: news.db is locked by another process; wait "
+                                         "for it to finish or pass --timeout 600")
+        threading.Timer(1.0, writer.execute, ("ROLLBACK",)).start()
+        result = run_cli("check", "--db", str(db), "--timeout", "30")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "  search index    ok" in result.stdout.splitlines()
+    finally:
+        time.sleep(1.2)  # the timer's rollback, before the connection closes
+        writer.close()
+
+
 def test_check_damaged_page(tmp_path: Path) -> None:
     db = damaged(tmp_path / "news.db")
     before = sha(db)
