@@ -168,6 +168,8 @@ def test_export_through_a_symlink(small_db: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("args, message", [
     (["-o", "/dev/full"], "Error: cannot write /dev/full: no space left on the device"),
     (["-o", "missing/dir/x.csv"], "Error: cannot write missing/dir/x.csv: the folder "),
+    (["-o", "/dev/full", "--format", "xlsx"],
+     "Error: cannot write /dev/full: no space left on the device"),
 ])
 def test_export_failures_are_one_line(small_db: Path, tmp_path: Path, args: list[str],
                                       message: str) -> None:
@@ -200,6 +202,39 @@ def test_closed_pipe_is_one_line_and_1(small_db: Path) -> None:
     assert proc.wait(120) == 1
     assert one_error_line(stderr) == ("Error: the reader of standard output closed it before "
                                       "the end; what it received is incomplete")
+
+
+def test_xlsx_closed_pipe_is_one_line_and_1(small_db: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "newscrawler.cli", "export", "--db",
+                             str(small_db), "--format", "xlsx"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(2) == b"PK"  # a zip file starts
+    proc.stdout.close()  # `| head -c 2`
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(120) == 1
+    assert one_error_line(stderr) == ("Error: the reader of standard output closed it before "
+                                      "the end; what it received is incomplete")
+
+
+def test_xlsx_past_the_file_size_limit_is_one_line(small_db: Path, tmp_path: Path) -> None:
+    """``ulimit -f``: XlsxWriter's own temporary files fail first; the one line names the
+    export, and no partial file is left."""
+    import resource
+    import signal
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (48_000, 48_000))  # SQLite: 32 KB
+
+    result = subprocess.run([sys.executable, "-m", "newscrawler.cli", "export", "--db",
+                             str(small_db), "--format", "xlsx", "-o", "big.xlsx"],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                            preexec_fn=limited)
+    assert result.returncode == 1
+    assert one_error_line(result.stderr) == (
+        "Error: cannot write big.xlsx: the file is too large for the file system")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("command", [

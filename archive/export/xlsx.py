@@ -13,6 +13,7 @@ hyperlink). Excel's limits are met, never exceeded into a file it calls damaged:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -54,6 +55,65 @@ def fit(text: str, limit: int = MAX_CELL_CHARS) -> str:
     return text
 
 
+class _Guarded:
+    """The output as XlsxWriter's zip writer sees it. The first error writing it is kept
+    (``error``) and raised; after it, or once ``retire`` is called, every call does
+    nothing and the position stays where it was. XlsxWriter wraps such an error in its own
+    exception and leaves its zip file open, whose finalizer wrote to the broken (or
+    closed) output again and printed "Exception ignored" on the way out."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self._pos = 0
+        self._retired = False
+        self.error: OSError | None = None
+
+    def retire(self) -> None:
+        """From now on, do nothing (the export failed, or is over)."""
+        self._retired = True
+
+    def _dead(self) -> bool:
+        return self._retired or self.error is not None
+
+    def _failed(self, exc: OSError) -> OSError:
+        self.error = exc
+        return exc
+
+    def write(self, data: bytes) -> int:
+        if self._dead():
+            return len(data)
+        try:
+            written = self._fh.write(data)
+        except OSError as exc:
+            raise self._failed(exc) from None
+        self._pos += written
+        return written
+
+    def flush(self) -> None:
+        if not self._dead():
+            try:
+                self._fh.flush()
+            except OSError as exc:
+                raise self._failed(exc) from None
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if self._dead():
+            return self._pos
+        try:
+            self._pos = self._fh.seek(offset, whence)  # a buffered file writes what it holds
+        except OSError as exc:
+            raise self._failed(exc) from None
+        return self._pos
+
+    def tell(self) -> int:  # a pipe's error here tells zipfile to stream: not kept
+        if not self._dead():
+            self._pos = self._fh.tell()
+        return self._pos
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fh, name)
+
+
 def write_xlsx(
     records: Iterable[dict[str, Any]],
     fh: IO[bytes],
@@ -67,8 +127,10 @@ def write_xlsx(
     :param sheet: the first sheet's name; more sheets get `` 2``, `` 3``...
     """
     import xlsxwriter  # lazily: only xlsx exports need it
+    from xlsxwriter.exceptions import FileCreateError
 
-    workbook = xlsxwriter.Workbook(fh, {
+    out = _Guarded(fh)
+    workbook = xlsxwriter.Workbook(out, {
         "constant_memory": True,
         "strings_to_formulas": False,
         "strings_to_urls": False,
@@ -110,6 +172,17 @@ def write_xlsx(
             worksheet = workbook.add_worksheet(sheet[:31])
             for col, title in enumerate(header):
                 worksheet.write_string(0, col, title)
-    finally:
         workbook.close()
+    except FileCreateError as exc:  # the OSError inside: as the other formats report it
+        cause = out.error or (exc.args[0] if exc.args else None)
+        if isinstance(cause, OSError):
+            raise cause from None
+        raise
+    except BaseException:  # the first error is the one to report, not closing's
+        out.retire()
+        with contextlib.suppress(Exception):
+            workbook.close()
+        raise
+    finally:
+        out.retire()
     return result
