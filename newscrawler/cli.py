@@ -381,9 +381,23 @@ def _fetched_at(value: str | None) -> datetime:
     return parsed
 
 
+def _check_page_url(url: str) -> None:
+    """A usage error unless ``url`` is an absolute http(s) or file URL."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "file" or (parts.scheme in ("http", "https") and parts.hostname):
+        return
+    raise click.BadParameter(f"{url!r} is not an http(s) URL (e.g. "
+                             "https://www.hibya.com/haber-123)", param_hint="--url")
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--url", help="The page's URL (default: its canonical link, else file://).")
+@click.option("--url", help="The http(s) URL the page was fetched from (default: its "
+              "file:// URL): its relative links and the dates in its URL read against it. "
+              "The article's own URL (`url`) is its canonical link when it has one; "
+              "`fetched_url` is this one.")
 @click.option("--fetched-at", help="When the page was fetched (ISO 8601; default: now). "
               "Resolves relative dates and bounds plausible ones.")
 @click.option("--site", help="Use this site profile's selectors and credit lines.")
@@ -398,6 +412,8 @@ def extract(file: Path, url: str | None, fetched_at: str | None, site: str | Non
         VALIDATE_MIN_SENTENCE_CHARS,
     )
 
+    if url is not None:
+        _check_page_url(url)
     profile = resolve_sites([site])[0] if site else None
     try:
         item = article_from_file(file, url=url, site=site or "file",
@@ -411,6 +427,7 @@ def extract(file: Path, url: str | None, fetched_at: str | None, site: str | Non
                    min_sentence_chars=VALIDATE_MIN_SENTENCE_CHARS)
     out = {
         "url": item.canonical_url or item.url,
+        "fetched_url": item.url,
         "title": item.title,
         "published_at": item.published_at,
         "updated_at": item.updated_at,
@@ -423,8 +440,8 @@ def extract(file: Path, url: str | None, fetched_at: str | None, site: str | Non
         "tags": item.tags,
         "body": item.body,
         "headlines": [{"title": h["title"], "url": h["url"]} for h in item.headlines],
-        "is_article": item.is_article and bool(item.body),
-        # what `import` would do with it: the reason it is skipped (null: archived), flags
+        # what `import` would do with it: archive it, or skip it for a reason; flags
+        "is_article": skip is None,
         "skip_reason": skip,
         "flags": [] if skip else article_flags(item, min_body_chars=VALIDATE_MIN_BODY_CHARS),
         "encoding": item.encoding,

@@ -126,6 +126,30 @@ def test_extract_empty_and_garbage_pages(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr
 
 
+def test_extract_says_what_import_would_do_with_a_short_dump(tmp_path: Path) -> None:
+    dump = tmp_path / "s.txt"
+    dump.write_text("Başlık\n\nGövde metni burada. Şiddet.\n", encoding="utf-8")
+    out = json.loads(run_cli("extract", str(dump)).stdout)
+    assert out["is_article"] is False  # not true beside a reason to skip it
+    assert out["skip_reason"].startswith("no sentence text")
+
+
+def test_extract_url_is_where_the_page_was_fetched(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text('<html><head><title>Vali konuştu</title><link rel="canonical" '
+                    'href="https://www.ornek.test/vali-konustu-12345"></head><body><article>'
+                    "<h1>Vali konuştu</h1><p>Vali bugün yaptığı açıklamada yeni okulların "
+                    "eylülde açılacağını söyledi ve velilere teşekkür etti.</p></article>"
+                    "</body></html>", encoding="utf-8")
+    out = json.loads(run_cli("extract", str(page), "--url",
+                             "https://www.ornek.test/arsiv/12345").stdout)
+    assert out["url"] == "https://www.ornek.test/vali-konustu-12345"  # the article's own
+    assert out["fetched_url"] == "https://www.ornek.test/arsiv/12345"
+    bad = run_cli("extract", str(page), "--url", "not a url")
+    assert bad.returncode == 2
+    assert "--url: 'not a url' is not an http(s) URL" in bad.stderr
+
+
 # --- import -------------------------------------------------------------------------------
 
 def test_import_folder_twice(tmp_path: Path, manifest: dict[str, Any]) -> None:
