@@ -325,6 +325,43 @@ def test_contradictory_options_exit_2_in_one_line(sample_db: Path, tmp_path: Pat
     assert not target.exists()
 
 
+@pytest.mark.parametrize("name, kind", [("articles.xlsx", "xlsx"), ("a.JSONL", "jsonl"),
+                                        ("a.ndjson", "jsonl"), ("a.tsv", "tsv"),
+                                        ("a.csv", "csv"), ("a.txt", "csv")])
+def test_the_output_name_chooses_the_format(sample_db: Path, tmp_path: Path, name: str,
+                                            kind: str) -> None:
+    target = tmp_path / name
+    result = run_cli("export", "--db", str(sample_db), "--columns", "id,site,title",
+                     "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    if kind == "xlsx":
+        rows = list(openpyxl.load_workbook(target, read_only=True)["articles"]
+                    .iter_rows(values_only=True))
+        assert rows[0] == ("id", "site", "title", NOTE_COLUMN)
+        return
+    first = target.read_text(encoding="utf-8").splitlines()[0]
+    assert first == {"jsonl": first if first.startswith('{"id": ') else None,
+                     "tsv": "id\tsite\ttitle", "csv": "id,site,title"}[kind]
+
+
+def test_format_given_wins_over_the_output_name(sample_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "a.xlsx"
+    result = run_cli("export", "--db", str(sample_db), "--format", "csv", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith("id,url,")
+
+
+@pytest.mark.parametrize("args", [["--excel"], ["--delimiter", ";"]])
+def test_csv_options_with_an_xlsx_name_exit_2(sample_db: Path, tmp_path: Path,
+                                              args: list[str]) -> None:
+    target = tmp_path / "a.xlsx"
+    result = run_cli("export", "--db", str(sample_db), *args, "-o", str(target))
+    assert result.returncode == 2
+    assert f"is for CSV, but {target} ends in .xlsx (xlsx): name the file .csv" \
+        in result.stderr
+    assert not target.exists()
+
+
 def test_excel_alone_and_with_format_csv_are_fine(sample_db: Path) -> None:
     assert export(sample_db, "--excel", "--format", "csv").startswith("\ufeffid;")
     assert export(sample_db, "--excel", "--delimiter", ";").startswith("\ufeffid;")

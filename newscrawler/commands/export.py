@@ -8,6 +8,7 @@ and exit 2.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -50,7 +51,8 @@ def export_options(func: F) -> F:
                      "one row per place an article is about; stories: one row per story "
                      "(copies of one text)."),
         click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv",
-                     show_default=True),
+                     help="Default: the one -o's extension names (.xlsx, .jsonl or "
+                     ".ndjson, .tsv: CSV with tabs), else csv."),
         click.option("--query", help="Only articles matching this search."),
         *filter_options("Only this site."),
         click.option("--no-short", is_flag=True, help="Leave out short articles (flagged "
@@ -68,6 +70,22 @@ def export_options(func: F) -> F:
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
+
+
+#: Output extensions that choose the format when ``--format`` is not given.
+EXTENSION_FORMATS = {".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "csv",
+                     ".csv": "csv"}
+
+
+def format_for(output: str) -> str | None:
+    """The format ``output``'s extension names, or None (stdout, another extension).
+
+    >>> format_for("makaleler.XLSX"), format_for("a.ndjson"), format_for("-"), format_for("a.txt")
+    ('xlsx', 'jsonl', None, None)
+    """
+    if output == "-":
+        return None
+    return EXTENSION_FORMATS.get(os.path.splitext(output)[1].lower())
 
 
 def _check_options(table: str, fmt: str, excel: bool, delimiter: str | None,
@@ -133,6 +151,16 @@ def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None
     filters: dict[str, Any] = {"query": query, "since": since, "until": until,
                                "author": author, "category": category, "site": site,
                                "place": place}
+    named = None if _given("fmt") else format_for(output)
+    if named is not None and named != "csv" and (excel or delimiter is not None):
+        option = "--excel" if excel else "--delimiter"
+        extension = os.path.splitext(output)[1]
+        raise ConflictingOptionsError(f"{option} is for CSV, but {output} ends in {extension} "
+                                      f"({named}): name the file .csv, or drop {option}")
+    if named is not None:
+        fmt = named  # -o articles.xlsx is an xlsx workbook, not CSV under that name
+        if output.lower().endswith(".tsv") and delimiter is None and not excel:
+            delimiter = "\t"
     _check_options(table, fmt, excel, delimiter, filters, output)
     if no_short and table in ("runs", "stories"):
         raise ConflictingOptionsError(
