@@ -117,6 +117,8 @@ class Query(NamedTuple):
 
     groups: tuple[tuple[Term, ...], ...] = ()
     excluded: tuple[Term, ...] = ()
+    #: Words left out past ``MAX_TERMS`` (the query went on after the last term read).
+    truncated: bool = False
 
     @property
     def empty(self) -> bool:
@@ -173,8 +175,11 @@ def parse_query(q: str) -> Query:
     pending_or = False
     column: str | None = None  # set by a title: chunk, for the next term
     column_negated = False
+    truncated = False
     for match in _CHUNK.finditer(text):
         if len(excluded) + sum(map(len, groups)) >= MAX_TERMS:
+            truncated = any(tokens(m.group(2) or m.group(0)) for m in _CHUNK.finditer(
+                text, match.start()) if m.group(0) not in ("OR", "AND"))
             break
         if match.group(2) is not None:
             negated = bool(match.group(1))
@@ -205,7 +210,7 @@ def parse_query(q: str) -> Query:
         else:
             groups.append([term])
         pending_or = False
-    return Query(tuple(tuple(g) for g in groups), tuple(excluded))
+    return Query(tuple(tuple(g) for g in groups), tuple(excluded), truncated)
 
 
 def _quote(text: str) -> str:

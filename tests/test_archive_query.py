@@ -92,6 +92,10 @@ def test_quoted_and_prefixed_words_are_not_expanded() -> None:
 def test_terms_beyond_the_limit_are_ignored() -> None:
     query = parse_query(" ".join(f"w{i}" for i in range(MAX_TERMS + 10)))
     assert len(list(query.terms())) == MAX_TERMS
+    assert query.truncated
+    exact = parse_query(" ".join(f"w{i}" for i in range(MAX_TERMS)) + " OR ) *")
+    assert len(list(exact.terms())) == MAX_TERMS and not exact.truncated  # nothing lost
+    assert not parse_query("kadın şiddet").truncated
 
 
 @cache

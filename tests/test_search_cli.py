@@ -285,3 +285,12 @@ def test_author_and_category_together_with_site_and_dates(db: Path) -> None:
 def test_a_query_may_still_start_with_a_dash(db: Path) -> None:
     got = json_ids(cli(db, "-izmir", "belediye", "--format", "json"))
     assert sorted(got) == sorted(ids(db, "belediye -izmir"))
+
+
+def test_a_query_past_the_word_limit_says_so(db: Path) -> None:
+    from archive.query import MAX_TERMS
+
+    long = cli(db, *(["belediye"] * MAX_TERMS), "-izmir")
+    assert f"note: a query reads its first {MAX_TERMS} words; the rest were left out" \
+        in long.stderr
+    assert "note:" not in cli(db, "belediye", "-izmir").stderr

@@ -179,6 +179,12 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
         click.echo(no_match(query), err=True)
     else:
         click.echo(_summary(total, offset, len(hits)), err=True)
+    if words:
+        from archive.query import MAX_TERMS, parse_query
+
+        if parse_query(query).truncated:
+            click.echo(f"note: a query reads its first {MAX_TERMS} words; the rest were left "
+                       "out (search fewer words, or a phrase in quotes)", err=True)
 
 
 def _print_hits(hits: list[dict[str, Any]], fmt: str, offset: int) -> None:
