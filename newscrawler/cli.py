@@ -542,6 +542,11 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
                    f"updated, {counts['unchanged']} unchanged, {counts['skipped']} skipped",
                    file=out)
     if not (counts["new"] + counts["updated"] + counts["unchanged"]):
+        if not counts["skipped"]:
+            from newscrawler.offline import HTML_SUFFIXES, TEXT_SUFFIXES
+
+            click.echo(f"Error: no pages to import in {', '.join(map(str, paths))}: it takes "
+                       f"files ending in {', '.join(HTML_SUFFIXES + TEXT_SUFFIXES)}", err=True)
         sys.exit(1)
 
 

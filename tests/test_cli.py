@@ -439,3 +439,13 @@ def test_archive_error_mid_command_is_a_clear_message(small_db: Path) -> None:
         result = CliRunner().invoke(cli.main, ["optimize", "--db", str(small_db)])
     assert result.exit_code == 74
     assert "locked by another process" in result.output
+
+
+def test_import_of_a_folder_without_pages_says_why(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.pdf").write_bytes(b"%PDF-1.4")
+    result = run_cli("import", str(tmp_path / "empty"), "--db", str(tmp_path / "news.db"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"Error: no pages to import in {tmp_path / 'empty'}: it "
+                                     "takes files ending in .html, .htm, .html.gz, .htm.gz, "
+                                     ".txt, .txt.gz")

@@ -51,10 +51,10 @@ def _check_place(_ctx: click.Context, _param: click.Parameter,
     found = resolve_place(value)
     if not found:
         close = suggest_places(value)
-        hint = f"did you mean {' or '.join(close)}? " if close else ""
-        raise UnknownSiteError(f"--place {value!r} is not a province or district of Türkiye; "
-                               f"{hint}(any case, with or without Turkish letters: izmir, "
-                               "bornova)")
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise UnknownSiteError(f"--place {value!r} is not a province or district of Türkiye "
+                               "(any case, with or without Turkish letters: izmir, bornova)"
+                               f"{hint}")
     names = {district or province for province, district in found}
     return names.pop() if len(names) == 1 else value
 
