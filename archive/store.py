@@ -304,6 +304,12 @@ class Archive:
                 f"{self.name} does not exist ({Path(path).resolve()}); check the path, "
                 "or crawl first to create the archive"
             )
+        if not memory and not create and Path(path).is_file() and not Path(path).stat().st_size:
+            # a reader must not write: an empty file becomes an archive at its first crawl
+            raise ArchiveMissingError(
+                f"{self.name} is empty ({Path(path).resolve()}): no archive in it yet; crawl "
+                "or import into it first"
+            )
         if not memory:
             _refuse_hard_links(Path(path), self.name)
             _refuse_other_bytes(Path(path), self.name)

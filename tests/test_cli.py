@@ -449,3 +449,14 @@ def test_import_of_a_folder_without_pages_says_why(tmp_path: Path) -> None:
     assert result.stderr.strip() == (f"Error: no pages to import in {tmp_path / 'empty'}: it "
                                      "takes files ending in .html, .htm, .html.gz, .htm.gz, "
                                      ".txt, .txt.gz")
+
+
+@pytest.mark.parametrize("command", [["stats"], ["search", "izmir"], ["export"]])
+def test_readers_leave_an_empty_file_as_it_is(tmp_path: Path, command: list[str]) -> None:
+    db = tmp_path / "news.db"
+    db.write_bytes(b"")
+    result = run_cli(*command, "--db", str(db))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: news.db is empty (")
+    assert "crawl or import into it first" in result.stderr
+    assert db.read_bytes() == b"" and sorted(p.name for p in tmp_path.iterdir()) == ["news.db"]
