@@ -71,7 +71,7 @@ class CheckReport:
         if self.application_id is not None:
             owner = "newscrawler" if self.application_id == APPLICATION_ID else "not newscrawler"
             out.append(f"  application id  {self.application_id:#x} ({owner})")
-        if self.schema_version is not None:
+        if self.schema_version is not None and self.kind != "foreign":  # not ours to upgrade
             if self.schema_version > self.code_version:
                 note = "newer than this newscrawler"
             elif self.schema_version < self.code_version:

@@ -169,6 +169,7 @@ def test_check_foreign_database(tmp_path: Path, user_version: int) -> None:
     assert result.returncode == 74
     assert "  problem: not a newscrawler archive: a SQLite database of another application " \
            "(application_id 0x0" in result.stdout
+    assert "upgrades it" not in result.stdout  # another application's file: not ours to upgrade
     assert sha(db) == before and siblings(db) == ["news.db"]
 
 

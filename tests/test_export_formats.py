@@ -362,6 +362,12 @@ def test_csv_options_with_an_xlsx_name_exit_2(sample_db: Path, tmp_path: Path,
     assert not target.exists()
 
 
+def test_an_empty_output_name_is_a_usage_error(sample_db: Path) -> None:
+    result = run_cli("export", "--db", str(sample_db), "-o", "")
+    assert result.returncode == 2
+    assert "Invalid value for -o: an empty name: give a file (-o articles.csv)" in result.stderr
+
+
 def test_excel_alone_and_with_format_csv_are_fine(sample_db: Path) -> None:
     assert export(sample_db, "--excel", "--format", "csv").startswith("\ufeffid;")
     assert export(sample_db, "--excel", "--delimiter", ";").startswith("\ufeffid;")

@@ -151,6 +151,9 @@ def export(db_path: str, timeout: float, table: str, fmt: str, query: str | None
     filters: dict[str, Any] = {"query": query, "since": since, "until": until,
                                "author": author, "category": category, "site": site,
                                "place": place}
+    if not output:
+        raise click.BadParameter("an empty name: give a file (-o articles.csv), or - for "
+                                 "standard output", param_hint="-o")
     named = None if _given("fmt") else format_for(output)
     if named is not None and named != "csv" and (excel or delimiter is not None):
         option = "--excel" if excel else "--delimiter"
