@@ -58,7 +58,11 @@ def _quoted(values: tuple[str, ...]) -> str:
 
 _ARTICLES = TableDoc(
     "One row per article, under its canonical URL. A refetch that changes the title or body "
-    "updates the row and keeps the previous text in `revisions`.",
+    "updates the row and keeps the previous text in `revisions`. A refetch whose body keeps "
+    "less than half of an archived body of 500 characters or more (a teaser, a paywall, a "
+    "cut page) changes nothing but `fetched_at` and `last_seen_at`, nor the page saved in "
+    "`raw_pages`: the run counts it `archive/kept` (shown as unchanged, and on a `kept` line "
+    "of the crawl's summary).",
     {
         "id": ColumnDoc("INTEGER", "Row id; `headlines`, `revisions` and `raw_pages` refer to it.",
                         "1842"),

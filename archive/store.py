@@ -80,6 +80,13 @@ CACHE_KIB = 16 * 1024
 #: at 5,000-25,000 articles, with stories or without (bench/archive_bench.py, #11).
 WAL_AUTOCHECKPOINT_PAGES = 10_000
 
+#: An update that keeps less than ``KEEP_SHARE`` of an archived body of ``KEEP_MIN_CHARS``
+#: characters or more is refused (status ``kept``): a teaser, a paywall or a cut page
+#: served in place of the article must not replace the text already archived, nor the
+#: saved page it came from (a correction that long would be rare).
+KEEP_MIN_CHARS = 500
+KEEP_SHARE = 0.5
+
 #: Seconds SQLite's own busy handler waits within one write attempt (a crawl's batch
 #: holds the lock for ~0.1 s). Between attempts tenacity waits a random, exponentially
 #: growing time (jitter: waiting writers do not retry in step) until ``timeout`` is spent.
@@ -299,6 +306,9 @@ class Archive:
         self.lock_retries = 0
         self._busy_ms = int(timeout * 1000)
         self._writing = False
+        #: Page URLs of articles ``kept`` (``cut_short``): their raw page, saved after them,
+        #: must not replace the archived one (the page of the text kept).
+        self._kept_pages: set[str] = set()
         if not memory and not create and not Path(path).exists():
             raise ArchiveMissingError(
                 f"{self.name} does not exist ({Path(path).resolve()}); check the path, "
@@ -442,7 +452,8 @@ class Archive:
     # -- articles -------------------------------------------------------------------
 
     @_translated
-    def save_articles(self, records: Iterable[Mapping[str, Any]]) -> list[str]:
+    def save_articles(self, records: Iterable[Mapping[str, Any]], *,
+                      keep_longer: bool = True) -> list[str]:
         """Insert or update articles by canonical URL, all in one transaction.
 
         Each record is a dict with ``url``, ``site``, ``title``, ``body`` and optionally
@@ -463,7 +474,10 @@ class Archive:
         :return: one status per record: ``"new"``; ``"updated"`` (title or body
             changed: the previous text is kept in ``revisions`` and ``revision`` goes up,
             headlines are replaced); ``"unchanged"`` (same content hash: only
-            ``fetched_at`` and ``last_seen_at`` move)
+            ``fetched_at`` and ``last_seen_at`` move); ``"kept"`` (the new body would keep
+            less than ``KEEP_SHARE`` of a full archived one, ``cut_short``: the archived
+            article stays as it is, as for ``unchanged``; ``keep_longer=False``: updated,
+            for a re-extraction of the archived pages themselves)
         :raises RecordError: a record misses a key or has an unknown one; nothing of
             the batch is saved
         """
@@ -472,13 +486,14 @@ class Archive:
         def write() -> list[str]:
             with transaction(self.conn):  # the queue reads what the lock protects
                 index = IndexQueue(self.conn)
-                statuses = [self._save_article(record, index) for record in batch]
+                statuses = [self._save_article(record, index, keep_longer) for record in batch]
                 index.flush()
             return statuses
 
         return self._write(write)
 
-    def _save_article(self, record: Mapping[str, Any], index: IndexQueue) -> str:
+    def _save_article(self, record: Mapping[str, Any], index: IndexQueue,
+                      keep_longer: bool = True) -> str:
         conn = self.conn
         row = _article_row(record)
         headlines = _headlines(record, row["url"])
@@ -489,8 +504,10 @@ class Archive:
             (row["url"],),
         ).fetchone()
         places = _places(record, row["url"])
-        if old is not None and old[1] == row["content_hash"]:
-            if places is not None:
+        same = old is not None and old[1] == row["content_hash"]
+        cut = keep_longer and old is not None and cut_short(old[4] or "", row["body"] or "")
+        if old is not None and (same or cut):
+            if places is not None and same:
                 _save_places(conn, old[0], places)
             conn.execute(
                 "UPDATE articles SET fetched_at = max(coalesce(fetched_at, ''), ?), "
@@ -498,7 +515,10 @@ class Archive:
                 (seen, seen, old[0]),
             )
             self._link_raw_pages(old[0], row)
-            return "unchanged"
+            if same:
+                return "unchanged"
+            self._kept_pages.update({row["url"], row.get("fetched_url") or row["url"]})
+            return "kept"
         title_fold, body_fold = fold(row["title"]), fold(row["body"])
         if old is None:
             row.update(first_seen_at=seen, last_seen_at=seen, revision=1)
@@ -535,7 +555,8 @@ class Archive:
         return status
 
     @_translated
-    def reclean_articles(self, urls: Iterable[str], clean: Callable[[str], str]) -> int:
+    def reclean_articles(self, urls: Iterable[str], clean: Callable[[str], str], *,
+                         short_below: int = 0) -> int:
         """Clean archived bodies in place, in one transaction: for a crawl that learned a
         site's boilerplate lines after it had saved the site's first articles.
 
@@ -543,10 +564,13 @@ class Archive:
         lines left out (anything else, an empty body included, is refused and the article
         left as it is). The article stays the same version: no revision is kept and
         ``revision`` does not move. ``content_hash``, the folded body, the full-text index
-        and the article's story follow the new body; title, dates, flags and places stay.
+        and the article's story follow the new body; title, dates and places stay. A body
+        that would keep less than ``KEEP_SHARE`` of a full one (``cut_short``) is left as
+        it is; one that ends up under ``short_below`` characters gets the ``short`` flag.
 
         :param urls: canonical URLs of articles (unknown ones are skipped)
         :param clean: the body without its boilerplate lines (pure; may return it as is)
+        :param short_below: ``VALIDATE_MIN_BODY_CHARS`` (0: flags stay as they are)
         :return: how many articles were rewritten
         """
         wanted = list(dict.fromkeys(urls))
@@ -556,26 +580,31 @@ class Archive:
             with transaction(self.conn):
                 index = IndexQueue(self.conn)
                 for url in wanted:
-                    done += self._reclean_article(url, clean, index)
+                    done += self._reclean_article(url, clean, index, short_below)
                 index.flush()
             return done
 
         return self._write(write) if wanted else 0
 
-    def _reclean_article(self, url: str, clean: Callable[[str], str], index: IndexQueue) -> bool:
+    def _reclean_article(self, url: str, clean: Callable[[str], str], index: IndexQueue,
+                         short_below: int = 0) -> bool:
         old = self.conn.execute(
-            "SELECT id, title, body, site, published_at FROM articles WHERE url = ?", (url,)
+            "SELECT id, title, body, site, published_at, flags FROM articles WHERE url = ?",
+            (url,),
         ).fetchone()
         if old is None:
             return False
         article_id, title, body = old[:3]
         new = unicodedata.normalize("NFC", clean(body))
-        if new == body or not _only_lines_removed(body, new):
+        if new == body or not _only_lines_removed(body, new) or cut_short(body, new):
             return False
+        flags = [f for f in (old[5] or "").split(",") if f]
+        if short_below and len(new) < short_below and "short" not in flags:
+            flags.append("short")
         new_fold = fold(new)
         self.conn.execute(
-            "UPDATE articles SET body = ?, content_hash = ? WHERE id = ?",
-            (new, content_hash(title, new), article_id))
+            "UPDATE articles SET body = ?, content_hash = ?, flags = ? WHERE id = ?",
+            (new, content_hash(title, new), ",".join(flags) or None, article_id))
         self._assign_story(article_id, new_fold, {"site": old[3], "published_at": old[4]},
                            fold(body))
         index.add(article_id, fold(title or ""), new_fold, new=False,
@@ -769,7 +798,9 @@ class Archive:
                     f"raw page {page['url']}: 'article' must be True, False or None "
                     f"(whether an article was archived from it), got {article!r}"
                 )
-            worse = article is False or not body or not (status is None or 200 <= status < 300)
+            worse = (article is False or not body or not (status is None or 200 <= status < 300)
+                     or page["url"] in self._kept_pages)  # the text archived came from the old
+            self._kept_pages.discard(page["url"])
             rows.append(
                 (
                     page["url"],
@@ -929,6 +960,18 @@ class Archive:
         from archive.stats import summary
 
         return summary(self, days=days, today=today)
+
+
+def cut_short(archived: str, new: str) -> bool:
+    """Whether ``new`` would replace a full archived body with much less of it (see
+    ``KEEP_SHARE``).
+
+    >>> cut_short("x" * 1000, "x" * 400), cut_short("x" * 1000, "x" * 600)
+    (True, False)
+    >>> cut_short("x" * 300, "x")  # a short article may change as it likes
+    False
+    """
+    return len(archived) >= KEEP_MIN_CHARS and len(new) < KEEP_SHARE * len(archived)
 
 
 def _only_lines_removed(old: str, new: str) -> bool:

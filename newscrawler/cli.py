@@ -203,6 +203,11 @@ def _check_base_url(_ctx: click.Context, _param: click.Parameter,
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise click.BadParameter(f"{value!r} is not a site origin; write it as "
                                  "http://host[:port] or https://host[:port]")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        origin = f"{parts.scheme}://{parts.netloc}"
+        raise click.BadParameter(f"{value!r} is not a site origin: the profile's paths "
+                                 f"(feeds, sitemaps, articles) are read from the origin "
+                                 f"alone; write {origin}")
     return value
 
 
@@ -254,6 +259,12 @@ def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: in
     if not math.isfinite(timeout):
         raise click.BadParameter(f"{timeout!r} is not a finite number", param_hint="--timeout")
     profiles = unique(resolve_sites(sites))
+    for profile in profiles:
+        if not (profile.feeds or profile.sitemaps or profile.listings):
+            raise click.UsageError(
+                f"site {profile.name!r} ({profile.source}) names no feed, sitemap or listing: "
+                "a crawl has nothing to start from; add them under [discovery] (see the "
+                "README's \"Site profiles\"; `newscrawler add-site URL` finds them)")
     try:
         settings: dict[str, Any] = dict(parse_override(o) for o in overrides)
     except OverrideError as exc:
@@ -329,8 +340,11 @@ def sites(names: tuple[str, ...], fmt: str) -> None:
     A broken profile is listed with its file, line and problem; it never hides the
     others. Exits 2 when a SITE asked for is broken or unknown, else 0.
     """
-    from newscrawler.profiles import scan_profiles
+    from newscrawler.profiles import missing_sites_dir, scan_profiles
 
+    missing = missing_sites_dir()
+    if missing:
+        click.echo(f"warning: {missing}", err=True)
     profiles, broken = scan_profiles()
     unknown = [n for n in names if n not in profiles and n not in broken]
     if unknown:
@@ -492,7 +506,7 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
     profile = resolve_sites([site])[0] if site and (site in known or site in broken) else None
     profiles = list(known.values())
     now = datetime.now(UTC).replace(microsecond=0)
-    counts = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+    counts = {"new": 0, "updated": 0, "unchanged": 0, "kept": 0, "skipped": 0}
     with open_archive(db_path, create=True, timeout=timeout) as store:
         records: list[dict[str, Any]] = []
         raws: list[dict[str, Any]] = []
@@ -538,10 +552,12 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
             click.echo(f"look-alike spellings not recorded (searches read the text instead; "
                        f"`newscrawler optimize` records them): {exc}", err=True)
     with _output("-") as out:
+        kept = (f" ({counts['kept']} kept as archived: the file holds less than half "
+                "of their text)" if counts["kept"] else "")
         click.echo(f"imported into {db_path}: {counts['new']} new, {counts['updated']} "
-                   f"updated, {counts['unchanged']} unchanged, {counts['skipped']} skipped",
-                   file=out)
-    if not (counts["new"] + counts["updated"] + counts["unchanged"]):
+                   f"updated, {counts['unchanged'] + counts['kept']} unchanged{kept}, "
+                   f"{counts['skipped']} skipped", file=out)
+    if not (counts["new"] + counts["updated"] + counts["unchanged"] + counts["kept"]):
         if not counts["skipped"]:
             from newscrawler.offline import HTML_SUFFIXES, TEXT_SUFFIXES
 

@@ -43,7 +43,9 @@ def counts(stats: dict[str, Any]) -> dict[str, int]:
         "pages": get("downloader/response_count"),
         "new": get("archive/inserted"),
         "updated": get("archive/updated"),
-        "unchanged": get("archive/unchanged"),
+        # an update refused as a cut-down page (``archive.store.cut_short``) left the
+        # article unchanged
+        "unchanged": get("archive/unchanged") + get("archive/kept"),
         "dropped": get("item_dropped_count"),
         "errors": get("fetch/errors") + get("spider_exceptions/count"),
     }
@@ -104,7 +106,23 @@ def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Out
         return Outcome("failed", exitcodes.FAILED,
                        f"nothing archived: every page was dropped ({shown}); check the "
                        "profile's article_pattern and selectors with `newscrawler extract`")
+    if not found_articles(stats):
+        return Outcome("failed", exitcodes.FAILED,
+                       f"no article URL in the site's feeds, sitemaps and listings "
+                       f"({c['pages']} pages read): check the profile's article_pattern "
+                       "and discovery (`newscrawler check-site SITE`)")
     return Outcome("finished", exitcodes.OK, "nothing new to archive")
+
+
+def found_articles(stats: dict[str, Any]) -> int:
+    """Article URLs discovery found: to fetch, known already, or older than ``--since``.
+
+    >>> found_articles({"discovery/from_feed": 2, "discovery/skipped_known": 5,
+    ...                 "discovery/feed_older_than_since": 1, "discovery/feed_entries": 9})
+    8
+    """
+    return sum(v for k, v in _numbers(stats) if k.startswith("discovery/from_")
+               or k.endswith("_older_than_since") or k == "discovery/skipped_known")
 
 
 #: Stats that explain why nothing was archived, with how the summary says it, in order.
@@ -167,8 +185,11 @@ def why_nothing(stats: dict[str, Any]) -> str:
             f"{n} × {code.removeprefix('http_')}" for code, n in http))
     if get("retry/max_reached"):
         parts.append(f"{get('retry/max_reached')} requests failed after retries")
+    # A download cancelled past DOWNLOAD_MAXSIZE is ours, counted as too large above.
+    cancelled_by_us = get("fetch/too_large") > 0
     network = _by_suffix(stats, "downloader/exception_type_count/",
-                         lambda k: not k.endswith("IgnoreRequest"))
+                         lambda k: not k.endswith("IgnoreRequest") and not (
+                             cancelled_by_us and k.endswith("DownloadCancelledError")))
     if network:
         kinds = ", ".join(f"{n} {name.rsplit('.', 1)[-1]}" for name, n in network)
         parts.append(f"network errors ({kinds}): check the network and the site's base URL "

@@ -215,6 +215,10 @@ def _checked(key: str, annotation: str, value: object, *, css: bool = False) -> 
                        f"\"Şanlıurfa\"), got {_shown(value)}")
         return provinces[0]
     if key == "article_pattern":
+        if not str(checked).strip():
+            raise _Bad("article_pattern is empty: it would take every page of the site for "
+                       "an article; write a regex an article URL's path matches, e.g. "
+                       "'^/haber/[a-z0-9-]+-\\d+$'")
         try:
             re.compile(str(checked))
         except re.error as exc:
@@ -325,6 +329,16 @@ def sites_dirs(extra: str | os.PathLike[str] | None = None) -> list[Path]:
     return dirs
 
 
+def missing_sites_dir() -> str | None:
+    """What is wrong with ``$NEWSCRAWLER_SITES_DIR`` (set, but not a folder), or None."""
+    value = os.environ.get("NEWSCRAWLER_SITES_DIR")
+    if not value or Path(value).is_dir():
+        return None
+    what = "is not a folder" if Path(value).exists() else "does not exist"
+    return (f"NEWSCRAWLER_SITES_DIR is {value}, which {what}: its profiles are not read; "
+            "fix the path (or unset it)")
+
+
 def scan_profiles(extra: str | os.PathLike[str] | None = None
                   ) -> tuple[dict[str, SiteProfile], dict[str, ProfileError]]:
     """Every profile by name, and every broken one by name (its ``name``, else its file's).
@@ -383,7 +397,9 @@ def get_profile(name: str, extra: str | os.PathLike[str] | None = None) -> SiteP
     if name in broken:
         raise broken[name]
     known = ", ".join(profiles) or "none"
+    missing = missing_sites_dir()
     raise UnknownSiteError(
         f"unknown site {name!r}; known sites: {known}. "
-        "Run `newscrawler sites` to list them, or add a profile in NEWSCRAWLER_SITES_DIR."
+        + (f"{missing}." if missing else
+           "Run `newscrawler sites` to list them, or add a profile in NEWSCRAWLER_SITES_DIR.")
     )

@@ -216,6 +216,10 @@ def crawl_summary(site: str, stats: dict[str, Any], outcome: Outcome | None = No
         f"  errors          {c['errors']}"
         + (f" ({extraction} extraction errors)" if extraction else ""),
     ]
+    if get("archive/kept"):  # counted as unchanged above
+        lines.insert(3, f"  kept            {get('archive/kept')} archived article(s) as they "
+                        "were: their pages now hold less than half of the text (a teaser, "
+                        "a paywall?)")
     limited = [f"{get(f'ratelimit/{code}')} × {code}" for code in (429, 503)
                if get(f"ratelimit/{code}")]
     if limited:

@@ -300,6 +300,19 @@ def _rate_limited(site: HostileSite, path: str, status: int) -> Reply | None:
                  headers={"Retry-After": str(retry_after)})
 
 
+@mode("teaser-after-good")
+def _teaser_after_good(site: HostileSite, path: str) -> Reply | None:
+    """The article's first paragraph and a paywall line, after its full page once."""
+    if not (site.is_article(path) and site.counts[path] > 1):
+        return None
+    page = site.article_html(path).decode()
+    head, _, rest = page.partition('<div class="haber-detay">\n')
+    first = rest.split("\n", 1)[0]
+    return Reply(body=(f'{head}<div class="haber-detay">\n{first}\n<p>Haberin devamını '
+                       "okumak için abone olun.</p>\n</div></article></main></body></html>"
+                       ).encode())
+
+
 @mode("429")
 def _429(site: HostileSite, path: str) -> Reply | None:
     return _rate_limited(site, path, 429)

@@ -668,3 +668,48 @@ def test_the_writer_checkpoints_the_wal_at_its_own_size(tmp_path: Path) -> None:
         assert archive.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == (
             WAL_AUTOCHECKPOINT_PAGES)
         assert archive.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# --- a cut-down page never replaces an archived article -----------------------------------
+
+FULL = "\n\n".join(f"Paragraf {i}: Belediye meclisi bugün toplanarak yeni bütçeyi ve ilçedeki "
+                   "altyapı çalışmalarını görüştü." for i in range(8))
+
+
+def test_a_body_cut_to_less_than_half_is_kept_as_archived(tmp_path: Path) -> None:
+    with Archive(tmp_path / "news.db") as archive:
+        assert archive.save_articles([record(body=FULL)]) == ["new"]
+        teaser = FULL.split("\n\n")[0] + "\n\nHaberin devamı için abone olun."
+        assert archive.save_articles([record(body=teaser, fetched_at=LATER)]) == ["kept"]
+        row = archive.conn.execute(
+            "SELECT body, revision, last_seen_at FROM articles").fetchone()
+        assert row[0] == FULL and row[1] == 1 and row[2] == LATER
+        assert archive.conn.execute("SELECT count(*) FROM revisions").fetchone()[0] == 0
+        # more than half of it is an update; a re-extraction of the archived pages may cut
+        longer = "\n\n".join(FULL.split("\n\n")[:5])
+        assert archive.save_articles([record(body=longer, fetched_at=LATER)]) == ["updated"]
+        assert archive.save_articles([record(body=teaser, fetched_at=LATER)],
+                                     keep_longer=False) == ["updated"]
+
+
+def test_a_short_article_may_shrink(tmp_path: Path) -> None:
+    with Archive(tmp_path / "news.db") as archive:
+        archive.save_articles([record(body="Kısa bir haber metni burada yer alıyor. " * 5)])
+        assert archive.save_articles([record(body="Kısa.", fetched_at=LATER)]) == ["updated"]
+
+
+def test_recleaning_never_cuts_a_body_to_less_than_half_and_flags_short(tmp_path: Path
+                                                                        ) -> None:
+    with Archive(tmp_path / "news.db") as archive:
+        archive.save_articles([record(url="https://ornek.test/a", body=FULL),
+                               record(url="https://ornek.test/b",
+                                      body="Kısa haber metni.\n\nAbone olun.")])
+        first = FULL.split("\n\n")[0]
+        done = archive.reclean_articles(["https://ornek.test/a"], lambda body: first)
+        assert done == 0  # 7 of 8 paragraphs "boilerplate": not believed
+        done = archive.reclean_articles(
+            ["https://ornek.test/b"], lambda body: body.split("\n\n")[0], short_below=150)
+        assert done == 1
+        body, flags = archive.conn.execute(
+            "SELECT body, flags FROM articles WHERE url = 'https://ornek.test/b'").fetchone()
+        assert body == "Kısa haber metni." and flags == "short"

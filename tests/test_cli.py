@@ -460,3 +460,15 @@ def test_readers_leave_an_empty_file_as_it_is(tmp_path: Path, command: list[str]
     assert result.stderr.strip().startswith("Error: news.db is empty (")
     assert "crawl or import into it first" in result.stderr
     assert db.read_bytes() == b"" and sorted(p.name for p in tmp_path.iterdir()) == ["news.db"]
+
+
+def test_a_sites_folder_that_does_not_exist_is_said(tmp_path: Path) -> None:
+    env = {"NEWSCRAWLER_SITES_DIR": str(tmp_path / "typo")}
+    listed = run_cli("sites", env=env)
+    assert listed.returncode == 0  # the bundled profiles are listed
+    assert listed.stderr.strip() == (f"warning: NEWSCRAWLER_SITES_DIR is {tmp_path / 'typo'}, "
+                                     "which does not exist: its profiles are not read; fix "
+                                     "the path (or unset it)")
+    crawl = run_cli("crawl", "yerel", "--db", str(tmp_path / "news.db"), env=env)
+    assert crawl.returncode == 2
+    assert f"NEWSCRAWLER_SITES_DIR is {tmp_path / 'typo'}, which does not exist" in crawl.stderr

@@ -27,6 +27,8 @@ from tests.conftest import run_cli
     (["--base-url", "ftp://127.0.0.1/"], "is not a site origin"),
     (["--base-url", "http://"], "is not a site origin"),
     (["--base-url", "http://127.0.0.1:99999"], "is not a site origin"),
+    (["--base-url", "http://127.0.0.1:8765/sub/"], "write http://127.0.0.1:8765"),
+    (["--base-url", "http://127.0.0.1:8765/?x=1"], "is not a site origin: the profile's"),
     (["--timeout", "nan"], "--timeout"),
     (["--timeout", "inf"], "--timeout"),
     (["--timeout", "-1"], "--timeout"),
@@ -63,3 +65,16 @@ def test_good_override_values_are_typed(tmp_path: Path, sample_origin: str) -> N
                      timeout=240)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "sample: finished" in result.stdout
+
+
+def test_a_profile_with_nothing_to_start_from_is_a_usage_error(tmp_path: Path) -> None:
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "bos.toml").write_text('name = "bos"\nbase_url = "http://127.0.0.1:9/"\n'
+                                    'article_pattern = "-\\\\d+$"\n', encoding="utf-8")
+    result = run_cli("crawl", "bos", "--db", str(tmp_path / "news.db"),
+                     env={"NEWSCRAWLER_SITES_DIR": str(sites)})
+    assert result.returncode == 2
+    assert "names no feed, sitemap or listing: a crawl has nothing to start from" \
+        in result.stderr
+    assert not (tmp_path / "news.db").exists()

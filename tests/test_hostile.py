@@ -85,6 +85,27 @@ def test_block_pages_never_replace_archived_articles(tmp_path: Path) -> None:
     assert "archive/updated" not in run["stats"]
 
 
+def test_a_teaser_never_replaces_the_archived_article(tmp_path: Path) -> None:
+    """The site now serves a paragraph and a paywall line: the archived text stays (status
+    ``kept``), the run says so, and the crawl succeeds (the pages were read)."""
+    db = tmp_path / "news.db"
+    with serve("teaser-after-good") as site:
+        first = crawl(site, db)
+        assert first.returncode == 0, first.stderr[-2000:]
+        before, raw_before = article_rows(db), raw_bodies(db)
+        assert len(before) == 10 and all(len(r["body"]) >= 500 for r in before.values())
+        second = crawl(site, db)
+    no_traceback(second)
+    assert second.returncode == 0, second.stdout + second.stderr[-2000:]
+    assert article_rows(db) == before
+    assert raw_bodies(db) == raw_before  # the page the text came from: `reextract` reads it
+    assert rows(db, "select count(*) n from revisions")[0]["n"] == 0
+    run = last_run(db)
+    assert run["stats"]["archive/kept"] == 10 and "archive/updated" not in run["stats"]
+    assert "kept            10 archived article(s) as they were" in second.stdout
+    assert "0 new, 0 updated, 10 unchanged" in second.stdout
+
+
 @pytest.mark.parametrize("wording", sorted(BLOCK_PAGES))
 def test_block_wordings_are_dropped_and_stop_the_crawl(tmp_path: Path, wording: str) -> None:
     db = tmp_path / "news.db"

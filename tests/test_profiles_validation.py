@@ -204,3 +204,11 @@ def test_scrapy_list_survives_a_broken_profile(tmp_path: Path) -> None:
                                  "NEWSCRAWLER_SITES_DIR": str(folder)})
     assert result.returncode == 0, result.stderr
     assert {"hibya", "sample"} <= set(result.stdout.split())
+
+
+@pytest.mark.parametrize("pattern", ["", "  "])
+def test_an_empty_article_pattern_is_an_error(tmp_path: Path, pattern: str) -> None:
+    error = problem_of(tmp_path, f'name = "x"\nbase_url = "http://127.0.0.1:1/"\n'
+                                 f'article_pattern = "{pattern}"\n')
+    assert error.line == 3
+    assert error.problem.startswith("article_pattern is empty: it would take every page")

@@ -163,7 +163,9 @@ def _run(store: Any, pages: list[tuple[str, str, int]], profiles: dict[str, Any]
     batch: list[dict[str, Any]] = []
 
     def flush() -> None:
-        for status in store.save_articles(batch):
+        # the archived pages themselves, extracted again: a shorter text is the better
+        # extraction, not a cut-down page (``Archive.save_articles``'s ``keep_longer``)
+        for status in store.save_articles(batch, keep_longer=False):
             counts[status] += 1
         batch.clear()
 

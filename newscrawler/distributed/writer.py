@@ -182,7 +182,7 @@ class Writer:
             pipe = self.server.pipeline()
             for run, counter in counts.items():
                 for status, key in (("new", "inserted"), ("updated", "updated"),
-                                    ("unchanged", "unchanged")):
+                                    ("unchanged", "unchanged"), ("kept", "kept")):
                     if counter[status]:
                         pipe.hincrby(keys.run_stats(run), f"archive/{key}", counter[status])
             pipe.xack(keys.ITEMS, keys.GROUP, *ids)

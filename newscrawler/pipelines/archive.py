@@ -339,7 +339,7 @@ class ArchivePipeline:
             return
         statuses = Counter(result)
         for status, key in (("new", "inserted"), ("updated", "updated"),
-                            ("unchanged", "unchanged")):
+                            ("unchanged", "unchanged"), ("kept", "kept")):
             if statuses[status]:
                 self.stats.inc_value(f"archive/{key}", statuses[status])
         self.stats.inc_value("archive/batches")

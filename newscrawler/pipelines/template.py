@@ -92,8 +92,10 @@ class TemplatePipeline:
     """
 
     def __init__(self, crawler: Crawler, path: str | None, *, min_pages: int,
-                 min_share: float, timeout: float) -> None:
+                 min_share: float, timeout: float, min_body_chars: int = 0) -> None:
         self.crawler = crawler
+        #: ``VALIDATE_MIN_BODY_CHARS``: a body cleaned in place below it is flagged short
+        self.min_body_chars = min_body_chars
         self.stats = crawler.stats
         self.path = path
         self.min_pages = min_pages
@@ -117,7 +119,8 @@ class TemplatePipeline:
         pipeline = cls(crawler, s.get("ARCHIVE_DB") or None,
                        min_pages=max(1, s.getint("TEMPLATE_MIN_PAGES", 5)),
                        min_share=s.getfloat("TEMPLATE_MIN_SHARE", 0.25),
-                       timeout=s.getfloat("ARCHIVE_TIMEOUT", 30.0))
+                       timeout=s.getfloat("ARCHIVE_TIMEOUT", 30.0),
+                       min_body_chars=s.getint("VALIDATE_MIN_BODY_CHARS", 0))
         crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
         return pipeline
 
@@ -193,7 +196,9 @@ class TemplatePipeline:
         def clean(body: str) -> str:
             return "\n\n".join(book.strip(body.split("\n\n"))[0])
 
-        return store.reclean_articles(urls, clean) if urls else 0
+        if not urls:
+            return 0
+        return store.reclean_articles(urls, clean, short_below=self.min_body_chars)
 
     def _error(self, exc: ArchiveError) -> None:
         assert self.stats is not None

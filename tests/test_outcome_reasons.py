@@ -1,0 +1,28 @@
+"""The outcome of a crawl that archived nothing says why, and never blames the wrong thing."""
+
+from __future__ import annotations
+
+from newscrawler.outcome import crawl_outcome
+
+
+def test_no_article_url_found_is_a_failure_naming_the_profile() -> None:
+    stats = {"downloader/response_count": 4, "discovery/feed_entries": 0}
+    outcome = crawl_outcome(stats, "finished")
+    assert outcome.code == 1 and outcome.status == "failed"
+    assert outcome.reason.startswith("no article URL in the site's feeds, sitemaps and "
+                                     "listings (4 pages read)")
+
+
+def test_known_or_old_articles_are_nothing_new() -> None:
+    for found in ({"discovery/skipped_known": 20}, {"discovery/feed_older_than_since": 3}):
+        outcome = crawl_outcome({"downloader/response_count": 3, **found}, "finished")
+        assert (outcome.code, outcome.reason) == (0, "nothing new to archive")
+
+
+def test_pages_too_large_are_not_blamed_on_the_network() -> None:
+    stats = {"downloader/response_count": 3, "discovery/from_feed": 5, "fetch/too_large": 5,
+             "downloader/exception_type_count/scrapy.exceptions.DownloadCancelledError": 5}
+    outcome = crawl_outcome(stats, "finished")
+    assert outcome.code == 1
+    assert outcome.reason == ("nothing archived: 5 pages larger than DOWNLOAD_MAXSIZE "
+                              "(dropped)")
