@@ -274,3 +274,50 @@ def test_infer_pattern_shapes(urls: list[str], article: str, other: str) -> None
     assert inferred is not None
     assert re.search(inferred.pattern, article), inferred.pattern
     assert not re.search(inferred.pattern, other), inferred.pattern
+
+
+BLOCK_PAGE = ("<html><head><title>Access denied</title></head><body><h1>Access denied</h1>"
+              "<p>Please complete the captcha to continue. Cloudflare Ray ID: 1a2b</p>"
+              '<div class="g-recaptcha"></div></body></html>')
+
+
+def test_block_pages_in_place_of_articles_are_a_refusal(site_root: Path, served: str,
+                                                        tmp_path: Path) -> None:
+    """Captcha pages where the articles were: check-site and add-site say the site refuses
+    us (69), not that its template changed (65) or that the pages are articles."""
+    site_root.symlink_to(SITES / "haberscripti")
+    sites, db = tmp_path / "sites", tmp_path / "news.db"
+    env = {"NEWSCRAWLER_SITES_DIR": str(sites)}
+    assert add_site(served, "egemanset", sites).returncode == 0
+    crawl = run_cli("crawl", "egemanset", "--db", str(db), "--set", "PROGRESS_INTERVAL=0",
+                    env=env)
+    assert crawl.returncode == 0, crawl.stderr[-2000:]
+    blocked = tmp_path / "blocked"
+    shutil.copytree(SITES / "haberscripti", blocked)
+    for page in blocked.rglob("*.html"):
+        if page.name != "index.html":
+            page.write_text(BLOCK_PAGE, encoding="utf-8")
+    site_root.unlink()
+    site_root.symlink_to(blocked)
+    check = run_cli("check-site", "egemanset", "--db", str(db), env=env)
+    assert check.returncode == exitcodes.BLOCKED == 69, check.stdout + check.stderr
+    assert "block or captcha pages: the site refuses us" in _one_line(check)
+    again = add_site(served, "engelli", sites)
+    assert again.returncode == exitcodes.BLOCKED, again.stdout + again.stderr
+    assert "profile not written" in _one_line(again)
+    assert not (sites / "engelli.toml").exists()
+
+
+def test_check_site_says_a_refusal_is_a_refusal(site_root: Path, served: str,
+                                                tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(SITES / "ajans", copy)
+    site_root.symlink_to(copy)
+    sites, db = tmp_path / "sites", tmp_path / "news.db"
+    env = {"NEWSCRAWLER_SITES_DIR": str(sites)}
+    assert add_site(served, "korfez", sites).returncode == 0
+    assert run_cli("crawl", "korfez", "--db", str(db), env=env).returncode == 0
+    (copy / "robots.txt").write_text("User-agent: *\nDisallow: /\n", "utf-8")
+    forbidden = run_cli("check-site", "korfez", "--db", str(db), env=env)
+    assert forbidden.returncode == exitcodes.FAILED, forbidden.stdout + forbidden.stderr
+    assert "robots.txt" in _one_line(forbidden) and "forbids" in forbidden.stderr

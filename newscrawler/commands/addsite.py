@@ -144,6 +144,9 @@ def add_site(url: str, name: str | None, sites_dir: Path | None, force: bool,
                  f"looked at; {article_links} article links on the home page")
     lines += report_lines(sample)
     click.echo("\n".join(lines))
+    refused = sample.refused()
+    if refused:
+        raise ProbeFailed(f"{refused}; profile not written", exitcodes.BLOCKED)
     if not sample.count("articles"):
         raise ProbeFailed(f"none of the {len(urls)} sampled pages extracts as an article; "
                           f"profile not written (try `newscrawler extract` on one of them)",

@@ -47,7 +47,7 @@ def check_site(site: str, db_path: str, timeout: float, sample_size: int,
     changed), 1 the site or the archive could not be read, 2 unknown site, 69 refused.
     """
     from newscrawler.cli import resolve_sites
-    from newscrawler.sitecheck.discover import Discovery, Prober, parse_html
+    from newscrawler.sitecheck.discover import Discovery, Prober, fetch_home, parse_html
     from newscrawler.sitecheck.fetch import Fetcher, ProbeError
     from newscrawler.sitecheck.quality import (
         MIN_HISTORY,
@@ -64,6 +64,7 @@ def check_site(site: str, db_path: str, timeout: float, sample_size: int,
     found = Discovery(base_url=profile.base_url, title=profile.title)
     try:
         fetcher.read_robots()
+        fetch_home(fetcher, profile.base_url)  # refused or forbidden: said as add-site says it
         prober = Prober(fetcher, found)
         for feed in profile.feeds:
             prober.feed(profile.absolute(feed), "profile")
@@ -85,6 +86,9 @@ def check_site(site: str, db_path: str, timeout: float, sample_size: int,
         sample = take_sample(fetcher, urls, profile, found.entries)
     except ProbeError as exc:
         raise ProbeFailed(str(exc), exc.code) from None
+    refused = sample.refused()
+    if refused:
+        raise ProbeFailed(refused, exitcodes.BLOCKED)
     lines = [f"site:          {profile.title} <{profile.base_url}> ({profile.source})",
              f"discovery:     {len(found.feeds)} feed(s), {len(found.sitemaps)} sitemap(s), "
              f"{len(profile.listings)} listing(s); {len(urls)} article URL(s) sampled"]

@@ -43,7 +43,8 @@ def run_outcome(run: dict[str, Any]) -> tuple[str, str | None]:
     status of ``finished``), the outcome its stats show, as the crawl reported it.
 
     >>> run_outcome({"status": "finished", "reason": None, "stats": {
-    ...     "finish_reason": "finished", "downloader/response_count": 2}})
+    ...     "finish_reason": "finished", "downloader/response_count": 2,
+    ...     "discovery/skipped_known": 2}})
     ('finished', "nothing new to archive (from the run's stats)")
     >>> run_outcome({"status": "blocked", "reason": "site blocked us", "stats": {}})
     ('blocked', 'site blocked us')

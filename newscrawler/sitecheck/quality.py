@@ -12,6 +12,7 @@ from typing import Any
 
 from newscrawler.items import ArticleItem
 from newscrawler.offline import article_from_html
+from newscrawler.pipelines.block import html_block_reason
 from newscrawler.pipelines.dates import date_item
 from newscrawler.pipelines.validate import problem
 from newscrawler.profiles import SiteProfile
@@ -40,6 +41,15 @@ class Sample:
     items: list[ArticleItem] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
     forbidden: int = 0
+    blocked: int = 0  # block or captcha pages answered in place of articles
+
+    def refused(self) -> str | None:
+        """Why the site refused us, when at least half the sampled pages were block pages."""
+        tried = self.blocked + len(self.items) + len(self.failures)
+        if self.blocked and self.blocked * 2 >= tried:
+            return (f"{self.blocked} of the {tried} sampled article pages are block or captcha "
+                    "pages: the site refuses us; retry later, or from another network")
+        return None
 
     @property
     def pages(self) -> int:
@@ -88,6 +98,9 @@ def take_sample(fetcher: Fetcher, urls: list[str], profile: SiteProfile,
         if not page.is_html:
             sample.failures.append((url, f"not HTML ({page.content_type or 'no type'})"))
             continue
+        if html_block_reason(page.body):
+            sample.blocked += 1
+            continue
         item = article_from_html(
             page.body, page.url, site=profile.name, fetched_at=datetime.now(UTC),
             profile=profile, credit_lines=SPLIT_CREDIT_LINES)
@@ -122,7 +135,8 @@ def report_lines(sample: Sample) -> list[str]:
     n = sample.pages
     lines = [f"sample:        {n} page(s) fetched and extracted"
              + (f", {sample.forbidden} forbidden by robots.txt" if sample.forbidden else "")
-             + (f", {len(sample.failures)} failed" if sample.failures else "")]
+             + (f", {len(sample.failures)} failed" if sample.failures else "")
+             + (f", {sample.blocked} block or captcha pages" if sample.blocked else "")]
     for key, label in SHARES:
         lines.append(f"  {label:<24}{_pct(sample.count(key), n)}")
     listed = [len(i.headlines) for i in sample.items if i.headlines]
