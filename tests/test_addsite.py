@@ -4,8 +4,10 @@ with query-string URLs), served for real."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,6 +61,9 @@ def test_add_site_writes_a_profile_that_crawls(layout: str, site_root: Path, ser
         assert line in result.stdout, result.stdout
     assert "body characters         min " in result.stdout
     profile = load_profile(sites / f"{layout}.toml")  # the project's own validation
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((sites / f"{layout}.toml").stat().st_mode) == 0o666 & ~umask
     article, others = LAYOUTS[layout]
     assert profile.is_article_url(served + article)
     assert not [p for p in others if profile.is_article_url(served + p)]
