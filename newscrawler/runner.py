@@ -10,6 +10,7 @@ code agree. Exit codes: ``newscrawler.exitcodes``; what to do with each:
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -82,13 +83,15 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
     try:
         for profile in profiles:
             locks.append(_lock(db_path, profile.name, wait))
-    except (RunLockError, KeyboardInterrupt) as exc:
+    except (RunLockError, KeyboardInterrupt, _Terminated) as exc:
         for lock in locks:
             lock.release()
-        if isinstance(exc, KeyboardInterrupt):
-            click.echo("Interrupted while waiting for the run lock; nothing was crawled.",
-                       err=True)
-            return exitcodes.INTERRUPTED
+        if isinstance(exc, KeyboardInterrupt | _Terminated):
+            name = "SIGINT" if isinstance(exc, KeyboardInterrupt) else exc.name
+            click.echo(f"Interrupted ({name}) while waiting for the run lock; nothing was "
+                       "crawled.", err=True)
+            return exitcodes.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else \
+                exitcodes.for_signal(exc.signum)
         click.echo(f"Error: {exc}", err=True)
         return exitcodes.LOCKED if isinstance(exc, RunLockedError) else exitcodes.ARCHIVE
     # ``newscrawler crawl`` started its extraction workers first; ``demo`` starts them here,
@@ -111,19 +114,43 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
     return worst(codes)
 
 
+class _Terminated(Exception):
+    """SIGTERM or SIGHUP while waiting for a run lock (SIGINT is ``KeyboardInterrupt``)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
 def _lock(db_path: str, site: str, wait: float) -> Any:
     """The site's run lock; a crawl that has to wait for another's first ends the workers
     it started ahead (``newscrawler.extract.headstart``): they would hold their memory
-    idle all that time."""
+    idle all that time. SIGTERM or SIGHUP while it waits ends the wait (``_Terminated``),
+    said in one line as SIGINT is."""
     from newscrawler.extract import headstart
     from newscrawler.runlock import RunLock, RunLockedError
 
-    if wait:
-        try:
-            return RunLock(db_path, site).acquire()
-        except RunLockedError:
-            headstart.discard()
-    return RunLock(db_path, site, wait=wait).acquire()
+    if not wait:
+        return RunLock(db_path, site).acquire()
+    try:
+        return RunLock(db_path, site).acquire()
+    except RunLockedError:
+        headstart.discard()
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise _Terminated(signum)
+
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # no handlers there
+        return RunLock(db_path, site, wait=wait).acquire()
+    before = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return RunLock(db_path, site, wait=wait).acquire()
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 def _crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: int,

@@ -315,6 +315,38 @@ def test_overlapping_crawl_exits_75(tmp_path: Path, sample_origin: str) -> None:
     assert "another crawl of 'sample'" in result.stderr and "--wait" in result.stderr
 
 
+@pytest.mark.parametrize("signame, code", [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_while_waiting_for_the_lock_is_one_line(tmp_path: Path, sample_origin: str,
+                                                         signame: str, code: int) -> None:
+    import signal as signals
+    import time
+
+    db = tmp_path / "news.db"
+    with RunLock(db, "sample"):
+        proc = subprocess.Popen([sys.executable, "-m", "newscrawler.launcher", "crawl",
+                                 "sample", "--db", str(db), "--base-url", sample_origin,
+                                 "--wait", "60"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not _holds_lock_file(proc.pid):
+            time.sleep(0.05)  # start-up: imports, then the lock's first try
+        time.sleep(0.5)  # the wait's own try, signal handlers in place
+        proc.send_signal(getattr(signals, signame))
+        _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert err.strip() == (f"Interrupted ({signame}) while waiting for the run lock; nothing "
+                           "was crawled.")
+
+
+def _holds_lock_file(pid: int) -> bool:
+    """Whether process ``pid`` has a run-lock file open (it is trying the lock)."""
+    try:
+        return any(".lock" in os.readlink(f"/proc/{pid}/fd/{fd}")
+                   for fd in os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return False
+
+
 def start_crawl(db: Path, origin: str, *settings: str, text: bool = False
                 ) -> subprocess.Popen[Any]:
     """A crawl of the sample site in the background, with ``--set`` overrides."""
