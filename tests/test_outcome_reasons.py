@@ -26,3 +26,14 @@ def test_pages_too_large_are_not_blamed_on_the_network() -> None:
     assert outcome.code == 1
     assert outcome.reason == ("nothing archived: 5 pages larger than DOWNLOAD_MAXSIZE "
                               "(dropped)")
+
+
+def test_a_site_refusing_every_page_is_blocked_not_failed() -> None:
+    stats = {"downloader/response_count": 6, "discovery/from_feed": 5,
+             "fetch/errors/article/http_403": 5, "fetch/errors/feed/http_403": 1}
+    outcome = crawl_outcome(stats, "finished")
+    assert (outcome.status, outcome.code) == ("blocked", 69)
+    assert outcome.reason.startswith("nothing archived: the site refused us (6 answers 401")
+    some = {**stats, "downloader/response_count": 20, "fetch/errors/article/http_403": 2,
+            "fetch/errors/article/http_500": 15}
+    assert crawl_outcome(some, "finished").code == 1  # mostly other errors: failed
