@@ -98,8 +98,8 @@ def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Out
                        f"nothing archived: the site rate-limited us ({get('ratelimit/429')} "
                        "answers 429 Too Many Requests); retry later, or slow down with "
                        "DOWNLOAD_DELAY or the profile's download_delay")
-    refused = sum(n for k, n in _numbers(stats) if k.startswith("fetch/errors/")
-                  and k.rsplit("/", 1)[-1] in ("http_401", "http_403"))
+    refused = sum(n for _, n in _by_suffix(
+        stats, "fetch/errors/", lambda k: k.rsplit("/", 1)[-1] in ("http_401", "http_403")))
     if refused and refused * 2 >= get("downloader/response_count"):
         return Outcome("blocked", exitcodes.BLOCKED,
                        f"nothing archived: the site refused us ({refused} answers 401 or 403 "

@@ -131,11 +131,11 @@ def _lock(db_path: str, site: str, wait: float) -> Any:
     from newscrawler.extract import headstart
     from newscrawler.runlock import RunLock, RunLockedError
 
-    if not wait:
-        return RunLock(db_path, site).acquire()
     try:
         return RunLock(db_path, site).acquire()
     except RunLockedError:
+        if not wait:
+            raise
         headstart.discard()
 
     def stop(signum: int, _frame: Any) -> None:
