@@ -215,7 +215,9 @@ def _check_base_url(_ctx: click.Context, _param: click.Parameter,
 @click.argument("sites", nargs=-1, required=True, metavar="SITE...")
 @db_option
 @click.option("--max-articles", type=click.IntRange(min=0), default=0,
-              help="Stop each site after this many archived articles (0: no limit).")
+              help="Stop each site after this many archived articles, unchanged ones "
+              "included (with --only-new known URLs are not fetched, so it counts new "
+              "ones); 0: no limit.")
 @day_option("--since", "Only articles published on or after this day.")
 @click.option("--only-new", is_flag=True,
               help="Skip article URLs the archive already holds (feeds are still read).")

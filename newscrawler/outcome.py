@@ -56,6 +56,9 @@ def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Out
 
     >>> crawl_outcome({"downloader/response_count": 9, "archive/inserted": 3}, "finished")
     Outcome(status='finished', code=0, reason='3 new, 0 updated, 0 unchanged')
+    >>> crawl_outcome({"archive/inserted": 1, "archive/unchanged": 4},
+    ...               "closespider_itemcount").reason.split("; ")[1].split(":")[0]
+    '4 of the --max-articles limit went to unchanged articles'
     >>> crawl_outcome({"archive/error": "cannot write news.db (disk full)"}).code
     74
     >>> crawl_outcome({"shutdown/signal": "SIGTERM"}, "shutdown")
@@ -91,8 +94,11 @@ def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Out
     if reason not in DONE_REASONS:
         return Outcome("failed", exitcodes.FAILED, f"stopped early ({reason})")
     if archived:
-        return Outcome("finished", exitcodes.OK,
-                       f"{c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged")
+        summary = f"{c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged"
+        if c["unchanged"] and (reason == "closespider_itemcount" or get("archive/over_limit")):
+            summary += (f"; {c['unchanged']} of the --max-articles limit went to unchanged "
+                        "articles: add --only-new to spend it on new ones")
+        return Outcome("finished", exitcodes.OK, summary)
     if get("ratelimit/429"):
         return Outcome("blocked", exitcodes.BLOCKED,
                        f"nothing archived: the site rate-limited us ({get('ratelimit/429')} "

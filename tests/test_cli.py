@@ -409,6 +409,27 @@ def test_crawl_max_articles_and_since(tmp_path: Path, sample_origin: str,
     assert all(d is None or d[:10] >= "2025-11-01" for d in dates)
 
 
+def test_a_capped_rerun_says_the_cap_went_to_unchanged_articles(tmp_path: Path,
+                                                                sample_origin: str) -> None:
+    db = tmp_path / "news.db"
+    args = ("crawl", "sample", "--db", str(db), "--base-url", sample_origin,
+            "--max-articles", "5", "--set", "PROGRESS_INTERVAL=0")
+    assert run_cli(*args).returncode == 0
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "of the --max-articles limit went to unchanged articles" in again.stdout
+    assert "add --only-new" in again.stdout
+    conn = sqlite3.connect(db)
+    reason = conn.execute("select reason from crawl_runs order by id desc").fetchone()[0]
+    conn.close()
+    assert "--only-new" in reason
+    before = count(db, "articles")
+    fresh = run_cli(*args, "--only-new")
+    assert fresh.returncode == 0, fresh.stderr[-2000:]
+    assert "--max-articles limit went" not in fresh.stdout
+    assert count(db, "articles") == before + 5
+
+
 def test_plain_scrapy_crawl_writes_the_same_archive(tmp_path: Path, sample_origin: str,
                                                     manifest: dict[str, Any]) -> None:
     repo = Path(__file__).resolve().parents[1]
