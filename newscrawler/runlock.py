@@ -8,7 +8,10 @@ and a crawl run by cron, by systemd (even with ``PrivateTmp``), in a container s
 the folder, or by ``scrapy crawl`` meets the same lock. The folder is the right place:
 SQLite must be able to write there anyway (its ``-wal`` and ``-shm`` files live beside
 the database). The kernel drops the lock when the process dies, however it dies, so a
-killed crawl never leaves a stale lock behind.
+killed crawl never leaves a stale lock behind. The last holder removes the file while it
+still holds the lock, and a crawl that took a lock checks that the file it locked is still
+the one at the path (or tries again), so lock files do not pile up in the folder: only a
+killed crawl's is left, to be taken and removed by the next.
 
 A lock taken twice in one process (the ``newscrawler`` command takes it before Scrapy
 starts, and the archive pipeline takes it again so that plain ``scrapy crawl`` is covered)
@@ -24,11 +27,22 @@ import fcntl
 import os
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-#: (folder device, inode, site) -> [fd, references] for the locks this process holds.
-_HELD: dict[tuple[int, int, str], list[int]] = {}
+
+@dataclass
+class _Held:
+    """A lock this process holds: its open file, path, and how many holders share it."""
+
+    fd: int
+    path: Path
+    refs: int = 0
+
+
+#: (folder device, inode, site) -> the locks this process holds.
+_HELD: dict[tuple[int, int, str], _Held] = {}
 
 
 class RunLockError(RuntimeError):
@@ -78,15 +92,14 @@ class RunLock:
         self.path, key = lock_path(self.db, self.site)
         held = _HELD.get(key)
         if held is not None and self.join:
-            held[1] += 1
+            held.refs += 1
             self._key = key
             return self
-        fd = self._open(self.path)
         deadline = time.monotonic() + self.wait
+        fd = self._open(self.path)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
@@ -96,9 +109,15 @@ class RunLock:
                         f"(pid {holder}); {self.advice}"
                     ) from None
                 time.sleep(0.2)
+                continue
+            if _same_file(fd, self.path):
+                break
+            # The holder removed the file as it let go: this lock guards nothing.
+            os.close(fd)
+            fd = self._open(self.path)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
-        _HELD.setdefault(key, [fd, 0])[1] += 1
+        _HELD.setdefault(key, _Held(fd, self.path)).refs += 1
         self._key = key
         return self
 
@@ -125,13 +144,17 @@ class RunLock:
         self._key = None
         if held is None:
             return
-        held[1] -= 1
-        if held[1] <= 0:
+        held.refs -= 1
+        if held.refs <= 0:
             for key, value in list(_HELD.items()):
                 if value is held:
                     del _HELD[key]
-            fcntl.flock(held[0], fcntl.LOCK_UN)
-            os.close(held[0])
+            try:  # removed while still held: a crawl waiting on it tries the path again
+                os.unlink(held.path)
+            except OSError:
+                pass  # a read-only folder keeps the file, which is harmless
+            fcntl.flock(held.fd, fcntl.LOCK_UN)
+            os.close(held.fd)
 
     @property
     def held(self) -> bool:
@@ -144,3 +167,13 @@ class RunLock:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.release()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """The open lock file ``fd`` is still the file at ``path``."""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    own = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino)

@@ -7,11 +7,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
-from newscrawler.runlock import RunLock, RunLockedError
+from newscrawler.runlock import RunLock, RunLockedError, lock_path
 from tests.conftest import rows, run_cli
 
 
@@ -33,8 +34,51 @@ def test_lock_of_a_killed_process_is_free(tmp_path: Path) -> None:
             "RunLock(sys.argv[1], 'hibya').acquire(); os._exit(0)")
     repo = str(Path(__file__).resolve().parents[1])
     subprocess.run([sys.executable, "-c", code, str(db), repo], check=True, timeout=60)
+    assert lock_files(tmp_path)  # the kill left its file
     with RunLock(db, "hibya"):
         pass
+    assert lock_files(tmp_path) == []  # taken and removed by the next crawl
+
+
+def lock_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob(".newscrawler-*.lock"))
+
+
+def test_lock_files_do_not_pile_up(tmp_path: Path) -> None:
+    for name in ("a.db", "b.db"):
+        db = tmp_path / name
+        for site in ("hibya", "sample"):
+            with RunLock(db, site):
+                assert len(lock_files(tmp_path)) == 1
+        db.unlink()
+    assert lock_files(tmp_path) == []
+
+
+def test_a_waiting_crawl_takes_the_lock_its_holder_removed(tmp_path: Path) -> None:
+    """The file is removed as the lock is let go: the waiting crawl must not lock the
+    removed file while a third crawl locks a new one at the same path."""
+    db = tmp_path / "news.db"
+    repo = str(Path(__file__).resolve().parents[1])
+    code = ("import sys, time; sys.path.insert(0, sys.argv[2]);"
+            "from newscrawler.runlock import RunLock;"
+            "lock = RunLock(sys.argv[1], 'hibya', wait=30).acquire();"
+            "print('got', flush=True); sys.stdin.readline(); lock.release()")
+    first = RunLock(db, "hibya").acquire()
+    waiter = subprocess.Popen([sys.executable, "-c", code, str(db), repo], text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        time.sleep(1.0)  # the waiter has opened the file and is polling its lock
+        first.release()
+        assert waiter.stdout is not None
+        assert waiter.stdout.readline().strip() == "got"
+        with pytest.raises(RunLockedError):
+            RunLock(db, "hibya").acquire()
+    finally:
+        waiter.communicate("\n", timeout=30)
+    assert waiter.returncode == 0
+    with RunLock(db, "hibya"):
+        pass
+    assert lock_files(tmp_path) == []
 
 
 def test_wait_gives_up_after_the_timeout(tmp_path: Path) -> None:
@@ -80,7 +124,8 @@ def test_lock_file_of_another_user_is_one_line(tmp_path: Path) -> None:
     try:
         folder.chmod(0o777)
         db = folder / "news.db"
-        RunLock(db, "sample").acquire().release()  # the lock file now belongs to root, 0644
+        db.touch()
+        lock_path(db, "sample")[0].touch(0o644)  # a lock file left by root's killed crawl
         db.chmod(0o666)
         # Imports as root (the interpreter may live in root's home), then crawls as nobody.
         code = ("import os, sys; import newscrawler.cli, newscrawler.runner, "
