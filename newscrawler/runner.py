@@ -14,6 +14,7 @@ import signal
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -171,6 +172,7 @@ def _crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: int,
         project.set("NEWSCRAWLER_ONLY_NEW", True, priority="cmdline")
     for name, value in (settings or {}).items():
         project.set(name, value, priority="cmdline")
+    ipv6_resolver(profiles, base_urls, project)
     process = CrawlerProcess(project)
     crawlers = []
     for profile in profiles:
@@ -179,6 +181,23 @@ def _crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: int,
         schedule(process, crawler, profile, base_urls)
     process.start()
     return crawlers
+
+
+#: Scrapy's resolver that answers IPv6 addresses too (``getaddrinfo``, no ``DNS_TIMEOUT``);
+#: its default, ``CachingThreadedResolver``, resolves IPv4 only.
+IPV6_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
+
+
+def ipv6_resolver(profiles: Sequence[SiteProfile], base_urls: dict[str, str] | None,
+                  project: Any) -> None:
+    """Use :data:`IPV6_RESOLVER` when a site is crawled at an IPv6 address (``[::1]``)
+    and the settings name no resolver of their own."""
+    urls = [(base_urls or {}).get(p.name, p.base_url) for p in profiles]
+    if not any(":" in (urlsplit(url).hostname or "") for url in urls):
+        return
+    names = ("TWISTED_DNS_RESOLVER", "DNS_RESOLVER")  # Scrapy 2.14 renamed it
+    if all((project.getpriority(name) or 0) == 0 for name in names):
+        project.set(next(n for n in names if n in project), IPV6_RESOLVER, priority="cmdline")
 
 
 def schedule(process: Any, crawler: Any, profile: SiteProfile,

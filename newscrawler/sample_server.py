@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,15 +97,22 @@ def _json(path: Path) -> dict[str, Any]:
     return data
 
 
+class _IPv6Server(ThreadingHTTPServer):
+    """The threading server on an IPv6 address (``::1``)."""
+
+    address_family = socket.AF_INET6
+
+
 @contextmanager
 def serve(root: Path = SAMPLE_ROOT, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve ``root`` on ``host`` (a free port by default) in a thread; yield its origin."""
-    httpd = ThreadingHTTPServer((host, port), partial(SiteHandler, root=root))
+    server = _IPv6Server if ":" in host else ThreadingHTTPServer
+    httpd = server((host, port), partial(SiteHandler, root=root))
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, name="sample-site", daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{httpd.server_address[1]}"
+        yield f"http://{f'[{host}]' if ':' in host else host}:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()

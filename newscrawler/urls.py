@@ -19,10 +19,14 @@ def canonical_url(url: str) -> str:
     'https://www.hibya.com/izmir-haberi-12?id=3'
     >>> canonical_url("http://127.0.0.1:8123/haber-1/")
     'http://127.0.0.1:8123/haber-1'
+    >>> canonical_url("http://[::1]:8123/haber-1")
+    'http://[::1]:8123/haber-1'
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from newscrawler.runlock import RunLock
-from newscrawler.sample_server import SAMPLE_ROOT
+from newscrawler.sample_server import SAMPLE_ROOT, serve
 from tests.conftest import SHARED, import_sample, run_cli, write_locked
 
 SEEDS = sorted((SHARED / "seeds").glob("*.txt")) if (SHARED / "seeds").is_dir() else []
@@ -428,6 +429,27 @@ def test_a_capped_rerun_says_the_cap_went_to_unchanged_articles(tmp_path: Path,
     assert fresh.returncode == 0, fresh.stderr[-2000:]
     assert "--max-articles limit went" not in fresh.stdout
     assert count(db, "articles") == before + 5
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as sock:
+            sock.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback on this machine")
+def test_crawl_of_a_site_at_an_ipv6_address(tmp_path: Path,
+                                            manifest: dict[str, Any]) -> None:
+    db = tmp_path / "news.db"
+    with serve(SAMPLE_ROOT, host="::1") as origin:
+        assert origin.startswith("http://[::1]:")
+        result = run_cli("crawl", "sample", "--db", str(db), "--base-url", origin,
+                         "--set", "PROGRESS_INTERVAL=0")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert count(db, "articles") == len(manifest["articles"])
 
 
 def test_plain_scrapy_crawl_writes_the_same_archive(tmp_path: Path, sample_origin: str,

@@ -132,7 +132,7 @@ def _crawl(profiles: Sequence[SiteProfile], runs: dict[str, tuple[runlock.Run, s
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from newscrawler.runner import schedule
+    from newscrawler.runner import ipv6_resolver, schedule
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     project = get_project_settings()
@@ -147,6 +147,7 @@ def _crawl(profiles: Sequence[SiteProfile], runs: dict[str, tuple[runlock.Run, s
     for name, value in (settings or {}).items():
         project.set(name, value, priority="cmdline")
     project.set("REDIS_URL", redis_url, priority="cmdline")
+    ipv6_resolver(profiles, base_urls, project)
     process = CrawlerProcess(project)
     crawlers = []
     for profile in profiles:

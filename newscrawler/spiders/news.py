@@ -135,7 +135,9 @@ class NewsSpider(scrapy.Spider):
         spider.profile = profile
         spider.name = profile.name
         host = profile.domain
-        spider.allowed_domains = [host.split(":")[0]] if host else []
+        # Scrapy's offsite filter takes names, not IPv6 addresses (it reads ``::1`` as a
+        # port): a site at one is kept to itself by ``same_site`` on its article links.
+        spider.allowed_domains = [host] if host and ":" not in host else []
         apply_politeness(settings, profile)
         since = settings.get("NEWSCRAWLER_SINCE") or ""
         spider.since = date.fromisoformat(since) if since else None
