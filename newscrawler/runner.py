@@ -228,6 +228,16 @@ def crawl_succeeded(stats: dict[str, Any]) -> bool:
     return crawl_outcome(stats).status == "finished"
 
 
+#: Feeds and sitemaps read in part or not at all, as the summary's discovery line says them.
+DISCOVERY_PROBLEMS = (
+    ("discovery/bad_feed", "{n} feed(s) unreadable"),
+    ("discovery/bad_sitemap", "{n} sitemap(s) unreadable"),
+    ("discovery/cut_short_feed", "{n} feed(s) cut short (read in part)"),
+    ("discovery/cut_short_sitemap", "{n} sitemap(s) cut short (read in part)"),
+    ("discovery/sitemap_too_large", "{n} sitemap(s) over SITEMAP_MAXSIZE (skipped)"),
+)
+
+
 def crawl_summary(site: str, stats: dict[str, Any], outcome: Outcome | None = None) -> str:
     """The closing summary of one site's crawl: the progress line's numbers, and why.
 
@@ -266,6 +276,9 @@ def crawl_summary(site: str, stats: dict[str, Any], outcome: Outcome | None = No
         lines.insert(3, f"  kept            {get('archive/kept')} archived article(s) as they "
                         "were: their pages now hold less than half of the text (a teaser, "
                         "a paywall?)")
+    unread = [label.format(n=get(key)) for key, label in DISCOVERY_PROBLEMS if get(key)]
+    if unread:
+        lines.append("  discovery       " + ", ".join(unread))
     limited = [f"{get(f'ratelimit/{code}')} × {code}" for code in (429, 503)
                if get(f"ratelimit/{code}")]
     if limited:

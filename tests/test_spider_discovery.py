@@ -86,3 +86,29 @@ def test_gzip_sitemap_within_the_limit_is_read(tmp_path: Path) -> None:
     titles = [t for (t,) in conn.execute("select title from articles")]
     conn.close()
     assert titles == ["Ağrı'da kış şenliği"]
+
+
+def test_a_sitemap_cut_short_is_read_in_part_and_said(tmp_path: Path) -> None:
+    site, sites = tmp_path / "site", tmp_path / "sites"
+    (site / "haber").mkdir(parents=True)
+    sites.mkdir()
+    (sites / "feedsite.toml").write_text(PROFILE.replace(
+        'feeds = ["/rss.xml"]\nlistings = ["/"]', 'sitemaps = ["/sitemap.xml"]'))
+    (site / "haber" / "agri-kis-senligi-1.html").write_text(
+        ARTICLE.format(title="Ağrı'da kış şenliği"), "utf-8")
+    # The connection dropped in the second entry: no </urlset>.
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset><url><loc>{{ORIGIN}}/haber/agri-kis-senligi-1</loc>'
+        "</url><url><loc>{{ORIGIN}}/haber/mus-kar-ya")
+    db = tmp_path / "news.db"
+    with serve(site) as origin:
+        result = run_cli("crawl", "feedsite", "--db", str(db), "--base-url", origin,
+                         "--set", "PROGRESS_INTERVAL=0",
+                         env={"NEWSCRAWLER_SITES_DIR": str(sites)})
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert "discovery       1 sitemap(s) cut short (read in part)" in result.stdout
+    assert "sitemap read in part (it ends before </urlset>: cut short?)" in result.stderr
+    conn = sqlite3.connect(db)
+    titles = [t for (t,) in conn.execute("select title from articles")]
+    conn.close()
+    assert titles == ["Ağrı'da kış şenliği"]

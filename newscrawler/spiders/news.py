@@ -15,6 +15,12 @@ Politeness: the profile's ``download_delay`` becomes ``DOWNLOAD_DELAY`` (unless 
 command line); AutoThrottle is switched off for a loopback origin (127.0.0.0/8, ::1,
 localhost: the sample and test sites) unless ``AUTOTHROTTLE_ENABLED`` is set explicitly.
 
+Feeds and sitemaps are read leniently: a bare ``&`` in a link is escaped, and one cut
+short (no end tag: the connection dropped, the site's generator died) gives the entries
+before the cut, counted ``discovery/cut_short_feed`` / ``discovery/cut_short_sitemap``
+and shown on the summary's ``discovery`` line with the unreadable ones
+(``discovery/bad_feed``, ``discovery/bad_sitemap``).
+
 Resume (``JOBDIR``): feeds, sitemaps and listings are requested with ``dont_filter`` so
 every run reads them again; articles fetched before a kill are not fetched again, queued
 ones are. A run that ends normally (``finished``, ``closespider_*``) clears the JOBDIR's
@@ -215,11 +221,13 @@ class NewsSpider(scrapy.Spider):
         """Article links and their dates from an RSS 2.0 or Atom feed."""
         if self._discovery_blocked(response, check=looks_html(response)):
             return
-        sel = _xml(response)
+        sel, damage = _xml(response)
         if sel is None:
             self._count("discovery/bad_feed")
             self.logger.warning("not a feed (unreadable XML): %s", response.url)
             return
+        if damage:
+            self._malformed("feed", damage, response)
         entries = sel.xpath("//item | //entry")
         self._count("discovery/feed_entries", len(entries))
         for entry in entries:
@@ -235,7 +243,7 @@ class NewsSpider(scrapy.Spider):
         if self._discovery_blocked(response, check=looks_html(response)):
             return
         try:
-            sel = _xml(response, max_size=self.sitemap_maxsize)
+            sel, damage = _xml(response, max_size=self.sitemap_maxsize)
         except SitemapTooLarge as exc:
             self._count("discovery/sitemap_too_large")
             self.logger.warning("sitemap skipped, it inflates to more than %d bytes "
@@ -245,6 +253,8 @@ class NewsSpider(scrapy.Spider):
             self._count("discovery/bad_sitemap")
             self.logger.warning("not a sitemap (unreadable XML): %s", response.url)
             return
+        if damage:
+            self._malformed("sitemap", damage, response)
         indexed = sel.xpath("//sitemapindex/sitemap/loc/text()").getall()
         entries = _sitemap_entries(sel)
         del sel  # its tree is not kept while the requests are taken (slowly: one a tick)
@@ -254,6 +264,13 @@ class NewsSpider(scrapy.Spider):
             self._count("discovery/sitemap_entries")
             yield from self._article_requests([loc], response, source="sitemap",
                                               raw_date=raw_date)
+
+    def _malformed(self, kind: str, damage: str, response: Response) -> None:
+        """Count and say that a feed or sitemap was cut short (its entries after the cut
+        are missing)."""
+        self._count(f"discovery/cut_short_{kind}")
+        self.logger.warning("%s read in part (%s); its entries after the cut are missing: "
+                            "%s", kind, damage, response.url)
 
     def parse_listing(self, response: Response, page: int = 1) -> Iterator[scrapy.Request]:
         """Article links of a listing page, then its next page."""
@@ -534,8 +551,9 @@ def _sitemap_entries(sel: Selector) -> list[tuple[str, str | None]]:
             for url in _URL_ENTRIES(sel.root)]
 
 
-def _xml(response: Response, *, max_size: int = 0) -> Selector | None:
-    """The feed or sitemap as an XML selector, namespaces removed; None when unreadable.
+def _xml(response: Response, *, max_size: int = 0) -> tuple[Selector | None, str | None]:
+    """The feed or sitemap as an XML selector, namespaces removed (None when unreadable),
+    and its first damage (``line 7: ...``) when it is malformed and was read in part.
 
     Decoded by the same rule as article pages, so a cp1254 feed that declares latin-1
     keeps its "Şub" and "Ağu". A gzip body is inflated up to ``max_size`` bytes (0: no
@@ -546,18 +564,50 @@ def _xml(response: Response, *, max_size: int = 0) -> Selector | None:
         try:
             body = gunzip(body, max_size=max_size)
         except (OSError, EOFError):
-            return None
+            return None, None
         except ValueError as exc:  # scrapy's _DecompressionMaxSizeExceeded
             raise SitemapTooLarge(max_size) from exc
     text, _ = decode_html(body, charset_from_content_type(content_type(response)))
+    return xml_selector(_XML_DECLARATION.sub("", text, count=1))
+
+
+def xml_selector(text: str) -> tuple[Selector | None, str | None]:
+    """``text`` parsed as XML, recovering what it can, and why it was read in part.
+
+    Bare ampersands, which sloppy feeds leave in their links, are escaped first (the
+    parser would drop ``&y`` from ``?x=1&y=2``). A document without its root's end tag was
+    cut short: the entries after the cut are lost, and the second value says so.
+
+    >>> sel, damage = xml_selector("<rss><item><link>http://x/a?i=1&p=2</link></item></rss>")
+    >>> sel.xpath("//link/text()").get(), damage
+    ('http://x/a?i=1&p=2', None)
+    >>> sel, damage = xml_selector("<urlset><url><loc>http://x/a-1</loc></url><url><lo")
+    >>> sel.xpath("//loc/text()").getall(), damage
+    (['http://x/a-1'], 'it ends before </urlset>: cut short?')
+    """
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
+                             huge_tree=True)
+    text = text.strip().replace("\x00", "")
+    if "&" in text:
+        text = "".join(part if part.startswith("<![CDATA[") else _BARE_AMP.sub("&amp;", part)
+                       for part in _CDATA.split(text))
     try:
-        sel = Selector(text=_XML_DECLARATION.sub("", text, count=1), type="xml")
-    except ValueError:
-        return None
-    if sel.root is None:
-        return None
+        root = etree.fromstring(text.encode("utf-8"), parser=parser) if text else None
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:
+        return None, None
+    name = etree.QName(root).localname
+    ended = re.search(rf"</(?:[\w.-]+:)?{re.escape(name)}\s*>(?:\s*<!--.*?-->|\s*<\?.*?\?>)*\s*\Z",
+                      text[-4096:], re.S)
+    sel = Selector(root=root, type="xml")
     sel.remove_namespaces()
-    return sel
+    return sel, None if ended else f"it ends before </{name}>: cut short?"
+
+
+_CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.S)
+#: An ampersand that starts no entity or character reference.
+_BARE_AMP = re.compile(r"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
 
 
 def clear_jobdir(jobdir: str) -> None:
