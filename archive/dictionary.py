@@ -173,7 +173,10 @@ _HEADLINES = TableDoc(
 _PLACES = TableDoc(
     "The provinces and districts each article is about (newscrawler/places, issue #10), "
     "most salient first: one row per (province, district) pair. Replaced whenever the "
-    "article is saved with places.",
+    "article is saved with places. An article about two districts of one province has "
+    "two rows naming it: count articles per province with `count(DISTINCT article_id)`. "
+    "`--place` keeps articles, so `export --table places --place izmir` also gives their "
+    "rows for other provinces.",
     {
         "article_id": ColumnDoc("INTEGER", "The article (`articles.id`).", "1842"),
         "rank": ColumnDoc("INTEGER", "1 for the place the article is most about, then 2, 3 ...",
@@ -184,7 +187,9 @@ _PLACES = TableDoc(
                               "only the province is known"),
         "found_in": ColumnDoc("TEXT", "Where the place was found, strongest first: `dateline`, "
                               "`title`, `lead`, `body`, or `region` (no place named: the "
-                              "site profile's home province).", "dateline",
+                              "site profile's home province). A district's row gives the "
+                              "stronger of where the district and its province were found "
+                              "(`İZMİR (Hibya) – Buca Belediyesi...`: `dateline`).", "dateline",
                               "never (older rows may lack it)"),
     },
 )

@@ -108,6 +108,22 @@ def test_clubs_and_the_government_are_not_places() -> None:
                  "açıklama yaptı.") == []
 
 
+def test_streets_neighbourhoods_and_universities_named_for_a_place_are_not_it() -> None:
+    assert pairs("Evde yangın", "ESKİŞEHİR (İHA) – Odunpazarı ilçesi Çankaya Mahallesi'nde "
+                 "bir evde yangın çıktı.") == [("Eskişehir", "Odunpazarı")]
+    assert pairs("Evde yangın", "Manisa'nın Yunusemre ilçesi Karşıyaka Mahallesi'nde bir "
+                 "evde yangın çıktı.") == [("Manisa", "Yunusemre")]
+    assert pairs("Kaza", "Samsun'un İlkadım ilçesi Kadıköy Mahallesi'nde kaza oldu.") == [
+        ("Samsun", "İlkadım")]
+    assert pairs("Rektör atandı", "Gaziosmanpaşa Üniversitesine yeni rektör atandı.") == []
+    assert pairs("Yol çalışması", "Bornova Belediyesi, İzmir Caddesi'nde çalışma yaptı.") == [
+        ("İzmir", "Bornova")]
+    # A province's own university is in it; the district itself still counts.
+    assert pairs("Mezuniyet", "Ankara Üniversitesi'nde mezuniyet töreni yapıldı.") == [
+        ("Ankara", None)]
+    assert pairs("Kaza", "Kadıköy'de kaza oldu.") == [("İstanbul", "Kadıköy")]
+
+
 def test_region_is_only_a_default() -> None:
     assert pairs("Konser", "Belediye konser verdi.", region="İzmir") == [("İzmir", None)]
     assert pairs("Konser", "Bursa'da konser verildi.", region="İzmir") == [("Bursa", None)]

@@ -109,6 +109,8 @@ def _lists() -> dict[str, frozenset[str]]:
         "district_cues": frozenset(r["cues"]["district"]),
         "province_cues": frozenset(r["cues"]["province"]),
         "locative": frozenset(r["cues"]["locative"]),
+        "not_place": frozenset(r["cues"]["not_place"]),
+        "not_district": frozenset(r["cues"]["not_place"] + r["cues"]["not_district"]),
         "partners": frozenset(r["government"]["partners"]),
         "gov_words": frozenset(r["government"]["words"]),
         "given_names": frozenset(case_fold(n) for n in r["people"]["given_names"]),
@@ -446,6 +448,9 @@ def _mentions(text: str, low: str, positions: list[int], section: str,
         j = i + used + (1 if suffix and i + used < len(tokens) and tokens[i + used].suffix else 0)
         nxt = tokens[j].word if j < len(tokens) else ""
         provincial = bool(_provinces_named(name))
+        if _cue(nxt, lists["not_place"] if provincial else lists["not_district"]):
+            i += used  # "Çankaya Mahallesi", "Gaziosmanpaşa Üniversitesi": named for it
+            continue
         cues = lists["province_cues"] if provincial else lists["district_cues"]
         cued = section == "dateline" or _cue(nxt, cues)
         if name == capital and section != "dateline" and _government(tokens, i, used):
@@ -591,6 +596,8 @@ def tag_places(title: str, body: str, credit: str | None = None,
         if not mine:
             out.append(Place(province, None, best[(province, None)]))
         for district in mine:
+            # The row stands for the pair: its strongest evidence, the district's or its
+            # province's ("İZMİR (Hibya) – Buca Belediyesi ...": dateline).
             found_in = min(best[(province, district)], best.get((province, None), "region"),
                            key=SECTIONS.index)
             out.append(Place(province, district, found_in))
