@@ -290,7 +290,8 @@ _STORIES = TableDoc(
     {
         "id": ColumnDoc("INTEGER", "Story id, numbered as stories open.", "311"),
         "first_article_id": ColumnDoc("INTEGER", "The copy published first (`articles.id`; "
-                                      "unknown dates count as last).", "1842", _BY_HAND),
+                                      "unknown dates count as last, a day without a time "
+                                      "as that day's last moment).", "1842", _BY_HAND),
         "first_site": ColumnDoc("TEXT", "That copy's site.", "hibya", _BY_HAND),
         "first_published_at": ColumnDoc("TEXT", "That copy's `published_at`.",
                                         "2025-11-16T09:10:00+03:00",

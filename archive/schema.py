@@ -510,10 +510,24 @@ def _v12_fts_automerge(db: Database) -> None:
                     f"VALUES ('automerge', {FTS_AUTOMERGE})")
 
 
+def _v13_story_firsts(db: Database) -> None:
+    """Find the first copy again of every story with a copy dated by its day alone: that
+    day counted as its midnight, so it came before copies with a time on the same day
+    (``archive.stories.sort_key`` now counts it as the day's last moment)."""
+    from archive.stories import refresh
+
+    conn = db.conn
+    stories = [row[0] for row in conn.execute(
+        "SELECT DISTINCT story_id FROM articles WHERE story_id IS NOT NULL "
+        "AND length(published_at) = 10")]
+    for story in stories:
+        refresh(conn, story)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_initial, _v2_search, _v3_run_reason, _v4_templates, _v5_short, _v6_places, _v7_stories,
     _v8_folds_once, _v9_exact_spellings, _v10_recent_bands, _v11_no_hash_index,
-    _v12_fts_automerge,
+    _v12_fts_automerge, _v13_story_firsts,
 ]
 
 #: The schema version this code writes.

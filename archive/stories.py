@@ -56,14 +56,17 @@ __all__ = [
     "Score",
     "assign",
     "band_keys",
+    "bare_day",
     "is_copy",
     "moment",
     "prints",
     "rebuild",
+    "refresh",
     "score",
     "settle",
     "shingles",
     "signature",
+    "sort_key",
     "unassign",
 ]
 
@@ -269,7 +272,7 @@ def moment(published_at: str | None) -> datetime | None:
 
 def _earlier(a: str | None, a_id: int, b: str | None, b_id: int) -> bool:
     """Whether article ``a`` was published before ``b`` (unknown dates last, then by id)."""
-    return _sort_key(a, a_id) < _sort_key(b, b_id)
+    return sort_key(a, a_id) < sort_key(b, b_id)
 
 
 @cache
@@ -347,7 +350,7 @@ def _merge(conn: sqlite3.Connection, story: int, others: Iterable[int]) -> None:
     for other in others:
         conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (story, other))
         conn.execute("DELETE FROM stories WHERE id = ?", (other,))
-    _refresh(conn, story)
+    refresh(conn, story)
 
 
 def assign(
@@ -418,7 +421,7 @@ def assign(
         (int(new_site), story),
     )
     if first is None:
-        _refresh(conn, story)
+        refresh(conn, story)
     elif _earlier(published_at, article_id, first[1], first[0]):
         conn.execute(
             "UPDATE stories SET first_article_id = ?, first_site = ?, first_published_at = ? "
@@ -439,10 +442,10 @@ def unassign(conn: sqlite3.Connection, article_id: int, old_body_fold: str | Non
     if row is None or row[0] is None:
         return
     conn.execute("UPDATE articles SET story_id = NULL WHERE id = ?", (article_id,))
-    _refresh(conn, row[0])
+    refresh(conn, row[0])
 
 
-def _refresh(conn: sqlite3.Connection, story: int) -> None:
+def refresh(conn: sqlite3.Connection, story: int) -> None:
     """Count a story's copies and sites again and find its first article (or drop it)."""
     members = conn.execute(
         "SELECT id, site, published_at FROM articles WHERE story_id = ?", (story,)
@@ -475,7 +478,7 @@ def rebuild(
     conn.execute("DELETE FROM stories")
     conn.execute("UPDATE articles SET story_id = NULL")
     rows = conn.execute("SELECT id, published_at FROM articles").fetchall()
-    order = sorted(rows, key=lambda r: _sort_key(r[1], r[0]))
+    order = sorted(rows, key=lambda r: sort_key(r[1], r[0]))
     total = len(order)
     for start in range(0, total, 500):
         chunk = [article_id for article_id, _ in order[start : start + 500]]
@@ -500,7 +503,31 @@ def rebuild(
     return int(conn.execute("SELECT count(*) FROM stories").fetchone()[0])
 
 
-def _sort_key(published_at: str | None, article_id: int) -> tuple[bool, float, int]:
-    """Publication order: known times first, by time, then by id."""
+def sort_key(published_at: str | None, article_id: int) -> tuple[bool, float, int]:
+    """Publication order: known times first, by time, then by id. A bare day counts as
+    its last moment: a copy with a time that day came no later, so the first copy is one
+    dated by its day only when every copy with a time is from a later day.
+
+    >>> sort_key("2025-08-14T23:45:00+03:00", 2) < sort_key("2025-08-14", 1)
+    True
+    >>> sort_key("2025-08-14", 1) < sort_key("2025-08-15T00:05:00+03:00", 2)
+    True
+    """
     value = moment(published_at)
-    return (value is None, value.timestamp() if value else 0.0, article_id)
+    if value is None:
+        return (True, 0.0, article_id)
+    return (False, value.timestamp() + (_DAY - 0.001 if bare_day(published_at) else 0),
+            article_id)
+
+
+#: Seconds in a day (a bare day's last moment is its midnight plus this, less a millisecond).
+_DAY = 86400
+
+
+def bare_day(published_at: str | None) -> bool:
+    """Whether a publication date is a day without a time (``2025-08-14``).
+
+    >>> bare_day("2025-08-14"), bare_day("2025-08-14T10:00:00+03:00"), bare_day(None)
+    (True, False, False)
+    """
+    return published_at is not None and len(published_at) == 10 and "T" not in published_at

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -13,23 +14,44 @@ from typing import Any
 
 from archive.connection import get_connection, sqlite_errors
 from archive.search import _after, _bound
-from archive.stories import moment
+from archive.stories import bare_day, moment, sort_key
 
-__all__ = ["delay_minutes", "format_delay", "iter_stories", "list_stories", "story_articles"]
+__all__ = ["delay_minutes", "format_delay", "iter_stories", "last_delay", "list_stories",
+           "story_articles"]
 
 _STORY_FIELDS = ("id", "first_article_id", "first_site", "first_published_at", "copies", "sites")
 
 
 def delay_minutes(first: str | None, later: str | None) -> int | None:
-    """Whole minutes from the first publication to a copy's (None when a time is unknown).
+    """Whole minutes from the first publication to a copy's (None when a time is unknown:
+    no date, or a day without a time).
 
     >>> delay_minutes("2025-11-16T10:00:00+03:00", "2025-11-16T09:35:00+02:00")
     35
+    >>> delay_minutes("2025-11-16", "2025-11-16T09:35:00+02:00") is None
+    True
     """
+    if bare_day(first) or bare_day(later):
+        return None
     a, b = moment(first), moment(later)
     if a is None or b is None:
         return None
     return int((b - a).total_seconds() // 60)
+
+
+def last_delay(first: str | None, copies: list[str | None]) -> int | None:
+    """Minutes from the first publication to the last copy's; None when any copy's time
+    is unknown (the last copy may be that one).
+
+    >>> last_delay("2025-11-16T10:00:00+03:00",
+    ...            ["2025-11-16T10:00:00+03:00", "2025-11-16T09:35:00+02:00"])
+    35
+    >>> last_delay("2025-11-16T10:00:00+03:00", ["2025-11-16T10:00:00+03:00", None])
+    """
+    delays = [delay_minutes(first, copy) for copy in copies]
+    if not delays or None in delays:
+        return None
+    return max(d for d in delays if d is not None)
 
 
 def format_delay(minutes: int | None) -> str:
@@ -82,18 +104,19 @@ def story_articles(db: object, story_id: int) -> list[dict[str, Any]]:
 
 def _copies(conn: sqlite3.Connection, story_id: int) -> list[dict[str, Any]]:
     first = conn.execute(
-        "SELECT first_published_at FROM stories WHERE id = ?", (story_id,)
+        "SELECT first_article_id, first_published_at FROM stories WHERE id = ?", (story_id,)
     ).fetchone()
+    first_id, first_at = first if first else (None, None)
     rows = conn.execute(
         "SELECT id, url, site, title, published_at FROM articles WHERE story_id = ?",
         (story_id,),
     ).fetchall()
     copies = [
         {"id": r[0], "url": r[1], "site": r[2], "title": r[3], "published_at": r[4],
-         "delay_minutes": delay_minutes(first[0] if first else None, r[4])}
+         "delay_minutes": 0 if r[0] == first_id else delay_minutes(first_at, r[4])}
         for r in rows
     ]  # fmt: skip
-    copies.sort(key=lambda c: (c["delay_minutes"] is None, c["delay_minutes"] or 0, c["id"]))
+    copies.sort(key=lambda c: (c["id"] != first_id, sort_key(c["published_at"], c["id"])))
     return copies
 
 
@@ -148,12 +171,14 @@ def iter_stories(
     where, params = _where(since, until, site, 0, 0)
     sql = (
         f"SELECT {', '.join('s.' + f for f in _STORY_FIELDS)}, a.title, a.url, "
-        "(SELECT max(c.published_at) FROM articles c WHERE c.story_id = s.id) "
+        # every copy's date: ISO text compares wrongly across offsets, max() skips NULLs
+        "(SELECT json_group_array(c.published_at) FROM articles c WHERE c.story_id = s.id) "
         f"FROM stories s LEFT JOIN articles a ON a.id = s.first_article_id{where} ORDER BY s.id"
     )
     conn = get_connection(db)
     with sqlite_errors(getattr(db, "name", "the archive")):
         for row in conn.execute(sql, params):
             story = dict(zip((*_STORY_FIELDS, "title", "url"), row[:-1], strict=True))
-            story["last_delay_minutes"] = delay_minutes(story["first_published_at"], row[-1])
+            story["last_delay_minutes"] = last_delay(story["first_published_at"],
+                                                     json.loads(row[-1]))
             yield story

@@ -189,6 +189,58 @@ def test_report_lists_by_reach_with_delays() -> None:
         assert sum(s["copies"] for s in every) == len(ITEMS)
 
 
+def _dated(item: Any, site: str, published_at: str | None) -> dict[str, Any]:
+    return record(item) | {"url": f"https://{site}.example/x-1", "site": site,
+                           "published_at": published_at}
+
+
+def test_a_copy_dated_by_its_day_alone_is_not_first_before_a_timed_one() -> None:
+    item = next(i for i in ITEMS if i.gold == "s05")
+    copies = [_dated(item, "gazete", "2025-08-14"),  # archived first, day only
+              _dated(item, "ege", "2025-08-14T23:45:00+03:00"),
+              _dated(item, "bulten", "2025-08-14T21:30:00+00:00"),  # 00:30 the next day
+              _dated(item, "datesiz", None)]
+    with Archive(":memory:") as archive:
+        archive.save_articles(copies)
+        (story,) = list_stories(archive, min_sites=4)
+        assert (story["first_site"], story["first_published_at"]) == (
+            "ege", "2025-08-14T23:45:00+03:00")
+        assert [(c["site"], c["delay_minutes"]) for c in story["copies_list"]] == [
+            ("ege", 0), ("gazete", None), ("bulten", 45), ("datesiz", None)]
+        (row,) = [s for s in iter_stories(archive) if s["copies"] == 4]
+        assert row["last_delay_minutes"] is None  # two copies' times are unknown
+        archive.conn.execute("UPDATE articles SET published_at = '2025-08-15T01:00:00+03:00' "
+                             "WHERE published_at IS NULL OR length(published_at) = 10")
+        (row,) = [s for s in iter_stories(archive) if s["copies"] == 4]
+        # the latest moment, not the greatest text ("...21:30:00+00:00" sorts last)
+        assert row["last_delay_minutes"] == 75
+    # A day-only copy from an earlier day is first.
+    with Archive(":memory:") as archive:
+        archive.save_articles([_dated(item, "ege", "2025-08-14T23:45:00+03:00"),
+                               _dated(item, "gazete", "2025-08-13")])
+        (story,) = list_stories(archive, min_sites=2)
+        assert story["first_site"] == "gazete"
+
+
+def test_migration_finds_the_first_copy_again(tmp_path: Path) -> None:
+    item = next(i for i in ITEMS if i.gold == "s05")
+    path = tmp_path / "news.db"
+    with Archive(path) as archive:
+        archive.save_articles([_dated(item, "gazete", "2025-08-14"),
+                               _dated(item, "ege", "2025-08-14T23:45:00+03:00")])
+        gazete = archive.conn.execute(
+            "SELECT id FROM articles WHERE site = 'gazete'").fetchone()[0]
+    conn = sqlite3.connect(path)  # as the code before it left the story
+    conn.execute("UPDATE stories SET first_article_id = ?, first_site = 'gazete', "
+                 "first_published_at = '2025-08-14'", (gazete,))
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    with Archive(path) as archive:
+        assert archive.migrated == [SCHEMA_VERSION]
+        assert archive.conn.execute("SELECT first_site FROM stories").fetchone() == ("ege",)
+
+
 # --- the command line ----------------------------------------------------------------------
 
 
