@@ -63,17 +63,29 @@ _SUFFIX_RE = re.compile(rf"[{re.escape(APOSTROPHES)}][^\W_]+")
 
 
 def _bound(value: str | date | None, name: str) -> str | None:
-    """Validate a ``since``/``until`` value; return it as an ISO string."""
+    """Validate a ``since``/``until`` value; return it as an ISO string: a day, month or
+    year as it is, a date-time as the archive writes publication times (Istanbul time
+    with its offset), so that comparing the text compares the moments.
+
+    >>> _bound("2025-08", "since"), _bound("2025-08-14T20:50:00Z", "until")
+    ('2025-08', '2025-08-14T23:50:00+03:00')
+    >>> _bound("2025-08-14 23:50", "until")
+    '2025-08-14T23:50:00+03:00'
+    """
     if value is None:
         return None
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return _istanbul(value)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
         text = value.strip()
         if re.fullmatch(_DAY, text) or re.fullmatch(_DATETIME, text):
             try:
-                if len(text) >= 10:
-                    date.fromisoformat(text[:10])
+                if len(text) > 10:
+                    return _istanbul(datetime.fromisoformat(text))
+                if len(text) == 10:
+                    date.fromisoformat(text)
                 elif len(text) == 7:
                     date.fromisoformat(text + "-01")
                 return text
@@ -83,6 +95,15 @@ def _bound(value: str | date | None, name: str) -> str | None:
         f"{name} must be a date like 2025-11-16 (or 2025-11, 2025, or an ISO date-time), "
         f"got {value!r}"
     )
+
+
+def _istanbul(moment: datetime) -> str:
+    """``moment`` in Istanbul time, to the second (a naive one is Istanbul time)."""
+    from zoneinfo import ZoneInfo  # imported by a date-time bound only (goal 3a of #11)
+
+    zone = ZoneInfo("Europe/Istanbul")
+    local = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    return local.isoformat(timespec="seconds")
 
 
 def _after(bound: str) -> str | None:

@@ -6,6 +6,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -534,3 +535,26 @@ def test_lookalike_check_reads_articles_without_a_title(tmp_path) -> None:
         untitled = "SELECT count(*) FROM articles WHERE title IS NULL"
         assert archive.conn.execute(untitled).fetchone()[0] == 2
         assert _found(archive, "öldü") == {"öldü"}
+
+
+def test_a_moment_bound_in_any_offset_is_that_moment() -> None:
+    from datetime import UTC, datetime
+
+    with Archive(":memory:") as archive:
+        archive.save_articles([
+            {"url": "https://ege.example/a-1", "site": "ege", "title": "Bodrum'da yangın",
+             "body": "Bodrum'da makilik alanda yangın çıktı.",
+             "published_at": "2025-08-14T23:45:00+03:00"},
+            {"url": "https://ege.example/b-2", "site": "ege", "title": "Bodrum'da yangın sürüyor",
+             "body": "Bodrum'da makilik alanda yangın sürüyor.",
+             "published_at": "2025-08-14T23:55:00+03:00"},
+        ])
+
+        def urls(**bounds: Any) -> list[str]:
+            return sorted(h["url"][-3:] for h in search(archive, "yangın", **bounds))
+
+        # 20:50 UTC is 23:50 in Istanbul: between the two articles
+        for moment in ("2025-08-14T20:50:00Z", "2025-08-14T20:50Z", "2025-08-14T23:50:00+03:00",
+                       "2025-08-14T23:50", datetime(2025, 8, 14, 20, 50, tzinfo=UTC)):
+            assert urls(until=moment) == ["a-1"], moment
+            assert urls(since=moment) == ["b-2"], moment

@@ -74,7 +74,8 @@ def period_option(name: str, help_text: str) -> Callable[[F], F]:
         except QueryError:
             raise click.BadParameter(
                 f"{value!r} is not a day, month or year; write it as YYYY-MM-DD, YYYY-MM "
-                "or YYYY") from None
+                "or YYYY (or a moment, 2025-11-16T14:30, Istanbul time unless it ends with "
+                "an offset such as Z or +03:00)") from None
 
     return click.option(name, callback=check, metavar="YYYY[-MM[-DD]]", help=help_text)
 
