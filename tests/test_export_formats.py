@@ -371,3 +371,31 @@ def test_an_empty_output_name_is_a_usage_error(sample_db: Path) -> None:
 def test_excel_alone_and_with_format_csv_are_fine(sample_db: Path) -> None:
     assert export(sample_db, "--excel", "--format", "csv").startswith("\ufeffid;")
     assert export(sample_db, "--excel", "--delimiter", ";").startswith("\ufeffid;")
+
+
+def test_excel_csv_has_decimal_commas_and_no_formulas(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    with Archive(db) as archive:
+        archive.save_articles([
+            {"url": "https://ege.example/buz-1", "site": "ege", "title": "-20 derecede buz tuttu",
+             "body": "Kars'ta hava sıcaklığı gece eksi 20 dereceye düştü, göl buz tuttu.",
+             "published_at": "2025-01-14T08:00:00+03:00"},
+            {"url": "https://ege.example/hesap-2", "site": "ege", "title": "=1+1 İzmir",
+             "body": "@hibya hesabından yapılan paylaşım çok ilgi gördü ve konuşuldu.",
+             "published_at": "2025-01-14T09:00:00+03:00"}])
+        run = archive.start_run("ege")
+        archive.finish_run(run, status="finished", reason="2 new")
+    titles = run_cli("export", "--db", str(db), "--excel", "--columns", "title,body")
+    assert titles.returncode == 0, titles.stderr
+    table = list(csv.reader(io.StringIO(titles.stdout.lstrip("\ufeff"), newline=""),
+                            delimiter=";"))
+    assert table[1:] == [["'-20 derecede buz tuttu", table[1][1]],
+                         ["'=1+1 İzmir", "'@hibya hesabından yapılan paylaşım çok ilgi gördü "
+                          "ve konuşuldu."]]
+    runs = run_cli("export", "--db", str(db), "--excel", "--table", "runs")
+    assert runs.returncode == 0, runs.stderr
+    (row,) = csv.DictReader(io.StringIO(runs.stdout.lstrip("\ufeff"), newline=""),
+                            delimiter=";")
+    assert re.fullmatch(r"\d+,\d+|\d+", row["duration_seconds"]), row["duration_seconds"]
+    plain = run_cli("export", "--db", str(db), "--columns", "title")
+    assert plain.stdout.splitlines()[1:] == ["-20 derecede buz tuttu", "=1+1 İzmir"]
