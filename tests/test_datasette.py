@@ -303,3 +303,13 @@ def test_search_drops_lookalikes_as_the_cli_does(tmp_path: Path) -> None:
         rows = table_json(datasette, _search=q)["rows"]
         assert {row["url"].rsplit("/", 1)[1] for row in rows} == expected, q
         assert len(rows) == cli_count(tmp_path / "news.db", q)
+        # The README's SQL recipes count and list what the CLI does.
+        counted = get(datasette, "/news.json", _shape="array", sql=(
+            "select count(*) as n from articles where id in (select rowid from articles_fts "
+            "where articles_fts match newscrawler_match(:q)) and newscrawler_agrees(:q, "
+            "title, body)"), q=q).json()
+        listed = get(datasette, "/news.json", _shape="array", sql=(
+            "select a.id from json_each(newscrawler_search(:q)) as hit join articles a on "
+            "a.id = hit.value order by hit.key"), q=q).json()
+        assert counted == [{"n": len(rows)}], q
+        assert [r["id"] for r in listed] == cli_ids(tmp_path / "news.db", q), q

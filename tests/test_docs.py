@@ -49,3 +49,20 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert command is not None
     ci = (REPO / ".ci" / "run").read_text("utf-8")
     assert command.group() in ci.splitlines()  # CI runs exactly the README's command
+
+
+def test_the_python_examples_of_the_docs_print_what_they_say() -> None:
+    import doctest
+
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    examples = 0
+    for page in pages:
+        blocks = re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.S)
+        for n, block in enumerate(blocks):
+            test = doctest.DocTestParser().get_doctest(block, {}, f"{page.name}[{n}]",
+                                                       str(page), 0)
+            examples += len(test.examples)
+            runner.run(test)
+    assert examples >= 5
+    assert runner.summarize(verbose=False).failed == 0
