@@ -59,6 +59,9 @@ def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Out
     >>> crawl_outcome({"archive/inserted": 1, "archive/unchanged": 4},
     ...               "closespider_itemcount").reason.split("; ")[1].split(":")[0]
     '4 of the --max-articles limit went to unchanged articles'
+    >>> crawl_outcome({"discovery/skipped_known": 36, "fetch/errors/http_404": 1,
+    ...                "fetch/errors": 1}, "finished").reason
+    'nothing new to archive: 36 known article URLs skipped (--only-new)'
     >>> crawl_outcome({"archive/error": "cannot write news.db (disk full)"}).code
     74
     >>> crawl_outcome({"shutdown/signal": "SIGTERM"}, "shutdown")
@@ -110,6 +113,12 @@ def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Out
         return Outcome("blocked", exitcodes.BLOCKED,
                        f"nothing archived: the site refused us ({refused} answers 401 or 403 "
                        "Forbidden); retry later, or check the site in a browser")
+    known = get("discovery/skipped_known")
+    if known:
+        # --only-new left every article it found unfetched: the site answered, as a run
+        # without it would have said ("N unchanged"), whatever else failed on the way.
+        return Outcome("finished", exitcodes.OK, f"nothing new to archive: {known} known "
+                       "article URLs skipped (--only-new)")
     why = why_nothing(stats)
     if why:
         return Outcome("failed", exitcodes.FAILED, why)

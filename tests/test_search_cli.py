@@ -224,7 +224,7 @@ def test_since_and_until_take_a_year_or_a_month(
     args += ["--until", until] if until else []
     result = cli(db, *args)
     assert result.returncode == 0, result.stderr
-    assert {hit["published_at"][:10] for hit in json.loads(result.stdout)} == expected_days
+    assert {hit["published_date"] for hit in json.loads(result.stdout)} == expected_days
 
 
 @pytest.mark.parametrize("value", ["16.11.2025", "2025-13", "25", "2025-11-31", "yarın"])

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
+
+from archive.dates import date_columns, parse_time, utc
 
 __all__ = [
     "ARTICLE_COLUMNS",
@@ -72,49 +73,6 @@ RUN_COLUMNS = (
 
 #: Columns holding lists: JSON arrays in JSON Lines, JSON text in CSV and xlsx cells.
 LIST_COLUMNS = frozenset({"tags", "headlines", "provinces"})
-
-
-def _parse(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def utc(value: str | None) -> str:
-    """An ISO 8601 time with an offset as UTC ending in ``Z``; ``""`` without a known time.
-
-    >>> utc("2025-11-16T10:05:00+03:00")
-    '2025-11-16T07:05:00Z'
-    >>> utc("2025-11-16"), utc(None), utc("dün")
-    ('', '', '')
-    """
-    moment = _parse(value) if value and len(value) > 10 else None
-    if moment is None or moment.tzinfo is None:
-        return ""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def date_columns(prefix: str, value: str | None) -> dict[str, str]:
-    """``<prefix>_date`` (the day, whenever known), ``<prefix>_at`` (ISO 8601 with its
-    offset, only when the time is known) and ``<prefix>_at_utc`` (the same time in UTC).
-
-    >>> date_columns("published", "2025-11-16T10:05:30.5+03:00")
-    {'published_date': '2025-11-16', 'published_at': '2025-11-16T10:05:30+03:00', \
-'published_at_utc': '2025-11-16T07:05:30Z'}
-    >>> date_columns("published", "2025-11-16")
-    {'published_date': '2025-11-16', 'published_at': '', 'published_at_utc': ''}
-    """
-    day = at = ""
-    if value:
-        try:
-            day = date.fromisoformat(value[:10]).isoformat()
-        except ValueError:
-            day = ""
-        moment = _parse(value) if len(value) > 10 else None
-        if moment is not None and moment.tzinfo is not None:
-            day, at = moment.date().isoformat(), moment.isoformat(timespec="seconds")
-    return {f"{prefix}_date": day, f"{prefix}_at": at, f"{prefix}_at_utc": utc(value)}
 
 
 def _text(value: Any) -> str:
@@ -181,7 +139,7 @@ def _duration(run: dict[str, Any]) -> float | None:
     elapsed = run["stats"].get("elapsed_time_seconds")
     if isinstance(elapsed, int | float) and not isinstance(elapsed, bool) and run["finished_at"]:
         return round(float(elapsed), 1)
-    start, end = _parse(run["started_at"] or ""), _parse(run["finished_at"] or "")
+    start, end = parse_time(run["started_at"] or ""), parse_time(run["finished_at"] or "")
     if start is None or end is None or (start.tzinfo is None) != (end.tzinfo is None):
         return None
     return round((end - start).total_seconds(), 1)

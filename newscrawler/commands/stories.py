@@ -18,9 +18,11 @@ from newscrawler.commands.search import period_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: The columns ``--format csv`` writes: one row per copy of each story listed.
-CSV_FIELDS = ("story_id", "story_sites", "story_copies", "first_published_at", "site",
-              "published_at", "delay_minutes", "title", "url")
+#: The columns ``--format csv`` writes: one row per copy of each story listed (dates as
+#: ``export`` writes them: day, time when known, UTC).
+CSV_FIELDS = ("story_id", "story_sites", "story_copies", "first_published_date",
+              "first_published_at", "first_published_at_utc", "site", "published_date",
+              "published_at", "published_at_utc", "delay_minutes", "title", "url")
 
 
 def stories_options(func: F) -> F:
@@ -87,22 +89,37 @@ def _progress(done: int, total: int) -> None:
         click.echo(f"stories: {done:,}/{total:,} articles", err=True)
 
 
+def _dates(record: dict[str, Any], key: str) -> dict[str, Any]:
+    """``record`` with its ``<prefix>_at`` date as ``export`` writes it: three columns."""
+    from archive.dates import date_columns
+
+    out: dict[str, Any] = {}
+    for name, value in record.items():
+        if name == key:
+            out.update(date_columns(key.removesuffix("_at"), value))
+        else:
+            out[name] = value
+    return out
+
+
 def _json(story: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in story.items() if k != "copies_list"}
-    out["articles"] = story["copies_list"]
+    out = _dates({k: v for k, v in story.items() if k != "copies_list"}, "first_published_at")
+    out["articles"] = [_dates(copy, "published_at") for copy in story["copies_list"]]
     return out
 
 
 def _write_csv(found: list[dict[str, Any]], out: TextIO) -> None:
+    from archive.dates import date_columns
+
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for story in found:
+        first = date_columns("first_published", story["first_published_at"])
         for copy in story["copies_list"]:
             writer.writerow({
                 "story_id": story["id"], "story_sites": story["sites"],
-                "story_copies": story["copies"],
-                "first_published_at": story["first_published_at"] or "",
-                "site": copy["site"], "published_at": copy["published_at"] or "",
+                "story_copies": story["copies"], **first, "site": copy["site"],
+                **date_columns("published", copy["published_at"]),
                 "delay_minutes": "" if copy["delay_minutes"] is None else copy["delay_minutes"],
                 "title": copy["title"] or "", "url": copy["url"],
             })
