@@ -18,12 +18,14 @@ from lxml import etree
 from newscrawler.extract.blocks import Block, Link
 from newscrawler.extract.datelines import looks_like_dateline
 from newscrawler.extract.dom import (
+    BLOCK_TAGS,
     Element,
     absolute_url,
     class_id,
     collapse,
     is_hidden,
     text_content,
+    visible_text,
     word_pattern,
 )
 from newscrawler.extract.fold import fold_key
@@ -32,15 +34,6 @@ from newscrawler.extract.region import is_lead
 
 # --- data -------------------------------------------------------------------------------
 
-BLOCK_TAGS = frozenset(
-    {
-        "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog",
-        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-        "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol",
-        "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
-        "tr", "ul", "caption", "amp-ad", "amp-embed", "amp-carousel", "amp-iframe",
-    }
-)
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # Tags that head a link box (some sites put the box title in an <h1>).
 BOX_HEADING_TAGS = HEADING_TAGS | {"h1"}
@@ -384,7 +377,7 @@ class Walker:
         """Add an inline element's text (and its links) to ``run``."""
         tag = el.tag
         if tag == "a":
-            text = collapse(text_content(el))
+            text = collapse(visible_text(el))
             if text:
                 run.add(text)
                 url = self._href(el)
@@ -409,7 +402,7 @@ class Walker:
         """A link wrapping blocks (a teaser card): one link titled by its heading."""
         url = self._href(a)
         heading = next((h for h in a.iter(*HEADING_TAGS)), None)
-        title = collapse(text_content(heading if heading is not None else a))
+        title = collapse(visible_text(heading if heading is not None else a))
         if url and title and not is_prev_next(a, title):
             self._emit_links("", [Link(title, url)])
 
@@ -523,7 +516,7 @@ class Walker:
         by_url: dict[str, Link] = {}
         linked = 0
         for a in anchors:
-            text = collapse(text_content(a))
+            text = collapse(visible_text(a))
             url = self._href(a)
             if not text or url is None or is_prev_next(a, text):
                 continue
@@ -536,8 +529,8 @@ class Walker:
         if len(by_url) == 1:
             by_url = {u: _titled(link, el) for u, link in by_url.items()}
         heading_el = _heading_of(el)
-        heading = collapse(text_content(heading_el)) if heading_el is not None else ""
-        full = collapse(text_content(el))
+        heading = collapse(visible_text(heading_el)) if heading_el is not None else ""
+        full = collapse(visible_text(el))
         if not heading and loose:
             rest = full
             for link in by_url.values():
@@ -569,7 +562,7 @@ def _titled(link: Link, box: Element) -> Link:
     if not is_noise_line(link.title):
         return link
     heading = next((h for h in box.iter(*BOX_HEADING_TAGS)), None)
-    text = collapse(text_content(heading)) if heading is not None else ""
+    text = collapse(visible_text(heading)) if heading is not None else ""
     return Link(text, link.url) if text else link
 
 
