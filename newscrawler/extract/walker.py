@@ -117,6 +117,8 @@ PHOTO_CREDIT = re.compile(
     r"^(?:foto(?:ğraf|graf)?(?:lar)?|görsel|gorsel|kapak fotoğrafı|photo|image)\s*:\s*\S.{0,50}$",
     re.IGNORECASE,
 )
+# Stands for a single ``<br>`` in the text of a run (a NUL is never in a parsed page).
+LINE_BREAK = "\x00"
 MAX_AD_LABEL = 24  # characters of an ad placeholder text
 MAX_NOISE_LINE = 60  # characters of a button or photo-credit line
 MIN_LIST_LINKS = 3  # links that make a container a link list
@@ -181,6 +183,26 @@ def is_list_heading(text: str) -> bool:
     (True, False)
     """
     return _starts(fold_key(text), LIST_HEADINGS)
+
+
+def body_lines(raw: list[str]) -> tuple[str, ...]:
+    """The lines of a block parted by single ``<br>``s, collapsed, minus blank lines, ad
+    placeholders, buttons and photo credits, and a first line that is a dateline.
+
+    >>> body_lines(["16.11.2025 14:32", " Vali  geldi.", "", "REKLAM", "Fotoğraf: AA", "Bitti."])
+    ('Vali geldi.', 'Bitti.')
+    """
+    lines = [line for line in map(collapse, raw) if line and not _never_body(line)]
+    if len(lines) > 1 and len(lines[0]) <= MAX_HEADING and looks_like_dateline(
+            lines[0], max_words=2):
+        del lines[0]
+    return tuple(lines)
+
+
+def _never_body(line: str) -> bool:
+    """Whether a line is an ad placeholder, a button or a photo credit."""
+    return (len(line) <= MAX_AD_LABEL and fold_key(line) in AD_LABELS) or (
+        len(line) <= MAX_NOISE_LINE and is_noise_line(line))
 
 
 def is_prev_next(a: Element, text: str) -> bool:
@@ -357,7 +379,7 @@ class Walker:
                     self._flush(run)
                     run = _Run(kind)
                 else:
-                    run.add(" ")
+                    run.add(LINE_BREAK)
             elif tag in BLOCK_TAGS or _has_block_child(child):
                 brs = 0
                 self._flush(run)
@@ -393,7 +415,7 @@ class Walker:
         for child in el:
             if isinstance(child.tag, str):
                 if child.tag == "br":
-                    run.add(" ")
+                    run.add(LINE_BREAK)
                 else:
                     self._inline(child, run)
             run.add(child.tail)
@@ -419,7 +441,15 @@ class Walker:
     def _flush(self, run: _Run) -> None:
         if not run.parts:
             return
-        text = collapse("".join(run.parts))
+        joined = "".join(run.parts)
+        lines: tuple[str, ...] = ()
+        if LINE_BREAK in joined:
+            kept = body_lines(joined.split(LINE_BREAK))
+            if len(kept) > 1 and run.kind != "h":
+                lines = kept
+            text = " ".join(kept)
+        else:
+            text = collapse(joined)
         if not text:
             return
         if run.skipped and run.linked + run.skipped >= LINK_ONLY_SHARE * len(text):
@@ -445,7 +475,7 @@ class Walker:
             return
         if len(text) <= MAX_HEADING and looks_like_dateline(text, max_words=2):
             return
-        self.blocks.append(Block(run.kind, text, (), self.in_article))
+        self.blocks.append(Block(run.kind, text, (), self.in_article, lines))
 
     def _emit_links(self, heading: str, links: list[Link], single: bool = False) -> None:
         """Add a link list, titled by the heading just before it; furniture boxes are dropped.
