@@ -119,6 +119,19 @@ def test_br_inside_title_author_and_links_parts_words() -> None:
     assert [h["title"] for h in item.headlines] == HEADS
 
 
+@pytest.mark.parametrize("line", ["16.11.2025 14:32", "<b>Tarih:</b> 16.11.2025 14:32"])
+def test_bare_date_line_under_the_headline_is_the_date(line: str) -> None:
+    item = article(f"{line}<br><p>{P1}</p><p>{P2}</p>")
+    assert item.published_at == "2025-11-16T14:32:00+03:00"
+    assert "16.11.2025" not in item.body
+
+
+def test_bare_date_line_parted_by_double_br() -> None:
+    item = article(f"16.11.2025 14:32<br><br>{P1}<br><br>{P2}")
+    assert item.published_at == "2025-11-16T14:32:00+03:00"
+    assert item.paragraphs == [P1, P2]
+
+
 def test_seed_as_br_page_splits_as_its_dump() -> None:
     files = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
     if not files:
@@ -136,3 +149,4 @@ def test_seed_as_br_page_splits_as_its_dump() -> None:
     assert [(h["position"], h["title"]) for h in item.headlines] == [
         (h.position, h.title) for h in dump.split.headlines]
     assert len(item.headlines) == 19
+    assert item.published_at is not None and item.published_at.startswith("2025-11-16")
