@@ -560,7 +560,9 @@ class Walker:
             by_url = {u: _titled(link, el) for u, link in by_url.items()}
         heading_el = _heading_of(el)
         heading = collapse(visible_text(heading_el)) if heading_el is not None else ""
-        full = collapse(visible_text(el))
+        # Words parted as in the links' titles only where the rest is read (a related
+        # box, small); elsewhere only its length counts (a menu: the C serializer).
+        full = collapse(visible_text(el) if loose else text_content(el))
         if not heading and loose:
             rest = full
             for link in by_url.values():
