@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from newscrawler.extract.dom import Element, class_id, collapse, word_pattern
+from newscrawler.extract.dom import BLOCK_TAGS, Element, class_id, collapse, word_pattern
 from newscrawler.extract.metadata import Metadata
 from newscrawler.text.dates import DateCandidate
 
@@ -266,6 +266,37 @@ def _loose_line(el: Element | None, scope: Element) -> tuple[Element, str] | Non
     return best
 
 
+def _line_of(node: str) -> tuple[Element, str] | None:
+    """The parent and the text of the line a text node stands on among its siblings: from
+    the ``<br>`` or block element before it to the one after it.
+
+    >>> from newscrawler.extract.dom import parse_html
+    >>> div = parse_html("<div><h1>Başlık</h1><b>Tarih:</b> 16.11.2025<br><p>Metin</p></div>")
+    >>> _line_of(div.xpath("//b/following-sibling::text()")[0])[1]
+    'Tarih: 16.11.2025'
+    """
+    el = node.getparent()  # type: ignore[attr-defined]
+    if el is None:
+        return None
+    after = el if node.is_tail else None  # type: ignore[attr-defined]
+    parent = el.getparent() if after is not None else el
+    if parent is None:
+        return None
+    parts: list[str] = [] if after is not None else [parent.text or ""]
+    found = after is None
+    for child in parent:
+        if isinstance(child.tag, str) and (child.tag == "br" or child.tag in BLOCK_TAGS):
+            if found:
+                break
+            parts = []
+        elif isinstance(child.tag, str):
+            parts.append(spaced_text(child))
+        found = found or child is after
+        if child.tail:
+            parts.append(child.tail)
+    return parent, collapse(" ".join(parts))
+
+
 def _in_foreign_box(el: Element) -> bool:
     """Whether ``el`` sits in a list item with links, a link, a sidebar or a related box."""
     for parent in el.iterancestors():
@@ -353,6 +384,7 @@ class DateCollector:
                     holder = holder.getparent()
                 found = _loose_line(holder, scope)
                 if found is None:
+                    self._bare_line(node, marked)
                     continue
                 el, text = found
                 if el in marked or _in_foreign_box(el):
@@ -363,6 +395,21 @@ class DateCollector:
                     continue
                 marked.add(el)
                 self.add("byline", text)
+
+    def _bare_line(self, node: str, marked: set[Element]) -> None:
+        """A date line that is bare text in a wide box, parted by ``<br>``s or block
+        elements from the rest ("<h1>…</h1>16.11.2025 14:32<br>"): the walker drops
+        it from the body, so it is a byline."""
+        found = _line_of(node)
+        if found is None:
+            return
+        parent, text = found
+        if len(text) > MAX_LOOSE_LINE or not looks_like_dateline(text):
+            return
+        if parent in marked or _in_foreign_box(parent) or parent.tag in _NO_DATE_TAGS or any(
+                a in marked for a in parent.iterancestors()):
+            return
+        self.add("byline", text)
 
     def from_url(self, url: str) -> None:
         """Dates in the URL."""

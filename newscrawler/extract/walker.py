@@ -18,12 +18,14 @@ from lxml import etree
 from newscrawler.extract.blocks import Block, Link
 from newscrawler.extract.datelines import looks_like_dateline
 from newscrawler.extract.dom import (
+    BLOCK_TAGS,
     Element,
     absolute_url,
     class_id,
     collapse,
     is_hidden,
     text_content,
+    visible_text,
     word_pattern,
 )
 from newscrawler.extract.fold import fold_key
@@ -32,15 +34,6 @@ from newscrawler.extract.region import is_lead
 
 # --- data -------------------------------------------------------------------------------
 
-BLOCK_TAGS = frozenset(
-    {
-        "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog",
-        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-        "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol",
-        "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
-        "tr", "ul", "caption", "amp-ad", "amp-embed", "amp-carousel", "amp-iframe",
-    }
-)
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # Tags that head a link box (some sites put the box title in an <h1>).
 BOX_HEADING_TAGS = HEADING_TAGS | {"h1"}
@@ -124,6 +117,8 @@ PHOTO_CREDIT = re.compile(
     r"^(?:foto(?:ğraf|graf)?(?:lar)?|görsel|gorsel|kapak fotoğrafı|photo|image)\s*:\s*\S.{0,50}$",
     re.IGNORECASE,
 )
+# Stands for a single ``<br>`` in the text of a run (a NUL is never in a parsed page).
+LINE_BREAK = "\x00"
 MAX_AD_LABEL = 24  # characters of an ad placeholder text
 MAX_NOISE_LINE = 60  # characters of a button or photo-credit line
 MIN_LIST_LINKS = 3  # links that make a container a link list
@@ -188,6 +183,26 @@ def is_list_heading(text: str) -> bool:
     (True, False)
     """
     return _starts(fold_key(text), LIST_HEADINGS)
+
+
+def body_lines(raw: list[str]) -> tuple[str, ...]:
+    """The lines of a block parted by single ``<br>``s, collapsed, minus blank lines, ad
+    placeholders, buttons and photo credits, and a first line that is a dateline.
+
+    >>> body_lines(["16.11.2025 14:32", " Vali  geldi.", "", "REKLAM", "Fotoğraf: AA", "Bitti."])
+    ('Vali geldi.', 'Bitti.')
+    """
+    lines = [line for line in map(collapse, raw) if line and not _never_body(line)]
+    if len(lines) > 1 and len(lines[0]) <= MAX_HEADING and looks_like_dateline(
+            lines[0], max_words=2):
+        del lines[0]
+    return tuple(lines)
+
+
+def _never_body(line: str) -> bool:
+    """Whether a line is an ad placeholder, a button or a photo credit."""
+    return (len(line) <= MAX_AD_LABEL and fold_key(line) in AD_LABELS) or (
+        len(line) <= MAX_NOISE_LINE and is_noise_line(line))
 
 
 def is_prev_next(a: Element, text: str) -> bool:
@@ -364,7 +379,7 @@ class Walker:
                     self._flush(run)
                     run = _Run(kind)
                 else:
-                    run.add(" ")
+                    run.add(LINE_BREAK)
             elif tag in BLOCK_TAGS or _has_block_child(child):
                 brs = 0
                 self._flush(run)
@@ -384,7 +399,7 @@ class Walker:
         """Add an inline element's text (and its links) to ``run``."""
         tag = el.tag
         if tag == "a":
-            text = collapse(text_content(el))
+            text = collapse(visible_text(el))
             if text:
                 run.add(text)
                 url = self._href(el)
@@ -400,7 +415,7 @@ class Walker:
         for child in el:
             if isinstance(child.tag, str):
                 if child.tag == "br":
-                    run.add(" ")
+                    run.add(LINE_BREAK)
                 else:
                     self._inline(child, run)
             run.add(child.tail)
@@ -409,7 +424,7 @@ class Walker:
         """A link wrapping blocks (a teaser card): one link titled by its heading."""
         url = self._href(a)
         heading = next((h for h in a.iter(*HEADING_TAGS)), None)
-        title = collapse(text_content(heading if heading is not None else a))
+        title = collapse(visible_text(heading if heading is not None else a))
         if url and title and not is_prev_next(a, title):
             self._emit_links("", [Link(title, url)])
 
@@ -426,7 +441,15 @@ class Walker:
     def _flush(self, run: _Run) -> None:
         if not run.parts:
             return
-        text = collapse("".join(run.parts))
+        joined = "".join(run.parts)
+        lines: tuple[str, ...] = ()
+        if LINE_BREAK in joined:
+            kept = body_lines(joined.split(LINE_BREAK))
+            if len(kept) > 1 and run.kind != "h":
+                lines = kept
+            text = " ".join(kept)
+        else:
+            text = collapse(joined)
         if not text:
             return
         if run.skipped and run.linked + run.skipped >= LINK_ONLY_SHARE * len(text):
@@ -452,7 +475,7 @@ class Walker:
             return
         if len(text) <= MAX_HEADING and looks_like_dateline(text, max_words=2):
             return
-        self.blocks.append(Block(run.kind, text, (), self.in_article))
+        self.blocks.append(Block(run.kind, text, (), self.in_article, lines))
 
     def _emit_links(self, heading: str, links: list[Link], single: bool = False) -> None:
         """Add a link list, titled by the heading just before it; furniture boxes are dropped.
@@ -523,7 +546,7 @@ class Walker:
         by_url: dict[str, Link] = {}
         linked = 0
         for a in anchors:
-            text = collapse(text_content(a))
+            text = collapse(visible_text(a))
             url = self._href(a)
             if not text or url is None or is_prev_next(a, text):
                 continue
@@ -536,8 +559,10 @@ class Walker:
         if len(by_url) == 1:
             by_url = {u: _titled(link, el) for u, link in by_url.items()}
         heading_el = _heading_of(el)
-        heading = collapse(text_content(heading_el)) if heading_el is not None else ""
-        full = collapse(text_content(el))
+        heading = collapse(visible_text(heading_el)) if heading_el is not None else ""
+        # Words parted as in the links' titles only where the rest is read (a related
+        # box, small); elsewhere only its length counts (a menu: the C serializer).
+        full = collapse(visible_text(el) if loose else text_content(el))
         if not heading and loose:
             rest = full
             for link in by_url.values():
@@ -569,7 +594,7 @@ def _titled(link: Link, box: Element) -> Link:
     if not is_noise_line(link.title):
         return link
     heading = next((h for h in box.iter(*BOX_HEADING_TAGS)), None)
-    text = collapse(text_content(heading)) if heading is not None else ""
+    text = collapse(visible_text(heading)) if heading is not None else ""
     return Link(text, link.url) if text else link
 
 

@@ -28,6 +28,15 @@ def _remembered(text: str, turkish: bool) -> str:
     return clean_text(text, turkish=turkish)
 
 
+def _cleaned_lines(lines: tuple[str, ...], turkish: bool) -> tuple[str, ...]:
+    """Each line cleaned, blank ones dropped.
+
+    >>> _cleaned_lines(("İzmir&#39;de  yağmur", "\u200b", "Bitti."), True)
+    ("İzmir'de yağmur", 'Bitti.')
+    """
+    return tuple(line for line in (_cleaned(x, turkish) for x in lines) if line)
+
+
 def clean_item(item: ArticleItem) -> int:
     """Clean an item's text in place; return how many boilerplate blocks were dropped."""
     turkish = (item.language or "tr").lower().startswith("tr")
@@ -39,7 +48,13 @@ def clean_item(item: ArticleItem) -> int:
     kept: list[Block] = []
     dropped = 0
     for block in item.blocks:
-        text = _cleaned(block.text, turkish) if block.text else ""
+        lines: tuple[str, ...] = ()
+        if block.lines:
+            lines = _cleaned_lines(block.lines, turkish)
+            text = " ".join(lines)
+            lines = lines if len(lines) > 1 else ()
+        else:
+            text = _cleaned(block.text, turkish) if block.text else ""
         links = tuple(
             Link(title, link.url)
             for link in block.links
@@ -54,7 +69,7 @@ def clean_item(item: ArticleItem) -> int:
         if is_boilerplate(text):
             dropped += 1
             continue
-        kept.append(Block(block.kind, text, links, block.in_article))
+        kept.append(Block(block.kind, text, links, block.in_article, lines))
     item.blocks = kept
     return dropped
 

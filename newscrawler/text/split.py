@@ -19,9 +19,14 @@ Rules for blocks (``split_blocks``):
   are ignored. A known list heading written as its own paragraph right before the list
   ("<p><strong>Son Dakika</strong></p>" then one link per ``<p>``) is the list's, not body.
 * With no link list, a final run of ≥ ``MIN_HEADLINES`` short non-sentence body lines is
-  the list (titles without URLs), as in plain-text dumps.
-* The credit is the last body block when it is a credit line (``credit_lines``, compared
-  Turkish-aware and ignoring case, spacing and punctuation, or an agency pattern).
+  the list (titles without URLs), as in plain-text dumps. A block's lines parted by single
+  ``<br>``s (``Block.lines``) count one by one; such a line joins the list only when it is
+  shaped like a headline (``is_headline_shaped``), and such a line opens the list only
+  after a full stop, so a paragraph that wraps its prose with ``<br>``, or lists dates
+  after a colon, stays whole. Body lines of one block are joined again by a space.
+* The credit is the last body line when it is a credit line (``credit_lines``, compared
+  Turkish-aware and ignoring case, spacing and punctuation, or an agency pattern), even
+  when a ``<br>`` alone parts it from the last sentence.
 
 ``removed`` counts in-article blocks that did not become paragraphs.
 """
@@ -31,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from newscrawler.extract.blocks import Block, Link
 from newscrawler.extract.fold import fold_key
@@ -56,6 +62,8 @@ CREDIT_PATTERNS = (
 )
 _CREDIT_RE = re.compile(r"^(?:" + "|".join(CREDIT_PATTERNS) + r")$", re.IGNORECASE)
 _CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«(["
+MIN_SHAPED_WORDS = 3  # words of a headline split out of a paragraph
 _SENTENCE_END = (".", ":", ";")
 
 
@@ -125,6 +133,94 @@ def is_sentence(line: str) -> bool:
 def is_headline_line(line: str) -> bool:
     """Whether a plain line could be a headline: short and not ending like a sentence."""
     return 0 < len(line) < MAX_HEADLINE and not is_sentence(line)
+
+
+def is_headline_shaped(line: str) -> bool:
+    """Whether a line parted from its paragraph by a ``<br>`` reads as a headline: three
+    words or more, opening with a capital or a digit (a wrapped sentence goes on in
+    lower case).
+
+    >>> is_headline_shaped("Eskipazar’a yeni spor kompleksi yapılacak")
+    True
+    >>> is_headline_shaped("“Gençliğe Hitabe” sürprizi"), is_headline_shaped("kentte yeni iş")
+    (True, False)
+    """
+    first = line.lstrip(_OPENERS)[:1]
+    return (first.isupper() or first.isdigit()) and len(line.split()) >= MIN_SHAPED_WORDS
+
+
+class _Line(NamedTuple):
+    """One line of a body block: the block's index, the text, whether the block has more."""
+
+    block: int
+    text: str
+    parted: bool
+
+
+def _lines_of(blocks: Sequence[Block]) -> list[_Line]:
+    """The lines of the blocks in order, each with its block's index."""
+    return [_Line(i, line, bool(b.lines)) for i, b in enumerate(blocks) for line in b.text_lines()]
+
+
+def _rejoined(lines: Sequence[_Line]) -> list[str]:
+    """Paragraphs of body lines: the lines of one block joined again by a space.
+
+    >>> _rejoined([_Line(0, "Bir", True), _Line(0, "iki.", True), _Line(1, "Üç.", False)])
+    ['Bir iki.', 'Üç.']
+    """
+    out: list[str] = []
+    for k, line in enumerate(lines):
+        if k and lines[k - 1].block == line.block:
+            out[-1] += " " + line.text
+        else:
+            out.append(line.text)
+    return out
+
+
+def _listed(line: _Line) -> bool:
+    """Whether a body line could be an entry of a plain trailing list."""
+    return is_headline_line(line.text) and (not line.parted or is_headline_shaped(line.text))
+
+
+def ends_full_stop(line: str) -> bool:
+    """Whether a line ends with a full stop (closing quotes aside), not a colon or "...".
+
+    >>> ends_full_stop('“Devam edeceğiz” dedi.”'), ends_full_stop("Tur tarihleri:")
+    (True, False)
+    """
+    text = line.rstrip().rstrip(_CLOSERS).rstrip()
+    return text.endswith(".") and not text.endswith("...")
+
+
+def _may_open(lines: Sequence[_Line], start: int) -> bool:
+    """Whether a plain list may start at ``lines[start]``: a line parted from its
+    paragraph by a ``<br>`` only after a full stop (after "…dates:" the lines go on the
+    paragraph's own list)."""
+    return not lines[start].parted or ends_full_stop(lines[start - 1].text)
+
+
+def _line_run(lines: Sequence[_Line]) -> int:
+    """Index where the final run of headline-like lines starts (``len(lines)`` if none)."""
+    start = len(lines)
+    while start > 0 and _listed(lines[start - 1]):
+        start -= 1
+    while 0 < start < len(lines) and not _may_open(lines, start):
+        start += 1
+    if len(lines) - start < MIN_HEADLINES or start == 0:
+        return len(lines)
+    return start
+
+
+def _split_block_lines(
+    lines: Sequence[_Line], credit_lines: Sequence[str]
+) -> tuple[list[str], str | None, list[str]]:
+    """Body paragraphs, credit line and headline titles of the final body lines."""
+    texts = [line.text for line in lines]
+    credit_at = _credit_index(texts, credit_lines, strict=True)
+    if credit_at is not None:
+        return _rejoined(lines[:credit_at]), texts[credit_at], texts[credit_at + 1 :]
+    cut = _line_run(lines)
+    return _rejoined(lines[:cut]), None, texts[cut:]
 
 
 def _is_substantial(block: Block) -> bool:
@@ -201,10 +297,18 @@ def _is_list_label(block: Block) -> bool:
 
 
 def _take_credit(
-    paragraphs: list[str], credit_lines: Sequence[str]
+    paragraphs: list[str], credit_lines: Sequence[str], last: Block | None = None
 ) -> tuple[list[str], str | None]:
+    """The paragraphs less a final credit line, and that line: the last paragraph, or the
+    last line of ``last`` (the block of the last paragraph) that a ``<br>`` parts from it.
+
+    >>> _take_credit(["Bitti."], [], Block("p", "Bitti. (AA)", lines=("Bitti.", "(AA)")))
+    (['Bitti.'], '(AA)')
+    """
     if paragraphs and is_credit(paragraphs[-1], credit_lines):
         return paragraphs[:-1], paragraphs[-1].strip()
+    if paragraphs and last is not None and last.lines and is_credit(last.lines[-1], credit_lines):
+        return [*paragraphs[:-1], " ".join(last.lines[:-1])], last.lines[-1].strip()
     return paragraphs, None
 
 
@@ -236,13 +340,13 @@ def split_blocks(blocks: Sequence[Block], credit_lines: Sequence[str] = ()) -> S
     body = [blocks[i] for i in range(stop) if in_article[i] and blocks[i].kind in text_kinds]
     paragraphs = [b.text for b in body]
     if trailing is not None:
-        paragraphs, credit = _take_credit(paragraphs, credit_lines)
+        paragraphs, credit = _take_credit(paragraphs, credit_lines, body[-1] if body else None)
         headlines = _headlines(links)
     else:
         tail = len(body)
         while tail > 0 and body[tail - 1].kind == "p":
             tail -= 1
-        head, credit, titles = _split_lines(paragraphs[tail:], credit_lines, strict=True)
+        head, credit, titles = _split_block_lines(_lines_of(body[tail:]), credit_lines)
         paragraphs = paragraphs[:tail] + head
         if credit is None and not titles:
             paragraphs, credit = _take_credit(paragraphs, credit_lines)
