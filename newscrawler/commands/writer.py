@@ -40,11 +40,12 @@ def writer(db_path: str, timeout: float, redis_url: str, idle_exit: float | None
     The one process writing the archive of a distributed crawl (docs/scale.md): batched
     transactions, entries acknowledged only after the commit, safe to kill and restart.
     Exit codes: 0 stopped (SIGINT/SIGTERM after the current batch, or --idle-exit),
-    1 Redis unreachable, 74 the archive cannot be written.
+    1 Redis unreachable, 74 the archive cannot be written, 75 another writer is writing
+    from this Redis (one writer per Redis; a second archive needs its own Redis database).
     """
     from archive import Archive, ArchiveError
     from newscrawler.distributed.connection import RedisUnavailable, connect
-    from newscrawler.distributed.writer import Writer
+    from newscrawler.distributed.writer import Writer, WriterLocked
 
     stopping: list[int] = []
 
@@ -68,6 +69,9 @@ def writer(db_path: str, timeout: float, redis_url: str, idle_exit: float | None
     except RedisUnavailable as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exitcodes.FAILED)
+    except WriterLocked as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exitcodes.LOCKED)
     seconds = time.monotonic() - started
     a = stats.articles
     click.echo(f"writer: {stats.entries} entries in {seconds:.1f}s: {a['new']} new, "
