@@ -167,6 +167,7 @@ def test_a_second_writer_is_refused(redis_server: RedisServer, tmp_path: Path) -
     assert other.returncode == 75, other.stderr
     assert other.stderr.count("\n") == 1 and "Traceback" not in other.stderr
     assert "a.db" in other.stderr and "another Redis database" in other.stderr
+    assert not (tmp_path / "b.db").exists(), "a refused writer creates no archive"
     same = run_cli("writer", "--redis", redis_server.url, "--db", str(tmp_path / "a.db"),
                    "--name", "other", "--idle-exit", "1", timeout=60)
     assert same.returncode == 75 and "already writing" in same.stderr, same.stderr

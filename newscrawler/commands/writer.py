@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -44,8 +45,8 @@ def writer(db_path: str, timeout: float, redis_url: str, idle_exit: float | None
     from this Redis (one writer per Redis; a second archive needs its own Redis database).
     """
     from archive import Archive, ArchiveError
-    from newscrawler.distributed.connection import RedisUnavailable, connect
-    from newscrawler.distributed.writer import Writer, WriterLocked
+    from newscrawler.distributed.connection import RedisUnavailable, connect, retrying
+    from newscrawler.distributed.writer import Writer, WriterLock, WriterLocked
 
     stopping: list[int] = []
 
@@ -60,6 +61,9 @@ def writer(db_path: str, timeout: float, redis_url: str, idle_exit: float | None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--redis") from None
     try:
+        # Refused before the archive is opened: a refused writer creates no file.
+        retrying(WriterLock(server, name, str(Path(db_path))).claim, seconds=retry_seconds,
+                 what=f"Redis at {redis_url}")
         with Archive(db_path, create=True, timeout=timeout) as store:
             work = Writer(server, store, name=name, batch=batch, retry_seconds=retry_seconds)
             stats = work.run(idle_exit=idle_exit, stop=lambda: bool(stopping))
