@@ -200,10 +200,17 @@ def test_the_writer_holds_the_sites_archive_lock_while_it_writes_a_run(
         work.write(work.read(">"))
         with pytest.raises(RunLockedError):  # a local `crawl gen --db news.db` is refused
             RunLock(db, "gen").acquire()
+        work.run(idle_exit=0.1, stop=lambda: True)  # "killed" mid-run: its locks go
+        RunLock(db, "gen").acquire().release()
+        restarted = Writer(client, store, block_ms=100)
+        restarted.relock()  # takes the lock of the run it recorded again
+        with pytest.raises(RunLockedError):
+            RunLock(db, "gen").acquire()
         assert runlock.leave(client, run.id, "w", runlock.RunEnd("finished", None, "w"))
         post(client, "run_end", run.id, "gen", {"reason": "finished", "by": "w"})
-        work.write(work.read(">"))
+        restarted.write(restarted.read(">"))
         RunLock(db, "gen").acquire().release()  # free again once the run is recorded
+    assert [r[:2] for r in runs(db)] == [("gen", "failed")]  # recorded: it fetched nothing
 
 
 def test_a_distributed_run_meeting_a_local_crawl_is_refused(

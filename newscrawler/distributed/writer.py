@@ -210,6 +210,7 @@ class Writer:
         self._redis(self.lock.claim, "Redis (writer lock)")
         try:
             self.ensure_group()
+            self._redis(self.relock, "Redis (runs)")
             self.recover()
             last = time.monotonic()
             while not (stop and stop()):
@@ -357,6 +358,26 @@ class Writer:
         run_id = self.store.start_run(site, pid=0)
         self._redis(lambda: self.server.hset(keys.WRITER_RUNS, run, run_id))
         self.runs[run] = run_id
+
+    def relock(self) -> None:
+        """A restarted writer takes again the archive's run lock of each run in progress
+        whose start it recorded (the start entry was acknowledged before the restart)."""
+        for key in self.server.scan_iter(match=f"{keys.PREFIX}:*:run", count=100,
+                                         _type="STRING"):
+            site = _text(key)[len(keys.PREFIX) + 1:-len(":run")]
+            run = runlock.current(self.server, site)
+            if run is None or run.id in self.locks or runlock.ended(self.server, run.id):
+                continue
+            if self.server.hget(keys.WRITER_RUNS, run.id) is None:
+                continue  # its start is still in the stream: _start_run takes the lock
+            lock = RunLock(self.store.path, site, advice="")
+            try:
+                lock.acquire()
+            except RunLockError as exc:  # a local crawl started while no writer ran
+                logger.warning("run %s of %s written without the archive's run lock: %s",
+                               run.id, site, exc)
+                continue
+            self.locks[run.id] = (site, lock)
 
     def _refuse(self, run: int, site: str, held: str) -> None:
         """A local crawl holds the site's lock: record the run refused, stop its workers."""
