@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -40,11 +41,12 @@ def writer(db_path: str, timeout: float, redis_url: str, idle_exit: float | None
     The one process writing the archive of a distributed crawl (docs/scale.md): batched
     transactions, entries acknowledged only after the commit, safe to kill and restart.
     Exit codes: 0 stopped (SIGINT/SIGTERM after the current batch, or --idle-exit),
-    1 Redis unreachable, 74 the archive cannot be written.
+    1 Redis unreachable, 74 the archive cannot be written, 75 another writer is writing
+    from this Redis (one writer per Redis; a second archive needs its own Redis database).
     """
     from archive import Archive, ArchiveError
-    from newscrawler.distributed.connection import RedisUnavailable, connect
-    from newscrawler.distributed.writer import Writer
+    from newscrawler.distributed.connection import RedisUnavailable, connect, retrying
+    from newscrawler.distributed.writer import Writer, WriterLock, WriterLocked
 
     stopping: list[int] = []
 
@@ -59,6 +61,9 @@ def writer(db_path: str, timeout: float, redis_url: str, idle_exit: float | None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--redis") from None
     try:
+        # Refused before the archive is opened: a refused writer creates no file.
+        retrying(WriterLock(server, name, str(Path(db_path))).claim, seconds=retry_seconds,
+                 what=f"Redis at {redis_url}")
         with Archive(db_path, create=True, timeout=timeout) as store:
             work = Writer(server, store, name=name, batch=batch, retry_seconds=retry_seconds)
             stats = work.run(idle_exit=idle_exit, stop=lambda: bool(stopping))
@@ -68,6 +73,9 @@ def writer(db_path: str, timeout: float, redis_url: str, idle_exit: float | None
     except RedisUnavailable as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exitcodes.FAILED)
+    except WriterLocked as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exitcodes.LOCKED)
     seconds = time.monotonic() - started
     a = stats.articles
     click.echo(f"writer: {stats.entries} entries in {seconds:.1f}s: {a['new']} new, "

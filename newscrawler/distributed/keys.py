@@ -57,8 +57,20 @@ def run_stats(run: int | str) -> str:
 
 
 def run_ended(run: int | str) -> str:
-    """Set once by the first worker that saw the run's frontier drained."""
+    """Set once by the worker (or writer) that ended the run: JSON of how it ended
+    (``reason``, ``signal``, ``worker``)."""
     return f"{PREFIX}:run:{run}:ended"
+
+
+def run_members(run: int | str) -> str:
+    """The workers that entered the run and have not left it (a set): the last to leave
+    ends the run."""
+    return f"{PREFIX}:run:{run}:members"
+
+
+#: String: JSON of the archive writer holding Redis (one writer per Redis), with a TTL
+#: its heartbeat refreshes.
+WRITER_LOCK = f"{PREFIX}:writer:lock"
 
 
 def run_seeded(run: int | str) -> str:

@@ -7,6 +7,15 @@ start. Starting a run while one is in progress is refused (:class:`RunInProgress
 75 like the local run lock of ``newscrawler.runlock``); joining needs a run in progress.
 Starting clears the site's frontier (queue, duplicate filter, worker registry) left by an
 earlier run.
+
+A run ends once, recorded by :func:`leave` in the key ``run_ended`` with how it ended
+(:class:`RunEnd`): each worker enters the run's member set when it opens (:func:`enter`,
+refused once the run has ended) and leaves it when it closes. The last worker to leave
+(members whose heartbeat expired do not count) ends the run with its own close reason;
+a worker whose reason ends the run for everyone (the frontier drained, the site blocked
+or rate-limited us) ends it at once, and the other workers close with that reason.
+Both happen in one Lua script, so two workers leaving together cannot both end the run,
+or neither.
 """
 
 from __future__ import annotations
@@ -47,6 +56,85 @@ class Run:
         """The lock's value."""
         return json.dumps({"id": self.id, "site": self.site, "started": self.started,
                            "starter": self.starter})
+
+
+#: Close reasons of one worker that end the run for all its workers (the site refuses us:
+#: the others would be refused too). ``finished`` ends it only when the frontier drained.
+RUN_ENDING = ("blocked", "rate_limited", "run_locked")
+
+#: Enter the run unless it has ended: KEYS members, ended, alive; ARGV worker, alive ms.
+_ENTER = """
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], 604800)
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
+return 1
+"""
+#: Leave the run; end it (1) when forced or when no member with a live heartbeat is left.
+#: KEYS members, ended; ARGV worker, force, end JSON, alive key prefix, alive key suffix.
+_LEAVE = """
+redis.call('SREM', KEYS[1], ARGV[1])
+for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[4] .. w .. ARGV[5]) == 0 then redis.call('SREM', KEYS[1], w) end
+end
+if ARGV[2] == '1' or redis.call('SCARD', KEYS[1]) == 0 then
+  if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'EX', 604800) then return 1 end
+end
+return 0
+"""
+
+
+@dataclass(frozen=True)
+class RunEnd:
+    """How a run ended: the close reason of the worker that ended it (Scrapy's, or
+    ``run_locked`` from the writer), the signal that stopped it, and who ended it."""
+
+    reason: str
+    signal: str | None = None
+    by: str = ""
+
+    def to_json(self) -> str:
+        """The value of the ``run_ended`` key and the data of the ``run_end`` entry."""
+        return json.dumps({"reason": self.reason, "signal": self.signal, "by": self.by})
+
+    @classmethod
+    def from_json(cls, raw: bytes | str | None) -> RunEnd:
+        """Read it back (``1``, as runs ended before this format, is a drained run)."""
+        try:
+            data = json.loads(raw or "{}")
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        return cls(str(data.get("reason") or "finished"), data.get("signal") or None,
+                   str(data.get("by") or ""))
+
+
+def enter(server: redis.Redis, run_id: int, worker: str, *, alive_ttl: float) -> bool:
+    """Count ``worker`` among the run's members; False when the run has already ended."""
+    script = server.register_script(_ENTER)
+    return bool(script(keys=[keys.run_members(run_id), keys.run_ended(run_id),
+                             keys.alive(worker)],
+                       args=[worker, max(1000, int(alive_ttl * 1000))]))
+
+
+def leave(server: redis.Redis, run_id: int, worker: str, end: RunEnd, *,
+          force: bool = False) -> bool:
+    """``worker`` leaves the run; True when this ended it (record ``end``, post ``run_end``).
+
+    The run ends when ``force`` (a reason that ends it for all) or when no member whose
+    heartbeat is alive is left; only the first caller to end it gets True.
+    """
+    prefix, _, suffix = keys.alive("{}").partition("{}")
+    script = server.register_script(_LEAVE)
+    return bool(script(keys=[keys.run_members(run_id), keys.run_ended(run_id)],
+                       args=[worker, "1" if force else "0", end.to_json(), prefix, suffix]))
+
+
+def ended(server: redis.Redis, run_id: int) -> RunEnd | None:
+    """How the run ended, or None while it has not."""
+    raw = server.get(keys.run_ended(run_id))
+    return None if raw is None else RunEnd.from_json(raw)
 
 
 def current(server: redis.Redis, site: str) -> Run | None:
@@ -102,9 +190,11 @@ def refresh(server: redis.Redis, run: Run, *, ttl: float = DEFAULT_TTL) -> bool:
     return bool(server.pexpire(keys.run_lock(run.site), int(ttl * 1000)))
 
 
-def mark_ended(server: redis.Redis, run: Run) -> bool:
-    """Mark the run ended; True for the first caller only."""
-    return bool(server.set(keys.run_ended(run.id), "1", nx=True, ex=7 * 86400))
+def mark_ended(server: redis.Redis, run: Run, end: RunEnd | None = None) -> bool:
+    """Mark the run ended (``end``: how; a drained run by default); True for the first
+    caller only."""
+    value = (end or RunEnd("finished")).to_json()
+    return bool(server.set(keys.run_ended(run.id), value, nx=True, ex=7 * 86400))
 
 
 def release(server: redis.Redis, run: Run) -> None:

@@ -6,9 +6,13 @@ requests of workers whose heartbeat expired. When Scrapy has nothing left to do 
 it asks Redis: while the run's frontier holds anything (queued, or in flight on any
 worker) the worker stays (``DontCloseSpider``) and polls; once the frontier has been empty
 for ``NEWSCRAWLER_DRAIN_GRACE`` seconds it closes (``finished``). At its end it adds its
-stats to the run's and posts ``worker_done``; the first worker to finish a drained run
-posts ``run_end`` and releases the run lock. A worker stopped by a signal puts what it
-held back on the queue for the others.
+stats to the run's, posts ``worker_done`` and leaves the run (:func:`.runlock.leave`). The
+worker that ends the run posts ``run_end`` with its close reason and signal (the writer
+records the run's outcome from them) and releases the run lock: the first to see the
+frontier drained, one the site blocked or rate-limited (the run ends for all: the others
+close with that reason at their next heartbeat), or else the last worker to leave (a
+run whose workers all reached ``--max-articles`` or were stopped by a signal). A worker
+stopped by a signal puts what it held back on the queue for the others.
 
 Settings: ``REDIS_URL``, ``NEWSCRAWLER_RUN_ID``, ``NEWSCRAWLER_HEARTBEAT``,
 ``NEWSCRAWLER_HEARTBEAT_TTL``, ``NEWSCRAWLER_DRAIN_GRACE``. Stats:
@@ -17,6 +21,7 @@ Settings: ``REDIS_URL``, ``NEWSCRAWLER_RUN_ID``, ``NEWSCRAWLER_HEARTBEAT``,
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -24,7 +29,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from twisted.internet import task
 
 from newscrawler.distributed import keys, runlock
@@ -32,6 +37,7 @@ from newscrawler.distributed.connection import TRANSIENT, configure, connect, re
 from newscrawler.distributed.dates import SharedDates
 from newscrawler.distributed.outbox import post
 from newscrawler.distributed.scheduler import DistributedScheduler
+from newscrawler.outcome import SIGNAL_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +57,7 @@ class WorkerExtension:
         self.timer: task.LoopingCall | None = None
         self.empty_since: float | None = None
         self.drained = False
+        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WorkerExtension:
@@ -73,10 +80,25 @@ class WorkerExtension:
         scheduler = getattr(slot, "scheduler", None)
         return scheduler if isinstance(scheduler, DistributedScheduler) else None
 
+    @property
+    def worker(self) -> str:
+        """This worker's id (the scheduler's)."""
+        scheduler = self.scheduler
+        return scheduler.worker if scheduler is not None else \
+            str(self.crawler.settings.get("NEWSCRAWLER_WORKER_ID") or "worker")
+
     def spider_opened(self, spider: Any) -> None:
         self.run = runlock.Run(self.run_id, spider.name, time.time(), "")
         if hasattr(spider, "_dates"):  # feed/sitemap dates travel to whichever worker fetches
             spider._dates = SharedDates(self.server, spider.name)
+        entered = retrying(lambda: runlock.enter(self.server, self.run_id, self.worker,
+                                                 alive_ttl=self.ttl), what="Redis (run)")
+        if not entered:  # joined as the last worker left: nothing to do
+            end = retrying(lambda: runlock.ended(self.server, self.run_id))
+            self.drained = self.closing = True
+            logger.warning("run %s of %s ended (%s) before this worker joined it", self.run_id,
+                           spider.name, end.reason if end else "?")
+            raise CloseSpider(end.reason if end else "finished")
         self.timer = task.LoopingCall(self.beat)
         self.timer.start(self.interval, now=True)
 
@@ -99,6 +121,25 @@ class WorkerExtension:
         if moved:
             logger.warning("requeued %d requests of workers that stopped beating", moved)
             self._count("distributed/requeued", moved)
+        self._close_if_ended()
+
+    def _close_if_ended(self) -> None:
+        """Close this worker when another one ended the run (the site blocked us, ...)."""
+        if self.closing:
+            return
+        try:
+            end = runlock.ended(self.server, self.run_id)
+        except TRANSIENT:
+            return
+        engine = self.crawler.engine
+        if end is None or engine is None:
+            return
+        from scrapy.utils.defer import deferred_from_coro
+
+        self.drained = self.closing = True
+        logger.warning("run %s ended (%s, by worker %s): closing this worker", self.run_id,
+                       end.reason, end.by or "?")
+        deferred_from_coro(engine.close_spider_async(reason=end.reason))
 
     def spider_idle(self, spider: Any) -> None:
         """Stay while the run's frontier holds anything; close after the grace period."""
@@ -119,9 +160,12 @@ class WorkerExtension:
         live, queued, held = retrying(frontier, what="Redis (frontier)")
         current = retrying(lambda: runlock.current(self.server, spider.name))
         if current is None or current.id != self.run_id:
-            if retrying(lambda: self.server.exists(keys.run_ended(self.run_id))):
-                self.drained = True
-                return  # another worker ended the run: close now
+            end = retrying(lambda: runlock.ended(self.server, self.run_id))
+            if end is not None:  # another worker ended the run: close now, with its reason
+                self.drained = self.closing = True
+                if end.reason == "finished":
+                    return
+                raise CloseSpider(end.reason)
         if live and queued == 0 and held == 0:
             now = time.monotonic()
             self.empty_since = self.empty_since or now
@@ -142,7 +186,9 @@ class WorkerExtension:
             nextcall.schedule(min(0.5, self.interval))
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        """Hand back what is held, add this worker's stats to the run's, end a drained run."""
+        """Hand back what is held, add this worker's stats to the run's, leave the run, and
+        end it when this worker is the one to (see the module's docstring)."""
+        self.closing = True
         if self.timer is not None and self.timer.running:
             self.timer.stop()
         scheduler = self.scheduler
@@ -165,15 +211,26 @@ class WorkerExtension:
 
         try:
             retrying(finish, what="Redis (worker end)")
-            worker = scheduler.worker if scheduler is not None else "?"
+            worker = self.worker
             post(self.server, "worker_done", self.run_id, site,
                  {"worker": worker, "reason": reason})
-            if self.drained and self.run is not None:
-                if runlock.mark_ended(self.server, self.run):
-                    post(self.server, "run_end", self.run_id, site, {"reason": reason})
-                runlock.release(self.server, self.run)  # after run_end: the writer waits
+            if self.run is not None:
+                self._leave(worker, reason, stats)
         except Exception as exc:  # the worker's own result stands; say why the run's did not
             logger.error("could not report the end of this worker to Redis: %s", exc)
+
+    def _leave(self, worker: str, reason: str, stats: dict[str, Any]) -> None:
+        """Leave the run; if this ends it, post ``run_end`` and release the run lock."""
+        assert self.run is not None
+        run = self.run
+        signame = stats.get(SIGNAL_STAT)
+        end = runlock.RunEnd(reason, str(signame) if signame else None, worker)
+        force = (self.drained and reason == "finished") or reason in runlock.RUN_ENDING
+        if retrying(lambda: runlock.leave(self.server, run.id, worker, end, force=force),
+                    what="Redis (run end)"):
+            post(self.server, "run_end", run.id, run.site, json.loads(end.to_json()))
+            retrying(lambda: runlock.release(self.server, run))  # after run_end: the writer waits
+            logger.info("this worker ended run %s of %s (%s)", run.id, run.site, reason)
 
     def _count(self, key: str, n: int = 1) -> None:
         if self.crawler.stats is not None:
