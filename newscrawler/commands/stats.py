@@ -44,7 +44,7 @@ def run_outcome(run: dict[str, Any]) -> tuple[str, str | None]:
 
     >>> run_outcome({"status": "finished", "reason": None, "stats": {
     ...     "finish_reason": "finished", "downloader/response_count": 2,
-    ...     "discovery/skipped_known": 2}})
+    ...     "discovery/feed_older_than_since": 2}})
     ('finished', "nothing new to archive (from the run's stats)")
     >>> run_outcome({"status": "blocked", "reason": "site blocked us", "stats": {}})
     ('blocked', 'site blocked us')
