@@ -959,12 +959,12 @@ class Archive:
             stats = {}
         stats = {**(stats if isinstance(stats, dict) else {}), **counts,
                  "archive/recounted": True}
+        held = (f"the archive holds from it {counts['archive/inserted']} new, "
+                f"{counts['archive/updated']} updated, {counts['archive/unchanged']} unchanged "
+                f"articles, the last fetched at {last}" if last else
+                "the archive holds no article from it (its end is unknown)")
         reason = ("the crawl process ended without recording its end (killed hard, or the "
-                  "machine stopped); the archive holds from it "
-                  f"{counts['archive/inserted']} new, {counts['archive/updated']} updated, "
-                  f"{counts['archive/unchanged']} unchanged articles, "
-                  + (f"the last fetched at {last}" if last else "none")
-                  + "; pages not yet written when it died were lost")
+                  f"machine stopped); {held}; pages not yet written when it died were lost")
         self.conn.execute(
             "UPDATE crawl_runs SET status = 'killed', finished_at = ?, stats = ?, "
             "reason = coalesce(reason, ?) WHERE id = ?",

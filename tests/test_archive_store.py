@@ -481,6 +481,7 @@ def test_a_stale_run_is_recorded_with_what_the_archive_holds_of_it(
         "stopped); the archive holds from it 2 new, 1 updated, 1 unchanged articles, the "
         f"last fetched at {at('09:00:09')}; pages not yet written when it died were lost")
     assert got[quiet]["finished_at"] is None  # unknown: it left nothing to tell
+    assert "the archive holds no article from it (its end is unknown)" in got[quiet]["reason"]
     assert json.loads(got[quiet]["stats"])["archive/inserted"] == 0
     from archive.export import iter_runs, run_records
 
