@@ -242,8 +242,13 @@ _CRAWL_RUNS = TableDoc(
         "id": ColumnDoc("INTEGER", "Run id.", "57"),
         "site": ColumnDoc("TEXT", "Site profile name.", "hibya"),
         "started_at": ColumnDoc("TEXT", "Start time, UTC.", "2025-11-16T11:40:00+00:00"),
-        "finished_at": ColumnDoc("TEXT", "End time, UTC.", "2025-11-16T11:52:31+00:00",
-                                 "the run is still `running`"),
+        "finished_at": ColumnDoc("TEXT", "End time, UTC. For a run killed so hard it could "
+                                 "not record its end (marked `killed` by the next crawl of the "
+                                 "site): the fetch time of the last article it archived, so "
+                                 "the run lasted at least until then.",
+                                 "2025-11-16T11:52:31+00:00",
+                                 "the run is still `running`, or it was killed hard before it "
+                                 "archived anything (its end is unknown)"),
         "status": ColumnDoc(
             "TEXT",
             f"One of {_quoted(RUN_STATUSES)}: `running` until it ends; `finished`; `failed` "
@@ -254,7 +259,11 @@ _CRAWL_RUNS = TableDoc(
         ),
         "pid": ColumnDoc("INTEGER", "Process id of the crawl.", "4121", "not recorded"),
         "stats": ColumnDoc("TEXT", "JSON object of the crawler's counters (`item_scraped_count`, "
-                           "`dates/missing`, `dedupe/dropped`, ...).",
+                           "`dates/missing`, `dedupe/dropped`, ...). A run killed so hard it "
+                           "could not record its end has only what the archive holds of it, "
+                           "counted by the next crawl of the site: `archive/inserted`, "
+                           "`archive/updated`, `archive/unchanged` (kept ones included), and "
+                           "`archive/recounted: true`.",
                            '{"item_scraped_count": 42, "dates/missing": 1}',
                            "only for runs written by hand"),
         "reason": ColumnDoc("TEXT", "One line: why the run ended as it did.",
@@ -490,7 +499,8 @@ EXPORTS: dict[str, TableDoc] = {
         "One row per crawl run, its counters taken out of `stats` (0 when not counted). "
         + _EXPORT_RULES,
         {
-            "duration_seconds": ColumnDoc("FLOAT", "How long the run took.", "751.3",
+            "duration_seconds": ColumnDoc("FLOAT", "How long the run took (a run killed hard: "
+                                          "until the last article it archived).", "751.3",
                                           "the run is still `running`, or its times are "
                                           "unknown"),
             "requests": ColumnDoc("INTEGER", "Requests sent (`downloader/request_count`).",

@@ -943,13 +943,68 @@ class Archive:
                         stale.append(run_id)
                 elif pid is not None and not _alive(pid):
                     stale.append(run_id)
-            self.conn.executemany(
-                "UPDATE crawl_runs SET status = 'killed', finished_at = ?, "
-                "reason = coalesce(reason, 'the crawl process ended without recording its end "
-                "(killed hard, or the machine stopped)') WHERE id = ?",
-                [(_now(), run_id) for run_id in stale],
-            )
+            for run_id in stale:
+                self._record_stale(run_id)
         return stale
+
+    def _record_stale(self, run_id: int) -> None:
+        """Mark one stale run ``killed``, with what the archive holds of it (``_recount_run``)."""
+        site, started, stats_json = self.conn.execute(
+            "SELECT site, started_at, stats FROM crawl_runs WHERE id = ?", (run_id,)
+        ).fetchone()
+        counts, last = self._recount_run(run_id, site, started)
+        try:
+            stats = json.loads(stats_json or "{}")
+        except ValueError:
+            stats = {}
+        stats = {**(stats if isinstance(stats, dict) else {}), **counts,
+                 "archive/recounted": True}
+        held = (f"the archive holds from it {counts['archive/inserted']} new, "
+                f"{counts['archive/updated']} updated, {counts['archive/unchanged']} unchanged "
+                f"articles, the last fetched at {last}" if last else
+                "the archive holds no article from it (its end is unknown)")
+        reason = ("the crawl process ended without recording its end (killed hard, or the "
+                  f"machine stopped); {held}; pages not yet written when it died were lost")
+        self.conn.execute(
+            "UPDATE crawl_runs SET status = 'killed', finished_at = ?, stats = ?, "
+            "reason = coalesce(reason, ?) WHERE id = ?",
+            (last, json.dumps(stats, ensure_ascii=False, default=str), reason, run_id),
+        )
+
+    def _recount_run(self, run_id: int, site: str | None, started_at: str | None
+                    ) -> tuple[dict[str, int], str | None]:
+        """What the archive holds from a run that could not record its end: its counts
+        (``archive/inserted``, ``archive/updated``, ``archive/unchanged``, kept ones counted
+        unchanged) and the fetch time of the last article it archived (None: none).
+
+        A run's articles are the site's fetched from its start until the next run of the
+        site started: runs of a site do not overlap (the run lock), and an article's
+        ``first_seen_at``, ``last_seen_at`` and its revisions' ``replaced_at`` are fetch times.
+        """
+        zero = {"archive/inserted": 0, "archive/updated": 0, "archive/unchanged": 0}
+        if not site or not started_at:
+            return zero, None
+        (end,) = self.conn.execute(
+            "SELECT min(started_at) FROM crawl_runs WHERE site = ? AND id > ?", (site, run_id)
+        ).fetchone()
+        end = end or "9999"  # ISO times sort as text
+        window = (started_at, end)
+        (new,) = self.conn.execute(
+            "SELECT count(*) FROM articles WHERE site = ? AND first_seen_at >= ? "
+            "AND first_seen_at < ?", (site, *window)).fetchone()
+        (updated,) = self.conn.execute(
+            "SELECT count(DISTINCT r.article_id) FROM revisions r JOIN articles a "
+            "ON a.id = r.article_id WHERE a.site = ? AND r.replaced_at >= ? "
+            "AND r.replaced_at < ?", (site, *window)).fetchone()
+        unchanged, last = self.conn.execute(
+            "SELECT coalesce(sum(a.first_seen_at < ?1 AND NOT EXISTS ("
+            "  SELECT 1 FROM revisions r WHERE r.article_id = a.id AND r.replaced_at >= ?1 "
+            "  AND r.replaced_at < ?2)), 0), max(a.last_seen_at) "
+            "FROM articles a WHERE a.site = ?3 AND a.last_seen_at >= ?1 AND a.last_seen_at < ?2",
+            (*window, site)).fetchone()
+        counts = {"archive/inserted": new, "archive/updated": updated,
+                  "archive/unchanged": unchanged}
+        return counts, last
 
     # -- statistics -----------------------------------------------------------------
 

@@ -228,6 +228,10 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0.0
 # Requests wait in the scheduler pickled (~180 bytes each, not ~1.7 KB live): a 20,000-entry
 # sitemap's requests take 4 MB instead of 34 MB (newscrawler/scheduler_queue.py).
+# Scrapy's scheduler, except that a JOBDIR left by a crawl killed before it could save its queue
+# (SIGKILL: its URLs are all "seen", its queue lost) is emptied and the crawl runs in full,
+# counted in jobdir/queue_lost (newscrawler/jobdir.py).
+SCHEDULER = "newscrawler.jobdir.JobdirScheduler"
 SCHEDULER_MEMORY_QUEUE = "newscrawler.scheduler_queue.CompactLifoQueue"
 # Requests seen are kept as 8-byte keys, not 20-byte fingerprints in a set: ~1.3 MB instead of
 # ~3 MB at 20,000 requests; with a JOBDIR, Scrapy's own filter and file (newscrawler/dupefilter.py).

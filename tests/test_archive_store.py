@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -443,6 +444,51 @@ def test_stale_runs_of_a_locked_site_ignore_pids(archive: Archive) -> None:
     assert archive.mark_stale_runs("hibya") == [mine]
     got = {r["id"]: (r["status"], bool(r["reason"])) for r in rows(archive, "crawl_runs")}
     assert got == {mine: ("killed", True), other: ("running", False)}
+
+
+def test_a_stale_run_is_recorded_with_what_the_archive_holds_of_it(
+        archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run killed hard: its end is its last archived fetch (not when the next crawl came),
+    its counts those of its articles in the archive (not zero)."""
+    def at(time: str) -> str:
+        return f"2025-11-16T{time}+00:00"
+
+    def article(url: str, body: str, time: str, site: str = "hibya") -> dict[str, Any]:
+        return {"url": f"https://example.org/{url}", "site": site, "title": url.upper(),
+                "body": body, "fetched_at": at(time)}
+
+    archive.save_articles([article("a", "Eski metin.", "08:00:00"),
+                           article("b", "Aynı metin.", "08:00:00"),
+                           article("c", "Hiç görülmedi.", "08:00:00")])
+    monkeypatch.setattr("archive.store._now", lambda: at("09:00:00"))
+    killed = archive.start_run("hibya", pid=1)
+    archive.save_articles([article("a", "Yeni metin.", "09:00:05"),
+                           article("b", "Aynı metin.", "09:00:06"),
+                           article("d", "Yeni haber.", "09:00:07"),
+                           article("e", "Yeni haber iki.", "09:00:09"),
+                           article("x", "Başka site.", "09:00:30", site="ege")])
+    monkeypatch.setattr("archive.store._now", lambda: at("10:00:00"))
+    quiet = archive.start_run("hibya", pid=1)  # killed before it archived anything
+    monkeypatch.setattr("archive.store._now", lambda: at("15:00:00"))  # the next cron run
+    assert archive.mark_stale_runs("hibya") == [killed, quiet]
+    got = {r["id"]: r for r in rows(archive, "crawl_runs")}
+    assert got[killed]["finished_at"] == at("09:00:09")  # not 15:00, the next run's start
+    assert json.loads(got[killed]["stats"]) == {
+        "archive/inserted": 2, "archive/updated": 1, "archive/unchanged": 1,
+        "archive/recounted": True}
+    assert got[killed]["reason"] == (
+        "the crawl process ended without recording its end (killed hard, or the machine "
+        "stopped); the archive holds from it 2 new, 1 updated, 1 unchanged articles, the "
+        f"last fetched at {at('09:00:09')}; pages not yet written when it died were lost")
+    assert got[quiet]["finished_at"] is None  # unknown: it left nothing to tell
+    assert "the archive holds no article from it (its end is unknown)" in got[quiet]["reason"]
+    assert json.loads(got[quiet]["stats"])["archive/inserted"] == 0
+    from archive.export import iter_runs, run_records
+
+    exported = {r["id"]: r for r in run_records(iter_runs(archive))}
+    assert exported[killed]["articles_new"] == 2
+    assert exported[killed]["duration_seconds"] == 9.0
+    assert exported[quiet]["duration_seconds"] is None
 
 
 def test_finish_run_keeps_a_reason(archive: Archive) -> None:

@@ -412,12 +412,71 @@ def test_jobdir_resumes_a_killed_crawl_and_never_poisons_the_next(tmp_path: Path
         assert resumed.returncode == 0, resumed.stdout + resumed.stderr[-2000:]
         fetched = [p for _, p, _ in article_requests(site)]
         assert sorted(fetched) == sorted(site.article_paths)  # each once: none again
+        assert last_run(db)["stats"]["jobdir/resumed"] > 0
+        assert "jobdir/queue_lost" not in last_run(db)["stats"]
         assert rows(db, "select count(*) n, count(distinct url) d from articles") == [
             {"n": 30, "d": 30}]
         third = run_cli(*args, env=site.env)
         assert third.returncode == 0
         assert len(article_requests(site)) == 60  # a full crawl again: updates are seen
     assert "30 unchanged" in third.stdout
+
+
+def test_jobdir_after_sigkill_crawls_the_rest_and_says_so(tmp_path: Path) -> None:
+    """SIGKILL leaves every discovered URL in requests.seen but no saved queue: the next
+    run must not take them all for done (it once archived nothing and said ``finished``)."""
+    db, jobdir, n = tmp_path / "news.db", tmp_path / "job", 500  # seen > Python's 8 KB buffer
+    with serve("normal", articles=n) as site:
+        args = ["crawl", SITE, "--db", str(db), "--base-url", site.origin,
+                "--jobdir", str(jobdir), "--set", "PROGRESS_INTERVAL=0"]
+        slow = ["--set", "DOWNLOAD_DELAY=0.2", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                "--set", "ARCHIVE_BATCH_SIZE=2"]
+        env = {**os.environ, **site.env}
+        env.pop("NEWSCRAWLER_DB", None)
+        proc = subprocess.Popen([sys.executable, "-m", "newscrawler.cli", *args, *slow],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        seen = jobdir / "requests.seen"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (
+                seen.exists() and seen.stat().st_size and archived(db) >= 4):
+            time.sleep(0.05)
+        proc.kill()
+        proc.communicate(timeout=60)
+        assert 0 < len(article_requests(site)) < n
+        assert seen.stat().st_size > 0  # the URLs it had seen, its queue not saved
+        before = rows(db, "select count(*) n from articles")[0]["n"]
+        assert before < n
+        resumed = run_cli(*args, env=site.env)
+        assert resumed.returncode == 0, resumed.stdout + resumed.stderr[-2000:]
+        assert rows(db, "select count(*) n, count(distinct url) d from articles") == [
+            {"n": n, "d": n}]
+        run = last_run(db)
+        assert run["status"] == "finished"
+        assert run["stats"]["jobdir/queue_lost"] == 1
+        assert run["stats"]["archive/inserted"] == n - before
+        assert "its queue is lost, so this run crawls in full" in resumed.stderr
+        assert f"{n - before} new" in resumed.stdout
+        assert not (jobdir / "newscrawler.open").exists()  # closed cleanly, cleared
+    killed, resumed_run = rows(db, "select * from crawl_runs order by id")
+    assert killed["status"] == "killed"
+    assert json.loads(killed["stats"])["archive/inserted"] == before  # not 0
+    last = rows(db, "select max(first_seen_at) t from articles where first_seen_at < ?",
+                resumed_run["started_at"])[0]["t"]
+    assert killed["finished_at"] == last  # its last archived fetch, not the next run's start
+    assert f"the archive holds from it {before} new" in killed["reason"]
+
+
+def archived(db: Path) -> int:
+    """Articles in the archive a crawl is writing (0 before it has any)."""
+    import sqlite3
+
+    if not db.exists():  # connecting would make it
+        return 0
+    try:
+        return int(rows(db, "select count(*) n from articles")[0]["n"])
+    except sqlite3.Error:
+        return 0
 
 
 def saved_pages() -> list[Path]:

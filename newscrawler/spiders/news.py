@@ -24,7 +24,9 @@ and shown on the summary's ``discovery`` line with the unreadable ones
 Resume (``JOBDIR``): feeds, sitemaps and listings are requested with ``dont_filter`` so
 every run reads them again; articles fetched before a kill are not fetched again, queued
 ones are. A run that ends normally (``finished``, ``closespider_*``) clears the JOBDIR's
-request queue and seen-requests file, so the next run with it is a full crawl again.
+request queue and seen-requests file, so the next run with it is a full crawl again; one
+killed so hard that its queue was not saved is found out by the next run, which then
+crawls in full (``newscrawler.jobdir``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import shutil
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime
@@ -54,6 +55,7 @@ from newscrawler.extract.page import Extracted
 from newscrawler.extract.pool import ExtractionPool, Steps, extract_bytes, fetch_time
 from newscrawler.extract.workercount import extract_workers
 from newscrawler.items import ArticleItem
+from newscrawler.jobdir import clear_jobdir
 from newscrawler.malloc import fix_mmap_threshold
 from newscrawler.pipelines.block import html_block_reason
 from newscrawler.profiles import SiteProfile, get_profile
@@ -608,19 +610,6 @@ def xml_selector(text: str) -> tuple[Selector | None, str | None]:
 _CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.S)
 #: An ampersand that starts no entity or character reference.
 _BARE_AMP = re.compile(r"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
-
-
-def clear_jobdir(jobdir: str) -> None:
-    """Remove the request queue, seen requests and spider state Scrapy keeps in ``jobdir``."""
-    from pathlib import Path
-
-    root = Path(jobdir)
-    for name in ("requests.queue", "requests.seen", "spider.state"):
-        path = root / name
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        elif path.exists():
-            path.unlink(missing_ok=True)
 
 
 def _before(raw: str, since: date) -> bool:
