@@ -82,8 +82,8 @@ def binary_kind(data: bytes) -> str | None:
     if bom is not None:
         # UTF-16/32 text has NUL bytes: it is judged by the characters its BOM reads.
         name, size = bom
-        sample = data[size : size + SNIFF_BYTES].decode(name, errors="replace")
-        sample = sample.encode("utf-8", errors="replace")
+        text = data[size : size + SNIFF_BYTES].decode(name, errors="replace")
+        sample = text.encode("utf-8", errors="replace")
     else:
         for magic, kind in MAGIC:
             if data.startswith(magic):
