@@ -22,7 +22,7 @@ from newscrawler.pipelines.template import template_item
 from newscrawler.profiles import SiteProfile
 from newscrawler.text.clean import clean_text
 from newscrawler.text.dates import DateCandidate
-from newscrawler.text.encoding import decode_html
+from newscrawler.text.encoding import bom_codec, decode_html
 from newscrawler.text.split import split_text_dump
 from newscrawler.text.templates import TemplateBook
 from newscrawler.urls import canonical_url
@@ -59,7 +59,6 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"ID3\x03", "an MP3 file"),
     (b"ID3\x04", "an MP3 file"),
 )
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
 
 
@@ -76,13 +75,20 @@ def binary_kind(data: bytes) -> str | None:
     'a PDF document'
     >>> binary_kind(b"abc\\x00def")
     'NUL bytes'
+    >>> binary_kind("<p>Çiğ</p>".encode("utf-32")), binary_kind(b"\\xff\\xfe\\x01\\x00\\x00\\x00")
+    (None, 'NUL bytes')
     """
-    if data.startswith(_BOMS):
-        return None  # UTF-16 text has NUL bytes; decode_html reads it by its BOM
-    for magic, kind in MAGIC:
-        if data.startswith(magic):
-            return kind
-    sample = data[:SNIFF_BYTES]
+    bom = bom_codec(data)
+    if bom is not None:
+        # UTF-16/32 text has NUL bytes: it is judged by the characters its BOM reads.
+        name, size = bom
+        text = data[size : size + SNIFF_BYTES].decode(name, errors="replace")
+        sample = text.encode("utf-8", errors="replace")
+    else:
+        for magic, kind in MAGIC:
+            if data.startswith(magic):
+                return kind
+        sample = data[:SNIFF_BYTES]
     if b"\x00" in sample:
         return "NUL bytes"
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))

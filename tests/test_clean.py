@@ -412,3 +412,16 @@ def test_every_listed_phrase_is_boilerplate_in_any_case(phrase: str) -> None:
     assert is_boilerplate(line)
     assert is_boilerplate(turkish_upper(line))
     assert is_boilerplate(turkish_lower(line) + ":")
+
+
+@pytest.mark.parametrize(("raw", "cleaned"), [
+    ("Buğday hasadı\x08 başladı", "Buğday hasadı başladı"),
+    ("\x07Zil\x01 çaldı\x7f", "Zil çaldı"),
+    ("Kar\x9dşıyaka\x81 maçı\x8d", "Karşıyaka maçı"),  # C1 controls cp1252 lacks too
+    ("Ã¼lke\x08 gÃ¼ndemi", "ülke gündemi"),  # mojibake repair still sees the pair
+    ("Å\x9fehir\x00 merkezi", "şehir merkezi"),  # a C1 control that is half a letter
+    ("a\tb\x0bc\x1fd", "a b c d"),  # whitespace controls stay whitespace
+])
+def test_control_characters_never_reach_stored_text(raw: str, cleaned: str) -> None:
+    assert clean_text(raw) == cleaned
+    assert clean_text(raw, turkish=False) == cleaned

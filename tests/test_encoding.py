@@ -6,6 +6,7 @@ import codecs
 
 import pytest
 
+from newscrawler.extract.pool import extract_bytes
 from newscrawler.text.encoding import (
     charset_from_content_type,
     codec_name,
@@ -174,3 +175,74 @@ def test_declared_charset(head: bytes, expected: str | None) -> None:
 )
 def test_codec_name(label: str | None, expected: str | None) -> None:
     assert codec_name(label) == expected
+
+
+# --- pages that are nearly UTF-8, double-encoded, or UTF-32 ---------------------------------
+
+PAGE = ("<html lang='tr'><head><meta charset='utf-8'><title>Iğdır'da kış şenliği</title></head>"
+        "<body><h1>Iğdır'da kış şenliği</h1><div class='haber-detay'><p>Şubat ayının son "
+        "haftasında Iğdır'da düzenlenen kış şenliğine binlerce kişi katıldı. Şenlikte "
+        "kızak yarışları yapıldı, çocuklar “kardan adam” yaptı.</p><p>Belediye yetkilileri, "
+        "gelecek yıl şenliğin üç gün süreceğini açıkladı.</p></div></body></html>\n")
+
+
+def _misread(body: bytes, codec: str) -> bytes:
+    """UTF-8 bytes read one byte a character in ``codec`` (a browser's way) and saved as UTF-8."""
+    return "".join(bytes([b]).decode(codec, errors="ignore") or chr(b) for b in body).encode()
+
+
+def _damaged() -> dict[str, bytes]:
+    body = PAGE.encode("utf-8")
+    cut = body.index(b"</body>")
+    return {
+        "stray cp1254 byte": body[:cut] + b"\xde" + body[cut:],
+        "stray continuation": body.replace(b"</h1>", b"</h1>\x9d", 1),
+        "cut mid-character": body[: body.rindex("ı".encode()) + 1],
+        **{f"double via {c}": _misread(body, c) for c in ("cp1252", "cp1254", "latin-1")},
+        "double twice": _misread(_misread(body, "cp1252"), "cp1252"),
+    }
+
+
+@pytest.mark.parametrize("name", list(_damaged()))
+def test_a_damaged_utf8_page_decodes_as_utf8(name: str) -> None:
+    text, codec = decode_html(_damaged()[name], "text/html; charset=utf-8")
+    assert codec == "utf-8"
+    assert "Şubat ayının son haftasında Iğdır'da" in text
+    assert "“kardan adam”" in text and "Ã" not in text and "Ä" not in text
+
+
+def test_a_stray_byte_reads_as_cp1254_and_a_cut_letter_is_dropped() -> None:
+    text, _ = decode_html("<p>Iğdır kışı</p>".encode() + b"\xde <p>kap\xc4 sonu</p>\xc4")
+    assert text == "<p>Iğdır kışı</p>Ş <p>kap sonu</p>"
+
+
+@pytest.mark.parametrize("name", list(_damaged()))
+def test_a_damaged_utf8_page_extracts_as_the_clean_one(name: str) -> None:
+    url = "http://127.0.0.1/haber/igdir-1"
+    _, clean = extract_bytes(PAGE.encode("utf-8"), "utf-8", url, None)
+    codec, damaged = extract_bytes(_damaged()[name], "utf-8", url, None)
+    assert codec == "utf-8"
+    assert damaged.title == clean.title
+    kept = 1 if name.startswith("cut") else 2  # the cut page ends in the second paragraph
+    assert [b.text for b in damaged.blocks][:kept] == [b.text for b in clean.blocks][:kept]
+
+
+@pytest.mark.parametrize("text", [
+    "İzmir'de Şişli ığdır", "GENÇ“ BAŞKAN” dedi", "Þórður Ýmir í Reykjavík", "CIDADÃO",
+    "Ärzte in Århus", "HÂLÂ… kâğıt", "Kırmızı Çizgi",
+])
+def test_legit_text_is_never_undone(text: str) -> None:
+    assert decode_html(text.encode("utf-8"))[0] == text
+
+
+@pytest.mark.parametrize("text", ["İzmir'de Şişli ığdır " * 20, "Ç“ " + "ş" * 40])
+def test_a_cp1254_page_is_not_taken_for_mostly_utf8(text: str) -> None:
+    assert decode_html(text.encode("cp1254"), "utf-8") == (text, "cp1254")
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-le", "utf-32-be", "utf-16"])
+def test_a_utf32_or_utf16_page_is_read_by_its_bom(codec: str) -> None:
+    body = PAGE.encode(codec)
+    if not codec.endswith("32") and codec != "utf-16":
+        body = codecs.BOM_UTF32_LE + body if codec.endswith("le") else codecs.BOM_UTF32_BE + body
+    assert decode_html(body, None)[0] == PAGE

@@ -145,10 +145,33 @@ def test_a_plain_file_over_the_cap_is_refused(tmp_path: Path) -> None:
     ("<html><p>Çiğ köfte, ılık su</p>".encode("cp1254"), None),
     ("<html><p>Çiğ köfte, ılık su</p>".encode(), None),
     ("\ufeff<html><p>Çiğ köfte</p>".encode("utf-16-le"), None),
+    ("<html><p>Çiğ köfte</p>".encode("utf-32"), None),
+    ("\ufeff<html><p>Çiğ köfte</p>".encode("utf-32-be"), None),
+    (b"\xff\xfe" + b"\x01\x00\x00\x00" * 20, "NUL bytes"),  # a BOM, then binary
     (b"Ba\xfel\xfdk\r\n\r\n\tMetin\x0c\x1b[0m", None),
 ])
 def test_binary_kind(data: bytes, kind: str | None) -> None:
     assert binary_kind(data) == kind
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be", "utf-16"])
+@pytest.mark.parametrize("name", ["haber.txt", "haber.html"])
+def test_a_utf32_or_utf16_file_with_a_bom_is_read_as_text(tmp_path: Path, codec: str,
+                                                         name: str) -> None:
+    title = "İzmir'de toplumsal cinsiyet eşitliği için STK buluşması"
+    body = ("Konak'ta düzenlenen toplantıya kırktan fazla sivil toplum kuruluşu katıldı ve "
+            "kadınların çalışma hayatındaki yeri konuşuldu. ") * 3
+    text = (f"{title}\n16.11.2025 14:32\n\n{body}\n" if name.endswith(".txt") else
+            f"<html lang='tr'><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"<p>{body}</p></article></body></html>")
+    data = text.encode(codec)
+    if codec == "utf-32-be":
+        data = b"\x00\x00\xfe\xff" + data
+    page = tmp_path / name
+    page.write_bytes(data)
+    item = article_from_file(page, url=None, site="x", fetched_at=datetime.now(UTC))
+    assert item.title == title
+    assert "\x00" not in item.body and "sivil toplum" in item.body
 
 
 def test_random_bytes_named_txt_are_refused(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ from newscrawler.pipelines.split import split_item
 from newscrawler.pipelines.template import drop_cta
 from newscrawler.places.tagger import place_records
 from newscrawler.text.dates import DateCandidate
-from newscrawler.text.encoding import decode_html, is_utf8
+from newscrawler.text.encoding import decode_html, is_utf8, maybe_double_utf8
 from newscrawler.text.templates import line_keys
 
 if TYPE_CHECKING:
@@ -100,17 +100,15 @@ def extract_bytes(body: bytes, header_charset: str | None, url: str,
                   profile: SiteProfile | None) -> tuple[str, Extracted]:
     """Decode a fetched page and extract it; returns (the encoding used, what was found).
 
-    A UTF-8 page is only checked (``is_utf8``): the parser reads its bytes as they are.
+    A UTF-8 page is only checked (``is_utf8``): the parser reads its bytes as they are,
+    unless they may be double-encoded (``maybe_double_utf8``), which ``decode_html`` undoes.
     """
-    if is_utf8(body):
+    if is_utf8(body) and not maybe_double_utf8(body):
         data = utf8_document(body)  # None: a BOM, a NUL, an end that is not ASCII
         if data is not None:
             return "utf-8", extract_page(data, url, profile, utf8=True)
     text, encoding = decode_html(body, header_charset)
-    data = utf8_document(body) if encoding == "utf-8" else None
-    if data is None:
-        return encoding, extract_page(text, url, profile)
-    return encoding, extract_page(data, url, profile, utf8=True)  # decoded without error
+    return encoding, extract_page(text, url, profile)
 
 
 def prepare_text(extracted: Extracted, profile: SiteProfile | None, steps: Steps, *,

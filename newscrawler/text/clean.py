@@ -332,18 +332,32 @@ _SPACES = (
 # str.replace per odd character present runs at memory speed, and most text has none.
 _ODD_CHARS: dict[str, str] = {**dict.fromkeys(_INVISIBLE, ""), **dict.fromkeys(_SPACES, " ")}
 _STRAY_DOT = "i\u0307"
+# C0 and C1 control characters but the whitespace ones (tab, newline, CR, VT, FF, the
+# separators 0x1C-0x1F, NEL), which collapse_whitespace makes spaces: a page's stray
+# bytes, never text (an xlsx export would show "_x0008_"). C1 controls pass through
+# fix_mojibake first: they may be UTF-8 read as Latin-1 ("Å\x9f" is "ş").
+_CONTROLS = "".join(
+    ch for ch in map(chr, (*range(0x20), *range(0x7F, 0xA0))) if not ch.isspace()
+)
+_ASCII_CONTROLS = _CONTROLS[: _CONTROLS.index("\x7f") + 1]  # C0 and DEL
+_CONTROL_RE = re.compile("[" + re.escape(_CONTROLS) + "]")
 
 
 def normalize_chars(s: str) -> str:
-    """NFC; drop zero-width, bidi and soft-hyphen characters; odd spaces -> space; i̇ -> i;
-    fullwidth forms and ligatures to plain letters, U+FFFD dropped (``text.compat``).
+    """NFC; drop zero-width, bidi and soft-hyphen characters and controls; odd spaces ->
+    space; i̇ -> i; fullwidth forms and ligatures to plain letters, U+FFFD dropped
+    (``text.compat``).
 
     >>> normalize_chars("bele\u00addiye\u200b\u00a0Şi\u0307şli\u202f“alıntı”")
     'belediye Şişli “alıntı”'
     >>> normalize_chars("ＩＺＭＩＲ ﬁrması\ufffd m² Ｓ\u0327ehir")
     'IZMIR firması m² Şehir'
+    >>> normalize_chars("hasadı\x08 \x07Kar\x9dşıyaka\x7f\tson")
+    'hasadı Karşıyaka\tson'
     """
     s = fold_compat(s)
+    if _CONTROL_RE.search(s):
+        s = _CONTROL_RE.sub("", s)
     for odd, replacement in _ODD_CHARS.items():
         if odd in s:
             s = s.replace(odd, replacement)
@@ -370,7 +384,7 @@ _CLS_LEAD = b"L"  # may be a UTF-8 lead byte read as cp1252 ("Ç", "Ğ", "İ")
 _CLS_CONT = b"P"  # may be a continuation byte so read ("’", "“", "–")
 _CLS_NBSP = b"N"  # NBSP: normalize_chars makes it a space (also a continuation)
 _CLS_SHY = b"H"  # soft hyphen: normalize_chars drops it (also a continuation)
-_CLS_DROPPED = b"Z"  # zero-width and bidi characters: normalize_chars drops them
+_CLS_DROPPED = b"Z"  # zero-width, bidi, C0 controls, DEL: normalize_chars drops them
 _CLS_ODD_SPACE = b"M"  # other odd spaces: normalize_chars makes them spaces
 _CLS_TOUCHED = b"U"  # some other step acts on it ("&", "Ý", "Ã", combining marks)
 #: The characters of classes N and H.
@@ -390,13 +404,15 @@ _STAND_IN_BYTES = {_CLS_DROPPED: b"\x81", _CLS_ODD_SPACE: b"\x8d"}
 def _char_class(ch: str) -> bytes:
     """The class of one character (see ``_CLS_*``): what the chain may do to it.
 
-    >>> b"".join(_char_class(ch) for ch in "a ÇıŞ’\\t\\u00a0\\u00ad\\u200b\\u2009&Ý₺😀Ж")
-    b'xsLxLPWNHZMUUxxU'
+    >>> b"".join(_char_class(ch) for ch in "a ÇıŞ’\\t\\u00a0\\u00ad\\u200b\\u2009&Ý₺😀Ж\\x08\\x9d")
+    b'xsLxLPWNHZMUUxxUZU'
     """
     if ch == _NBSP:
         return _CLS_NBSP
     if ch == _SHY:
         return _CLS_SHY
+    if ch in _ASCII_CONTROLS:
+        return _CLS_DROPPED
     if ch in _ODD_CHARS:
         if ch in _CONTS or ch in _LEADS:  # none is, but then its class would need a name
             return _CLS_TOUCHED
@@ -545,6 +561,7 @@ def _settled(s: str, turkish: bool) -> bool:
         or _SUSPECT_RE.search(s)
         or (turkish and _has_any(s, _CP1254_WRONG) and looks_turkish(s))
         or _has_any(s, _INVISIBLE + _SPACES)
+        or _CONTROL_RE.search(s)
         or not unicodedata.is_normalized("NFC", s)
         or _STRAY_DOT in s
         or has_compat(s)
