@@ -25,8 +25,10 @@ from newscrawler.outcome import Outcome, counts, crawl_outcome, drop_reasons
 from newscrawler.profiles import SiteProfile
 
 #: Exit codes, most urgent first: the process exits with the first one any site earned.
+#: 75 (a site skipped: another crawl of it runs) asks for nothing, so it comes last before
+#: 0: it must not hide another site's failure from a cron job that ignores 75.
 PRECEDENCE = (exitcodes.INTERRUPTED, exitcodes.TERMINATED, exitcodes.ARCHIVE,
-              exitcodes.LOCKED, exitcodes.FAILED, exitcodes.BLOCKED, exitcodes.OK)
+              exitcodes.FAILED, exitcodes.BLOCKED, exitcodes.LOCKED, exitcodes.OK)
 
 
 def unique(profiles: Sequence[SiteProfile]) -> list[SiteProfile]:
@@ -40,8 +42,8 @@ def unique(profiles: Sequence[SiteProfile]) -> list[SiteProfile]:
 def worst(codes: Sequence[int]) -> int:
     """The exit code of several crawls: the most urgent one.
 
-    >>> worst([0, 69, 1]), worst([0, 74, 143]), worst([])
-    (1, 143, 0)
+    >>> worst([0, 69, 1]), worst([0, 74, 143]), worst([75, 1]), worst([75, 0]), worst([])
+    (1, 143, 1, 75, 0)
     """
     for code in PRECEDENCE:
         if code in codes:
@@ -81,9 +83,17 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
         click.echo(f"Error: {exc}", err=True)
         return exitcodes.for_archive_error(exc)
     locks: list[Any] = []
+    codes: list[int] = []
+    free: list[SiteProfile] = []
     try:
         for profile in profiles:
-            locks.append(_lock(db_path, profile.name, wait))
+            try:
+                locks.append(_lock(db_path, profile.name, wait))
+                free.append(profile)
+            except RunLockedError as exc:  # the other sites of the command still run
+                click.echo(f"Error: {exc}; {profile.name} skipped" if len(profiles) > 1
+                           else f"Error: {exc}", err=True)
+                codes.append(exitcodes.LOCKED)
     except (RunLockError, KeyboardInterrupt, _Terminated) as exc:
         for lock in locks:
             lock.release()
@@ -94,7 +104,10 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
             return exitcodes.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else \
                 exitcodes.for_signal(exc.signum)
         click.echo(f"Error: {exc}", err=True)
-        return exitcodes.LOCKED if isinstance(exc, RunLockedError) else exitcodes.ARCHIVE
+        return exitcodes.ARCHIVE
+    if not free:
+        return exitcodes.LOCKED
+    profiles = free
     # ``newscrawler crawl`` started its extraction workers first; ``demo`` starts them here,
     # still ahead of Scrapy's set-up. Those the crawls do not take end with them.
     headstart.prestart_workers((settings or {}).get(headstart.SETTING, headstart.AUTO))
@@ -106,7 +119,6 @@ def run_crawl(profiles: Sequence[SiteProfile], *, db_path: str, max_articles: in
         headstart.discard()
         for lock in locks:
             lock.release()
-    codes = []
     for profile, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         outcome = crawl_outcome(stats, stats.get("finish_reason") or _unfinished(stats))

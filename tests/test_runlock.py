@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -189,3 +190,22 @@ def test_stale_run_is_marked_killed_even_when_its_pid_lives(tmp_path: Path,
     runs = rows(db, "select status, reason from crawl_runs order by id")
     assert [r["status"] for r in runs] == ["killed", "finished"]
     assert runs[0]["reason"]
+
+
+def test_a_locked_site_is_skipped_and_the_others_are_crawled(tmp_path: Path,
+                                                           sample_origin: str) -> None:
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    bundled = (Path(__file__).resolve().parents[1] / "newscrawler" / "sites" / "sample.toml")
+    profile = bundled.read_text("utf-8").replace('name = "sample"', 'name = "kopya"')
+    profile = re.sub(r'(?m)^base_url = ".*"$', f'base_url = "{sample_origin}/"', profile)
+    (sites / "kopya.toml").write_text(profile, "utf-8")
+    db = tmp_path / "news.db"
+    with RunLock(db, "sample"):  # another crawl of sample into news.db is running
+        result = run_cli("crawl", "sample", "kopya", "--db", str(db),
+                         "--set", "PROGRESS_INTERVAL=0", env={"NEWSCRAWLER_SITES_DIR": str(sites)})
+    assert result.returncode == 75, result.stdout + result.stderr[-2000:]
+    assert "another crawl of 'sample' into news.db is running" in result.stderr
+    assert "sample skipped" in result.stderr
+    assert "kopya: finished" in result.stdout
+    assert [r["site"] for r in rows(db, "select site from crawl_runs")] == ["kopya"]
