@@ -475,9 +475,10 @@ class Archive:
             changed: the previous text is kept in ``revisions`` and ``revision`` goes up,
             headlines are replaced); ``"unchanged"`` (same content hash: only
             ``fetched_at`` and ``last_seen_at`` move); ``"kept"`` (the new body would keep
-            less than ``KEEP_SHARE`` of a full archived one, ``cut_short``: the archived
-            article stays as it is, as for ``unchanged``; ``keep_longer=False``: updated,
-            for a re-extraction of the archived pages themselves)
+            less than ``KEEP_SHARE`` of a full archived one, ``cut_short``, or the record
+            was fetched before the archived article, an old saved page imported: the
+            archived article stays as it is, as for ``unchanged``; ``keep_longer=False``:
+            updated, for a re-extraction of the archived pages themselves)
         :raises RecordError: a record misses a key or has an unknown one; nothing of
             the batch is saved
         """
@@ -505,7 +506,9 @@ class Archive:
         ).fetchone()
         places = _places(record, row["url"])
         same = old is not None and old[1] == row["content_hash"]
-        cut = keep_longer and old is not None and cut_short(old[4] or "", row["body"] or "")
+        cut = keep_longer and old is not None and (
+            cut_short(old[4] or "", row["body"] or "")
+            or bool(seen and old[5] and seen < old[5]))  # an older copy (an old saved page)
         if old is not None and (same or cut):
             if places is not None and same:
                 _save_places(conn, old[0], places)

@@ -472,16 +472,27 @@ def extract(file: Path, url: str | None, fetched_at: str | None, site: str | Non
 # --- import --------------------------------------------------------------------------------
 
 
-def _walk(paths: Iterable[Path]) -> Iterable[Path]:
-    from newscrawler.offline import HTML_SUFFIXES, TEXT_SUFFIXES
+def _walk(paths: Iterable[Path], others: list[Path]) -> Iterable[Path]:
+    """The files to import: those given, and in folders (recursively) the pages, by
+    their names or, for other names (``detay.php?id=12``, ``index.html.1``), by holding
+    HTML; the rest of a folder's files are appended to ``others``."""
+    from newscrawler.offline import HTML_SUFFIXES, TEXT_SUFFIXES, looks_like_html_file
 
     suffixes = HTML_SUFFIXES + TEXT_SUFFIXES
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*")
-                              if p.is_file() and p.name.lower().endswith(suffixes))
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            if file.name.lower().endswith(suffixes) or looks_like_html_file(file):
+                yield file
+            else:
+                others.append(file)
+
+
+def _saved_at(file: Path) -> datetime:
+    """When a page file was saved: its modification time, to the second, in UTC."""
+    return datetime.fromtimestamp(int(file.stat().st_mtime), UTC)
 
 
 @main.command(name="import")
@@ -490,8 +501,13 @@ def _walk(paths: Iterable[Path]) -> Iterable[Path]:
 @db_option
 @click.option("--site", help="Site name to file the articles under (default: the profile "
               "whose host matches the page URL, else 'imported').")
-def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | None) -> None:
-    """Archive saved .html pages and .txt dumps (folders recursively, .gz too)."""
+@click.option("--fetched-at", help="When the pages were saved (ISO 8601, or 'now'; default: "
+              "each file's modification time). Resolves relative and year-less dates "
+              "('Dün 14:30', '14 Şubat'); an archived article fetched later is kept.")
+def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | None,
+            fetched_at: str | None) -> None:
+    """Archive saved .html pages and .txt dumps (folders recursively, .gz too; files
+    with other names when they hold HTML, as a wget mirror saves them)."""
     from newscrawler.offline import UnreadableFileError, article_from_file
     from newscrawler.pipelines.validate import article_flags, problem
     from newscrawler.places.tagger import place_records
@@ -507,15 +523,23 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
     # --site names a profile (a broken one is an error) or just a label for the articles
     profile = resolve_sites([site])[0] if site and (site in known or site in broken) else None
     profiles = list(known.values())
-    now = datetime.now(UTC).replace(microsecond=0)
+    given = None if fetched_at is None else _fetched_at(
+        None if fetched_at.strip().lower() == "now" else fetched_at)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "kept": 0, "skipped": 0}
+    others: list[Path] = []  # files of a folder left out: neither a page's name nor HTML
+
+    def home_of(url: str) -> SiteProfile | None:
+        return next((p for p in profiles if same_site(url, p.base_url)), None)
+
     with open_archive(db_path, create=True, timeout=timeout) as store:
         records: list[dict[str, Any]] = []
         raws: list[dict[str, Any]] = []
-        for file in _walk(paths):
+        for file in _walk(paths, others):
+            now = given or _saved_at(file)
             try:
                 item = article_from_file(file, url=None, site=site or "imported",
                                          fetched_at=now, profile=profile,
+                                         profile_for=None if site else home_of,
                                          credit_lines=SPLIT_CREDIT_LINES)
             except UnreadableFileError as exc:
                 click.echo(f"skipped {file}: {exc}", err=True)
@@ -527,8 +551,7 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
                 continue
             home = profile
             if not site:
-                url = item.canonical_url or item.url
-                home = next((p for p in profiles if same_site(url, p.base_url)), None)
+                home = home_of(item.canonical_url or item.url)
                 item.site = home.name if home else "imported"
             item.places = place_records(item.title, item.body, item.credit,
                                         home.region if home else None)
@@ -553,18 +576,26 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
         except ArchiveError as exc:  # the articles are in: say so, not that the import failed
             click.echo(f"look-alike spellings not recorded (searches read the text instead; "
                        f"`newscrawler optimize` records them): {exc}", err=True)
+    imported = counts["new"] + counts["updated"] + counts["unchanged"] + counts["kept"]
+    shown = ", ".join(p.name for p in others[:3]) + (", ..." if len(others) > 3 else "")
+    if others and (imported or counts["skipped"]):
+        click.echo(f"left out {len(others)} file(s) that are not pages ({shown}): "
+                   "neither named .html, .htm or .txt nor holding HTML", err=True)
     with _output("-") as out:
-        kept = (f" ({counts['kept']} kept as archived: the file holds less than half "
-                "of their text)" if counts["kept"] else "")
+        kept = (f" ({counts['kept']} kept as archived: the archive's copy was fetched "
+                "later, or the file holds less than half of its text)"
+                if counts["kept"] else "")
         click.echo(f"imported into {db_path}: {counts['new']} new, {counts['updated']} "
                    f"updated, {counts['unchanged'] + counts['kept']} unchanged{kept}, "
                    f"{counts['skipped']} skipped", file=out)
-    if not (counts["new"] + counts["updated"] + counts["unchanged"] + counts["kept"]):
+    if not imported:
         if not counts["skipped"]:
             from newscrawler.offline import HTML_SUFFIXES, TEXT_SUFFIXES
 
+            left = f" ({len(others)} other file(s) left out: {shown})" if others else ""
             click.echo(f"Error: no pages to import in {', '.join(map(str, paths))}: it takes "
-                       f"files ending in {', '.join(HTML_SUFFIXES + TEXT_SUFFIXES)}", err=True)
+                       f"files ending in {', '.join(HTML_SUFFIXES + TEXT_SUFFIXES)}, or "
+                       f"holding HTML{left}", err=True)
         sys.exit(1)
 
 

@@ -7,8 +7,9 @@ pipelines run during a crawl (clean, split, dates), through the same functions.
 from __future__ import annotations
 
 import gzip
+import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -97,6 +98,49 @@ def binary_kind(data: bytes) -> str | None:
     return None
 
 
+#: A page's address as it declares it: ``<link rel="canonical">`` or ``og:url`` (either
+#: attribute order), looked for in its head.
+_DECLARED_URL = re.compile(
+    r"""<link\b[^>]*?\brel\s*=\s*["']?canonical\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)"""
+    r"""|<link\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)[^>]*?\brel\s*=\s*["']?canonical\b"""
+    r"""|<meta\b[^>]*?\bproperty\s*=\s*["']?og:url["']?[^>]*?\bcontent\s*=\s*["']?"""
+    r"""([^"'\s>]+)""",
+    re.I)
+#: Characters of a page searched for its declared address (its head, usually).
+HEAD_CHARS = 64 * 1024
+
+
+def declared_url(text: str) -> str | None:
+    """The http(s) address a saved page declares for itself (canonical link, og:url).
+
+    >>> declared_url('<head><link href="https://www.hibya.com/a-12" rel="canonical">')
+    'https://www.hibya.com/a-12'
+    >>> declared_url("<meta property='og:url' content='https://x.example/b-3'>")
+    'https://x.example/b-3'
+    >>> declared_url('<link rel="canonical" href="/a-12">') is None
+    True
+    """
+    for m in _DECLARED_URL.finditer(text, 0, HEAD_CHARS):
+        found = next(g for g in m.groups() if g)
+        if found.lower().startswith(("http://", "https://")):
+            return found
+    return None
+
+
+def looks_like_html_file(path: Path) -> bool:
+    """Whether a file of another name holds an HTML page (a wget mirror's
+    ``detay.php?id=12``), by its first bytes."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(2048)
+    except OSError:
+        return False
+    if binary_kind(head) is not None:
+        return False
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in head.lower()
+
+
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes, gunzipped when it ends in ``.gz``, never more than ``limit``.
 
@@ -123,12 +167,27 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
 def article_from_html(body: bytes, url: str, *, site: str, fetched_at: datetime,
                       profile: SiteProfile | None = None,
                       credit_lines: Sequence[str] = (), templates: TemplateBook | None = None,
-                      learn: bool = False) -> ArticleItem:
+                      learn: bool = False,
+                      profile_for: Callable[[str], SiteProfile | None] | None = None,
+                      ) -> ArticleItem:
     """Decode, extract, clean, split, drop boxes and template lines, and date one saved
-    HTML page (``learn``: count its lines in ``templates`` first, as a crawl does)."""
+    HTML page (``learn``: count its lines in ``templates`` first, as a crawl does).
+
+    ``profile_for``: without ``profile``, the profile of the page's site by its address
+    (the one ``import`` files it under), so that it is extracted as its site's crawl and
+    ``reextract`` extract it.
+    """
     text, encoding = decode_html(body, None)
+    if profile is None and profile_for is not None:
+        declared = declared_url(text)
+        profile = profile_for(declared) if declared else None
     # A saved page without --url: its links resolve against its canonical http(s) address.
     ex = extract_page(text, url, profile, follow_canonical=True)
+    if profile is None and profile_for is not None:
+        home = profile_for(ex.canonical_url or ex.url)
+        if home is not None:  # its address was not found ahead: extract it again as its site
+            profile = home
+            ex = extract_page(text, url, profile, follow_canonical=True)
     url = ex.url
     item = ArticleItem(
         url=url, site=site, fetched_at=fetched_at.isoformat(),
@@ -173,7 +232,9 @@ def article_from_text(text: str, url: str, *, site: str, fetched_at: datetime,
 
 def article_from_file(path: Path, *, url: str | None, site: str, fetched_at: datetime,
                       profile: SiteProfile | None = None,
-                      credit_lines: Sequence[str] = ()) -> ArticleItem:
+                      credit_lines: Sequence[str] = (),
+                      profile_for: Callable[[str], SiteProfile | None] | None = None,
+                      ) -> ArticleItem:
     """An article item from a saved ``.html``/``.htm`` page or a ``.txt`` dump (maybe gzipped).
 
     Raises UnreadableFileError for a binary file (whatever its name), a file over
@@ -190,4 +251,5 @@ def article_from_file(path: Path, *, url: str | None, site: str, fetched_at: dat
         return article_from_text(text, page_url, site=site, fetched_at=fetched_at,
                                  credit_lines=credit_lines)
     return article_from_html(data, page_url, site=site, fetched_at=fetched_at,
-                             profile=profile, credit_lines=credit_lines)
+                             profile=profile, credit_lines=credit_lines,
+                             profile_for=profile_for)

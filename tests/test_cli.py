@@ -529,7 +529,8 @@ def test_import_of_a_folder_without_pages_says_why(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip() == (f"Error: no pages to import in {tmp_path / 'empty'}: it "
                                      "takes files ending in .html, .htm, .html.gz, .htm.gz, "
-                                     ".txt, .txt.gz")
+                                     ".txt, .txt.gz, or holding HTML (1 other file(s) left "
+                                     "out: notes.pdf)")
 
 
 @pytest.mark.parametrize("command", [["stats"], ["search", "izmir"], ["export"]])
