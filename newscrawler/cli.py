@@ -275,6 +275,10 @@ def crawl(sites: tuple[str, ...], db_path: str, timeout: float, max_articles: in
         settings["JOBDIR"] = jobdir
     if base_url and len(profiles) != 1:
         raise click.UsageError("--base-url works with exactly one SITE")
+    if jobdir and len(profiles) != 1:
+        raise click.UsageError("--jobdir works with exactly one SITE (a folder holds one "
+                               "crawl's queue): run one command per site, each with its own "
+                               "--jobdir")
     if join and not redis_url:
         raise click.UsageError("--join works with --redis URL")
     if jobdir and redis_url:

@@ -78,3 +78,12 @@ def test_a_profile_with_nothing_to_start_from_is_a_usage_error(tmp_path: Path) -
     assert "names no feed, sitemap or listing: a crawl has nothing to start from" \
         in result.stderr
     assert not (tmp_path / "news.db").exists()
+
+
+def test_one_jobdir_for_several_sites_is_a_usage_error(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    result = run_cli("crawl", "sample", "hibya", "--db", str(db), "--jobdir",
+                     str(tmp_path / "jd"), timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "--jobdir works with exactly one SITE" in result.stderr
+    assert not db.exists() and not (tmp_path / "jd").exists()
