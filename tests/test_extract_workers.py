@@ -323,3 +323,28 @@ def test_recycled_workers_give_the_same_archive_and_are_counted(
     assert stats["extract/worker_recycled"] >= 1  # was absent: one worker for the crawl
     assert stats["extract/worker_recycled"] <= pages // 4
     assert "extract/worker_restarts" not in stats  # replaced, not broken
+
+
+def test_a_worker_whose_crawl_is_gone_ends_without_a_traceback() -> None:
+    """SIGKILL of the crawl closes the answers' pipe: the worker's next answer meets a
+    broken pipe, and it ends quietly (it printed BrokenPipeError's traceback)."""
+    from newscrawler.extract.workerproc import _write
+
+    calls_r, calls_w = os.pipe()
+    results_r, results_w = os.pipe()
+    repo = str(Path(__file__).resolve().parents[1])
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[3]); "
+         "from newscrawler.extract.workerproc import serve; "
+         "serve(int(sys.argv[1]), int(sys.argv[2]))", str(calls_r), str(results_w), repo],
+        pass_fds=(calls_r, results_w), stderr=subprocess.PIPE)
+    os.close(calls_r)
+    os.close(results_w)
+    os.close(results_r)  # the crawl is gone: nobody reads the answers
+    with os.fdopen(calls_w, "wb") as calls:
+        _write(calls, (None, ()))
+        _write(calls, (1, os.getpid, ()))
+        _write(calls, (2, os.getpid, ()))
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 0
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err, err.decode()

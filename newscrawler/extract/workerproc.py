@@ -114,26 +114,34 @@ def serve(calls_fd: int, results_fd: int, prepare: str | None = None) -> None:
     initializer, then each call, until the crawl closes the pipe."""
     if prepare:
         _prepare(prepare)
-    with os.fdopen(calls_fd, "rb") as calls, os.fdopen(results_fd, "wb") as results:
+    try:
+        with os.fdopen(calls_fd, "rb") as calls, os.fdopen(results_fd, "wb") as results:
+            _serve(calls, results)
+    except BrokenPipeError:
+        return  # the crawl is gone (killed): nobody reads the answers, nothing to say
+
+
+def _serve(calls: IO[bytes], results: IO[bytes]) -> None:
+    """:func:`serve`'s loop on the open pipes."""
+    try:
+        initializer, initargs = _read(calls)
+    except EOFError:
+        return
+    if initializer is not None:
+        initializer(*initargs)
+    while True:
         try:
-            initializer, initargs = _read(calls)
+            task, fn, args = _read(calls)
         except EOFError:
             return
-        if initializer is not None:
-            initializer(*initargs)
-        while True:
-            try:
-                task, fn, args = _read(calls)
-            except EOFError:
-                return
-            try:
-                answer = (task, True, fn(*args))
-            except Exception as exc:  # the caller's future gets it
-                answer = (task, False, exc)
-            try:
-                _write(results, answer)
-            except (pickle.PicklingError, TypeError, AttributeError) as exc:
-                _write(results, (task, False, RuntimeError(f"unpicklable result: {exc}")))
+        try:
+            answer = (task, True, fn(*args))
+        except Exception as exc:  # the caller's future gets it
+            answer = (task, False, exc)
+        try:
+            _write(results, answer)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            _write(results, (task, False, RuntimeError(f"unpicklable result: {exc}")))
 
 
 def _prepare(spec: str) -> None:
