@@ -184,8 +184,6 @@ BLOCK_TAGS = frozenset(
         "tr", "ul", "caption", "amp-ad", "amp-embed", "amp-carousel", "amp-iframe",
     }
 )
-# What ends a line of text: a ``<br>`` or a block element's edge.
-_LINE_ENDS = tuple(sorted(BLOCK_TAGS | {"br"}))
 
 
 def visible_text(el: Element) -> str:
@@ -197,8 +195,16 @@ def visible_text(el: Element) -> str:
     >>> visible_text(parse_html("<a><div>Vali geldi</div><div>Tokat</div></a>").find(".//a"))
     ' Vali geldi  Tokat '
     """
-    if len(el) == 0 or next(el.iterdescendants(*_LINE_ENDS), None) is None:
+    if len(el) == 0:
         return text_content(el)  # most titles and links: the serializer, in C
+    # A link holds a few elements (<span>, <img>): looking at each is cheaper than lxml
+    # matching every descendant against the 50 names of a line end.
+    for node in el.iterdescendants():
+        tag = node.tag
+        if tag == "br" or tag in BLOCK_TAGS:
+            break
+    else:
+        return text_content(el)
     parts: list[str] = []
     _visible_parts(el, parts)
     return "".join(parts)
