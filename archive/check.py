@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive import spellings, textindex
-from archive.connection import sqlite_errors
+from archive.connection import on_read_only_storage, read_only_uri, sqlite_errors
 from archive.errors import (
     ArchiveCorruptError,
     ArchiveError,
@@ -136,11 +136,12 @@ def check_file(path: str | Path, *, timeout: float = 30.0) -> CheckReport:
     if report.size == 0:
         report.kind = "empty"
         return report
+    read_only = on_read_only_storage(str(file))
     try:
         with sqlite_errors(report.name, timeout=timeout):
             # mode=rw: never creates a file; nothing below writes.
             conn = sqlite3.connect(
-                f"{file.resolve().as_uri()}?mode=rw",
+                read_only_uri(str(file)) if read_only else f"{file.resolve().as_uri()}?mode=rw",
                 uri=True,
                 timeout=timeout,
                 isolation_level=None,
@@ -152,13 +153,14 @@ def check_file(path: str | Path, *, timeout: float = 30.0) -> CheckReport:
         report.problems.append(str(exc))
         return report
     try:
-        _check(conn, report, timeout)
+        _check(conn, report, timeout, read_only)
     finally:
         conn.close()
     return report
 
 
-def _check(conn: sqlite3.Connection, report: CheckReport, timeout: float) -> None:
+def _check(conn: sqlite3.Connection, report: CheckReport, timeout: float,
+           read_only: bool = False) -> None:
     try:
         with sqlite_errors(report.name, timeout=timeout):
             report.application_id = application_id(conn)
@@ -179,7 +181,10 @@ def _check(conn: sqlite3.Connection, report: CheckReport, timeout: float) -> Non
             if report.integrity != ["ok"]:
                 report.problems += [f"integrity: {line}" for line in _lines(report.integrity)]
                 return  # the FTS check and counts would read damaged pages
-            if FTS_TABLE in table_names(conn):
+            if FTS_TABLE in table_names(conn) and read_only:
+                # FTS5's own check is an INSERT (rolled back): impossible on read-only media
+                report.search_index = "not checked (read-only storage)"
+            elif FTS_TABLE in table_names(conn):
                 report.search_index = _fts_check(conn)
                 if report.search_index != "ok":
                     report.problems.append(f"search index: {report.search_index}")

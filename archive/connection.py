@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ __all__ = [
     "HasConnection",
     "get_connection",
     "is_locked",
+    "on_read_only_storage",
+    "read_only_uri",
     "sqlite_errors",
     "transaction",
     "translate",
@@ -33,6 +36,23 @@ class HasConnection(Protocol):
     """Anything with a ``conn``: a sqlite-utils ``Database``."""
 
     conn: sqlite3.Connection
+
+
+def on_read_only_storage(path: str) -> bool:
+    """Whether the file at ``path`` is on a file system mounted read-only (a dataset on a
+    read-only share or disk): SQLite cannot make a WAL archive's ``-shm`` file there."""
+    try:
+        return bool(os.statvfs(os.path.dirname(os.path.abspath(path))).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
+def read_only_uri(path: str) -> str:
+    """The URI that opens an archive on read-only storage: read-only and immutable (no
+    ``-shm``, no locks: nothing can write there)."""
+    from pathlib import Path
+
+    return f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
 
 
 def get_connection(source: object) -> sqlite3.Connection:

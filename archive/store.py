@@ -26,8 +26,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 
-from archive.connection import is_locked, sqlite_errors, transaction
-from archive.errors import ArchiveCorruptError, ArchiveError, ArchiveMissingError, RecordError
+from archive.connection import (
+    is_locked,
+    on_read_only_storage,
+    read_only_uri,
+    sqlite_errors,
+    transaction,
+)
+from archive.errors import (
+    ArchiveCorruptError,
+    ArchiveError,
+    ArchiveMissingError,
+    ArchiveWriteError,
+    RecordError,
+)
 from archive.fold import fold
 from archive.hashing import content_hash
 from archive.rawcodec import compress_raw
@@ -323,8 +335,11 @@ class Archive:
         if not memory:
             _refuse_hard_links(Path(path), self.name)
             _refuse_other_bytes(Path(path), self.name)
+        #: Opened read-only, immutable: the file is on read-only storage (and only read).
+        self.read_only = not memory and not create and on_read_only_storage(str(path))
         with sqlite_errors(self.name, timeout=timeout):
-            conn = sqlite3.connect(str(path), timeout=timeout)
+            conn = (sqlite3.connect(read_only_uri(str(path)), uri=True, timeout=timeout)
+                    if self.read_only else sqlite3.connect(str(path), timeout=timeout))
         try:
             with sqlite_errors(self.name, timeout=timeout):
                 conn.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
@@ -335,6 +350,17 @@ class Archive:
                 check_archive(conn, self.name)
                 self._conn = conn
                 conn.execute("PRAGMA foreign_keys = ON")
+                #: Schema versions applied when this archive was opened (usually none).
+                self.migrated: list[int] = []
+                if self.read_only:
+                    version = check_archive(conn, self.name)
+                    if version != SCHEMA_VERSION:
+                        raise ArchiveWriteError(
+                            f"{self.name} is on read-only storage and was written by an older "
+                            f"newscrawler (schema version {version}, this one reads "
+                            f"{SCHEMA_VERSION}): copy it to a writable folder and open it "
+                            "there once to upgrade it")
+                    return
                 journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
                 if not memory and journal.lower() != "wal":
                     # Switching to WAL rewrites the header: check a file first (new
@@ -345,8 +371,6 @@ class Archive:
                 # WAL + NORMAL: durable across crashes of the crawler, one fsync a checkpoint.
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
-                #: Schema versions applied when this archive was opened (usually none).
-                self.migrated: list[int] = []
                 if check_archive(conn, self.name) != SCHEMA_VERSION:
                     self.migrated = self._write(lambda: migrate(self.db, name=self.name))
         except BaseException:
