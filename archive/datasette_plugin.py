@@ -178,8 +178,11 @@ def _read_only(action: int, arg1: str | None, _arg2: str | None, db_name: str | 
 
 @lru_cache(maxsize=64)
 def _is_archive_file(path: str, _mtime_ns: int) -> bool:
+    from archive.connection import on_read_only_storage, read_only_uri
+
+    uri = read_only_uri(path) if on_read_only_storage(path) else f"file:{path}?mode=ro"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error:
         return False
     try:
@@ -399,12 +402,18 @@ def register() -> None:
 
 
 def make_datasette(paths: Iterable[str], **settings: Any) -> Any:
-    """A ``Datasette`` over the archive files, read-only, with this plugin."""
+    """A ``Datasette`` over the archive files, read-only, with this plugin (a file on
+    read-only storage as immutable: SQLite could not make its ``-shm`` there)."""
     from datasette.app import Datasette
+
+    from archive.connection import on_read_only_storage
 
     register()
     defaults = {"truncate_cells_html": 300}
-    return Datasette(list(paths), settings={**defaults, **settings})
+    paths = list(paths)
+    fixed = [p for p in paths if on_read_only_storage(p)]
+    return Datasette([p for p in paths if p not in fixed], immutables=fixed,
+                     settings={**defaults, **settings})
 
 
 def serve_archive(path: str, sock: socket.socket,

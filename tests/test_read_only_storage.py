@@ -62,6 +62,17 @@ def test_reading_commands_read_an_archive_on_read_only_storage(read_only_copy: P
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "news.db: ok" in checked.stdout
     assert "search index    not checked (read-only storage)" in checked.stdout
+    # Datasette (newscrawler serve) too
+    import asyncio
+
+    from archive.datasette_plugin import make_datasette
+
+    datasette = make_datasette([db])
+    asyncio.run(datasette.invoke_startup())
+    response = asyncio.run(datasette.client.get(
+        "/news/articles.json?_search=kad%C4%B1na&_shape=objects"))
+    assert response.status_code == 200, response.text
+    assert len(response.json()["rows"]) == 3
     assert hashlib.sha256(read_only_copy.read_bytes()).hexdigest() == before
     # a command that writes says why it cannot, in one line
     crawl = run_cli("import", str(read_only_copy.parent), "--db", db)
