@@ -7,6 +7,7 @@ the setting off, the crawl's thread writes as before.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from pathlib import Path
@@ -35,7 +36,7 @@ def pipeline(db: Path, **settings: Any) -> ArchivePipeline:
     pipe = ArchivePipeline.from_crawler(crawler)
     pipe.stopped = []  # type: ignore[attr-defined]
     pipe._stop_crawl = lambda: pipe.stopped.append(True)  # type: ignore[attr-defined,method-assign]
-    pipe.open_spider()
+    asyncio.run(pipe.open_spider())
     return pipe
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import zlib
 from pathlib import Path
@@ -141,7 +142,7 @@ def open_archive_pipeline(db: Path, **settings: Any) -> tuple[Any, ArchivePipeli
 
     crawler.spider = FakeSpider()
     pipe = ArchivePipeline.from_crawler(crawler)
-    pipe.open_spider()
+    asyncio.run(pipe.open_spider())
     return crawler, pipe
 
 

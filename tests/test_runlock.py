@@ -164,6 +164,7 @@ def test_plain_scrapy_crawl_takes_the_run_lock(tmp_path: Path, sample_origin: st
     assert rows(db, "select count(*) n from crawl_runs")[0]["n"] == 0
     stats = [line for line in result.stderr.splitlines() if "downloader/request_count" in line]
     assert not stats
+    assert "never awaited" not in result.stderr  # the other pipelines' open_spider too
 
 
 def test_crawl_of_the_same_site_twice_crawls_it_once(tmp_path: Path, sample_origin: str) -> None:

@@ -142,8 +142,16 @@ class ArchivePipeline:
     def site(self) -> str:
         return str(getattr(self.crawler.spider, "name", "?"))
 
-    def open_spider(self) -> None:
-        """Take the run lock, open the archive, mark stale runs, record this run."""
+    async def open_spider(self) -> None:
+        """Take the run lock, open the archive, mark stale runs, record this run.
+
+        A coroutine, so that a refusal (``CloseSpider``) is raised when Scrapy awaits it
+        with the other pipelines' ``open_spider``: raised at the call, it left theirs
+        created and never awaited (a ``RuntimeWarning`` in the log of a refused run).
+        """
+        self._open_spider()
+
+    def _open_spider(self) -> None:
         assert self.stats is not None
         try:
             if self.writer_thread:
