@@ -219,3 +219,39 @@ def test_a_short_last_line_that_is_no_list_heading_stays_in_the_body() -> None:
     blocks = [Block("p", P1), Block("p", "Fotoğraflar haberin içinde"),
               Block("links", "", TRAILING)]
     assert split_blocks(blocks).paragraphs == [P1, "Fotoğraflar haberin içinde"]
+
+
+DUMP = """Ödemiş'te süt üreticilerine destek
+16/11/2025
+Ödemiş Belediyesi, ilçedeki süt üreticilerine yem ve ekipman desteği verdi.
+
+Başkan, "Üreticimizin yanında olmaya devam edeceğiz" dedi.
+{last}
+{credit}
+
+{heading}Tire'de kiraz hasadı başladı
+Bayındır'da çiçek fuarı kapılarını açtı
+Kiraz'da yayla yolu yenilendi
+Torbalı'da yeni kreş hizmete girdi
+"""
+
+
+@pytest.mark.parametrize(("last", "credit", "heading", "want_credit"), [
+    ("Destekler yıl boyunca sürecek.", "Hibya Haber Ajansı", "", "Hibya Haber Ajansı"),
+    ("Destekler yıl boyunca sürecek.", "Haber Merkezi", "", "Haber Merkezi"),
+    ("Destekler yıl boyunca sürecek.", "Hibya Haber Ajansı - 16.11.2025", "",
+     "Hibya Haber Ajansı - 16.11.2025"),
+    ("Destekler yıl boyunca sürecek.", "Hibya Haber Ajansı", "DİĞER HABERLER\n",
+     "Hibya Haber Ajansı"),
+    # no credit: the list is the last paragraph; a headline-like last body line stays
+    ('Okyay, "Hep birlikte başaracağız"', "", "", None),
+])
+def test_a_dump_keeps_its_body_its_credit_and_its_list_apart(
+        last: str, credit: str, heading: str, want_credit: str | None) -> None:
+    dump = split_text_dump(DUMP.format(last=last, credit=credit, heading=heading),
+                           ["Hibya Haber Ajansı"])
+    assert dump.split.credit == want_credit
+    assert [h.title for h in dump.split.headlines] == [
+        "Tire'de kiraz hasadı başladı", "Bayındır'da çiçek fuarı kapılarını açtı",
+        "Kiraz'da yayla yolu yenilendi", "Torbalı'da yeni kreş hizmete girdi"]
+    assert dump.split.paragraphs[-1] == last

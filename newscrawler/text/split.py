@@ -40,12 +40,14 @@ from typing import NamedTuple
 
 from newscrawler.extract.blocks import Block, Link
 from newscrawler.extract.fold import fold_key
-from newscrawler.extract.walker import is_list_heading
+from newscrawler.extract.walker import LIST_HEADINGS, is_list_heading
 from newscrawler.text.dateline import is_dateline
 
 SUBSTANTIAL = 80  # chars of a paragraph that certainly is article text
 MIN_SENTENCE = 40  # chars of a sentence-final paragraph that counts as article text
 MIN_HEADLINES = 3  # entries of a trailing list found without links or a credit line
+#: Whole lines that head a dump's headline list (``walker.LIST_HEADINGS`` as whole lines).
+LIST_TITLES = frozenset(LIST_HEADINGS)
 MAX_HEADLINE = 120  # chars of one headline line in a plain-text list
 MIN_TITLE = 12  # average chars of link titles in a headline list
 MAX_CREDIT = 60  # chars of a credit line
@@ -58,9 +60,12 @@ CREDIT_PATTERNS = (
     r"\(?(?:aa|dha|iha|anka|hibya|ha|bha|ajans \w+|anadolu ajans[ıi]|demirören haber ajans[ıi]"
     r"|ihlas haber ajans[ıi]|sputnik|reuters|afp|ap)\)?",
     r"kaynak\s*:\s*\S.{0,50}",
+    r"(?:[\w.'’-]+\s+){0,3}haber\s+merkezi",
     r"(?:haber|foto(?:ğraf)?|kaynak)\s*:\s*\(?(?:aa|dha|iha|anka)\)?",
 )
 _CREDIT_RE = re.compile(r"^(?:" + "|".join(CREDIT_PATTERNS) + r")$", re.IGNORECASE)
+# A date after a credit line: " - 16.11.2025", " | 16/11/2025 14:32".
+_DATED = re.compile(r"\s*[-–—|/,]\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}(?:\s+\d{1,2}[:.]\d{2})?$")
 _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
 MIN_SHAPED_WORDS = 3  # words of a headline split out of a paragraph
@@ -102,8 +107,10 @@ def is_credit(line: str, credit_lines: Sequence[str] = ()) -> bool:
     (True, True)
     >>> is_credit("Kaynak: İzmir Büyükşehir Belediyesi"), is_credit("Toplantı sona erdi.")
     (True, False)
+    >>> is_credit("Hibya Haber Ajansı - 16.11.2025 14:32"), is_credit("İzmir Haber Merkezi")
+    (True, True)
     """
-    text = line.strip()
+    text = _DATED.sub("", line.strip())  # "Hibya Haber Ajansı - 16.11.2025"
     if not text or len(text) > MAX_CREDIT:
         return False
     key = fold_key(text)
@@ -399,8 +406,8 @@ def split_text_dump(text: str, credit_lines: Sequence[str] = ()) -> TextDump:
     >>> [(h.position, h.title) for h in d.split.headlines]
     [(1, 'Bir'), (2, 'İki')]
     """
-    lines = [" ".join(line.split()) for line in text.replace("\ufeff", "").splitlines()]
-    lines = [line for line in lines if line]
+    every = [" ".join(line.split()) for line in text.replace("\ufeff", "").splitlines()]
+    lines = [line for line in every if line]
     if not lines:
         return TextDump("", None, Split([], None, [], 0))
     title, rest = lines[0], lines[1:]
@@ -409,6 +416,45 @@ def split_text_dump(text: str, credit_lines: Sequence[str] = ()) -> TextDump:
         date_raw, rest = rest[0], rest[1:]
 
     body, credit, titles = _split_lines(rest, credit_lines)
+    if credit is None:
+        last = _last_paragraph(every)
+        if _is_list(last) and len(last) < len(rest):
+            # The dump's last paragraph (after its last blank line) is the list: the lines
+            # before it stay in the body, however headline-like ("Okyay, "Başaracağız"").
+            body, titles = rest[: len(rest) - len(last)], last
+    if titles and titles[0] != credit and _is_list_title(titles[0]):
+        titles = titles[1:]  # "DİĞER HABERLER" heads the list: no headline
     headlines = _headlines([Link(t, None) for t in titles])
     removed = len(rest) - len(body)
     return TextDump(title, date_raw, Split(body, credit, headlines, removed))
+
+
+def _last_paragraph(lines: Sequence[str]) -> list[str]:
+    """The non-empty lines after the last blank line of ``lines`` (none without one).
+
+    >>> _last_paragraph(["Başlık", "Metin.", "", "Bir", "İki", ""]), _last_paragraph(["a", "b"])
+    (['Bir', 'İki'], [])
+    """
+    end = len(lines)
+    while end and not lines[end - 1]:
+        end -= 1
+    start = end
+    while start and lines[start - 1]:
+        start -= 1
+    return list(lines[start:end]) if start else []
+
+
+def _is_list(lines: Sequence[str]) -> bool:
+    """Whether plain lines are a headline list: ``MIN_HEADLINES`` or more, each headline-like
+    (a heading line such as "DİĞER HABERLER" may open it)."""
+    entries = list(lines[1:]) if lines and _is_list_title(lines[0]) else list(lines)
+    return len(entries) >= MIN_HEADLINES and all(map(is_headline_line, entries))
+
+
+def _is_list_title(line: str) -> bool:
+    """Whether a whole line is a list's heading ("DİĞER HABERLER", "İlgili haberler:").
+
+    >>> _is_list_title("DİĞER HABERLER"), _is_list_title("Diğer ilçelerde kar yağışı")
+    (True, False)
+    """
+    return fold_key(line.rstrip(" :")) in LIST_TITLES
