@@ -131,3 +131,11 @@ def test_empty_and_odd_documents() -> None:
     assert extract_metadata("").json_ld is None
     assert extract_metadata('<?xml version="1.0" encoding="utf-8"?><html><head><title>A'
                             "</title></head></html>").title == "A"
+
+
+def test_json_ld_keyword_entries_holding_several_keywords_are_split() -> None:
+    meta = extract_metadata(page(ld('{"@type": "NewsArticle", "headline": "Başlık", '
+                                    '"keywords": ["HABER, son dakika, yangın", "İzmir", '
+                                    '"yangın"]}')))
+    assert meta.json_ld is not None
+    assert meta.json_ld.keywords == ["HABER", "son dakika", "yangın", "İzmir"]

@@ -267,8 +267,12 @@ def _objects(value: Any, depth: int = 0) -> list[dict[str, Any]]:
 
 def _article_from(obj: dict[str, Any], kind: str) -> JsonLdArticle:
     keywords = obj.get("keywords")
-    if isinstance(keywords, list):
-        kw = [k for k in (_unescape(x) for x in keywords) if k]
+    if isinstance(keywords, list):  # an entry may itself be a list ("HABER, son dakika")
+        kw: list[str] = []
+        add = _Unique(kw)
+        for entry in keywords:
+            for word in split_keywords(_unescape(entry)):
+                add(word)
     else:
         kw = split_keywords(_unescape(keywords))
     section = obj.get("articleSection")
