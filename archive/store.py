@@ -68,6 +68,7 @@ __all__ = [
     "WAL_AUTOCHECKPOINT_PAGES",
     "Archive",
     "content_hash",
+    "pid_alive",
 ]
 
 #: Compression level of raw pages (zlib's format, ``archive.rawcodec``): zlib's level 1
@@ -968,7 +969,7 @@ class Archive:
                 if site is not None:
                     if run_site == site:
                         stale.append(run_id)
-                elif pid is not None and not _alive(pid):
+                elif pid is not None and not pid_alive(pid):
                     stale.append(run_id)
             for run_id in stale:
                 self._record_stale(run_id)
@@ -1121,7 +1122,7 @@ def _refuse_other_bytes(path: Path, name: str) -> None:
         )
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     """Whether a process with this id exists (on this machine)."""
     if pid <= 0:
         return False

@@ -59,9 +59,8 @@ def test_cp1254_feed_declared_latin1_dates_articles(tmp_path: Path) -> None:
                    "Muş'ta kar": "2025-08-17T08:00:00+03:00"}
 
 
-def test_gzip_sitemap_within_the_limit_is_read(tmp_path: Path) -> None:
-    import gzip
-
+def sitemap_site(tmp_path: Path) -> tuple[Path, Path]:
+    """(a site folder with one article, a sites folder whose profile reads /sitemap.xml)."""
     site, sites = tmp_path / "site", tmp_path / "sites"
     (site / "haber").mkdir(parents=True)
     sites.mkdir()
@@ -69,6 +68,13 @@ def test_gzip_sitemap_within_the_limit_is_read(tmp_path: Path) -> None:
         'feeds = ["/rss.xml"]\nlistings = ["/"]', 'sitemaps = ["/sitemap.xml"]'))
     (site / "haber" / "agri-kis-senligi-1.html").write_text(
         ARTICLE.format(title="Ağrı'da kış şenliği"), "utf-8")
+    return site, sites
+
+
+def test_gzip_sitemap_within_the_limit_is_read(tmp_path: Path) -> None:
+    import gzip
+
+    site, sites = sitemap_site(tmp_path)
     (site / "sitemap.xml").write_text(
         '<?xml version="1.0"?><sitemapindex><sitemap><loc>{{ORIGIN}}/sitemap-1.xml.gz</loc>'
         "</sitemap></sitemapindex>")
@@ -89,13 +95,7 @@ def test_gzip_sitemap_within_the_limit_is_read(tmp_path: Path) -> None:
 
 
 def test_a_sitemap_cut_short_is_read_in_part_and_said(tmp_path: Path) -> None:
-    site, sites = tmp_path / "site", tmp_path / "sites"
-    (site / "haber").mkdir(parents=True)
-    sites.mkdir()
-    (sites / "feedsite.toml").write_text(PROFILE.replace(
-        'feeds = ["/rss.xml"]\nlistings = ["/"]', 'sitemaps = ["/sitemap.xml"]'))
-    (site / "haber" / "agri-kis-senligi-1.html").write_text(
-        ARTICLE.format(title="Ağrı'da kış şenliği"), "utf-8")
+    site, sites = sitemap_site(tmp_path)
     # The connection dropped in the second entry: no </urlset>.
     (site / "sitemap.xml").write_text(
         '<?xml version="1.0"?><urlset><url><loc>{{ORIGIN}}/haber/agri-kis-senligi-1</loc>'

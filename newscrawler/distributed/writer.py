@@ -42,6 +42,7 @@ from typing import Any
 import redis
 
 from archive import Archive, ArchiveError
+from archive.store import pid_alive
 from newscrawler.distributed import keys, runlock
 from newscrawler.distributed.connection import TRANSIENT, retrying
 from newscrawler.outcome import SIGNAL_STAT, crawl_outcome
@@ -133,7 +134,7 @@ class WriterLock:
         if holder.get("name") != self.name or holder.get("host") != socket.gethostname():
             return False
         pid = int(holder.get("pid") or 0)
-        return pid == os.getpid() or not _pid_alive(pid)
+        return pid == os.getpid() or not pid_alive(pid)
 
     def refresh(self) -> None:
         """Extend the lock; retake it if it expired; :class:`WriterLocked` if taken."""
@@ -153,19 +154,6 @@ def _holder(raw: bytes | str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this machine."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Writer:
