@@ -124,6 +124,12 @@ def test_streets_neighbourhoods_and_universities_named_for_a_place_are_not_it() 
     assert pairs("Kaza", "Kadıköy'de kaza oldu.") == [("İstanbul", "Kadıköy")]
 
 
+def test_footballers_and_clubs_named_for_a_place_are_not_it() -> None:
+    assert pairs("Maç sonucu", "Oğuz Aydın iki gol attı.") == []
+    assert pairs("Adana Demirspor kazandı", "Adana Demirspor deplasmanda 2-1 kazandı.") == []
+    assert pairs("Adana'da maç", "Adana Demirspor, Adana'da oynadı.") == [("Adana", None)]
+
+
 def test_region_is_only_a_default() -> None:
     assert pairs("Konser", "Belediye konser verdi.", region="İzmir") == [("İzmir", None)]
     assert pairs("Konser", "Bursa'da konser verildi.", region="İzmir") == [("Bursa", None)]

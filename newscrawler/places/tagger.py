@@ -119,6 +119,12 @@ def _lists() -> dict[str, frozenset[str]]:
 
 
 @cache
+def _club_suffix() -> str:
+    """The end of a club's word after a place name ("Demirspor")."""
+    return str(rules()["cues"]["club_suffix"])
+
+
+@cache
 def _suffixes() -> tuple[str, ...]:
     return tuple(rules()["cues"]["suffixes"])
 
@@ -448,8 +454,9 @@ def _mentions(text: str, low: str, positions: list[int], section: str,
         j = i + used + (1 if suffix and i + used < len(tokens) and tokens[i + used].suffix else 0)
         nxt = tokens[j].word if j < len(tokens) else ""
         provincial = bool(_provinces_named(name))
-        if _cue(nxt, lists["not_place"] if provincial else lists["not_district"]):
-            i += used  # "Çankaya Mahallesi", "Gaziosmanpaşa Üniversitesi": named for it
+        if _cue(nxt, lists["not_place"] if provincial else lists["not_district"]) or (
+                not suffix and len(nxt) > len(_club_suffix()) and nxt.endswith(_club_suffix())):
+            i += used  # "Çankaya Mahallesi", "Gaziosmanpaşa Üniversitesi", "Adana Demirspor"
             continue
         cues = lists["province_cues"] if provincial else lists["district_cues"]
         cued = section == "dateline" or _cue(nxt, cues)
