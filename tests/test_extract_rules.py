@@ -209,3 +209,23 @@ def test_profile_body_matching_nested_elements_is_walked_once() -> None:
                           selectors=Selectors(body=".haber-metni, .haber-metni p"))
     ex = extract_page(page(article(P1, P2)), URL, profile)
     assert [b.text for b in ex.blocks] == [P1, P2]
+
+
+def test_a_header_box_holding_the_headline_again_is_no_lead() -> None:
+    """A category heading in an ``<h1>``, then the story's header box (its own ``<h1>``,
+    agency and date), the description being the title: the box is no lead."""
+    title = "Tokat'ta fide ön kuluçka merkezi açıldı"
+    html = page(
+        '<div class="kategori"><h1>TOKAT HABERLERİ</h1></div>'
+        f'<div class="ust"><div class="satir"><h1>{title}</h1><span>DHA</span>'
+        "<span>24 Aralık 2016 - 14:06</span><span>Son Güncelleme : 24 Aralık 2016 - 14:06"
+        "</span></div></div>"
+        '<div class="haber-metni">'
+        "<p>TOKAT,(DHA)-TOKAT'ta teknopark bünyesinde öğrencilerin projelerini geliştirip "
+        "şirket kurabilecekleri fide ön kuluçka merkezi açıldı. Açılışa vali katıldı.</p>"
+        "<p>Merkezde öğrencilere danışmanlık ve ofis desteği verilecek, projeler için "
+        "yatırımcılarla buluşmalar düzenlenecek.</p></div>",
+        head=f'<meta name="description" content="{title}">')
+    ex = extract_page(html, "https://haber.example/tokat-kulucka-1", None)
+    first = ex.blocks[0].text
+    assert first.startswith("TOKAT,(DHA)"), first

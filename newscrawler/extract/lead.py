@@ -99,6 +99,8 @@ def find_lead(h1: Element | None, region: Sequence[Element], description: str | 
             return None
         if el in holders or el.tag in SKIP_TAGS or el.tag not in LEAD_TAGS:
             continue
+        if next(el.iterdescendants("h1"), None) is not None:
+            continue  # a header box holding the headline again, with its date and credit
         text = collapse(text_content(el))
         if len(text) < GOOD_PARAGRAPH:
             continue
