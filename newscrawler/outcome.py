@@ -123,7 +123,13 @@ def crawl_outcome(stats: dict[str, Any], close_reason: str | None = None) -> Out
     if why:
         return Outcome("failed", exitcodes.FAILED, why)
     if c["dropped"]:
-        shown = ", ".join(f"{n} {label}" for label, n in drop_reasons(stats))
+        reasons = drop_reasons(stats)
+        shown = ", ".join(f"{n} {label}" for label, n in reasons)
+        if [label for label, _ in reasons] == ["notice_page"]:
+            return Outcome("failed", exitcodes.FAILED,
+                           f"nothing archived: every article page is a notice ({shown}: "
+                           "removed or not found); the site took them down, or its feeds "
+                           "list pages that are gone")
         return Outcome("failed", exitcodes.FAILED,
                        f"nothing archived: every page was dropped ({shown}); check the "
                        "profile's article_pattern and selectors with `newscrawler extract`")

@@ -285,7 +285,7 @@ def test_canonical_link_to_home_does_not_collapse_articles(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("mode, stat", [
     ("empty", "fetch/empty"), ("binary", "fetch/not_html"), ("pdf", "fetch/not_html"),
-    ("removed", "validate/dropped/not_an_article")])
+    ("removed", "validate/dropped/notice_page")])
 def test_non_html_answers_never_replace_good_data(tmp_path: Path, mode: str, stat: str) -> None:
     db = tmp_path / "news.db"
     with serve(mode, good_first=True) as site:
@@ -299,6 +299,9 @@ def test_non_html_answers_never_replace_good_data(tmp_path: Path, mode: str, sta
     assert last_run(db)["stats"][stat] == 10
     assert result.returncode == 1, result.stdout  # nothing archived, and the summary says why
     assert last_run(db)["status"] == "failed" and "nothing" in last_run(db)["reason"]
+    if mode == "removed":  # said as what it is, not as a profile to fix
+        assert "every article page is a notice" in last_run(db)["reason"]
+        assert "article_pattern" not in last_run(db)["reason"]
 
 
 def test_offsite_redirects_are_dropped_and_counted(tmp_path: Path) -> None:

@@ -53,6 +53,9 @@ def problem(item: ArticleItem, *, min_body_chars: int, since: date | None = None
     ``min_sentence_chars`` of sentence text and is no notice; ``article_flags`` marks it.
     """
     if not item.is_article:
+        phrase = notice(item.body) if item.body and len(item.body) < min_body_chars else None
+        if phrase:  # "Bu haber yayından kaldırılmıştır.": a removed or missing article
+            return f"notice page ({phrase!r})"
         return f"not an article ({item.reason or 'no article markup'})"
     if not item.title:
         return "no title"
