@@ -156,6 +156,7 @@ def found_articles(stats: dict[str, Any]) -> int:
 NOTHING_REASONS: tuple[tuple[str, str], ...] = (
     ("robotstxt/forbidden", "robots.txt forbids {n} pages (ROBOTSTXT_OBEY)"),
     ("redirect/offsite", "{n} redirects left the site (dropped)"),
+    ("redirect/home", "{n} article URLs redirect to the home page (removed articles?)"),
     ("fetch/not_html", "{n} responses were not HTML"),
     ("fetch/empty", "{n} pages were empty"),
     ("fetch/too_large", "{n} pages larger than DOWNLOAD_MAXSIZE (dropped)"),

@@ -45,6 +45,8 @@ and only later requests (a recrawl) with its misbehaviour:
 - ``redirect-cycle``: ``/haber-1-5001`` -> ``...?r=1`` -> ``/haber-1-5001`` (302, forever).
 - ``offsite-redirect``: article pages redirect (302) to the same path on
   ``http://localhost:PORT`` (another host name, still this server: no network).
+- ``redirect-home``: article pages redirect (302) to ``/``, as sites do with removed
+  articles.
 - ``robots-disallow``: robots.txt disallows everything.
 - ``crawl-delay``: robots.txt says ``Crawl-delay: N`` (option ``crawl_delay``, default 1).
 - ``sitemap-bomb``: ``/sitemap.xml`` is a sitemap index pointing to
@@ -376,6 +378,13 @@ def _offsite_redirect(site: HostileSite, path: str) -> Reply | None:
     if not site.is_article(path) or site.request.host.startswith("localhost"):
         return None
     return Reply(302, b"", headers={"Location": f"http://localhost:{site.port}{path}"})
+
+
+@mode("redirect-home")
+def _redirect_home(site: HostileSite, path: str) -> Reply | None:
+    if not site.is_article(path):
+        return None
+    return Reply(302, b"", headers={"Location": "/"})
 
 
 @mode("robots-disallow")

@@ -304,6 +304,18 @@ def test_non_html_answers_never_replace_good_data(tmp_path: Path, mode: str, sta
         assert "article_pattern" not in last_run(db)["reason"]
 
 
+def test_articles_redirected_to_the_home_page_are_said_so(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    with serve("redirect-home") as site:
+        result = crawl(site, db)
+    no_traceback(result)
+    assert result.returncode == 1, result.stdout
+    run = last_run(db)
+    assert run["stats"]["redirect/home"] == 10
+    assert run["reason"] == ("nothing archived: 10 article URLs redirect to the home page "
+                             "(removed articles?)")
+
+
 def test_offsite_redirects_are_dropped_and_counted(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     with serve("offsite-redirect") as site:

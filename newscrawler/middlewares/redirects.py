@@ -27,14 +27,15 @@ def on_site(url: str, domains: list[str]) -> bool:
 
 
 class RedirectGuardMiddleware:
-    """Drop, count and log redirects that leave the site, loop, or go on too long.
+    """Drop, count and log redirects that leave the site, loop, go on too long, or take
+    an article's URL to the home page (as sites do with a removed article).
 
     Runs before Scrapy's RedirectMiddleware sees the 3xx (a higher order number). Without
     this, an off-site redirect ends in a silent ``offsite/filtered`` and a cycle in a silent
     duplicate, and the summary cannot say why nothing was archived.
 
     Settings: ``REDIRECT_MAX_TIMES`` (Scrapy's).
-    Stats: ``redirect/offsite``, ``redirect/cycle``, ``redirect/too_many``.
+    Stats: ``redirect/offsite``, ``redirect/cycle``, ``redirect/too_many``, ``redirect/home``.
     """
 
     def __init__(self, crawler: Crawler, max_times: int) -> None:
@@ -61,6 +62,9 @@ class RedirectGuardMiddleware:
             self._drop("cycle", f"redirect cycle: {' -> '.join([*chain, target])}")
         if len(chain) > self.max_times:
             self._drop("too_many", f"more than {self.max_times} redirects: {request.url}")
+        if request.meta.get("kind") == "article" and urlsplit(target).path in ("", "/"):
+            self._drop("home", f"article redirects to the home page (removed?): "
+                       f"{request.url} -> {target}")
         return response
 
     def _drop(self, what: str, message: str) -> None:
