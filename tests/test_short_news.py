@@ -184,7 +184,7 @@ def test_import_keeps_short_dumps_and_pages_flagged(tmp_path: Path) -> None:
 
 def _item(body: str, **kw: Any) -> ArticleItem:
     return ArticleItem(url="http://127.0.0.1/a-1", site="s", fetched_at="2025-11-20T09:00:00+00:00",
-                       title="Başlık", body=body, paragraphs=[body], **kw)
+                       **{"title": "Başlık", **kw}, body=body, paragraphs=[body])
 
 
 @pytest.mark.parametrize(("body", "key"), [
@@ -196,6 +196,16 @@ def _item(body: str, **kw: Any) -> ArticleItem:
 def test_validator_drops_what_is_not_an_article(body: str, key: str) -> None:
     reason = problem(_item(body), min_body_chars=VALIDATE_MIN_BODY_CHARS)
     assert reason is not None and reason_key(reason) == key
+
+
+@pytest.mark.parametrize(("title", "dropped"), [
+    ("Çerez Politikası", True), ("KVKK AYDINLATMA METNİ", True), ("Künye", True),
+    ("KVKK'dan yeni karar: veri ihlali cezası", False), ("İletişim hatları kesildi", False),
+])
+def test_a_sites_own_pages_are_not_articles(title: str, dropped: bool) -> None:
+    """A wget mirror holds the site's policy and contact pages beside its news."""
+    reason = problem(_item(" ".join(LONG), title=title), min_body_chars=VALIDATE_MIN_BODY_CHARS)
+    assert (reason is not None and reason_key(reason) == "site_page") == dropped, reason
 
 
 @pytest.mark.parametrize(("reason", "key"), [

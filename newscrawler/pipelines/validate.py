@@ -35,6 +35,24 @@ def notice_phrases() -> tuple[str, ...]:
     return tuple(fold_key(line) for line in lines if line and not line.startswith("#"))
 
 
+@cache
+def site_page_titles() -> frozenset[str]:
+    """The folded titles of ``newscrawler/text/data/site_page_titles.txt``."""
+    text = (files("newscrawler.text") / "data" / "site_page_titles.txt").read_text("utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return frozenset(fold_key(line) for line in lines if line and not line.startswith("#"))
+
+
+def site_page(title: str | None) -> str | None:
+    """The site page a title names ("Çerez Politikası", "Künye"), or None.
+
+    >>> site_page("ÇEREZ POLİTİKASI"), site_page("KVKK'dan yeni karar")
+    ('cerez politikasi', None)
+    """
+    key = fold_key((title or "").strip().rstrip(" .:"))
+    return key if key in site_page_titles() else None
+
+
 def notice(body: str) -> str | None:
     """The notice phrase a short body holds ("removed", "not found"), or None.
 
@@ -59,6 +77,9 @@ def problem(item: ArticleItem, *, min_body_chars: int, since: date | None = None
         return f"not an article ({item.reason or 'no article markup'})"
     if not item.title:
         return "no title"
+    page = site_page(item.title)
+    if page:
+        return f"site page ({page!r})"
     if not item.body.strip():
         return "empty body"
     if len(item.body) < min_body_chars:
