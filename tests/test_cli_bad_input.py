@@ -82,6 +82,9 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("search: --limit 0", ["search", "x", "--limit", "0"], 2, "not in the range"),
     ("search: --limit abc", ["search", "x", "--limit", "abc"], 2, "'abc' is not a valid integer"),
     ("search: no query", ["search"], 2, "Missing argument 'QUERY...'"),
+    ("search: filters alone", ["search", "--author", "Ayşe Yılmaz"], 2,
+     "to list articles by --author alone, use `newscrawler export --author 'Ayşe Yılmaz' "
+     "--columns id,published_date,site,title`"),
     ("search: option without its value", ["search", "x", "--site"], 2,
      "Option '--site' requires an argument"),
     ("search: bad --since", ["search", "x", "--since", "16.11.2025"], 2, "YYYY-MM-DD"),

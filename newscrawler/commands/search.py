@@ -139,9 +139,18 @@ def search(words: tuple[str, ...], db_path: str, timeout: float, site: str | Non
 
     query = " ".join(words)
     if not words and place is None and story is None:
+        import shlex
+
+        given = [(f"--{name}", str(value)) for name, value in (
+            ("site", site), ("since", since), ("until", until), ("author", author),
+            ("category", category)) if value]
+        options = " ".join(f"{name} {shlex.quote(value)}" for name, value in given)
+        listing = (f"; to list articles by {' and '.join(n for n, _ in given)} alone, use "
+                   f"`newscrawler export {options} --columns id,published_date,site,title`"
+                   if given else "")
         raise ConflictingOptionsError(
             "Missing argument 'QUERY...': give a query (search kadına), --place NAME for a "
-            "place's articles or --story ID for the copies of a story")
+            f"place's articles or --story ID for the copies of a story{listing}")
     if not words and story is None:
         return _place_only(db_path, timeout, place or "", fmt, limit, offset, as_sql,
                            {"site": site, "since": since, "until": until, "author": author,
