@@ -539,8 +539,8 @@ def import_(paths: tuple[Path, ...], db_path: str, timeout: float, site: str | N
         records: list[dict[str, Any]] = []
         raws: list[dict[str, Any]] = []
         for file in _walk(paths, others):
-            now = given or _saved_at(file)
             try:
+                now = given or _saved_at(file)
                 item = article_from_file(file, url=None, site=site or "imported",
                                          fetched_at=now, profile=profile,
                                          profile_for=None if site else home_of,
