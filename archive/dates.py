@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-__all__ = ["date_columns", "parse_time", "utc"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (goal 3a of #11)
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["date_columns", "parse_time", "utc", "with_date_columns"]
 
 
 def parse_time(value: str) -> datetime | None:
@@ -53,3 +57,20 @@ def date_columns(prefix: str, value: str | None) -> dict[str, str]:
         if moment is not None and moment.tzinfo is not None:
             day, at = moment.date().isoformat(), moment.isoformat(timespec="seconds")
     return {f"{prefix}_date": day, f"{prefix}_at": at, f"{prefix}_at_utc": utc(value)}
+
+
+def with_date_columns(record: dict[str, Any], key: str = "published_at") -> dict[str, Any]:
+    """``record`` with its ``<prefix>_at`` value ``key`` replaced, in place, by the three
+    columns of :func:`date_columns` (``search`` and ``stories`` write dates as ``export``).
+
+    >>> with_date_columns({"url": "u", "published_at": "2025-11-16", "site": "s"})
+    {'url': 'u', 'published_date': '2025-11-16', 'published_at': '', 'published_at_utc': '', \
+'site': 's'}
+    """
+    out: dict[str, Any] = {}
+    for name, value in record.items():
+        if name == key:
+            out.update(date_columns(key.removesuffix("_at"), value))
+        else:
+            out[name] = value
+    return out

@@ -45,37 +45,21 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, offset: int, out: TextIO,
     if fmt == "json":
         import json
 
-        echo(json.dumps(list(map(dated, hits)), ensure_ascii=False, indent=2))
+        from archive.dates import with_date_columns
+
+        echo(json.dumps(list(map(with_date_columns, hits)), ensure_ascii=False, indent=2))
     elif fmt == "csv":
         import csv
+
+        from archive.dates import with_date_columns
 
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore",
                                 lineterminator="\n")
         writer.writeheader()
-        writer.writerows(map(dated, hits))
+        writer.writerows(map(with_date_columns, hits))
     else:
         for line in table_lines(hits, first=offset + 1):
             echo(line)
-
-
-def dated(hit: dict[str, Any]) -> dict[str, Any]:
-    """A hit with its publication as ``export`` writes it: ``published_date``,
-    ``published_at`` (only when the time is known) and ``published_at_utc``, in place of
-    the archive's value (a day, or a time in the site's offset).
-
-    >>> dated({"url": "u", "published_at": "2025-11-16", "site": "s"})
-    {'url': 'u', 'published_date': '2025-11-16', 'published_at': '', 'published_at_utc': '', \
-'site': 's'}
-    """
-    from archive.dates import date_columns
-
-    out: dict[str, Any] = {}
-    for key, value in hit.items():
-        if key == "published_at":
-            out.update(date_columns("published", value))
-        else:
-            out[key] = value
-    return out
 
 
 def summary(total: int, offset: int, shown: int) -> str:

@@ -89,22 +89,12 @@ def _progress(done: int, total: int) -> None:
         click.echo(f"stories: {done:,}/{total:,} articles", err=True)
 
 
-def _dates(record: dict[str, Any], key: str) -> dict[str, Any]:
-    """``record`` with its ``<prefix>_at`` date as ``export`` writes it: three columns."""
-    from archive.dates import date_columns
-
-    out: dict[str, Any] = {}
-    for name, value in record.items():
-        if name == key:
-            out.update(date_columns(key.removesuffix("_at"), value))
-        else:
-            out[name] = value
-    return out
-
-
 def _json(story: dict[str, Any]) -> dict[str, Any]:
-    out = _dates({k: v for k, v in story.items() if k != "copies_list"}, "first_published_at")
-    out["articles"] = [_dates(copy, "published_at") for copy in story["copies_list"]]
+    from archive.dates import with_date_columns
+
+    out = with_date_columns({k: v for k, v in story.items() if k != "copies_list"},
+                            "first_published_at")
+    out["articles"] = [with_date_columns(copy) for copy in story["copies_list"]]
     return out
 
 
